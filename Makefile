@@ -1,0 +1,56 @@
+# `make run` sets everything up on first use and starts the whole system; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+RASA := $(RASA_VENV)/bin/rasa
+MODEL_STAMP := models/.trained
+TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
+	reflection/safety.py
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help setup run test train lint clean
+
+help:
+	@echo "make run   - set up (first time), train if needed, start everything (Ctrl-C stops)"
+	@echo "make test  - set up what tests need and run every test"
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "Setting up $(VENV) (Python 3.12)…"
+	@test -x $(VENV)/bin/python || $$(scripts/find_python.sh 3.12) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --upgrade pip
+	@$(VENV)/bin/pip install --quiet -r requirements.txt
+	@$(VENV)/bin/pip install --quiet --no-deps -e .
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements-rasa.txt
+	@echo "Setting up $(RASA_VENV) (Python 3.10, Rasa 3.6.21); the first time takes a few minutes…"
+	@test -x $(RASA_VENV)/bin/python || $$(scripts/find_python.sh 3.10) -m venv $(RASA_VENV)
+	@$(RASA_VENV)/bin/pip install --quiet -r requirements-rasa.txt
+	@touch $@
+
+.env: .env.example | $(VENV)/.installed
+	@$(VENV)/bin/python scripts/create_env.py $(CURDIR)
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed .env
+
+$(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed
+	@echo "Training the model (about a minute)…"
+	@$(RASA) train --fixed-model-name reflection --out models --quiet
+	@touch $@
+
+train: $(MODEL_STAMP)
+
+run: setup train
+	@scripts/run.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: setup train
+	@scripts/test.sh
+
+clean:
+	rm -rf models/*.tar.gz $(MODEL_STAMP) .rasa results reports

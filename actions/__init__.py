@@ -1,0 +1,1 @@
+"""The action server (rasa-sdk): thin wiring from Rasa to the ``reflection`` library."""

@@ -1,0 +1,189 @@
+"""Starting, pausing, resuming, restarting and completing a reflection."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, say, store
+from reflection.clinics import clinic_for, is_known_clinic
+from reflection.next_steps import suggest_next_steps
+from reflection.storage.repository import ReflectionRecord
+from reflection.summary import build_summary
+
+logger = logging.getLogger(__name__)
+
+
+def _fresh_reflection_events() -> list[EventType]:
+    """Clear the answers of an earlier reflection (slots carry over between sessions)."""
+    return [
+        *(SlotSet(slot, None) for slot in CONTRACT_RESET_SLOTS),
+        SlotSet("next_steps", []),
+        SlotSet("items_without_value", []),
+        SlotSet("missed_answers", {}),
+        SlotSet("requested_slot", None),
+    ]
+
+
+def _restore_events(record: ReflectionRecord) -> list[EventType]:
+    """Slots for a partial reflection kept in the database, so a client can resume in a new session."""
+    events = _fresh_reflection_events()
+    events += [SlotSet(item, answer.value) for item, answer in record.answers.items() if item in ANSWER_SLOTS]
+    return [*events, SlotSet("consent", True), SlotSet("reflection_status", "in_progress")]
+
+
+def _has_progress(tracker: Tracker) -> bool:
+    return tracker.get_slot("reflection_status") in ("in_progress", "paused") and (
+        tracker.get_slot("consent") is not None
+    )
+
+
+def _previous_reflection_events(
+    conversation: Conversation, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """Greets, and for a returning client loads their last completed reflection to compare with."""
+    previous = store().latest_completed(conversation.client_id)
+    if previous is None:
+        say(dispatcher, conversation, "greet")
+        return [SlotSet("previous_answers", None)]
+    answers = {item: answer.value for item, answer in previous.answers.items()}
+    last_date = (previous.completed_at or previous.updated_at).strftime("%B %-d, %Y")
+    say(dispatcher, conversation, "welcome_back", last_date=last_date)
+    return [SlotSet("previous_answers", {"answers": answers, "completed_on": last_date})]
+
+
+class ActionSessionStart(Action):
+    """Starts a session and reads which clinic (and locale) the widget says the client came through."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        carried = [
+            SlotSet(name, value)
+            for name, value in tracker.current_slot_values().items()
+            if name != "session_started_metadata" and value is not None
+        ]
+        clinic_id = metadata.get("clinic") if isinstance(metadata, dict) else None
+        locale = metadata.get("locale") if isinstance(metadata, dict) else None
+        known = is_known_clinic(clinic_id)
+        clinic = clinic_for(clinic_id if known else None, locale)
+        return [
+            SessionStarted(),
+            *carried,
+            SlotSet("clinic_id", clinic_id if known else None),
+            SlotSet("locale", clinic.locale),
+            SlotSet("came_through_clinic", known),
+            ActionExecuted("action_listen"),
+        ]
+
+
+class ActionStartReflection(Action):
+    """Greets and sets up a reflection: resumes one in progress, else starts fresh (vs. last time)."""
+
+    def name(self) -> str:
+        return "action_start_reflection"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        conversation = Conversation(tracker)
+        if _has_progress(tracker):
+            say(dispatcher, conversation, "resuming")
+            return [SlotSet("reflection_status", "in_progress")]
+        partial = store().current_reflection(conversation.client_id)
+        if partial is not None and partial.answers:
+            say(dispatcher, conversation, "resuming")
+            return _restore_events(partial)
+        return [
+            *_fresh_reflection_events(),
+            SlotSet("consent", None),
+            *_previous_reflection_events(conversation, dispatcher),
+            SlotSet("reflection_status", "in_progress"),
+        ]
+
+
+class ActionResumeReflection(ActionStartReflection):
+    """ "Continue": picks up a paused reflection; with nothing to pick up it starts one."""
+
+    def name(self) -> str:
+        return "action_resume_reflection"
+
+
+class ActionStartOver(Action):
+    """ "Start over": clears this reflection's answers (keeping the consent choice) and asks from the top."""
+
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        conversation = Conversation(tracker)
+        if conversation.consented:
+            for slot in ANSWER_SLOTS:
+                store().remove_answer(conversation.client_id, slot)
+        say(dispatcher, conversation, "starting_over")
+        return [*_fresh_reflection_events(), SlotSet("reflection_status", "in_progress")]
+
+
+class ActionPauseReflection(Action):
+    """ "Stop" or "pause": ends the reflection for now, keeping what was answered as a partial reflection."""
+
+    def name(self) -> str:
+        return "action_pause_reflection"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        conversation = Conversation(tracker)
+        if tracker.get_slot("reflection_status") != "in_progress":
+            say(dispatcher, conversation, "nothing_to_pause")
+            return [ActiveLoop(None)]
+        if conversation.consented:
+            store().pause(conversation.client_id)
+            say(dispatcher, conversation, "paused_saved")
+        else:
+            say(dispatcher, conversation, "paused_not_saved")
+        return [ActiveLoop(None), SlotSet("reflection_status", "paused")]
+
+
+class ActionCompleteReflection(Action):
+    """Suggests next steps, stores them and closes with the personalized summary."""
+
+    def name(self) -> str:
+        return "action_complete_reflection"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        conversation = Conversation(tracker)
+        answers: dict[str, Any] = conversation.answers()
+        steps = suggest_next_steps(answers)
+        if conversation.consented:
+            store().complete(conversation.client_id, steps)
+        summary = build_summary(
+            answers,
+            steps,
+            previous=conversation.previous_answers(),
+            referral_link=conversation.clinic.referral_link,
+            saved=conversation.consented,
+        )
+        for section in summary.sections:
+            dispatcher.utter_message(text=section)
+        say(dispatcher, conversation, "offer_copy")
+        return [
+            SlotSet("next_steps", steps),
+            SlotSet("summary_text", summary.as_text()),
+            SlotSet("reflection_status", "complete"),
+        ]
+
+
+class ActionSendSummaryCopy(Action):
+    def name(self) -> str:
+        return "action_send_summary_copy"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        summary = tracker.get_slot("summary_text")
+        if summary:
+            dispatcher.utter_message(text=summary)
+        else:
+            say(dispatcher, Conversation(tracker), "no_summary_yet")
+        return []

@@ -1,0 +1,51 @@
+"""The deterministic safety net inside the Rasa NLU pipeline (runs in .venv-rasa).
+
+It sees every message after the classifier and, when ``reflection.safety.detect_risk`` finds a disclosure,
+sets the intent to ``disclose_<category>`` with confidence 1.0, so a misclassification can never drop one.
+The detector itself is plain standard-library Python shared with the action server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from reflection.safety import detect_risk
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SafetyNet(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyNet:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            signal = detect_risk(message.get(TEXT) or "")
+            if signal is None:
+                continue
+            intent = {"name": f"disclose_{signal.category}", "confidence": 1.0}
+            ranking = [intent] + [
+                ranked
+                for ranked in message.get(INTENT_RANKING_KEY) or []
+                if ranked.get("name") != intent["name"]
+            ]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,1 @@
+"""Domain library for the therapy-reflection assistant (no Rasa imports)."""

@@ -1,0 +1,1408 @@
+"""Turn a client's free-text answer into the value of the slot that was asked about.
+
+``parse_answer(slot, text)`` returns ``Parsed(value)`` or ``None`` when the answer cannot be placed (the bot
+then re-asks). It never guesses: an answer that does not clearly say something about the question is not
+placed. Stdlib only and Python 3.10 compatible (the Rasa components import it); about 0.1 ms per answer.
+
+Slots and values
+================
+* ``sessions_so_far``: ``"early"`` (3 sessions or fewer), ``"established"`` (4-12), ``"long_term"`` (more).
+* ``felt_heard``, ``depth``, ``advice_fit``, ``homework_fit``, ``goals_shared``, ``approach_fit``: an int
+  1-5 (1 not at all ... 5 completely). ``homework_fit`` may also be ``"none"`` (no homework is given).
+* ``raised_needs``: ``"yes_helped"``, ``"yes_no_change"``, ``"not_yet"``.
+* ``hopes``: the client's own words. ``missing`` and ``tell_more`` (both optional): their own words, or
+  ``Parsed(None)`` when they say there is nothing to add.
+
+Before any slot: text that looks like code or markup (``<script>``, SQL, URLs) and structured answers longer
+than 500 characters are not placed; ``is_skip`` phrases are not placed either (the caller skips instead).
+Text is normalised first: lower case, curly quotes, emoji variation marks and skin tones removed, letters
+stretched for emphasis shortened ("sooo" -> "soo" -> "so"), common chat spellings ("dont", "prolly", "defo",
+"tho"), and one-letter typos of core words ("somtimes", "alwasy", "usally").
+
+Scale answers (1-5): the rules, in order
+========================================
+1. **Numbers** (the first rule that finds one wins; if a clause holds several, the last one counts, so
+   "not a 5, more like a 3" -> 3):
+
+   * "4", "four", "a solid 4", "I'd give her a 4", "3ish", "4, mostly" -> that number. A number counts only
+     where it opens a clause (after fillers such as "I'd say", "probably", "a solid") or follows "rate",
+     "give", "say", "score"; "2 sessions in", "a 10 minute walk" are not ratings. A negated number
+     ("not a 5") is ignored. 0 -> 1.
+   * "4/5", "4 out of 5", "4 of 5", "4 stars", "⭐⭐⭐⭐" -> 4 (clamped to 1-5).
+   * 0-10 answers ("7 out of 10", "7/10", a bare 6-10 such as "8") are rescaled by ``1 + 0.4 x``:
+     0-1 -> 1, 2-3 -> 2, 4-6 -> 3, 7-8 -> 4, 9-10 -> 5. Percentages by ``1 + 0.04 p`` ("80%" -> 4,
+     "100%" -> 5, "50%" -> 3).
+   * Ranges and decimals ("between 3 and 4", "3-4", "3 or 4", "3, maybe 4", "3.5") take the middle value;
+     an exact half is **rounded toward 3**, the middle of the scale: 3.5 -> 3, 2.5 -> 3, 4.5 -> 4, 1.5 -> 2.
+     A client torn between two values is giving a hedged answer, so it is read as the less extreme one.
+
+2. **Words.** The answer is cut into clauses at punctuation and at "but / though / although / however /
+   except". Each clause is read left to right against one lexicon (longest phrase first); every clause that
+   says something gives one or more signals, and the answer is **the mean of all signals**, ties rounded
+   toward 3 as above ("yes, mostly" -> 5 and 4 -> 4; "yes, but she sometimes talks over me" -> 5 and 3 -> 4).
+
+   Stand-alone answers:
+
+   ====  ============================================================================================
+   1     no, nope, nah, never, not at all, definitely not, no way, "she doesn't", "I don't", 😭 😡 💔
+   2     not really, not much, not very, rarely, hardly, a bit, a little, slightly, probably not,
+         I don't think so, could be better, not enough, 👎 🙁 😕
+   3     sometimes, kind of, sort of, somewhat, partly, maybe, I guess, ok, fine, meh, so-so, it depends,
+         yes and no, some days yes some days no, hit or miss, on and off, 50/50, not always,
+         not completely, could be worse, 😐
+   4     mostly, mostly yes, usually, often, most of the time, generally, pretty much, probably,
+         I think so, not bad, can't complain, good, 👍 🙂 😊
+   5     yes, yeah, yep, always, every time, absolutely, definitely, completely, totally, of course,
+         100%, great, amazing, perfect, 😀 ❤️ 💯 🙌
+   ====  ============================================================================================
+
+   Modifiers act on the next word that carries a value (a *head*: "good", "yes", or a slot cue below):
+
+   * negation ("not", "don't", "never", "nobody", "no one", "lacks", "avoids", "I wish ..."):
+     positive heads drop to 2 ("doesn't listen" -> 2), negative heads rise to 4 ("not bad",
+     "doesn't judge" -> 4), very negative heads to 3 ("not terrible"). A bare "no" only negates the word
+     right after it ("no depth"); "no, she talks over me" is a "no" plus a cue. "at all" after a negated
+     head makes it extreme ("doesn't listen at all" -> 1).
+   * frequency words give the head their own value: "always listens" 5, "usually listens" 4, "sometimes
+     listens" 3, "rarely listens" 2, "never listens" 1; mirrored for negative heads ("always talks over
+     me" 1, "rarely interrupts" 4). "doesn't always listen" -> 3. Trailing ones too ("talks over me
+     sometimes" -> 3).
+   * intensifiers ("really", "very", "so", "totally", "all") move a head one step away from 3
+     ("really gets me" 5, "it's all surface level" 1); ignored after a negation ("not really deep" -> 2).
+   * softeners ("a bit", "kind of", "slightly", "some of it") move it one step toward 3 ("a bit generic"
+     -> 3, "some of it fits" -> 3).
+   * hedges ("I guess", "probably", "maybe", "I suppose") pull a word-based 5 to 4 and 1 to 2.
+   * "I don't know", "no idea", "hmm", "thanks", 🤷 carry no value; if nothing else does, the answer is not
+     placed. "Not sure" alone is not placed either, but "I'm not sure she listens" reads as a negation (2).
+
+   Guarding against unrelated text: evaluative words that could be about anything ("good", "great", "bad",
+   "fine", "terrible") count only in a clause that mentions the therapist or the therapy ("she", "it",
+   "sessions", "advice", ...) or holds no word outside the lexicon ("pretty good so far" counts, "the weather
+   is good today" and "my dog is great" do not). A frequency or degree word with nothing to act on
+   ("always", "mostly", "no") counts alone only if its clause has at most one such other word ("always",
+   "sometimes when I push" count; "I always eat breakfast", "she never gives homework" are not answers).
+
+3. **Slot cues** (heads; they take the modifiers above). Positive cues are 4, negative cues 2, unless noted.
+
+   * all scale slots: tailored, personalised, made for me / specific to me (5) vs. generic, cookie-cutter,
+     one-size-fits-all, formulaic, scripted, by the book, textbook, canned, robotic.
+   * ``felt_heard``: listens, heard, understood, gets me, respects, validates, takes me seriously, remembers,
+     caring, supportive, non-judgmental, safe, "great listener" (5) vs. talks over me, interrupts, cuts me
+     off, distracted, dismissive, brushes me off, ignores, judges, condescending, lectures, rushed, on her
+     phone, checks the clock, bored, cold, robotic, forgets, invalidates, minimises.
+   * ``depth``: deep, in depth, depth, digs into, gets to the root, underlying, core issues, the real stuff,
+     meaningful, breakthrough, insight, explores, challenging vs. surface, surface level, superficial,
+     shallow, small talk, chit-chat, catching up, scratching the surface, going in circles, repetitive,
+     getting nowhere, venting, stuck; "could go deeper", "want more depth" -> 2.
+   * ``advice_fit``: concrete, specific, practical, actionable, realistic, doable, relevant, fits my life,
+     applies to me, makes sense, tools, strategies, steps, works for me vs. generic, vague, general,
+     cliché, platitudes, abstract, unrealistic, impractical, obvious, common sense, wishy-washy, buzzwords,
+     "off the internet", "just breathe", out of touch.
+   * ``homework_fit``: relevant, useful, helpful, adapted, fits, makes sense, practical, my situation vs.
+     irrelevant, busywork, photocopied, printouts, childish, patronising, boring, tedious, overwhelming,
+     too much, random, "meant for someone else", off the shelf.
+   * ``goals_shared``: together, agreed, collaborative, team, same page, mutual, asked me what I want, my
+     goals, I chose, clear plan, "we set goals together" (5) vs. she decided, her agenda, imposed, told me
+     what to work on, her goals, no plan, no direction, aimless, unclear; "we never talked about goals" -> 1.
+   * ``approach_fit``: adapts, adjusts, flexible, tailors, tweaks, changed things, switched, tried something
+     else, open to feedback, asks for feedback, checks in, responsive, "when I said ..." vs. rigid,
+     inflexible, stubborn, the same every time, sticks to the script, protocol, formula, defensive,
+     ignores feedback, set in her ways.
+
+``homework_fit`` = ``"none"`` when the answer says no homework is given: "no homework", "she doesn't give
+homework", "we don't do worksheets", "I never get any worksheets", "there isn't any", or a bare "none",
+"n/a", "not applicable". ("I don't do the homework" is not "none".) Otherwise it is a scale answer.
+
+``sessions_so_far``
+===================
+Assumes roughly weekly sessions: **a week = 1 session, a month = 4, a year = 48**; "twice a week" doubles,
+"every other week" / "twice a month" halves, "monthly" quarters. Then 3 or fewer -> early, 4-12 ->
+established, more than 12 -> long_term. So "a few weeks" (3) -> early, "a month" (4) and "two/three months"
+(8/12) -> established, "four months" (16), "six months", "over a year", "years" -> long_term.
+
+* Counts: "3", "two sessions", "a couple" (2), "a few" (3), "several" / "a handful" (5), "a dozen" (12),
+  "15 sessions", "once", "twice", "first session" / "my third" (ordinals). A session count beats a duration
+  ("10 sessions over 3 months" -> 10).
+* Ranges take the middle ("3 or 4 sessions" -> 3.5 -> established, "a month or two" -> 6).
+* "over / more than N" counts as N + 1 ("more than 12" -> long_term, "over a year"); "almost / nearly N"
+  as N - 1; "less than N" is early when N is at most a month (4), otherwise unknown (not placed).
+* Words: "just started", "new to this", "first time", "not long" -> early; "years", "months" (unquantified),
+  "ages", "a long time", "since I was a teenager", "lots of sessions", "since 2019" (two or more calendar
+  years ago) -> long_term. "a while", "weeks" and "since January" are not placed.
+
+``raised_needs``
+================
+Each phrase is found in the answer; evidence of having raised it wins over "not yet" ("no, it didn't help"
+-> yes_no_change). Between "helped" and "no change" the later phrase wins ("it helped at first but then went
+back to the same" -> yes_no_change; "nothing changed at first, now it's better" -> yes_helped).
+
+* yes_no_change: nothing changed, no change, didn't help / change / improve / work / listen, not better,
+  still the same, went back to, brushed it off, ignored, dismissed, got defensive, nothing came of it,
+  "said she would but didn't"; a "helped" phrase right after a negation also counts here.
+* yes_helped: helped, got better, improved, changed, adjusted, listened, took it on board, made a
+  difference, worked, was receptive, better now.
+* not_yet: no, not yet, I haven't, never, nope, not really, I'm scared / afraid / nervous to, not ready,
+  planning to, next session.
+* A bare "yes", "I told her" or "I tried" is **not placed**: it does not say whether anything changed, so
+  the bot asks which.
+
+Free text (``hopes``, ``missing``, ``tell_more``)
+=================================================
+Kept verbatim (only surrounding whitespace and control characters removed), emoji included, capped at 1000
+characters. Stored text may contain markup: escape it when rendering. Not placed: empty or pure punctuation,
+"I don't know" / "hmm" style answers, and for ``hopes`` a bare yes / no / ok / nothing. For ``missing`` and
+``tell_more``, "nothing", "no", "not really", "nope", "all good", "no, she's great" -> ``Parsed(None)``; an
+answer that goes on ("not really, but more structure would help") is kept as text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+__all__ = ["SCALE_SLOTS", "Parsed", "is_skip", "parse_answer"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: int | str | None  # None only for an optional free-text slot answered with "nothing"
+
+
+SCALE_SLOTS: tuple[str, ...] = (
+    "felt_heard",
+    "depth",
+    "advice_fit",
+    "homework_fit",
+    "goals_shared",
+    "approach_fit",
+)
+
+_MAX_STRUCTURED_ANSWER_CHARS = 500
+_MAX_FREE_TEXT_CHARS = 1000
+_SCALE_MIN, _SCALE_MID, _SCALE_MAX = 1, 3, 5
+
+# --------------------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------------------
+
+_INVISIBLES = re.compile("[\ufe0e\ufe0f\u200b-\u200d\u2060\U0001f3fb-\U0001f3ff]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
+_HYPHEN_BETWEEN_LETTERS = re.compile(r"(?<=[a-z])[-\u2010\u2011\u2013\u2014](?=[a-z])")
+_STRETCHED_LETTERS = re.compile(r"([a-z])\1{2,}")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
+_SPACES = re.compile(r"\s+")
+
+_CHAT_SPELLINGS = {
+    **{w.replace("'", ""): w for w in (
+        "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "weren't", "can't", "couldn't", "won't",
+        "wouldn't", "shouldn't", "haven't", "hasn't", "hadn't", "ain't", "i'm", "i've", "i'd", "it's",
+        "that's", "she's", "they're", "you're", "there's", "what's", "we're",
+    )},
+    "yess": "yes", "yesh": "yes", "yas": "yes", "ye": "yes", "yeh": "yeah", "yea": "yeah", "ya": "yeah",
+    "yah": "yeah", "yeahh": "yeah", "noo": "no", "nahh": "nah", "soo": "so", "okk": "ok", "k": "ok",
+    "kk": "ok", "okey": "okay", "alot": "a lot", "abit": "a bit", "alittle": "a little", "prolly": "probably",
+    "probs": "probably", "defo": "definitely", "deffo": "definitely", "def": "definitely",
+    "definately": "definitely", "definetly": "definitely", "absolutly": "absolutely", "rly": "really",
+    "realy": "really", "tho": "though", "bc": "because", "cuz": "because", "coz": "because",
+    "cos": "because", "u": "you", "nvr": "never", "sumtimes": "sometimes", "smtimes": "sometimes",
+    "usualy": "usually", "allways": "always", "alwys": "always", "nothin": "nothing",
+}
+
+# One-letter typos of these words are corrected (same first letter, so "costly" never becomes "mostly").
+_TYPO_TARGETS = (
+    "always", "sometimes", "usually", "rarely", "mostly", "definitely", "absolutely", "generally",
+    "occasionally", "completely", "totally", "somewhat", "probably", "really", "seldom", "frequently",
+    "constantly", "normally", "typically", "understood", "understands", "listening", "superficial",
+    "together", "personalised", "personalized",
+)
+
+
+def _one_edit_apart(word: str, target: str) -> bool:
+    if word[0] != target[0] or abs(len(word) - len(target)) > 1:
+        return False
+    if len(word) == len(target):
+        diffs = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        if len(diffs) == 1:
+            return True
+        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and word[diffs[0]] == target[diffs[1]] \
+            and word[diffs[1]] == target[diffs[0]]
+    shorter, longer = (word, target) if len(word) < len(target) else (target, word)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLES.sub("", text).lower().translate(_QUOTES)
+    text = _HYPHEN_BETWEEN_LETTERS.sub(" ", text)
+    text = _STRETCHED_LETTERS.sub(r"\1\1", text)
+    text = _WORD.sub(lambda m: _respell(m.group()), text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _respell(word: str) -> str:
+    if word in _CHAT_SPELLINGS:
+        return _CHAT_SPELLINGS[word]
+    if len(word) >= 5 and word not in _KNOWN_WORDS:
+        for target in _TYPO_TARGETS:
+            if _one_edit_apart(word, target):
+                return target
+    return word
+
+
+# --------------------------------------------------------------------------------------------------------
+# Guards shared by every structured slot
+# --------------------------------------------------------------------------------------------------------
+
+_CODE_LIKE = re.compile(
+    r"<\s*/?\s*[a-z!][^>]*>|javascript\s*:|https?://|www\.|\{\{|\$\{|;\s*--|/\*|\*/"
+    r"|\b(?:select|insert|delete|update|drop|union|alter|truncate)\b[^.?!]{0,40}\b(?:from|into|table|set"
+    r"|select|database)\b"
+)
+_QUESTION_BACK = re.compile(
+    r"^(?:what|why|how|who|which|where|when|huh|sorry|pardon|do you|does that|can you|could you|would you"
+    r"|is it|is that|are you|what's|whats|what do you)\b.*\?$"
+)
+
+
+def _placeable(norm: str) -> bool:
+    return bool(norm) and len(norm) <= _MAX_STRUCTURED_ANSWER_CHARS and not _CODE_LIKE.search(norm) \
+        and not _QUESTION_BACK.match(norm)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Rounding shared by the scale rules
+# --------------------------------------------------------------------------------------------------------
+
+
+def _round_toward_middle(value: float) -> int:
+    """Nearest whole point; an exact half goes toward 3 (3.5 -> 3, 1.5 -> 2, 4.5 -> 4)."""
+    lower = math.floor(value)
+    if abs(value - lower - 0.5) < 1e-9:
+        rounded = lower if value > _SCALE_MID else lower + 1
+    else:
+        rounded = round(value)
+    return min(_SCALE_MAX, max(_SCALE_MIN, rounded))
+
+
+def _mean(values: Iterable[float]) -> float:
+    values = list(values)
+    return sum(values) / len(values)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Scale rule 1: numbers
+# --------------------------------------------------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}
+_NUM = r"(?:\d+(?:\.\d+)?(?:\s+and\s+a\s+half)?|(?:" + "|".join(_NUMBER_WORDS) + r")(?:\s+and\s+a\s+half)?)"
+_RANGE = (
+    rf"(?P<a>{_NUM})(?:\s*(?:-|\u2013|\u2014|to|or|and|/|,?\s*(?:or\s+)?(?:maybe|possibly|perhaps))\s*(?:a\s+"
+    rf"|an\s+)?(?P<b>{_NUM}))?"
+)
+# Words that may stand before a rating that opens a clause ("I'd say a solid 4", "honestly she's a 3").
+_RATING_LEAD = (
+    "i'd", "i", "i'll", "would", "will", "say", "give", "gave", "rate", "rating", "score", "it", "it's",
+    "is", "was", "her", "him", "them", "that", "that's", "this", "she", "she's", "he", "he's", "they",
+    "they're", "a", "an", "solid", "strong", "good", "low", "high", "weak", "easy", "easily", "firm",
+    "hard", "maybe", "probably", "like", "about", "around", "roughly", "approximately", "honestly",
+    "definitely", "hmm", "um", "umm", "uh", "er", "well", "oh", "ok", "okay", "so", "guess", "think", "at",
+    "least", "most", "just", "only", "barely", "really", "more", "pretty", "much", "now", "today",
+    "currently", "overall", "generally", "usually", "mostly", "between", "somewhere", "lately", "yeah",
+    "yes", "right", "solidly", "tbh", "go", "with", "for", "me", "my", "answer", "call", "its", "id",
+    "idk", "dunno",
+)
+# Words that may follow a rating ("4 I guess", "3 on a good day", "4 because she listens").
+_RATING_TAIL = (
+    "ish", "i", "i'd", "maybe", "probably", "honestly", "tbh", "really", "for", "overall", "at", "on",
+    "most", "because", "since", "as", "but", "and", "though", "mostly", "now", "lately", "these", "today",
+    "right", "if", "lol", "haha", "imo", "tops", "max", "stars", "star", "points", "out", "then",
+    "generally", "usually", "so", "with", "when", "she", "he", "they", "it", "we", "or",
+)
+_LEAD_RE = r"(?:(?:" + "|".join(re.escape(w) for w in _RATING_LEAD) + r")\s+)*"
+_TAIL_RE = r"(?=\s*$|\s*[)\]]|\s*-?\s*ish\b|\s+(?:" + "|".join(re.escape(w) for w in _RATING_TAIL) + r")\b)"
+_OUT_OF = re.compile(
+    rf"(?P<a>{_NUM})(?:\s*(?:-|\u2013|to|or)\s*(?P<b>{_NUM}))?\s*(?:/|out\s+of|outta|of)\s*"
+    r"(?P<den>5|10|100|five|ten|a\s+hundred)\b"
+)
+_STARS = re.compile(rf"\b{_RANGE}\s*stars?\b")
+_PERCENT = re.compile(r"(?P<a>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)")
+_OPENING_RATING = re.compile(rf"^\s*{_LEAD_RE}{_RANGE}{_TAIL_RE}")
+_CUED_RATING = re.compile(
+    rf"\b(?:rate|rating|give|gave|giving|say|score|call)\b(?:\s+[a-z']+){{0,4}}?\s+(?:a\s+"
+    rf"|an\s+)?{_RANGE}{_TAIL_RE}"
+)
+# Clauses for numbers; "3, maybe 4" stays one clause (a range).
+_NUMBER_CLAUSE_SPLIT = re.compile(
+    r"[,;:!?](?!\s*(?:or\s+)?(?:maybe|possibly|perhaps)\s+(?:a\s+)?\d)|\.(?!\d)|\bbut\b"
+)
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|never|no|isn't|wasn't|wouldn't|couldn't|don't|doesn't|didn't|won't|can't)\b"
+)
+_DENOMINATORS = {"5": 5, "five": 5, "10": 10, "ten": 10, "100": 100, "a hundred": 100}
+_STAR_EMOJI = re.compile(r"^[\u2b50\u2605\u2606\s]+$")
+
+
+def _number_value(token: str) -> float:
+    half = 0.5 if token.endswith("half") else 0.0
+    core = token.split()[0]
+    return (_NUMBER_WORDS[core] if core in _NUMBER_WORDS else float(core)) + half
+
+
+def _on_one_to_five(numbers: list[float], denominator: float | None) -> float | None:
+    """Map one rating (or the middle of a range) onto 1-5, or None when it is not a rating."""
+    if denominator is None:
+        if max(numbers) > 10:
+            return None
+        denominator = 10 if max(numbers) > 5 else 5
+    middle = _mean(min(n, denominator) for n in numbers)
+    if denominator == 5:
+        return max(middle, _SCALE_MIN)
+    return _SCALE_MIN + (_SCALE_MAX - _SCALE_MIN) * middle / denominator
+
+
+def _rating_from_match(match: re.Match[str], denominator: float | None) -> float | None:
+    numbers = [_number_value(match.group(g)) for g in ("a", "b") if match.group(g)]
+    return _on_one_to_five(numbers, denominator)
+
+
+def _numbers_in_clause(clause: str) -> list[tuple[int, float]]:
+    found: list[tuple[int, float]] = []
+    for match in _OUT_OF.finditer(clause):
+        denominator = _DENOMINATORS[" ".join(match.group("den").split())]
+        found.append((match.start(), _rating_from_match(match, denominator)))
+    for match in _STARS.finditer(clause):
+        found.append((match.start(), _rating_from_match(match, 5)))
+    for match in _PERCENT.finditer(clause):
+        found.append((match.start(), _on_one_to_five([float(match.group("a"))], 100)))
+    for pattern in (_OPENING_RATING, _CUED_RATING):
+        for match in pattern.finditer(clause):
+            if all(start != match.start("a") for start, _ in found):  # "4/5" is already read as 4 of 5
+                found.append((match.start("a"), _rating_from_match(match, None)))
+    return [
+        (start, value) for start, value in found
+        if value is not None and not _NEGATED_BEFORE.search(" ".join(clause[:start].split()[-4:]))
+    ]
+
+
+def _scale_from_numbers(norm: str) -> int | None:
+    if _STAR_EMOJI.match(norm):
+        stars = sum(ch in "\u2b50\u2605" for ch in norm)
+        return min(stars, _SCALE_MAX) if stars else None
+    latest: float | None = None
+    for clause in _NUMBER_CLAUSE_SPLIT.split(norm):
+        found = _numbers_in_clause(clause)
+        if found:
+            latest = max(found)[1]
+    return None if latest is None else _round_toward_middle(latest)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Scale rules 2-3: the lexicon
+# --------------------------------------------------------------------------------------------------------
+
+
+class _Role(Enum):
+    HEAD = "carries a value and takes modifiers"
+    ANSWER = "a fixed value that takes no modifiers"
+    FREQUENCY = "gives the next head its own value"
+    NEGATOR = "negates the next head"
+    INTENSIFIER = "moves the next head away from 3"
+    SOFTENER = "moves the next head toward 3"
+    AT_ALL = "makes the previous negated head extreme"
+    HEDGE = "pulls a 5 to 4 and a 1 to 2"
+    NO_VALUE = "carries no value (\"I don't know\", \"thanks\")"
+
+
+@dataclass(frozen=True)
+class _Term:
+    role: _Role
+    value: int | None = None  # heads and answers; for modifiers, the value when used on their own
+    negated: int | None = None  # heads: value after a negation; frequencies: "not always" etc.
+    generic: bool = False  # heads that could be about anything ("good"): see _scale_from_words
+    reach: int = 6  # negators: how many words may stand between them and the head
+    stops_at_subject: bool = False  # negators: "not really, she listens" must not negate "listens"
+    counts_alone_at: str = "anywhere"  # "anywhere", "end" or "start_or_end" of the clause
+
+
+_DEFAULT_NEGATION = {5: 2, 4: 2, 3: 2, 2: 4, 1: 3}
+
+
+def _head(value: int, negated: int | None = None, generic: bool = False, only_at_end: bool = False) -> _Term:
+    """A word that carries a value. `only_at_end`: "she does" is a yes, but says nothing in "she does X"."""
+    return _Term(
+        _Role.HEAD,
+        value,
+        _DEFAULT_NEGATION[value] if negated is None else negated,
+        generic=generic,
+        counts_alone_at="end" if only_at_end else "anywhere",
+    )
+
+
+def _answer(value: int) -> _Term:
+    return _Term(_Role.ANSWER, value)
+
+
+def _frequency(value: int, negated: int) -> _Term:
+    return _Term(_Role.FREQUENCY, value, negated)
+
+
+def _negator(alone: int | None = None, reach: int = 6, stops_at_subject: bool = False,
+             where: str = "anywhere") -> _Term:
+    return _Term(_Role.NEGATOR, alone, reach=reach, stops_at_subject=stops_at_subject, counts_alone_at=where)
+
+
+def _modifier(role: _Role, alone: int | None = None) -> _Term:
+    return _Term(role, alone)
+
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+def _expand(spec: str) -> Iterator[str]:
+    """'talk{s,ed,} over {me,}' -> 'talks over me', 'talks over', 'talked over me', ..."""
+    for alternative in spec.split("|"):
+        match = _BRACES.search(alternative)
+        if match is None:
+            yield " ".join(alternative.split())
+            continue
+        for option in match.group(1).split(","):
+            yield from _expand(alternative[:match.start()] + option + alternative[match.end():])
+
+
+_Table = tuple[tuple[str, _Term], ...]
+
+_GENERAL: _Table = (
+    # yes / no
+    ("yes|yeah|yep|yup|aye|yes she does|yes he does|yes they do|yes it does|yes i do|of course|for sure"
+     "|very much|very much so|without a doubt|no doubt|exactly|indeed|correct|hell yes|absolutely yes"
+     "|definitely yes|totally yes|yes definitely|yes absolutely|yes totally|yes always|big yes", _head(5)),
+    ("sure|yes i think|yes i guess", _head(4)),
+    ("i do|she does|he does|they do|it does", _head(5, only_at_end=True)),
+    ("as much as i'd like|as much as i would like|as much as i want|as often as i'd like|as much as i need"
+     "|as deep as i'd like|as deep as i want", _head(4)),
+    ("yes mostly|yeah mostly|yes usually|yeah usually|yes generally|yes for the most part"
+     "|yeah for the most part|mostly yes|mostly yeah|pretty much|i think so|i guess so|i suppose so"
+     "|i'd say so|i believe so|probably yes|probably yeah|probably so|likely|more or less|on the whole yes"
+     "|overall yes|can't complain|cannot complain|no complaints|not bad at all|fairly well|pretty well"
+     "|quite well|well enough", _answer(4)),
+    ("really well|very well|so well|super well|extremely well|couldn't be better"
+     "|could not be better", _answer(5)),
+    ("mixed|mixed feelings|so so|meh|half and half|it depends|depends|yes and no|yes no|could be worse"
+     "|room for improvement|not great not terrible|not bad not great|in between|somewhere in between"
+     "|in the middle|middle|neutral|average|getting there|it varies|varies|maybe so|i hope so"
+     "|not sure yes or no", _answer(3)),
+    ("could be better|i don't think so|don't think so|probably not|i guess not|i suppose not|i think not"
+     "|maybe not|perhaps not|not that i know of|unlikely|not especially|not particularly|not so much"
+     "|not that much|not exactly|barely at all|nah not really|nope not really|disagree|i disagree"
+     "|somewhat disagree|slightly disagree|mostly disagree", _answer(2)),
+    ("agree|i agree|somewhat agree|slightly agree|mostly agree", _answer(4)),
+    ("strongly agree|totally agree|completely agree|fully agree|i completely agree", _answer(5)),
+    ("strongly disagree|totally disagree|completely disagree", _answer(1)),
+    ("neither agree nor disagree|eh", _answer(3)),
+    ("nope|nah|absolutely not|definitely not|certainly not|of course not|hell no|no way|not in the slightest"
+     "|not one bit|never ever|not at all no|no not at all|no never", _answer(1)),
+    # evaluative words that could be about anything: see _scale_from_words
+    ("great|excellent|amazing|fantastic|brilliant|wonderful|perfect|awesome|incredible|outstanding|superb"
+     "|love it|love her|love him|love them|the best|top notch|spot on"
+     "|couldn't be better", _head(5, generic=True)),
+    ("good|helpful|useful|nice|solid|positive|better|valuable|worthwhile|effective|works well|working well"
+     "|works for me|pretty good|really helps|helps|lovely|sweet|friendly|goes well|going well|went well",
+     _head(4, generic=True)),
+    ("fine|ok|okay|alright|all right|decent|reasonable|fair|acceptable"
+     "|not bad not good", _head(3, 2, generic=True)),
+    ("bad|poor|unhelpful|disappointing|weak|frustrating|mediocre|worse|lacking|annoying|sucks"
+     "|not good enough",
+     _head(2, generic=True)),
+    ("terrible|awful|horrible|useless|pointless|worst|waste of time|a waste|hate it|dreadful|rubbish|garbage"
+     "|crap", _head(1, generic=True)),
+    # frequency
+    ("never|not ever|not once|at no point|never once", _frequency(1, 3)),
+    ("rarely|seldom|hardly ever|almost never|barely ever|hardly|barely|not often|once in a while|occasionally"
+     "|infrequently|not usually|not much of the time|every so often", _frequency(2, 3)),
+    ("sometimes|at times|some days|some weeks|some sessions|some of the time|now and then|every now and then"
+     "|from time to time|half the time|here and there|on occasion|not always|not every time|not consistently"
+     "|not quite|not completely|not entirely|not fully|not totally|not 100 %|not a hundred percent"
+     "|not one hundred percent|partly yes|part of the time|on and off|off and on|hit or miss|hit and miss"
+     "|up and down", _frequency(3, 2)),
+    ("often|usually|frequently|generally|mostly|most of the time|most times|most days|most weeks"
+     "|most sessions|more often than not|normally|typically|regularly|mainly|largely|a lot of the time"
+     "|almost always|nearly always|pretty much always|for the most part|in general|on the whole|by and large"
+     "|overall|mostly always|a lot|lots", _frequency(4, 2)),
+    ("always|every time|every session|every single time|each time|all the time|constantly|consistently"
+     "|without fail|every week|every single session|a hundred percent|one hundred percent|hundred percent",
+     _frequency(5, 3)),
+    # negators
+    ("not|don't|doesn't|didn't|isn't|wasn't|aren't|weren't|can't|cannot|couldn't|won't|wouldn't|shouldn't"
+     "|hasn't|haven't|hadn't|ain't|nobody|no one|nothing|none|neither|nor|without|lack|lacks|lack of|missing"
+     "|fails to|failed to|refuses to|doubt|i doubt|not sure|not sure if|not sure that|not sure whether"
+     "|don't know if|don't know whether|i'm not sure|i am not sure|wish|i wish|should|should be|needs to"
+     "|need to|would be nice if|would be nice to|would be better if|could be|i'd like her to|i'd like him to"
+     "|hard to|difficult to",
+     _negator()),
+    ("zero|less", _negator(reach=2)),
+    ("no", _negator(1, reach=2, stops_at_subject=True, where="start_or_end")),
+    ("not really|not much|not a lot|not very|not enough|not really no|no not really|not that|not too much",
+     _negator(2, reach=3, stops_at_subject=True)),
+    ("not at all", _negator(1, reach=3, stops_at_subject=True)),
+    ("need more|needs more|want more|would like more|could use more|could be more|wish there was more"
+     "|should be more|wish it was more|more would help", _negator(2, reach=4)),
+    ("i'd like it to|i would like it to|i'd like us to|i would like us to|i want it to|i want us to"
+     "|i'd love it to|i'd love us to|i'd love it if|i'd like it if", _negator(reach=4)),
+    ("she doesn't|he doesn't|they don't|it doesn't|i don't|she isn't|he isn't|it isn't|they aren't|it's not"
+     "|she's not|he's not|they're not|i haven't|she hasn't|he hasn't|they haven't|i'm not",
+     _negator(1, where="end")),
+    # intensifiers, softeners, hedges
+    ("totally|completely|absolutely|definitely|certainly|entirely|fully"
+     "|100 %", _modifier(_Role.INTENSIFIER, 5)),
+    ("very|really|so|super|extremely|incredibly|truly|genuinely|deeply|properly|such|all|way|hugely|massively"
+     "|thoroughly|too|seriously|way too|far too|so much", _modifier(_Role.INTENSIFIER)),
+    ("some of it|some of them|parts of it|part of it|some things|some", _modifier(_Role.SOFTENER, 3)),
+    ("a bit|a little|a little bit|slightly|a tad|just a bit|a touch|only a little"
+     "|only slightly", _modifier(_Role.SOFTENER, 2)),
+    ("somewhat|kind of|kinda|sort of|sorta|partly|partially|to some extent|to a degree|to an extent|in a way"
+     "|in some ways|moderately|semi|fairly|reasonably|relatively", _modifier(_Role.SOFTENER, 3)),
+    ("at all|whatsoever|in the slightest|one bit|at all really", _modifier(_Role.AT_ALL)),
+    ("probably", _modifier(_Role.HEDGE, 4)),
+    ("maybe|perhaps|possibly|i guess|i suppose|i'd guess", _modifier(_Role.HEDGE, 3)),
+    ("i don't know|don't know|idk|dunno|no idea|no clue|unsure|hard to say|hard to tell|can't say|cannot say"
+     "|couldn't say|can't tell|who knows|good question|beats me|not certain|i'm not certain|hmm|hm|um|umm|uh"
+     "|er|erm|i have no idea|not sure yet|no comment|\U0001f937|\U0001f914|thanks|thank you|ok thanks"
+     "|okay thanks|ok thank you|okay thank you|got it|ok got it", _modifier(_Role.NO_VALUE)),
+    # emoji
+    ("\U0001f600|\U0001f603|\U0001f604|\U0001f601|\U0001f60d|\U0001f970|\u2764|\U0001f4af|\U0001f64c"
+     "|\U0001f44f|\U0001f929|\U0001f496|\U0001f497", _answer(5)),
+    ("\U0001f44d|\U0001f44c|\U0001f642|\U0001f60a|\u263a|\u2705|\U0001f603\U0001f44d", _answer(4)),
+    ("\U0001f610|\U0001f611|\U0001f636|\U0001f937\u2640|\U0001f612\U0001f610|\u3030", _answer(3)),
+    ("\U0001f44e|\U0001f641|\u2639|\U0001f615|\U0001f61e|\U0001f614|\U0001f612|\U0001f622|\U0001f61f"
+     "|\U0001f644", _answer(2)),
+    ("\U0001f62d|\U0001f621|\U0001f620|\U0001f92c|\U0001f494|\u274c", _answer(1)),
+)
+
+_ALL_SCALE_CUES: _Table = (
+    ("tailored|tailor made|personalised|personalized|individualised|individualized|custom|customised"
+     "|customized|made for me|specific to me|just for me|designed for me", _head(4)),
+    ("made for me|specific to me|just for me|designed for me|tailored to me|tailored for me", _head(5)),
+    ("generic|cookie cutter|one size fits all|formulaic|scripted|like a script|by the book|textbook|canned"
+     "|boilerplate|robotic|script|from a script|reading from a script|same for everyone|paint by numbers"
+     "|copy and paste|copy paste|off the shelf",
+     _head(2)),
+)
+
+_SLOT_CUES: dict[str, _Table] = {
+    "felt_heard": (
+        ("listen{s,ed,ing,}|listen{s,ed,} to me|heard|hear{s,} me|hears me out|feel heard|understood"
+         "|understand{s,ing,}|understands me|get{s,} me|get{s,} it|respect{s,ed,ful,}|valued"
+         "|validat{es,ed,ing,e}|seen|take{s,} me seriously|took me seriously|attentive|pay{s,} attention"
+         "|paying attention|remember{s,ed}|care{s,}|caring|cares about me|kind|warm|empathetic|empathic"
+         "|compassionate|supportive|non judgmental|non judgemental|nonjudgmental|safe|comfortable|patient"
+         "|genuine|present|engaged|interested|on my side|believe{s,} me|lets me talk|lets me finish"
+         "|gives me space|gives me room|makes me feel heard|makes time for me|curious about me", _head(4)),
+        ("good listener|great listener|amazing listener|really listens|totally gets me", _head(5)),
+        ("talk{s,ed,ing,} over me|talk{s,} at me|talks down to me|interrupt{s,ed,ing,}|cut{s,ting,} me off"
+         "|distracted|dismissive|dismiss{es,ed,}|dismisses my feelings|brush{es,ed,} {me,} off"
+         "|brush{es,ed,} it off|brush{es,ed,} things off|ignore{s,d,}|ignoring|judg{e,es,ed,ing}|judgmental"
+         "|judgemental|condescending|patronizing|patronising|lecture{s,d,}|lectures me|preachy"
+         "|rush{es,ed,ing}|hurried|on {her,his,their} phone"
+         "|check{s,ing} {the,her,his,their} {clock,phone,watch,time}"
+         "|look{s,ing} at {the,her,his,their} {clock,phone,watch}|clock watching|bored|zone{s,d} out"
+         "|zoned out|tunes out|cold|distant|detached|forget{s,}|forgot|invalidat{e,es,ed,ing}"
+         "|minimi{z,s}{e,es,ed,ing}|belittl{e,es,ed,ing}|rude|disrespectful|disrespect{s,ed,}|half listening"
+         "|talk{s,} about {herself,himself,themselves}|make{s,} it about {her,him,them}|misunderstand{s,}"
+         "|misunderstood|uncomfortable|unheard|invisible|like a number|like a case"
+         "|like a checklist", _head(2)),
+        ("always talking over me|never listens|doesn't listen at all", _head(1)),
+    ),
+    "depth": (
+        ("deep|deeper|deep enough|in depth|depth|go{es,} deep|dig{s,} deep|dig{s,ging,} into|dive{s,} into"
+         "|dive{s,} deep|get{s,} to the {root,roots,bottom,heart,core}|root cause{s,}|underlying"
+         "|core {issues,stuff,beliefs,problems}|real issues|real stuff|the real problem{s,}|meaningful"
+         "|breakthrough{s,}|insight{s,}|insightful|explore{s,d,}|exploring|thorough|profound"
+         "|{hard,difficult,tough,painful,big} {stuff,things,topics}|patterns|challeng{es,ed} me|challenging"
+         "|push{es,ed} me|get{s,} into it|below the surface|beneath the surface|under the surface"
+         "|beyond the surface|past the surface|what really matters|things that matter", _head(4)),
+        ("surface|surface level|on the surface|superficial|shallow|small talk|chit chat|chitchat|chat|chats"
+         "|chatting|just chat|catch{es,ing} up|scratch{es,ed,ing,} the surface|skim{s,med,ming,}"
+         "|{go,going,goes,went,run,running,talk,talking} {in,round in,around in,round} circles|repetitive"
+         "|same {thing,stuff,conversation,conversations,topics} every {week,time,session}|same"
+         "|go{es,ing,} nowhere|get{s,ting,} nowhere|vent{s,ing,}|basic|stuck|recap{s,}|talk about my week"
+         "|what i did this week|box ticking|tick box|checklist|light", _head(2)),
+        ("{barely,only,just,hardly} scratch{es,ed,ing,} the surface", _head(1)),
+        ("could go deeper|could be deeper|could dig deeper|should go deeper|want to go deeper"
+         "|need to go deeper|would like to go deeper|want more depth|need more depth"
+         "|not deep enough", _answer(2)),
+        ("avoid{s,ed,ing,}|skirt{s,ed,} around|steer{s,ed,} clear of|dodge{s,d,}", _negator(reach=4)),
+    ),
+    "advice_fit": (
+        ("concrete|specific|practical|actionable|realistic|doable|relevant|fit{s,} my life|fit{s,} me|fit{s,}"
+         "|appl{y,ies} to me|apply|applies|applicable|make{s,} sense|tools|strategies|clear steps|steps"
+         "|real life|work{s,} for me|useful|helpful|clear|hands on|step by step|to the point|usable|i can use"
+         "|i can actually use", _head(4)),
+        ("vague|general|cliche{s,d,}|platitudes|abstract|unrealistic|impractical|from a book|out of a book"
+         "|obvious|common sense|wishy washy|fluffy|airy fairy|buzzwords|off the internet|from the internet"
+         "|google|googled|instagram|fortune cookie|pamphlet|leaflet|just breathe|out of touch|theoretical"
+         "|doesn't fit|doesn't apply|not for me|generic tips|general tips|self help"
+         "|self help book", _head(2)),
+    ),
+    "homework_fit": (
+        ("relevant|useful|helpful|adapt{s,ed,ing,}|fit{s,}|make{s,} sense|practical|real situations"
+         "|{fit,fits,suit,suits,made for,designed for,right for} my situation|specific|apply|applies"
+         "|appl{y,ies} to me|apply to my life|usable|works for me|connects", _head(4)),
+        ("irrelevant|busywork|busy work|photocop{y,ied,ies}|printouts|print outs|printed off|off the internet"
+         "|childish|babyish|patronizing|patronising|boring|tedious|overwhelming|too much|same as everyone"
+         "|same ones everyone gets|meant for someone else|written for someone else|for someone else|random"
+         "|textbook|silly|like school|school", _head(2)),
+    ),
+    "goals_shared": (
+        ("together|agreed|agree{s,d,}|we {set,made,chose,picked,decided,agreed}|collaborat{e,ive,ion,ing}"
+         "|team|teamwork|partnership|same page|mutual|both of us|we both"
+         "|asked {me,} what i {want,wanted,need,needed}|ask{s,} {me,} what i {want,need}|my goals"
+         "|my priorities|i {chose,choose,picked,pick,decide,decided,set}|up to me|my call|clear goal{s,}"
+         "|clear plan|a plan|treatment plan|plan together|goal{s,}|set goals|review{s,ed} {our,my,the} goals"
+         "|check{s,} in on {my,our,the} goals|asked|asks|on track|know what we're working on"
+         "|know what we are working on|talked about goals|discussed goals|talked about {my,our} goals"
+         "|discussed {my,our} goals|what we're working on|what we're working towards|we're working on"
+         "|we are working on|we're working towards",
+         _head(4)),
+        ("{we set,we made,we agreed on,we decided on,we chose,we picked,set,made,agreed on,decided on,chose}"
+         " {the ,our ,my ,}{goals,plan,focus,priorities} together|fully agreed|completely agreed", _head(5)),
+        ("{she,he,they} {decided,decides,picked,picks,chose,chooses,set,sets}"
+         " {the goals,what we work on,everything,the plan,them,it,those,that}"
+         "|her agenda|his agenda|their agenda|own agenda|imposed|told me what to work on"
+         "|tells me what to work on|her goals|his goals|their goals|no plan|no direction|directionless"
+         "|aimless|unclear|not clear|no idea what we're working on|no idea what we are working on"
+         "|no goals", _head(2)),
+        ("i don't know what|don't know what|not sure what|no idea what|i'm not sure what|unsure what"
+         "|i don't really know what", _negator(reach=4)),
+    ),
+    "approach_fit": (
+        ("adapt{s,ed,ing,}|adjust{s,ed,ing,}|flexible|tailor{s,ed,ing,}|tweak{s,ed,ing,}|change{s,d,}"
+         "|change{s,d,} {things,it,the approach,course,tack,things up}|change{s,d,} {her,his,their} approach"
+         "|switch{es,ed,ing,}|mix{es,ed,} it up|{try,tries,tried} {something,things} {else,different,new}"
+         "|open to feedback|take{s,} feedback|took {my,} feedback|listen{s,ed,} to {my,} feedback"
+         "|ask{s,ed} for {my,} feedback|ask{s,ed} {me,} what works|check{s,ed} in|responsive"
+         "|when i {said,told,asked,mentioned}|after i {said,told,asked,mentioned}|take{s,} it on board"
+         "|took it on board|willing to change|open to change|different things|varies it|open to changing"
+         "|open to trying|willing to try|changing things", _head(4)),
+        ("rigid|inflexible|stubborn|same approach|same thing|same script|same way|same method|same exercises"
+         "|same every time|same"
+         "|stick{s,} to {her,his,their,the} {plan,script,method,approach,model,protocol,way}|stuck to"
+         "|protocol|formula|manual|ignore{s,d,} {my,} feedback|defensive|set in {her,his,their} ways"
+         "|{her,his,their} way or|carr{y,ies,ied} on regardless|kept going", _head(2)),
+    ),
+}
+
+_CLAUSE_BREAK_WORDS = frozenset({"but", "though", "although", "however", "except", "whereas"})
+_CLAUSE_BREAK_MARKS = frozenset(".,;:!?\u2026")
+_IGNORED_MARKS = frozenset("'\"()[]{}*_~#-\u2013\u2014")
+_SUBJECTS = frozenset({"she", "he", "they", "i", "it", "we", "you", "she's", "he's", "they're", "i'm", "it's",
+                       "we're", "that", "this", "there", "there's", "my", "her", "his", "their"})
+# Words that show a clause is about the therapy, so a generic word like "good" in it counts.
+_REFERENTS = frozenset({
+    "she", "he", "they", "her", "him", "them", "his", "their", "it", "it's", "its", "this", "that", "that's",
+    "these", "those", "we", "us", "our", "therapist", "counselor", "counsellor", "session", "sessions",
+    "therapy", "advice", "homework", "worksheets", "worksheet", "exercises", "goals", "approach", "things",
+    "she's", "he's", "they're", "we're", "stuff", "everything", "overall", "tips", "suggestions",
+})
+# A negation does not reach past these ("wasn't working so she changed things").
+_NEGATION_STOPS = frozenset(
+    {"so", "because", "cause", "when", "if", "then", "until", "since", "after", "before", "while", "which"}
+)
+_FILLERS = frozenset({
+    "really", "though", "tbh", "honestly", "lol", "haha", "i", "think", "guess", "much", "anymore", "yet",
+    "to", "be", "honest", "so", "at", "all", "either", "sadly", "unfortunately", "now", "lately", "these",
+    "days", "always", "ever", "that", "like", "not", "no", "sure", "well", "tho", "imo", "actually", "far",
+    "quite", "rather", "feel", "felt", "feels", "been", "has", "have", "had", "was", "is", "are", "were",
+    "am", "the", "a", "an", "of", "in", "for", "about", "asking", "say", "would", "i'd", "i'm", "me", "my",
+})
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[^\s\w]")
+_MIXED = re.compile(
+    r"\b(?:some|other|certain) (?:days|weeks|times|sessions)\s*(?:yes|good|better|great|it does"
+    r"|she does)\b[\s,;.]*(?:and |but )?(?:some|other|others|certain)(?: (?:days|weeks|times"
+    r"|sessions))?\s*(?:no|not|bad|worse|less|it doesn't|she doesn't)\b|\b(?:some|other|certain) (?:days"
+    r"|weeks|times|sessions)\s*(?:no|not|bad|worse)\b[\s,;.]*(?:and |but )?(?:some|other|others)(?: (?:days"
+    r"|weeks|times|sessions))?\s*(?:yes|good|better)\b|\bsometimes (?:yes|good)[\s,;.]*(?:and "
+    r"|but )?sometimes (?:no|not|bad)\b|\bsometimes (?:no|not)[\s,;.]*(?:and |but )?sometimes (?:yes|good)\b"
+    r"|\byes(?:,| and|, and| or|/| but)? no\b(?! (?:one|homework|worksheets|change)\b)"
+    r"|\bkind of yes[\s,]*kind of no\b|\b50 ?/ ?50\b|\bfifty fifty\b|\bswings and roundabouts\b"
+    r"|\bgood days and bad days\b|\bgood and bad\b|\bhit (?:or|and) miss\b"
+)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    phrases_by_first_word: dict[str, tuple[tuple[tuple[str, ...], _Term], ...]]
+
+
+def _build_lexicon(*tables: _Table) -> _Lexicon:
+    terms: dict[tuple[str, ...], _Term] = {}
+    for table in tables:  # later tables override earlier ones: slot cues beat general words
+        for spec, term in table:
+            for phrase in _expand(spec):
+                terms[tuple(phrase.split())] = term
+    by_first: dict[str, list[tuple[tuple[str, ...], _Term]]] = {}
+    for words, term in terms.items():
+        by_first.setdefault(words[0], []).append((words, term))
+    return _Lexicon({first: tuple(sorted(group, key=_longest_first)) for first, group in by_first.items()})
+
+
+def _longest_first(entry: tuple[tuple[str, ...], _Term]) -> int:
+    return -len(entry[0])
+
+
+_LEXICONS: dict[str, _Lexicon] = {
+    slot: _build_lexicon(_GENERAL, _ALL_SCALE_CUES, _SLOT_CUES[slot]) for slot in SCALE_SLOTS
+}
+_KNOWN_WORDS = frozenset(
+    word
+    for lexicon in _LEXICONS.values()
+    for first, entries in lexicon.phrases_by_first_word.items()
+    for words, _ in entries
+    for word in words
+) | frozenset(_RATING_LEAD) | frozenset(_RATING_TAIL) | _FILLERS | _REFERENTS
+
+
+# Words that say nothing about the topic of a clause ("I'd say", "to be honest", "she").
+_FUNCTION_WORDS = _FILLERS | frozenset(_RATING_LEAD) | frozenset(_RATING_TAIL)
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    term: _Term
+
+
+def _find_terms(tokens: list[str], lexicon: _Lexicon) -> list[_Match]:
+    matches: list[_Match] = []
+    i = 0
+    while i < len(tokens):
+        for words, term in lexicon.phrases_by_first_word.get(tokens[i], ()):
+            if tuple(tokens[i:i + len(words)]) == words:
+                matches.append(_Match(i, i + len(words), term))
+                i += len(words)
+                break
+        else:
+            i += 1
+    return matches
+
+
+def _intensify(value: int) -> int:
+    if value > _SCALE_MID:
+        return min(value + 1, _SCALE_MAX)
+    return max(value - 1, _SCALE_MIN) if value < _SCALE_MID else value
+
+
+def _soften(value: int) -> int:
+    return value - 1 if value > _SCALE_MID else value + 1 if value < _SCALE_MID else value
+
+
+def _with_frequency(frequency: int, head_value: int) -> int:
+    """'always listens' -> 5, 'always talks over me' -> 1, 'sometimes ...' -> 3."""
+    if head_value > _SCALE_MID:
+        return frequency
+    if head_value < _SCALE_MID:
+        return _SCALE_MAX + _SCALE_MIN - frequency
+    return _SCALE_MID
+
+
+class _ClauseReading:
+    """Reads one clause left to right; modifiers wait for the next head."""
+
+    def __init__(self, tokens: list[str], generic_allowed: bool, modifiers_alone_allowed: bool) -> None:
+        self.tokens = tokens
+        self.generic_allowed = generic_allowed  # generic heads ("good") count
+        self.modifiers_alone_allowed = modifiers_alone_allowed  # a modifier with no head ("always") counts
+        self.signals: list[int] = []
+        self.hedged = False
+        self.waiting: list[_Match] = []
+        self.negator: _Match | None = None
+        self.frequency: int | None = None
+        self.negate_next_head = False  # "often doesn't listen": a negation after a frequency word
+        self.intensify = False
+        self.soften = False
+        self.last_head: tuple[int, _Term] | None = None  # a head read without prefix modifiers
+        self.last_negated = False
+
+    def read(self, matches: list[_Match]) -> list[int]:
+        handlers: dict[_Role, Callable[[_Match], None]] = {
+            _Role.HEAD: self._on_head,
+            _Role.ANSWER: self._on_answer,
+            _Role.FREQUENCY: self._on_frequency,
+            _Role.NEGATOR: self._on_negator,
+            _Role.INTENSIFIER: self._on_intensifier,
+            _Role.SOFTENER: self._on_softener,
+            _Role.AT_ALL: self._on_at_all,
+            _Role.HEDGE: self._on_hedge,
+            _Role.NO_VALUE: lambda match: None,
+        }
+        for match in matches:
+            handlers[match.term.role](match)
+        self._finish()
+        return self.signals
+
+    def _negator_reaches(self, head_start: int) -> bool:
+        if self.negator is None:
+            return False
+        between = self.tokens[self.negator.end:head_start]
+        if len(between) > self.negator.term.reach or any(t in _NEGATION_STOPS for t in between):
+            return False
+        pairs = zip(between, between[1:], strict=False)
+        if any(word in ("and", "or") and nxt in _SUBJECTS for word, nxt in pairs):
+            return False  # "... and she kept doing the same thing": a new subject starts
+        return not (self.negator.term.stops_at_subject and any(t in _SUBJECTS for t in between))
+
+    def _counts_alone(self, match: _Match) -> bool:
+        after_is_filler = all(t in _FILLERS for t in self.tokens[match.end:])
+        if match.term.counts_alone_at == "end":
+            return after_is_filler
+        if match.term.counts_alone_at == "start_or_end":  # "no, ..." / "no she doesn't", not "no homework"
+            following = self.tokens[match.end:match.end + 1]
+            opens_clause = match.start == 0 and all(t in _SUBJECTS or t in _FILLERS for t in following)
+            return opens_clause or after_is_filler
+        return True
+
+    def _reset(self) -> None:
+        self.waiting, self.negator, self.frequency = [], None, None
+        self.negate_next_head = self.intensify = self.soften = False
+
+    def _on_hedge(self, match: _Match) -> None:
+        self.hedged = True
+        self.waiting.append(match)
+
+    def _on_answer(self, match: _Match) -> None:
+        assert match.term.value is not None
+        self.signals.append(match.term.value)
+
+    def _on_negator(self, match: _Match) -> None:
+        if self.frequency is not None:
+            self.negate_next_head = True
+        else:
+            self.negator = match
+            self.waiting.append(match)
+
+    def _on_frequency(self, match: _Match) -> None:
+        negated = self._negator_reaches(match.start)
+        value = match.term.negated if negated else match.term.value
+        if negated:
+            self.waiting.remove(self.negator)  # type: ignore[arg-type]
+            self.negator = None
+        self.frequency = value
+        # Wait with the value it has after any negation: "not always" on its own is 3.
+        self.waiting.append(_Match(match.start, match.end, _Term(_Role.FREQUENCY, value)))
+
+    def _on_intensifier(self, match: _Match) -> None:
+        self.intensify = True
+        self.waiting.append(match)
+
+    def _on_softener(self, match: _Match) -> None:
+        self.soften = True
+        self.waiting.append(match)
+
+    def _on_at_all(self, match: _Match) -> None:
+        if self.signals and self.last_negated:
+            self.signals[-1] = _intensify(self.signals[-1])
+
+    def _on_head(self, match: _Match) -> None:
+        term = match.term
+        assert term.value is not None and term.negated is not None
+        if (term.generic and not self.generic_allowed) or not self._counts_alone(match):
+            self._reset()
+            return
+        negated = self.negate_next_head or self._negator_reaches(match.start)
+        value = term.negated if negated else term.value
+        if self.frequency is not None:
+            value = _with_frequency(self.frequency, value)
+        if self.intensify and not negated:
+            value = _intensify(value)
+        if self.soften:
+            value = _soften(value)
+        for waiting in self.waiting:  # a "no" that did not reach this head is still an answer
+            applied = waiting is self.negator and negated
+            if waiting.term.role is _Role.NEGATOR and not applied and waiting.term.value is not None \
+                    and self._counts_alone(waiting):
+                self.signals.append(waiting.term.value)
+        prefixed = negated or self.frequency is not None or self.intensify or self.soften
+        self.signals.append(value)
+        self.last_head = None if prefixed else (len(self.signals) - 1, term)
+        self.last_negated = negated
+        self._reset()
+
+    def _finish(self) -> None:
+        if self.last_head is not None and (self.frequency is not None or self.soften):
+            index, term = self.last_head  # "talks over me sometimes": a trailing modifier
+            assert term.value is not None
+            value = term.value if self.frequency is None else _with_frequency(self.frequency, term.value)
+            self.signals[index] = _soften(value) if self.soften else value
+        elif not self.signals:
+            if self.frequency is not None and self.negate_next_head:  # "mostly no", "sometimes she doesn't"
+                self.signals.append(_SCALE_MAX + _SCALE_MIN - self.frequency)
+            else:
+                self.signals.extend(
+                    m.term.value for m in self.waiting
+                    if m.term.value is not None and self.modifiers_alone_allowed and self._counts_alone(m)
+                )
+
+
+def _clauses(tokens: list[str]) -> Iterator[list[str]]:
+    clause: list[str] = []
+    for token in tokens:
+        if token in _CLAUSE_BREAK_MARKS or token in _CLAUSE_BREAK_WORDS:
+            if clause:
+                yield clause
+            clause = []
+        elif token not in _IGNORED_MARKS:
+            clause.append(token)
+    if clause:
+        yield clause
+
+
+def _scale_from_words(slot: str, norm: str) -> int | None:
+    tokens = _TOKEN.findall(_MIXED.sub(" mixed ", norm))
+    lexicon = _LEXICONS[slot]
+    signals: list[int] = []
+    hedged = False
+    for clause in _clauses(tokens):
+        matches = _find_terms(clause, lexicon)
+        covered = {i for match in matches for i in range(match.start, match.end)}
+        other_words = sum(
+            1 for i, word in enumerate(clause)
+            if word[0].isalnum() and i not in covered and word not in _FUNCTION_WORDS
+        )
+        reading = _ClauseReading(
+            clause,
+            generic_allowed=other_words == 0 or any(t in _REFERENTS for t in clause),
+            modifiers_alone_allowed=other_words <= 1,
+        )
+        signals.extend(reading.read(matches))
+        hedged = hedged or reading.hedged
+    if not signals:
+        return None
+    value = _round_toward_middle(_mean(signals))
+    if hedged and value in (_SCALE_MIN, _SCALE_MAX):
+        value = _soften(value)
+    return value
+
+
+def _parse_scale(slot: str, text: str) -> Parsed | None:
+    norm = _normalize(text)
+    if not _placeable(norm):
+        return None
+    value = _scale_from_numbers(norm)
+    if value is None:
+        value = _scale_from_words(slot, norm)
+    return None if value is None else Parsed(value)
+
+
+# --------------------------------------------------------------------------------------------------------
+# homework_fit: "none"
+# --------------------------------------------------------------------------------------------------------
+
+_HOMEWORK_WORDS = (
+    r"(?:homework|worksheets?|exercises|assignments?|handouts?|tasks|between session (?:work|tasks))"
+)
+_NOT = r"(?:don't|doesn't|didn't|never|hasn't|haven't|won't|do not|does not|did not|has not|have not|not)"
+_GIVE_VERBS = (
+    r"(?:give|gives|gave|given|assign|assigns|assigned|set|sets|do|does|did|done|use|uses|used|hand out"
+    r"|hands out|have|had|send|sends|get|got|gotten|receive|received)"
+)
+_GET_VERBS = r"(?:get|got|gotten|receive|received|have|had|been given|be given)"
+_NO_HOMEWORK_PATTERNS = (
+    rf"\bno {_HOMEWORK_WORDS}\b",  # "no homework", "no worksheets yet"
+    # "she doesn't give homework", "we've never done worksheets" (but not "I don't do the homework")
+    rf"\b(?:she|he|they|we|therapist|it)(?:'s|'ve)?(?: just| really)? {_NOT}(?: really| ever| actually"
+    rf"| usually)? {_GIVE_VERBS}\b(?: me| us| out| any| much| those| that kind of)*(?: {_HOMEWORK_WORDS}\b"
+    rf"| that\b| stuff\b| any\b)",
+    rf"\bi(?:'ve)? {_NOT}(?: really| ever| actually)? {_GET_VERBS}(?: any| much)? (?:{_HOMEWORK_WORDS}"
+    rf"|any)\b",
+    r"\bthere(?:'s| is| are)(?: not| no|n't)(?: really)? (?:any|none|no|homework|worksheets)\b",
+    r"\bthere (?:isn't|aren't)(?: any)?\b",
+    r"\b(?:never|haven't|have not) (?:had|got|gotten|been given) any\b",
+    r"\bnone (?:given|yet|so far|assigned|at all)\b",
+    r"\bnot something (?:we|she|he|they) do\b",
+    r"^(?:none|n/?a|na|not applicable|doesn't apply|does not apply|nada|zero homework|there is none"
+    r"|none of that)$",
+)
+_NO_HOMEWORK = re.compile("|".join(_NO_HOMEWORK_PATTERNS))
+
+
+def _parse_homework(text: str) -> Parsed | None:
+    norm = _normalize(text)
+    if _placeable(norm) and _NO_HOMEWORK.search(norm.rstrip(".!? ")):
+        return Parsed("none")
+    return _parse_scale("homework_fit", text)
+
+
+# --------------------------------------------------------------------------------------------------------
+# sessions_so_far
+# --------------------------------------------------------------------------------------------------------
+
+_SESSIONS_PER = {"week": 1.0, "month": 4.0, "year": 48.0, "day": 1 / 7}
+_SESSION_UNITS = {
+    **dict.fromkeys(("session", "sessions", "appointment", "appointments", "visit", "visits", "meeting",
+                     "meetings", "time", "times"), ("count", 1.0)),
+    **dict.fromkeys(("week", "weeks", "wk", "wks"), ("duration", _SESSIONS_PER["week"])),
+    **dict.fromkeys(("month", "months", "mo", "mos", "mth", "mths"), ("duration", _SESSIONS_PER["month"])),
+    **dict.fromkeys(("year", "years", "yr", "yrs"), ("duration", _SESSIONS_PER["year"])),
+    **dict.fromkeys(("day", "days"), ("duration", _SESSIONS_PER["day"])),
+}
+_UNIT_RE = "(?:" + "|".join(sorted(_SESSION_UNITS, key=len, reverse=True)) + ")"
+_RATES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(rf"\b(?:{pattern})\b"), per_week) for pattern, per_week in (
+        (r"(?:3|three) times (?:a|per|every) week", 3.0),
+        (r"(?:twice|2 times|two times) (?:a|per|every) week|twice weekly", 2.0),
+        (r"(?:once|1 time|one time) (?:a|per|every) week|once weekly|weekly|every week", 1.0),
+        (r"every (?:other|second|2|two) weeks?|bi ?weekly|fortnightly|every fortnight|(?:twice|2 times"
+         r"|two times) (?:a|per|every) month", 0.5),
+        (r"every (?:3|three) weeks", 1 / 3),
+        (r"(?:once|1 time|one time) (?:a|per|every) month|monthly|every month", 0.25),
+    )
+)
+_SMALL_NUMBERS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+)
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_QUANTITY_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b(?:{pattern})\b ?"), digits + " ") for pattern, digits in (
+        (r"half (?:a|an) ", "0.5"),
+        (r"a couple of|a couple|couple of|couple", "2"),
+        (r"a few|few", "3"),
+        (r"a handful of|a handful|handful of|several", "5"),
+        (r"a dozen|dozen", "12"),
+        (r"once", "1 times"),
+        (r"twice", "2 times"),
+    )
+)
+_ORDINALS = {
+    word: number
+    for number, word in enumerate(
+        (
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+            "eighteenth", "nineteenth", "twentieth",
+        ),
+        start=1,
+    )
+}
+_QTY = r"\d+(?:\.\d+)?"
+_TENS_WORDS = re.compile(r"\b(" + "|".join(_TENS) + r")(?: (" + "|".join(_SMALL_NUMBERS[1:10]) + r"))?\b")
+_SMALL_NUMBER_WORDS = re.compile(r"\b(" + "|".join(_SMALL_NUMBERS) + r")\b")
+_A_BEFORE_UNIT = re.compile(rf"\b(?:a|an|the past|the last|this past)\s+(?={_UNIT_RE}\b)")
+_AND_A_HALF = re.compile(rf"\b({_QTY})\s+and\s+a\s+half\b")
+_UNIT_AND_A_HALF = re.compile(rf"\b({_QTY})\s+({_UNIT_RE})\s+and\s+a\s+half\b")
+_MODIFIERS = (
+    r"just over|just under|more than|less than|fewer than|at least|upwards of|over|under|almost|nearly|about"
+    r"|around|roughly|approximately|only|maybe|like|probably"
+)
+_QUANTITY_WITH_UNIT = re.compile(
+    rf"(?:\b(?P<mod>{_MODIFIERS})\s+)?(?P<q>{_QTY})(?:\s*(?:-|\u2013|to"
+    rf"|or)\s*(?P<q2>{_QTY}))?\s*(?P<plus>\+)?\s*(?:or so\s+)?(?P<unit>{_UNIT_RE})\b(?:\s+(?:or"
+    rf"|to)\s+(?P<q3>{_QTY})\b)?(?P<more>\s+or more\b|\s+plus\b)?"
+)
+_ORDINAL = re.compile(
+    r"\b(?P<ord>" + "|".join(_ORDINALS) + r"|\d+(?:st|nd|rd|th))\b(?:\s+(?:ever\s+)?(?P<after>[a-z]+))?"
+)
+_BARE_QUANTITY = re.compile(
+    r"^(?:(?:i've had|we've had|i have had|had|been to|i've been|i've done|we've done|done|i think|i guess"
+    r"|i'd say|um|uh|hmm|so far|just|only|ok|okay|well|honestly|roughly)\s+)*"
+    rf"(?:(?P<mod>{_MODIFIERS})\s+)?(?P<q>{_QTY})(?:\s*(?:-|\u2013|to|or)\s*(?P<q2>{_QTY}))?"
+    r"(?P<more>\s*\+|\s+or more|\s+plus)?(?:\s*(?:ish|or so|so far|now|i think|i guess|maybe|probably|total"
+    r"|in total|altogether|or less|or fewer|of them|with her|with him|with them))*\s*[.!?]*$"
+)
+_SINCE_YEAR = re.compile(r"\bsince (?:about |around )?(?P<year>(?:19|20)\d\d)\b")
+_EARLY_WORDS = re.compile(
+    r"\b(?:just (?:started|began|begun|starting)|only just (?:started|begun)|recently started"
+    r"|started recently|(?:i'm|i am|we're|we are) (?:new|just starting|only starting)|brand new"
+    r"|new to (?:this|therapy|her|him|them|it)|(?:haven't|have not|not) (?:started|begun|really started)"
+    r"|intake|not (?:very |that |too |so )?long|just the (?:1|one)|only the (?:1|one)|(?:only|just) (?:1"
+    r"|one) so far|very new|pretty new|quite new|new client|still new|early days)\b"
+)
+_LONG_WORDS = re.compile(
+    r"\b(?:years|yrs|ages|forever|a (?:long|good long|very long|really long) (?:time|while)|long time"
+    r"|decades?|since i was (?:a )?(?:kid|teen|teenager|child|student|little|young)|since (?:high school"
+    r"|school|college|uni|university)|(?:lots|loads|tons|heaps) of (?:sessions|appointments|times)"
+    r"|many (?:sessions|appointments|times)|countless|dozens|months|lots|loads|ages now|a lot)\b"
+)
+_EARLY_MAX, _ESTABLISHED_MAX = 3, 12
+_UNKNOWN_COUNT = math.nan  # "less than a year": a bound that does not settle the category
+_MAX_PLAUSIBLE_SESSIONS = 2500
+
+
+def _sessions_category(count: float) -> str:
+    if count <= _EARLY_MAX:
+        return "early"
+    return "established" if count <= _ESTABLISHED_MAX else "long_term"
+
+
+def _words_to_digits(norm: str) -> str:
+    def tens(match: re.Match[str]) -> str:
+        unit = match.group(2)
+        return str(_TENS[match.group(1)] + (_SMALL_NUMBERS.index(unit) if unit else 0))
+
+    norm = _TENS_WORDS.sub(tens, norm)
+    norm = _SMALL_NUMBER_WORDS.sub(lambda m: str(_SMALL_NUMBERS.index(m.group(1))), norm)
+    for pattern, digits in _QUANTITY_WORDS:
+        norm = pattern.sub(digits, norm)
+    norm = _A_BEFORE_UNIT.sub("1 ", norm)
+    norm = _AND_A_HALF.sub(lambda m: str(float(m.group(1)) + 0.5), norm)
+    norm = _UNIT_AND_A_HALF.sub(lambda m: f"{float(m.group(1)) + 0.5} {m.group(2)}", norm)
+    return _SPACES.sub(" ", norm).strip()
+
+
+def _adjusted_for_modifier(count: float, modifier: str | None, bound_is_more: bool) -> float:
+    """'over a year' -> 49; 'almost a year' -> 47; 'less than N' is only known to be early when N <= 4."""
+    if bound_is_more or modifier in ("over", "more than", "just over", "upwards of"):
+        return count + 1
+    if modifier in ("almost", "nearly"):
+        return max(count - 1, 0)
+    if modifier in ("less than", "under", "just under", "fewer than"):
+        return count - 1 if count <= _EARLY_MAX + 1 else _UNKNOWN_COUNT
+    return count
+
+
+def _quantity(match: re.Match[str]) -> float:
+    numbers = [float(match.group(g)) for g in ("q", "q2", "q3") if match.groupdict().get(g)]
+    return _mean(numbers)
+
+
+def _sessions_from_quantities(norm: str, per_week: float) -> float | None:
+    """The session count the answer states (_UNKNOWN_COUNT if it gives only a bound), or None."""
+    counts: list[float] = []
+    durations: list[float] = []
+    for match in _QUANTITY_WITH_UNIT.finditer(norm):
+        kind, factor = _SESSION_UNITS[match.group("unit")]
+        more = bool(match.group("plus") or match.group("more"))
+        if kind == "count":
+            counts.append(_adjusted_for_modifier(_quantity(match), match.group("mod"), more))
+        else:
+            sessions = _quantity(match) * factor * per_week
+            durations.append(_adjusted_for_modifier(sessions, match.group("mod"), more))
+    chosen = counts or durations
+    if chosen:
+        return chosen[-1]
+    bare = _BARE_QUANTITY.match(norm)
+    if bare:
+        return _adjusted_for_modifier(_quantity(bare), bare.group("mod"), bool(bare.group("more")))
+    for match in _ORDINAL.finditer(norm):
+        after = match.group("after")
+        if after in (None, "session", "appointment", "visit", "meeting", "time", "one", "week", "so", "with"):
+            ordinal = match.group("ord")
+            return float(_ORDINALS.get(ordinal) or int(re.sub(r"\D", "", ordinal)))
+    return None
+
+
+def _parse_sessions(text: str) -> Parsed | None:
+    norm = _normalize(text)
+    if not _placeable(norm):
+        return None
+    since = _SINCE_YEAR.search(norm)
+    if since:
+        return Parsed("long_term") if date.today().year - int(since.group("year")) >= 2 else None
+    per_week = 1.0
+    for pattern, rate in _RATES:
+        found = pattern.search(norm)
+        if found:
+            per_week = rate
+            norm = norm[:found.start()] + " " + norm[found.end():]
+            break
+    count = _sessions_from_quantities(_words_to_digits(norm), per_week)
+    if count is not None:
+        return Parsed(_sessions_category(count)) if 0 <= count <= _MAX_PLAUSIBLE_SESSIONS else None
+    early, long_term = _EARLY_WORDS.search(norm), _LONG_WORDS.search(norm)
+    if early and not long_term:
+        return Parsed("early")
+    if long_term and not early:
+        return Parsed("long_term")
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------
+# raised_needs
+# --------------------------------------------------------------------------------------------------------
+
+_NO_CHANGE_PHRASES = (
+    r"nothing(?: really| much| at all)? (?:changed|change|happened|came of it|came out of it|improved"
+    r"|is different|different|got better)",
+    r"no (?:real |actual )?(?:change|difference|effect|improvement)",
+    r"(?:didn't|did not|hasn't|has not|haven't|have not|wasn't|won't|doesn't|does not|never|not)(?: really"
+    r"| much| seem to| actually)? (?:help|helped|change|changed|improve|improved|work|worked"
+    r"|make a difference|made a difference|get better|got better|gotten better|listen|listened|do anything"
+    r"|go anywhere|stick|last|take it on board|take it seriously|follow through|followed through|act on it"
+    r"|do much|seen (?:any|much) (?:change|difference)|noticed (?:any|much) (?:change|difference))",
+    r"not (?:much |any |really |)(?:better|different)",
+    r"not much (?:changed|has changed|happened)",
+    r"(?:still|stayed|stays|remained|remains) the same|same as (?:before|ever|always)",
+    r"(?:went|gone|going|slipped|slid|drifted) back to|back to (?:normal|the same|how it was|old habits)",
+    r"brush(?:ed|es)? (?:it |me |that )?off|ignored|dismissed|shrugged|got defensive|moved on",
+    r"changed the subject|laughed it off|waved it off|fell on deaf ears|went nowhere|in one ear",
+    r"said (?:she|he|they)(?:'d| would)[^.]*\bbut (?:she |he |they |it )?(?:didn't|never|hasn't|did not)",
+    r"but (?:she |he |they |it )?(?:didn't|hasn't|never|did not|has not)(?! (?:help|change|matter) much)",
+    r"only (?:for|lasted) a (?:week|bit|while|session|couple)|for a (?:week|bit|while) then",
+)
+_HELPED_PHRASES = (
+    r"(?:it |that |things |she |he |they |sessions |it's |things are |everything )?(?:helped|helps|did help"
+    r"|does help|got better|gotten better|getting better|improved|improving|changed|adjusted|adapted|listened"
+    r"|switched|tweaked|made changes|made a change|took it on board|takes it on board|made a difference"
+    r"|made a big difference|worked|was receptive|were receptive|receptive|responded well|took it seriously"
+    r"|acted on it|followed through|was open|changed things|changed it|changed the|better)",
+    r"(?:was|been|is) (?:great|good|brilliant|amazing|lovely) about it|different now|more tailored now",
+    r"we (?:changed|switched|tried)|(?:she|he|they) started|since then|went well|gone well|going well",
+    r"(?:was|were|is|has been|been) (?:very |really |quite |so )?(?:open|receptive|responsive|supportive)",
+)
+_NOT_YET_PHRASES = (
+    r"^(?:no(?! one| idea| clue)|nope|nah|not yet|not really|never|not exactly|no not yet|not at all"
+    r"|not as such)",
+    r"not yet|haven't|have not|hasn't come up|didn't|did not|never|i don't|i do not|not ready",
+    r"scared|afraid|nervous|worried|anxious|frightened|shy|embarrassed|uncomfortable|awkward|terrified",
+    r"don't want to|do not want to|planning to|plan to|going to|gonna|want to|intend to|will",
+    r"next (?:session|time|week)|not sure how|don't know how|haven't had the (?:chance|courage|guts)",
+    r"not brave enough|working up the courage|meaning to|been meaning|waiting for the right",
+)
+
+
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b")
+
+
+_NO_CHANGE = _any_of(_NO_CHANGE_PHRASES)
+_HELPED = _any_of(_HELPED_PHRASES)
+_NOT_YET = _any_of(_NOT_YET_PHRASES)
+_NEGATION_NEAR = re.compile(r"\b(?:not|no|never|nothing|hardly|barely|didn't|hasn't|haven't|wasn't|won't)\b")
+_CLAUSE_BOUNDARY = re.compile(r"[,.;:!?]|\bbut\b|\bthough\b|\bhowever\b|\bthen\b")
+
+
+def _parse_raised_needs(text: str) -> Parsed | None:
+    norm = _normalize(text)
+    if not _placeable(norm) or _only_unsure(norm):
+        return None
+    evidence: list[tuple[int, str]] = [(m.start(), "yes_no_change") for m in _NO_CHANGE.finditer(norm)]
+    masked = _NO_CHANGE.sub(lambda m: " " * len(m.group()), norm)  # "nothing changed" is not "changed"
+    for match in _HELPED.finditer(masked):
+        clause_start = max((b.end() for b in _CLAUSE_BOUNDARY.finditer(masked, 0, match.start())), default=0)
+        negated = _NEGATION_NEAR.search(" ".join(masked[clause_start:match.start()].split()[-3:]))
+        evidence.append((match.start(), "yes_no_change" if negated else "yes_helped"))
+    if evidence:
+        return Parsed(max(evidence)[1])  # the latest phrase wins: "it helped at first, then went back"
+    return Parsed("not_yet") if _NOT_YET.search(masked.strip()) else None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Free text: hopes, missing, tell_more
+# --------------------------------------------------------------------------------------------------------
+
+_UNSURE_ONLY = re.compile(
+    r"^(?:i )?(?:don't know|do not know|dunno|idk|not sure|unsure|no idea|no clue|hmm|hm|um|umm|uh|er|erm|huh"
+    r"|hard to say|can't say|who knows|not sure yet|i'm not sure|i have no idea|no comment|good question|\?"
+    r"|\U0001f937|\U0001f914)(?: (?:really|yet|tbh|honestly|sorry|lol|to be honest|i guess))*$"
+)
+_NOT_A_HOPE = re.compile(
+    r"^(?:yes|yeah|yep|no|nope|nah|ok|okay|sure|fine|nothing|none|n/?a|na|lol|k|whatever|maybe|idk|same|test"
+    r"|asdf|asdfg|qwerty|hello|hi|hey|hi there|hello there|thanks|thank you|ok thanks|okay thanks|null"
+    r"|undefined|nan)$"
+)
+_NOTHING_MISSING = re.compile(
+    r"^(?:i think |i guess |honestly |)(?:no|nope|nah|nothing|none|not really|not much|nothing really"
+    r"|nothing much|nothing at all|nothing else|no nothing|nothing missing|nothing is missing"
+    r"|nothing's missing|nothing comes to mind|nothing i can think of|not that i can think of"
+    r"|can't think of anything|i can't think of anything|all good|it's all good|i'm good|i'm fine|it's fine"
+    r"|all fine|fine|n/?a|na|not at the moment|not right now|not at this time|no thanks|no thank you"
+    r"|not really no|no not really|i don't think so|don't think so|that's all|that's it|no i'm good"
+    r"|not anything|no that's all|all covered|nothing to add|no nothing else|not for now|nope all good"
+    r"|it's good|it's good as it is|it's fine as it is|i'm happy|i'm happy with it|i'm satisfied|it's great"
+    r"|all good thanks|\U0001f44d)(?=\s*(?:[,.;:!\-]|$))"
+)
+_GOES_ON = re.compile(
+    r"\b(?:but|except|maybe|apart|other than|besides|though|although|wish|more|less|want|would|could|should"
+    r"|need|needs|if|only|just|missing|lack|lacks|hope|hoping|feel like|sometimes|still)\b"
+)
+
+
+def _only_unsure(norm: str) -> bool:
+    return bool(_UNSURE_ONLY.match(norm.strip(" .!?,") or "?"))
+
+
+def _verbatim(text: str) -> str | None:
+    kept = _CONTROL_CHARS.sub("", text).strip()[:_MAX_FREE_TEXT_CHARS].strip()
+    meaningful = any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in kept)
+    return kept if meaningful else None
+
+
+def _parse_hopes(text: str) -> Parsed | None:
+    kept = _verbatim(text)
+    if kept is None:
+        return None
+    norm = _normalize(kept)
+    if _QUESTION_BACK.match(norm):
+        return None
+    norm = norm.strip(" .!?,")
+    if _only_unsure(norm) or _NOT_A_HOPE.match(norm):
+        return None
+    return Parsed(kept)
+
+
+def _parse_optional_text(text: str) -> Parsed | None:
+    kept = _verbatim(text)
+    if kept is None:
+        return None
+    norm = _normalize(kept).strip(" .!?,")
+    if _only_unsure(norm):
+        return None
+    nothing = _NOTHING_MISSING.match(norm)
+    if nothing and not _GOES_ON.search(norm[nothing.end():]):
+        return Parsed(None)
+    return Parsed(kept)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Skips and the public entry point
+# --------------------------------------------------------------------------------------------------------
+
+_SKIP = re.compile(
+    r"^(?:(?:can|could) (?:we|i) |let's |lets |i'd like to |i want to |i'll |i will |please |pls |just |ok "
+    r"|okay )*(?:skip|pass|next|next question|next one|move on|go on|skip (?:this|that|it)(?: one| question)?"
+    r"|skip question|pass (?:on )?(?:this|that|it)(?: one| question)?|/skip|i'll pass|i will pass|no comment"
+    r"|not answering|(?:i'd |i would |id )?(?:rather|prefer) not(?: to)?(?: say| answer| share"
+    r"| talk about (?:it|that|this)| go into (?:it|that))?(?: this one)?|prefer not to say|(?:i )?(?:don't"
+    r"|do not) want to (?:answer|say|talk about (?:it|that|this)|share)(?: that| this| this one"
+    r"| it)?)(?: please| pls| thanks| thank you| for now| this one| on this one| if that's ok"
+    r"| if that's okay)*$"
+)
+
+
+def is_skip(text: str) -> bool:
+    """True when the client asks to skip this question ("skip", "pass", "I'd rather not say", ...)."""
+    if not isinstance(text, str):
+        return False
+    return bool(_SKIP.match(_normalize(text).strip(" .!?,")))
+
+
+_PARSERS: dict[str, Callable[[str], Parsed | None]] = {
+    **{slot: (lambda text, slot=slot: _parse_scale(slot, text)) for slot in SCALE_SLOTS},
+    "homework_fit": _parse_homework,
+    "sessions_so_far": _parse_sessions,
+    "raised_needs": _parse_raised_needs,
+    "hopes": _parse_hopes,
+    "missing": _parse_optional_text,
+    "tell_more": _parse_optional_text,
+}
+
+
+def parse_answer(slot: str, text: str) -> Parsed | None:
+    """The slot value the client's answer gives, or None when it can't be placed (the caller re-asks)."""
+    parser = _PARSERS.get(slot)
+    if parser is None:
+        known = ", ".join(sorted(_PARSERS))
+        raise ValueError(f"parse_answer got unknown slot {slot!r}; expected one of: {known}")
+    if not isinstance(text, str) or not text.strip() or is_skip(text):
+        return None
+    return parser(text)

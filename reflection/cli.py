@@ -1,0 +1,127 @@
+"""The `reflect` command: migrate the database and export stored reflections."""
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from reflection.export import write_csv, write_jsonl
+from reflection.storage.database import StorageError, upgrade
+from reflection.storage.repository import ReflectionStore
+
+DEFAULT_DATABASE_URL = "sqlite:///var/reflection.db"
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXPORT_STATUSES = ("complete", "partial", "in_progress", "all")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as exit_request:
+        # argparse exits by itself on --help (0) and on bad usage (2); callers of main() get a code instead.
+        return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        return arguments.run(arguments)
+    except StorageError as error:
+        print(f"reflect: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:
+        print(f"reflect: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILURE
+    except SQLAlchemyError as error:
+        # The first line names the problem; the rest would repeat SQL and parameters (clients' answers).
+        print(f"reflect: the database failed: {str(error).splitlines()[0]}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reflect", description="Manage the reflection assistant's data.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    export = commands.add_parser("export", help="write stored reflections as JSON Lines or CSV")
+    export.add_argument("--format", choices=("jsonl", "csv"), required=True)
+    export.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    export.add_argument(
+        "--status", choices=EXPORT_STATUSES, default="complete", help="which reflections (default: complete)"
+    )
+    export.add_argument(
+        "--without-raw-text",
+        action="store_true",
+        help="leave out raw_text, the clients' own words, from JSON Lines (CSV has no raw_text)",
+    )
+    _add_database_url(export)
+    export.set_defaults(run=_export)
+
+    database = commands.add_parser("db", help="database maintenance")
+    database_commands = database.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    upgrade_command = database_commands.add_parser(
+        "upgrade", help="create the tables or migrate them to the newest schema"
+    )
+    _add_database_url(upgrade_command)
+    upgrade_command.set_defaults(run=_upgrade)
+    return parser
+
+
+def _add_database_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        help=f"SQLAlchemy URL (default: $DATABASE_URL, else {DEFAULT_DATABASE_URL})",
+    )
+
+
+def _upgrade(arguments: argparse.Namespace) -> int:
+    # Show which migrations ran.
+    logging.getLogger("alembic").setLevel(logging.INFO)
+    upgrade(arguments.database_url)
+    print("The database schema is up to date.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    store = ReflectionStore.from_url(arguments.database_url)
+    try:
+        records = store.iter_reflections(status=None if arguments.status == "all" else arguments.status)
+        with _output_stream(arguments.output) as output:
+            if arguments.format == "jsonl":
+                count = write_jsonl(records, output, include_raw_text=not arguments.without_raw_text)
+            else:
+                count = write_csv(records, output)
+    finally:
+        store.close()
+    print(f"Exported {count} reflection(s) to {arguments.output or 'standard output'}.", file=sys.stderr)
+    return EXIT_OK
+
+
+@contextmanager
+def _output_stream(path: Path | None) -> Iterator[TextIO]:
+    """Standard output, or a file only the owner can read that appears only once the export is complete."""
+    if path is None:
+        yield sys.stdout
+        return
+    partial_path = path.with_name(f".{path.name}.partial")
+    # Exports hold clients' own words: readable by the owner only.
+    try:
+        descriptor = os.open(partial_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from error
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as output:
+            yield output
+        os.replace(partial_path, path)
+    finally:
+        partial_path.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Clinic settings (``config/clinics/<id>.yml``) and the crisis resources each clinic shows.
+
+Clinic files are validated when they are loaded, so a typo fails at start-up with the file's name in the
+message instead of in front of a client.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+CRISIS_RESOURCES_PATH = Path(__file__).parent / "content" / "crisis_resources.yml"
+DEFAULT_CLINICS_DIR = Path(__file__).resolve().parent.parent / "config" / "clinics"
+DEFAULT_CLINIC_ID = "default"
+CrisisCategory = Literal["self_harm", "abuse", "medical_emergency", "youth"]
+CRISIS_CATEGORIES: tuple[str, ...] = ("self_harm", "abuse", "medical_emergency", "youth")
+
+
+class ClinicConfigError(ValueError):
+    """A clinic file is missing or invalid; the message names the file."""
+
+
+class Clinic(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    locale: Literal["US", "UK"] = "US"
+    contact: str | None = None
+    referral_link: str | None = None
+    escalation_webhook: str | None = None
+    crisis_short: str | None = None  # the one-line mention in the greeting, e.g. "call or text 988"
+    crisis_resources: dict[CrisisCategory, list[str]] = {}
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        if not value.replace("-", "").replace("_", "").isalnum():
+            raise ValueError("id may hold only letters, digits, '-' and '_'")
+        return value
+
+    @field_validator("referral_link", "escalation_webhook")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    def crisis_lines(self, category: str) -> list[str]:
+        """The lines to show for a risk category: the clinic's own, else its locale's defaults."""
+        if category in self.crisis_resources:
+            return list(self.crisis_resources[category])  # type: ignore[index]
+        return list(_locale_resources()[self.locale][category])
+
+    @property
+    def emergency_number(self) -> str:
+        return str(_locale_resources()[self.locale]["emergency"])
+
+    @property
+    def crisis_line(self) -> str:
+        return self.crisis_short or str(_locale_resources()[self.locale]["short"])
+
+
+@cache
+def _locale_resources() -> dict[str, dict[str, object]]:
+    with CRISIS_RESOURCES_PATH.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def clinics_dir() -> Path:
+    return Path(os.environ.get("CLINICS_DIR", str(DEFAULT_CLINICS_DIR)))
+
+
+def load_clinic_file(path: Path) -> Clinic:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle) or {}
+        clinic = Clinic.model_validate(raw)
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise ClinicConfigError(f"clinic file {path} is invalid: {error}") from error
+    if clinic.id != path.stem:
+        raise ClinicConfigError(f"clinic file {path} has id {clinic.id!r}; the id must match the file name")
+    return clinic
+
+
+@cache
+def load_clinics(directory: Path | None = None) -> dict[str, Clinic]:
+    """Every clinic under the directory, validated. The ``default`` clinic must exist."""
+    folder = directory or clinics_dir()
+    clinics = {path.stem: load_clinic_file(path) for path in sorted(folder.glob("*.yml"))}
+    if DEFAULT_CLINIC_ID not in clinics:
+        raise ClinicConfigError(
+            f"{folder} has no {DEFAULT_CLINIC_ID}.yml; it is used for clients without a clinic"
+        )
+    return clinics
+
+
+def clinic_for(clinic_id: str | None, locale: str | None = None) -> Clinic:
+    """The clinic a client came through; unknown or missing ids fall back to the default settings.
+
+    A client without a clinic may bring a locale (from the widget), which picks that locale's resources.
+    """
+    clinics = load_clinics()
+    clinic = clinics.get(clinic_id or DEFAULT_CLINIC_ID, clinics[DEFAULT_CLINIC_ID])
+    if clinic.id == DEFAULT_CLINIC_ID and locale in ("US", "UK") and locale != clinic.locale:
+        return clinic.model_copy(update={"locale": locale})
+    return clinic
+
+
+def is_known_clinic(clinic_id: str | None) -> bool:
+    return bool(clinic_id) and clinic_id != DEFAULT_CLINIC_ID and clinic_id in load_clinics()

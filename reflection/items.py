@@ -1,0 +1,122 @@
+"""The item bank (``content/items.yml``): the questions of a reflection, loaded and checked once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ITEM_BANK_PATH = Path(__file__).parent / "content" / "items.yml"
+KINDS = ("choice", "scale", "text")
+
+
+class ItemBankError(ValueError):
+    """The item bank file is malformed; the message names the item and the problem."""
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Item:
+    slot: str
+    kind: str
+    area: str
+    link_id: str
+    question: dict[str, str]
+    reask: str
+    ack: dict[str, str]
+    values: dict[str, str] = field(default_factory=dict)
+    buttons: tuple[Button, ...] = ()
+    allow_none: bool = False
+    optional: bool = False
+    low_words: str = ""
+    high_words: str = ""
+    starters: tuple[str, ...] = ()
+
+    def describe(self, value: object) -> str:
+        """A stored value in plain words, e.g. ``2`` -> ``2 of 5`` or ``early`` -> ``3 sessions or fewer``."""
+        if self.kind == "choice":
+            return self.values.get(str(value), str(value))
+        if self.kind == "scale":
+            return "no homework" if value == "none" else f"{value} of 5"
+        return str(value)
+
+
+@dataclass(frozen=True)
+class ItemBank:
+    items: tuple[Item, ...]
+    scale_labels: dict[int, str]
+
+    @property
+    def slots(self) -> tuple[str, ...]:
+        return tuple(item.slot for item in self.items)
+
+    def item(self, slot: str) -> Item:
+        for candidate in self.items:
+            if candidate.slot == slot:
+                return candidate
+        raise KeyError(f"no item for slot {slot!r} in the item bank")
+
+    def rated_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.kind == "scale")
+
+    def buttons_for(self, item: Item) -> tuple[Button, ...]:
+        """Buttons offered with a question: a scale's 1-5 labels, or the item's own choices."""
+        if item.kind != "scale":
+            return item.buttons
+        scale = tuple(Button(title=label, payload=str(number)) for number, label in self.scale_labels.items())
+        return scale + item.buttons
+
+
+def _item_from_dict(raw: dict[str, Any]) -> Item:
+    slot = raw.get("slot", "<missing slot>")
+    for required in ("slot", "kind", "area", "link_id", "question", "reask", "ack"):
+        if required not in raw:
+            raise ItemBankError(f"item {slot!r} has no {required!r}")
+    if raw["kind"] not in KINDS:
+        raise ItemBankError(f"item {slot!r} has kind {raw['kind']!r}; expected one of {KINDS}")
+    if "first" not in raw["question"]:
+        raise ItemBankError(f"item {slot!r} needs a question.first")
+    if raw["kind"] == "choice" and not raw.get("values"):
+        raise ItemBankError(f"choice item {slot!r} needs values")
+    buttons = [Button(**button) for button in raw.get("buttons", []) + raw.get("buttons_extra", [])]
+    return Item(
+        slot=raw["slot"],
+        kind=raw["kind"],
+        area=raw["area"],
+        link_id=raw["link_id"],
+        question=dict(raw["question"]),
+        reask=raw["reask"].strip(),
+        ack=dict(raw["ack"]),
+        values=dict(raw.get("values", {})),
+        buttons=tuple(buttons),
+        allow_none=bool(raw.get("allow_none", False)),
+        optional=bool(raw.get("optional", False)),
+        low_words=raw.get("low_words", ""),
+        high_words=raw.get("high_words", ""),
+        starters=tuple(raw.get("starters", ())),
+    )
+
+
+def parse_item_bank(document: dict[str, Any]) -> ItemBank:
+    items = tuple(_item_from_dict(raw) for raw in document.get("items", []))
+    slots = [item.slot for item in items]
+    if len(set(slots)) != len(slots):
+        raise ItemBankError(f"duplicate slots in the item bank: {slots}")
+    labels = {int(number): str(label) for number, label in document.get("scale_labels", {}).items()}
+    if sorted(labels) != [1, 2, 3, 4, 5]:
+        raise ItemBankError("scale_labels must label exactly 1 to 5")
+    return ItemBank(items=items, scale_labels=labels)
+
+
+@cache
+def load_item_bank(path: Path = ITEM_BANK_PATH) -> ItemBank:
+    with path.open(encoding="utf-8") as handle:
+        return parse_item_bank(yaml.safe_load(handle))

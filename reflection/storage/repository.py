@@ -1,0 +1,421 @@
+"""The storage API the action server, the CLI and the web console share.
+
+Each write runs in its own transaction and starts with a write statement, so concurrent turns for the same
+client wait for each other instead of racing (SQLite takes its write lock, PostgreSQL its row locks).
+Retried actions are safe: opening, answering and completing are idempotent.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Engine, Select, delete, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from reflection.storage.database import StorageError, ensure_schema_is_current, make_engine
+from reflection.storage.models import (
+    CLIENT_ID_LENGTH,
+    CLINIC_LENGTH,
+    ERROR_LENGTH,
+    ITEM_LENGTH,
+    MODES,
+    NEXT_STEP_CODE_LENGTH,
+    OPEN_STATUS_SQL,
+    OPEN_STATUSES,
+    RISK_CATEGORIES,
+    STATUSES,
+    Answer,
+    EscalationAttempt,
+    NextStep,
+    Reflection,
+    RiskFlag,
+)
+
+EXPORT_BATCH_SIZE = 500
+OPEN_ATTEMPTS = 3
+
+
+class NoReflectionError(StorageError):
+    """complete() was called for a client with no open and no completed reflection."""
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    item: str
+    value: int | str
+    raw_text: str | None
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class ReflectionRecord:
+    id: int
+    client_id: str
+    clinic: str | None
+    mode: str
+    status: str
+    started_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    answers: dict[str, AnswerRecord]
+    next_steps: list[str]
+
+
+@dataclass(frozen=True)
+class EscalationAttemptRecord:
+    attempt: int
+    status_code: int | None
+    error: str | None
+    succeeded: bool
+    attempted_at: datetime
+
+
+@dataclass(frozen=True)
+class RiskFlagRecord:
+    id: int
+    client_id: str
+    clinic: str | None
+    category: str
+    minor: bool
+    created_at: datetime
+
+
+class ReflectionStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, database_url: str) -> "ReflectionStore":
+        """Connect without migrating; raises DatabaseUnavailableError or SchemaNotReadyError (run
+        `reflect db upgrade`) at once rather than on the first client message."""
+        engine = make_engine(database_url)
+        try:
+            ensure_schema_is_current(engine)
+        except StorageError:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release pooled connections (the engine stays usable and reconnects if used again)."""
+        self._engine.dispose()
+
+    def open_reflection(self, client_id: str, clinic: str | None, mode: str) -> ReflectionRecord:
+        """Return the client's open reflection (a paused one is resumed) or start one.
+
+        An existing open reflection keeps its clinic and mode."""
+        _check_text("client_id", client_id, CLIENT_ID_LENGTH)
+        _check_optional_text("clinic", clinic, CLINIC_LENGTH)
+        _check_choice("mode", mode, MODES)
+        with self._sessions.begin() as session:
+            reflection_id = self._open(session, client_id, clinic, mode)
+            return _to_record(_load_reflection(session, reflection_id))
+
+    def current_reflection(self, client_id: str) -> ReflectionRecord | None:
+        with self._sessions() as session:
+            reflection = session.scalars(
+                _select_reflections().where(
+                    Reflection.client_id == client_id, Reflection.status.in_(OPEN_STATUSES)
+                )
+            ).one_or_none()
+            return _to_record(reflection) if reflection else None
+
+    def record_answer(
+        self,
+        client_id: str,
+        item: str,
+        value: int | str,
+        raw_text: str | None,
+        *,
+        clinic: str | None = None,
+        mode: str = "self",
+    ) -> None:
+        """Store or overwrite the answer to `item` in the client's open reflection (opened if needed)."""
+        _check_text("client_id", client_id, CLIENT_ID_LENGTH)
+        _check_text("item", item, ITEM_LENGTH)
+        _check_optional_text("clinic", clinic, CLINIC_LENGTH)
+        _check_choice("mode", mode, MODES)
+        stored_value, value_type = _encode_value(value)
+        now = _now()
+        with self._sessions.begin() as session:
+            reflection_id = self._open(session, client_id, clinic, mode)
+            row = {
+                "reflection_id": reflection_id,
+                "item": item,
+                "value": stored_value,
+                "value_type": value_type,
+                "raw_text": raw_text,
+                "answered_at": now,
+            }
+            statement = _insert(session, Answer).values(row)
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[Answer.reflection_id, Answer.item],
+                    set_={
+                        "value": statement.excluded.value,
+                        "value_type": statement.excluded.value_type,
+                        "raw_text": statement.excluded.raw_text,
+                        "answered_at": statement.excluded.answered_at,
+                    },
+                )
+            )
+
+    def remove_answer(self, client_id: str, item: str) -> None:
+        """Forget the answer to `item` in the open reflection, e.g. when the client takes it back."""
+        with self._sessions.begin() as session:
+            open_reflection_ids = select(Reflection.id).where(
+                Reflection.client_id == client_id, Reflection.status.in_(OPEN_STATUSES)
+            )
+            session.execute(
+                delete(Answer).where(Answer.reflection_id.in_(open_reflection_ids), Answer.item == item)
+            )
+
+    def pause(self, client_id: str) -> None:
+        """Mark the open reflection as partial, keeping its answers; a no-op if there is none."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Reflection)
+                .where(Reflection.client_id == client_id, Reflection.status.in_(OPEN_STATUSES))
+                .values(status="partial", updated_at=_now())
+            )
+
+    def complete(self, client_id: str, next_steps: list[str]) -> ReflectionRecord:
+        """Close the open reflection with its suggested next steps (duplicates dropped, order kept).
+
+        If there is no open reflection, the last completed one is returned unchanged, so a retried action does
+        not fail; NoReflectionError if the client never completed one either."""
+        for code in next_steps:
+            _check_text("next step", code, NEXT_STEP_CODE_LENGTH)
+        now = _now()
+        with self._sessions.begin() as session:
+            completed_id = session.scalars(
+                update(Reflection)
+                .where(Reflection.client_id == client_id, Reflection.status.in_(OPEN_STATUSES))
+                .values(status="complete", completed_at=now, updated_at=now)
+                .returning(Reflection.id)
+            ).one_or_none()
+            if completed_id is None:
+                latest = _latest_completed(session, client_id)
+                if latest is None:
+                    raise NoReflectionError("This client has no open or completed reflection to complete.")
+                return _to_record(latest)
+            unique_codes = list(dict.fromkeys(next_steps))
+            session.add_all(
+                NextStep(reflection_id=completed_id, position=position, code=code)
+                for position, code in enumerate(unique_codes)
+            )
+            session.flush()
+            return _to_record(_load_reflection(session, completed_id))
+
+    def latest_completed(self, client_id: str) -> ReflectionRecord | None:
+        with self._sessions() as session:
+            latest = _latest_completed(session, client_id)
+            return _to_record(latest) if latest else None
+
+    def erase_client(self, client_id: str) -> int:
+        """Delete everything stored about the client; returns how many rows were deleted."""
+        with self._sessions.begin() as session:
+            flag_ids = select(RiskFlag.id).where(RiskFlag.client_id == client_id)
+            reflection_ids = select(Reflection.id).where(Reflection.client_id == client_id)
+            statements = (
+                delete(EscalationAttempt).where(EscalationAttempt.flag_id.in_(flag_ids)),
+                delete(RiskFlag).where(RiskFlag.client_id == client_id),
+                delete(NextStep).where(NextStep.reflection_id.in_(reflection_ids)),
+                delete(Answer).where(Answer.reflection_id.in_(reflection_ids)),
+                delete(Reflection).where(Reflection.client_id == client_id),
+            )
+            return sum(
+                session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+                for statement in statements
+            )
+
+    def flag_risk(self, client_id: str, category: str, minor: bool, clinic: str | None) -> int:
+        """Record that a risk was disclosed (never what was said); returns the flag id."""
+        _check_text("client_id", client_id, CLIENT_ID_LENGTH)
+        _check_choice("category", category, RISK_CATEGORIES)
+        _check_optional_text("clinic", clinic, CLINIC_LENGTH)
+        with self._sessions.begin() as session:
+            flag = RiskFlag(
+                client_id=client_id, category=category, minor=minor, clinic=clinic, created_at=_now()
+            )
+            session.add(flag)
+            session.flush()
+            return flag.id
+
+    def risk_flag(self, flag_id: int) -> RiskFlagRecord | None:
+        with self._sessions() as session:
+            flag = session.get(RiskFlag, flag_id)
+            if flag is None:
+                return None
+            return RiskFlagRecord(
+                id=flag.id,
+                client_id=flag.client_id,
+                clinic=flag.clinic,
+                category=flag.category,
+                minor=flag.minor,
+                created_at=flag.created_at,
+            )
+
+    def record_escalation_attempt(
+        self, flag_id: int, attempt: int, status_code: int | None, error: str | None, succeeded: bool
+    ) -> None:
+        with self._sessions.begin() as session:
+            session.add(
+                EscalationAttempt(
+                    flag_id=flag_id,
+                    attempt=attempt,
+                    status_code=status_code,
+                    error=error[:ERROR_LENGTH] if error else None,
+                    attempted_at=_now(),
+                    succeeded=succeeded,
+                )
+            )
+
+    def escalation_attempts(self, flag_id: int) -> list[EscalationAttemptRecord]:
+        """The delivery attempts for a risk flag, oldest first (for audits)."""
+        with self._sessions() as session:
+            attempts = session.scalars(
+                select(EscalationAttempt)
+                .where(EscalationAttempt.flag_id == flag_id)
+                .order_by(EscalationAttempt.id)
+            )
+            return [
+                EscalationAttemptRecord(
+                    attempt=attempt.attempt,
+                    status_code=attempt.status_code,
+                    error=attempt.error,
+                    succeeded=attempt.succeeded,
+                    attempted_at=attempt.attempted_at,
+                )
+                for attempt in attempts
+            ]
+
+    def iter_reflections(self, *, status: str | None = None) -> Iterator[ReflectionRecord]:
+        """Every reflection (or those with `status`) ordered by id, read in batches to bound memory."""
+        if status is not None:
+            _check_choice("status", status, STATUSES)
+        last_id = 0
+        while True:
+            with self._sessions() as session:
+                query = _select_reflections().where(Reflection.id > last_id)
+                if status is not None:
+                    query = query.where(Reflection.status == status)
+                batch = session.scalars(query.order_by(Reflection.id).limit(EXPORT_BATCH_SIZE)).all()
+                records = [_to_record(reflection) for reflection in batch]
+            yield from records
+            if len(records) < EXPORT_BATCH_SIZE:
+                return
+            last_id = records[-1].id
+
+    def _open(self, session: Session, client_id: str, clinic: str | None, mode: str) -> int:
+        now = _now()
+        for _ in range(OPEN_ATTEMPTS):
+            session.execute(
+                _insert(session, Reflection)
+                .values(
+                    client_id=client_id,
+                    clinic=clinic,
+                    mode=mode,
+                    status="in_progress",
+                    started_at=now,
+                    updated_at=now,
+                    consent=True,
+                )
+                # The partial unique index turns a concurrent or repeated open into a no-op.
+                .on_conflict_do_nothing(
+                    index_elements=[Reflection.client_id], index_where=text(OPEN_STATUS_SQL)
+                )
+            )
+            reflection_id = session.scalars(
+                update(Reflection)
+                .where(Reflection.client_id == client_id, Reflection.status.in_(OPEN_STATUSES))
+                .values(status="in_progress", updated_at=now)
+                .returning(Reflection.id)
+            ).one_or_none()
+            # None only if another turn completed the open reflection between our two statements.
+            if reflection_id is not None:
+                return reflection_id
+        raise StorageError("Could not open a reflection: it kept being completed by concurrent requests.")
+
+
+def _insert(session: Session, model: type[Any]) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
+
+
+def _select_reflections() -> Select[Reflection]:
+    return select(Reflection).options(selectinload(Reflection.answers), selectinload(Reflection.next_steps))
+
+
+def _load_reflection(session: Session, reflection_id: int) -> Reflection:
+    return session.scalars(
+        _select_reflections().where(Reflection.id == reflection_id).execution_options(populate_existing=True)
+    ).one()
+
+
+def _latest_completed(session: Session, client_id: str) -> Reflection | None:
+    return session.scalars(
+        _select_reflections()
+        .where(Reflection.client_id == client_id, Reflection.status == "complete")
+        .order_by(Reflection.completed_at.desc(), Reflection.id.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def _to_record(reflection: Reflection) -> ReflectionRecord:
+    return ReflectionRecord(
+        id=reflection.id,
+        client_id=reflection.client_id,
+        clinic=reflection.clinic,
+        mode=reflection.mode,
+        status=reflection.status,
+        started_at=reflection.started_at,
+        updated_at=reflection.updated_at,
+        completed_at=reflection.completed_at,
+        answers={
+            answer.item: AnswerRecord(
+                item=answer.item,
+                value=answer.typed_value,
+                raw_text=answer.raw_text,
+                answered_at=answer.answered_at,
+            )
+            for answer in reflection.answers
+        },
+        next_steps=[step.code for step in reflection.next_steps],
+    )
+
+
+def _encode_value(value: int | str) -> tuple[str, str]:
+    # bool is an int subclass; True would silently become "1".
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"An answer value must be an int or a str, not {type(value).__name__}.")
+    if isinstance(value, int):
+        return str(value), "int"
+    if not value:
+        raise ValueError("An answer value must not be empty.")
+    return value, "str"
+
+
+def _check_text(name: str, value: str, max_length: int) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string.")
+    if len(value) > max_length:
+        raise ValueError(f"{name} is longer than {max_length} characters.")
+
+
+def _check_optional_text(name: str, value: str | None, max_length: int) -> None:
+    if value is not None:
+        _check_text(name, value, max_length)
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

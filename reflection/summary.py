@@ -1,0 +1,153 @@
+"""The personalized closing summary: strongest and weakest areas, the client's own words quoted back, the
+change since last time, and concrete help for each suggested next step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reflection.items import ItemBank, load_item_bank
+from reflection.next_steps import (
+    FIND_BETTER_FIT,
+    GIVE_IT_TIME,
+    KEEP_GOING,
+    TALK_TO_THERAPIST,
+    rated_values,
+)
+
+SUMMARY_CONTENT_PATH = Path(__file__).parent / "content" / "summary.yml"
+MAX_STARTERS = 3
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A summary as chat bubbles; ``as_text`` is the copy a client can keep."""
+
+    sections: tuple[str, ...]
+
+    def as_text(self) -> str:
+        return "\n\n".join(self.sections)
+
+
+@cache
+def _content() -> dict[str, Any]:
+    with SUMMARY_CONTENT_PATH.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _bullets(lines: list[str]) -> str:
+    return "\n".join(f"• {line}" for line in lines)
+
+
+def _ranked_areas(ratings: Mapping[str, int], bank: ItemBank) -> list[str]:
+    """Rated slots from lowest to highest; ties keep the question order so the result is stable."""
+    order = {slot: position for position, slot in enumerate(bank.slots)}
+    return sorted(ratings, key=lambda slot: (ratings[slot], order[slot]))
+
+
+def lowest_rated_area(answers: Mapping[str, object], bank: ItemBank | None = None) -> str | None:
+    """The slot of the lowest rated area, or None when nothing was rated."""
+    ranked = _ranked_areas(rated_values(answers), bank or load_item_bank())
+    return ranked[0] if ranked else None
+
+
+def _areas_section(ratings: Mapping[str, int], bank: ItemBank, text: dict[str, Any]) -> list[str]:
+    if not ratings:
+        return [text["nothing_rated"]]
+    ranked = _ranked_areas(ratings, bank)
+    weakest, strongest = ranked[0], ranked[-1]
+    if ratings[weakest] == ratings[strongest]:
+        return [text["all_same"].format(value=f"{ratings[weakest]} of 5")]
+    best = bank.item(strongest)
+    worst = bank.item(weakest)
+    return [
+        text["strongest"].format(area=best.area, value=best.describe(ratings[strongest])),
+        text["weakest"].format(area=worst.area, value=worst.describe(ratings[weakest])),
+    ]
+
+
+def _change_section(
+    ratings: Mapping[str, int], previous: Mapping[str, object], bank: ItemBank, text: dict[str, Any]
+) -> list[str]:
+    before = rated_values(previous)
+    lines = []
+    for slot in bank.slots:
+        if slot not in ratings or slot not in before:
+            continue
+        key = "change_up" if ratings[slot] > before[slot] else "change_down"
+        if ratings[slot] == before[slot]:
+            key = "change_same"
+        area = bank.item(slot).area
+        lines.append(
+            text[key].format(area=area[:1].upper() + area[1:], before=before[slot], after=ratings[slot])
+        )
+    return [f"{text['change_heading']}\n{_bullets(lines)}"] if lines else []
+
+
+def conversation_starters(answers: Mapping[str, object], bank: ItemBank | None = None) -> list[str]:
+    """Two or three ready-to-say lines built from the client's lowest areas (and their own hopes)."""
+    bank = bank or load_item_bank()
+    ratings = rated_values(answers)
+    low_first = [slot for slot in _ranked_areas(ratings, bank) if ratings[slot] <= 3] or _ranked_areas(
+        ratings, bank
+    )
+    starters = [bank.item(slot).starters[0] for slot in low_first[:2] if bank.item(slot).starters]
+    hopes = answers.get("hopes")
+    if isinstance(hopes, str) and hopes.strip():
+        starters.append(_content()["hopes_starter"].format(hopes=hopes.strip()))
+    if len(starters) < 2 and low_first and len(bank.item(low_first[0]).starters) > 1:
+        starters.append(bank.item(low_first[0]).starters[1])
+    return starters[:MAX_STARTERS]
+
+
+def _step_section(step: str, answers: Mapping[str, object], bank: ItemBank, referral_link: str | None) -> str:
+    text = _content()["steps"][step]
+    if step == TALK_TO_THERAPIST:
+        return f"{text['intro']}\n{_bullets([f'“{line}”' for line in conversation_starters(answers, bank)])}"
+    if step == FIND_BETTER_FIT:
+        parts = [
+            text["intro"],
+            f"{text['look_for_heading']}\n{_bullets(text['look_for'])}",
+            f"{text['questions_heading']}\n{_bullets(text['questions'])}",
+        ]
+        if referral_link:
+            parts.append(text["referral"].format(link=referral_link))
+        parts.append(text["dont_give_up"])
+        return "\n\n".join(parts)
+    if step == GIVE_IT_TIME:
+        return f"{text['intro']}\n{text['watch_heading']}\n{_bullets(text['watch_for'])}"
+    if step == KEEP_GOING:
+        return text["intro"]
+    raise ValueError(f"unknown next-step code {step!r}")
+
+
+def build_summary(
+    answers: Mapping[str, object],
+    next_steps: list[str],
+    *,
+    previous: Mapping[str, object] | None = None,
+    referral_link: str | None = None,
+    saved: bool = True,
+    bank: ItemBank | None = None,
+) -> Summary:
+    """Everything the client hears at the end, personalized from their answers (slot name -> value)."""
+    bank = bank or load_item_bank()
+    text = _content()
+    ratings = rated_values(answers)
+    sections = [text["heading"] + "\n" + "\n".join(_areas_section(ratings, bank, text))]
+    sections += _change_section(ratings, previous or {}, bank, text)
+    own_words = []
+    if isinstance(answers.get("hopes"), str):
+        own_words.append(text["hopes"].format(hopes=str(answers["hopes"]).strip()))
+    if isinstance(answers.get("missing"), str):
+        own_words.append(text["missing"].format(missing=str(answers["missing"]).strip()))
+    if own_words:
+        sections.append("\n".join(own_words))
+    sections += [_step_section(step, answers, bank, referral_link) for step in next_steps]
+    sections.append(text["data_saved"] if saved else text["data_not_saved"])
+    return Summary(sections=tuple(sections))

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every test: lint, pytest (domain logic, actions, storage on SQLite and PostgreSQL, live conversations,
+# the safety set through the assistant), Rasa's data validation and end-to-end test stories.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+mkdir -p reports var
+scripts/services.sh || exit 1
+
+failed=()
+step() {  # name command...
+  local name=$1; shift
+  echo; echo "=== $name ==="
+  if "$@"; then echo "--- $name: ok"; else echo "--- $name: FAILED"; failed+=("$name"); fi
+}
+
+step "ruff" .venv/bin/ruff check .
+step "rasa data validate" .venv-rasa/bin/rasa data validate --fail-on-warnings --quiet
+step "rasa test stories" .venv-rasa/bin/rasa test core --model models/reflection.tar.gz \
+  --stories tests/e2e --fail-on-prediction-errors --out reports/rasa-test --quiet
+step "pytest" .venv/bin/python -m pytest -q
+
+echo
+if ((${#failed[@]})); then
+  echo "FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "All test steps passed."

@@ -1,0 +1,72 @@
+"""Action tests: real rasa-sdk trackers and dispatchers, a real (SQLite) answers database, no Rasa."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.context as context
+from reflection.storage import upgrade
+
+FORM = "reflection_form"
+
+
+@pytest.fixture(autouse=True)
+def answers_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'answers.db'}"
+    upgrade(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
+    monkeypatch.setenv("PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
+    context.settings.cache_clear()
+    context.store.cache_clear()
+    yield url
+    context.store().close()
+    context.store.cache_clear()
+    context.settings.cache_clear()
+
+
+def make_tracker(
+    slots: dict[str, Any] | None = None,
+    text: str = "",
+    intent: str = "answer",
+    confidence: float = 0.95,
+    fresh: bool = True,
+    sender: str = "client-1",
+) -> Tracker:
+    """A tracker as Rasa sends it to the form's validation action (``fresh``: the client just spoke)."""
+    previous = "action_listen" if fresh else "utter_why"
+    events = [
+        {"event": "action", "name": previous},
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": confidence}}},
+        {"event": "action", "name": FORM},
+    ]
+    return Tracker(
+        sender_id=sender,
+        slots={"items_without_value": [], "missed_answers": {}, **(slots or {})},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": confidence}},
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": FORM},
+        latest_action_name=FORM,
+    )
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def said(dispatcher: CollectingDispatcher) -> str:
+    return "\n".join(message.get("text") or "" for message in dispatcher.messages)
+
+
+SlotEvents = Callable[[list[dict[str, Any]]], dict[str, Any]]
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}

@@ -1,0 +1,113 @@
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import store
+from actions.reflection_form import ASK_ACTIONS, AskForConsent, ValidateReflectionForm
+from reflection.pseudonym import pseudonymize
+from tests.actions.conftest import make_tracker, said, slot_events
+
+CONSENTED = {"consent": True, "sessions_so_far": "established"}
+
+
+def client() -> str:
+    return pseudonymize("client-1", "a-test-secret-of-enough-length")
+
+
+async def validate(tracker, dispatcher: CollectingDispatcher) -> list[dict]:  # noqa: ANN001
+    return await ValidateReflectionForm().run(dispatcher, tracker, {})
+
+
+async def test_an_answer_is_placed_stored_with_the_clients_words_and_acknowledged(dispatcher) -> None:  # noqa: ANN001
+    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "not really, she seems distracted")
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["felt_heard"] == 2
+    assert events["requested_slot"] == "depth"
+    assert "she seems distracted" in said(dispatcher)
+    stored = store().current_reflection(client())
+    assert stored is not None
+    assert stored.answers["felt_heard"].value == 2
+    assert stored.answers["felt_heard"].raw_text == "not really, she seems distracted"
+
+
+async def test_a_retried_turn_does_not_duplicate_the_answer(dispatcher) -> None:  # noqa: ANN001
+    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "4")
+    await validate(tracker, dispatcher)
+    await validate(tracker, CollectingDispatcher())
+    stored = store().current_reflection(client())
+    assert stored is not None and list(stored.answers) == ["felt_heard"]
+
+
+async def test_without_consent_nothing_is_stored(dispatcher) -> None:  # noqa: ANN001
+    tracker = make_tracker({"consent": False, "requested_slot": "felt_heard"}, "4")
+    assert slot_events(await validate(tracker, dispatcher))["felt_heard"] == 4
+    assert store().current_reflection(client()) is None
+
+
+@pytest.mark.parametrize(
+    "text,intent", [("why do you ask?", "ask_why"), ("I want to die", "answer"), ("3", "disclose_self_harm")]
+)
+async def test_side_requests_and_disclosures_reject_the_form_turn(dispatcher, text: str, intent: str) -> None:  # noqa: ANN001
+    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, text, intent)
+    assert await validate(tracker, dispatcher) == []
+    assert store().current_reflection(client()) is None
+
+
+async def test_a_message_already_handled_is_not_read_again(dispatcher) -> None:  # noqa: ANN001
+    tracker = make_tracker(
+        {**CONSENTED, "requested_slot": "felt_heard"}, "why do you ask?", "ask_why", fresh=False
+    )
+    events = slot_events(await validate(tracker, dispatcher))
+    assert "felt_heard" not in events and events["requested_slot"] == "felt_heard"
+    assert dispatcher.messages == []
+
+
+async def test_three_misses_leave_the_question_empty_and_move_on(dispatcher) -> None:  # noqa: ANN001
+    slots = {**CONSENTED, "requested_slot": "felt_heard"}
+    for expected_misses in (1, 2):
+        events = slot_events(await validate(make_tracker(slots, "banana", "nlu_fallback", 0.3), dispatcher))
+        assert events["missed_answers"] == {"felt_heard": expected_misses}
+        assert events["requested_slot"] == "felt_heard"
+        slots["missed_answers"] = events["missed_answers"]
+    events = slot_events(await validate(make_tracker(slots, "banana", "nlu_fallback", 0.3), dispatcher))
+    assert events["requested_slot"] == "depth"
+    assert "felt_heard" in events["items_without_value"]
+    assert "felt_heard" not in events
+
+
+async def test_skip_settles_without_a_value(dispatcher) -> None:  # noqa: ANN001
+    events = slot_events(
+        await validate(
+            make_tracker({**CONSENTED, "felt_heard": 3, "requested_slot": "depth"}, "skip", "skip"),
+            dispatcher,
+        )
+    )
+    assert "depth" in events["items_without_value"] and events["requested_slot"] == "advice_fit"
+
+
+async def test_no_homework_mentioned_early_skips_the_homework_question(dispatcher) -> None:  # noqa: ANN001
+    tracker = make_tracker(
+        {**CONSENTED, "felt_heard": 4, "depth": 4, "requested_slot": "advice_fit"},
+        "3, and she doesn't give homework",
+    )
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["advice_fit"] == 3 and events["homework_fit"] == "none"
+    assert events["requested_slot"] == "goals_shared"
+
+
+async def test_questions_adapt_and_reask_with_examples(dispatcher) -> None:  # noqa: ANN001
+    ask_depth = ASK_ACTIONS["depth"]()
+    await ask_depth.run(dispatcher, make_tracker({**CONSENTED, "felt_heard": 1}), {})
+    assert said(dispatcher).startswith("Thanks for being honest")
+    again = CollectingDispatcher()
+    await ask_depth.run(again, make_tracker({**CONSENTED, "missed_answers": {"depth": 1}}), {})
+    assert "For example" in said(again) or "You could say" in said(again)
+    third = CollectingDispatcher()
+    await ask_depth.run(third, make_tracker({**CONSENTED, "missed_answers": {"depth": 2}}), {})
+    titles = [b["title"] for m in third.messages for b in m.get("buttons", [])]
+    assert "Skip" in titles
+
+
+async def test_the_opening_names_the_crisis_line_and_what_is_stored(dispatcher) -> None:  # noqa: ANN001
+    await AskForConsent().run(dispatcher, make_tracker({}), {})
+    text = said(dispatcher)
+    assert "988" in text and "isn't therapy" in text and "save your answers" in text

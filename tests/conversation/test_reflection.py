@@ -1,0 +1,301 @@
+"""Whole conversations through the running assistant: what a client sees, what the tracker holds and what
+the database keeps."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import create_engine, text
+
+from reflection.storage.repository import ReflectionStore
+from tests.conversation.script import HAPPY_ANSWERS, UNHAPPY_ANSWERS, answer_all, client_id, start
+from tests.live import Assistant, new_sender, texts
+
+
+def test_free_text_reflection_lands_on_the_right_values_and_a_personal_summary(
+    assistant: Assistant, answers_store: ReflectionStore
+) -> None:
+    sender = new_sender()
+    opening = start(assistant, sender)
+    assert "not therapy" in opening.lower() or "isn't therapy" in opening.lower()
+    assert "988" in opening  # the crisis line, mentioned once, in the opening only
+    replies = answer_all(assistant, sender, UNHAPPY_ANSWERS)
+    slots = assistant.slots(sender)
+    assert {slot: slots[slot] for slot, _ in UNHAPPY_ANSWERS if slot != "tell_more"} == {
+        "sessions_so_far": "established",
+        "felt_heard": 2,
+        "depth": 2,
+        "advice_fit": 3,
+        "homework_fit": 3,
+        "goals_shared": 2,
+        "approach_fit": 4,
+        "raised_needs": "yes_no_change",
+        "hopes": "to stop feeling like a case number 😔",
+        "missing": "someone who remembers my story",
+    }
+    assert slots["next_steps"] == ["find_better_fit"]
+    summary = replies[-1]
+    assert "to stop feeling like a case number 😔" in summary  # their own words, verbatim
+    assert "someone who remembers my story" in summary
+    assert "feeling heard" in summary and "agreeing on goals" not in summary.split("hardest")[0]
+    assert "Questions you could ask a new therapist" in summary
+    assert "don't give up on therapy" in summary
+    assert "988" not in "\n".join(replies)  # ordinary replies don't repeat the crisis line
+
+    stored = answers_store.latest_completed(client_id(assistant, sender))
+    assert stored is not None and stored.status == "complete"
+    assert stored.next_steps == ["find_better_fit"]
+    assert stored.answers["felt_heard"].value == 2
+    assert stored.answers["felt_heard"].raw_text == "not really, she seems distracted"
+    assert stored.answers["hopes"].value == "to stop feeling like a case number 😔"
+
+    copy = texts(assistant.say(sender, "yes"))
+    assert "to stop feeling like a case number 😔" in copy and "What's hardest right now" in copy
+
+
+def test_two_clients_with_different_answers_do_not_get_the_same_script(assistant: Assistant) -> None:
+    unhappy, happy = new_sender(), new_sender()
+    start(assistant, unhappy)
+    start(assistant, happy)
+    unhappy_replies = answer_all(assistant, unhappy, UNHAPPY_ANSWERS)
+    happy_replies = answer_all(assistant, happy, HAPPY_ANSWERS)
+    assert unhappy_replies[1] != happy_replies[1]  # the reply to "how heard do you feel" follows the answer
+    assert "she seems distracted" in unhappy_replies[1]  # their words are given back
+    assert assistant.slots(happy)["next_steps"] == ["keep_going"]
+    assert assistant.slots(happy)["homework_fit"] == "none"
+    assert assistant.slots(happy)["missing"] is None
+    assert "keep telling your therapist" in happy_replies[-1].lower()
+
+
+def test_talk_first_with_early_sessions_gets_starters_and_give_it_time(assistant: Assistant) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answers = [
+        ("sessions_so_far", "this was my second session"),
+        ("felt_heard", "1"),
+        ("depth", "2"),
+        ("advice_fit", "3"),
+        ("homework_fit", "3"),
+        ("goals_shared", "3"),
+        ("approach_fit", "3"),
+        ("tell_more", "skip"),
+        ("raised_needs", "not yet"),
+        ("hopes", "feel less alone"),
+        ("missing", "skip"),
+    ]
+    replies = answer_all(assistant, sender, answers)
+    slots = assistant.slots(sender)
+    assert slots["sessions_so_far"] == "early"
+    assert slots["next_steps"] == ["talk_to_therapist", "give_it_time"]
+    assert slots["tell_more"] is None and slots["missing"] is None
+    summary = replies[-1]
+    assert "You could say" in summary
+    assert "feel less alone" in summary
+    assert "early on" in summary
+
+
+def test_an_answer_that_cannot_be_placed_gets_one_reask_then_buttons_then_moves_on(
+    assistant: Assistant,
+) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions")])
+    first = assistant.say(sender, "hmm, purple")
+    assert "For example" in texts(first)
+    assert assistant.slots(sender)["felt_heard"] is None
+    second = assistant.say(sender, "banana")
+    buttons = [button["title"] for message in second for button in message.get("buttons", [])]
+    assert "Skip" in buttons and any(title.startswith("1") for title in buttons)
+    third = assistant.say(sender, "qwerty")
+    slots = assistant.slots(sender)
+    assert slots["felt_heard"] is None  # never an invented value
+    assert slots["requested_slot"] == "depth"
+    assert "leave that one" in texts(third)
+
+
+def test_mentioning_no_homework_skips_the_homework_question(assistant: Assistant) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "2 months"), ("felt_heard", "4"), ("depth", "4")])
+    reply = texts(assistant.say(sender, "the advice is ok but she never gives homework, so 3"))
+    slots = assistant.slots(sender)
+    assert slots["advice_fit"] == 3
+    assert slots["homework_fit"] == "none"
+    assert slots["requested_slot"] == "goals_shared"
+    assert "no homework" in reply.lower()
+
+
+SIDE_REQUESTS = {
+    "why do you ask?": "Each question looks at one part",
+    "what happens to my data?": "delete my data",
+    "are you a bot?": "automated assistant",
+    "what's the weather like tomorrow": "only here to help you reflect",
+    "do I have depression?": "can't give medical advice",
+    "I want to talk to a person": "therapist",
+    "thank you": "You're welcome",
+}
+
+
+def test_side_requests_are_answered_and_the_same_question_is_asked_again(assistant: Assistant) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions")])
+    for message, expected in SIDE_REQUESTS.items():
+        reply = texts(assistant.say(sender, message))
+        assert expected in reply, message
+        assert "feel heard" in reply, f"the question is asked again after {message!r}"
+        slots = assistant.slots(sender)
+        assert slots["felt_heard"] is None and slots["requested_slot"] == "felt_heard", message
+
+
+def test_skip_leaves_the_slot_empty_and_moves_on(assistant: Assistant) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions")])
+    reply = texts(assistant.say(sender, "skip"))
+    slots = assistant.slots(sender)
+    assert slots["felt_heard"] is None and slots["requested_slot"] == "depth"
+    assert "skip" in reply.lower()
+
+
+def test_start_over_clears_the_answers_and_asks_from_the_top(
+    assistant: Assistant, answers_store: ReflectionStore
+) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions"), ("felt_heard", "2")])
+    reply = texts(assistant.say(sender, "start over"))
+    slots = assistant.slots(sender)
+    assert slots["felt_heard"] is None and slots["sessions_so_far"] is None
+    assert slots["consent"] is True and slots["requested_slot"] == "sessions_so_far"
+    assert "how long" in reply.lower()
+    current = answers_store.current_reflection(client_id(assistant, sender))
+    assert current is not None and current.answers == {}
+
+
+def test_pause_keeps_a_partial_reflection_and_continue_resumes_it(
+    assistant: Assistant, answers_store: ReflectionStore
+) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "over a year now"), ("felt_heard", "mostly yes")])
+    paused = texts(assistant.say(sender, "stop"))
+    assert "partial reflection" in paused
+    current = answers_store.current_reflection(client_id(assistant, sender))
+    assert current is not None and current.status == "partial"
+    assert set(current.answers) == {"sessions_so_far", "felt_heard"}
+    assert assistant.tracker(sender)["active_loop"] == {}
+
+    resumed = texts(assistant.say(sender, "continue"))
+    assert "surface" in resumed  # the next open question: depth
+    slots = assistant.slots(sender)
+    assert slots["felt_heard"] == 4 and slots["requested_slot"] == "depth"
+    current = answers_store.current_reflection(client_id(assistant, sender))
+    assert current is not None and current.status == "in_progress"
+
+
+def test_delete_my_data_confirms_then_erases_answers_and_conversation(
+    assistant: Assistant, answers_store: ReflectionStore
+) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions"), ("felt_heard", "2")])
+    confirm = texts(assistant.say(sender, "delete my data"))
+    assert "can't be undone" in confirm
+    assert assistant.slots(sender)["felt_heard"] == 2  # nothing happens before the client confirms
+    done = texts(assistant.say(sender, "yes"))
+    assert "erased" in done
+    assert answers_store.current_reflection(client_id(assistant, sender)) is None
+    time.sleep(6)  # the conversation is erased again after Rasa saved this last turn
+    engine = create_engine(assistant.tracker_db_url)
+    with engine.connect() as connection:
+        remaining = connection.execute(
+            text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}
+        )
+        assert remaining.scalar_one() == 0
+    engine.dispose()
+
+
+def test_declining_delete_goes_back_to_the_question(assistant: Assistant) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions")])
+    assistant.say(sender, "delete my data")
+    reply = texts(assistant.say(sender, "no"))
+    assert "nothing was deleted" in reply
+    assert "feel heard" in reply
+    assert assistant.slots(sender)["requested_slot"] == "felt_heard"
+
+
+def test_without_consent_nothing_is_stored(assistant: Assistant, answers_store: ReflectionStore) -> None:
+    sender = new_sender()
+    said = start(assistant, sender, consent="no")
+    assert "Nothing from this reflection will be saved" in said
+    replies = answer_all(assistant, sender, HAPPY_ANSWERS)
+    assert assistant.slots(sender)["next_steps"] == ["keep_going"]
+    assert "nothing from this reflection was saved" in replies[-1]
+    who = client_id(assistant, sender)
+    assert answers_store.current_reflection(who) is None
+    assert answers_store.latest_completed(who) is None
+
+
+def test_a_returning_client_is_compared_with_last_time(assistant: Assistant) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, UNHAPPY_ANSWERS)
+    assistant.say(sender, "no thanks")
+    again = start(assistant, sender)
+    assert "Welcome back" in again
+    first_question = texts(assistant.say(sender, "about ten sessions"))
+    assert "Last time, feeling heard was 2 of 5" in first_question
+    improved = [(slot, "4") for slot, _ in UNHAPPY_ANSWERS if slot not in {"sessions_so_far"}]
+    improved = [
+        (s, t)
+        if s not in {"raised_needs", "hopes", "missing", "tell_more"}
+        else (s, dict(UNHAPPY_ANSWERS)[s])
+        for s, t in improved
+    ]
+    replies = answer_all(assistant, sender, improved)
+    assert "went up from 2 to 4" in replies[-1]
+
+
+def test_clinic_metadata_brings_the_clinic_contact_and_its_crisis_lines(assistant: Assistant) -> None:
+    sender = new_sender()
+    opening = start(assistant, sender, metadata={"clinic": "example-clinic"})
+    assert "Example Counselling Centre" in opening and "116 123" in opening
+    reply = texts(assistant.say(sender, "can I talk to a real person"))
+    assert "020 7946 0000" in reply
+    assert assistant.slots(sender)["clinic_id"] == "example-clinic"
+
+
+HOSTILE_INPUTS = [
+    "<script>alert('x')</script>",
+    "'); DROP TABLE answers;--",
+    "😀😀😀",
+    "me siento escuchada casi siempre",
+    "x" * 5000,
+]
+
+
+def test_bad_input_gets_a_clear_reply_and_loses_nothing(
+    assistant: Assistant, answers_store: ReflectionStore
+) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions")])
+    for message in HOSTILE_INPUTS:
+        reply = assistant.say(sender, message)
+        assert texts(reply).strip(), f"no reply to {message[:30]!r}"
+        assert assistant.slots(sender)["sessions_so_far"] == "established"
+    hopes_sender = new_sender()
+    start(assistant, hopes_sender)
+    answer_all(
+        assistant,
+        hopes_sender,
+        [
+            (slot, "skip") if slot != "hopes" else (slot, "x" * 3000 + " <b>hi</b>")
+            for slot, _ in HAPPY_ANSWERS
+        ],
+    )
+    kept = answers_store.latest_completed(client_id(assistant, hopes_sender))
+    assert kept is not None and kept.answers["hopes"].value == "x" * 3000 + " <b>hi</b>"

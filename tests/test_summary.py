@@ -1,0 +1,76 @@
+from reflection.summary import build_summary, conversation_starters, lowest_rated_area
+
+UNHAPPY = {
+    "sessions_so_far": "established",
+    "felt_heard": 2,
+    "depth": 2,
+    "advice_fit": 3,
+    "homework_fit": 3,
+    "goals_shared": 4,
+    "approach_fit": 5,
+    "raised_needs": "yes_no_change",
+    "hopes": "to feel like she knows me 😔",
+    "missing": "someone who remembers <my> story",
+}
+
+
+def test_strongest_and_weakest_areas_are_named_in_plain_words() -> None:
+    text = build_summary(UNHAPPY, ["find_better_fit"]).as_text()
+    assert "What's working best: an approach that adapts to you (5 of 5)." in text
+    assert "What's hardest right now: feeling heard and respected (2 of 5)." in text
+
+
+def test_the_clients_own_words_are_quoted_verbatim() -> None:
+    text = build_summary(UNHAPPY, ["find_better_fit"]).as_text()
+    assert '"to feel like she knows me 😔"' in text
+    assert '"someone who remembers <my> story"' in text
+
+
+def test_talk_to_therapist_gives_starters_from_the_lowest_areas_and_their_hopes() -> None:
+    starters = conversation_starters(UNHAPPY)
+    assert 2 <= len(starters) <= 3
+    assert "heard" in starters[0]
+    assert "surface" in starters[1]
+    assert "to feel like she knows me 😔" in starters[2]
+    assert "You could say" in build_summary(UNHAPPY, ["talk_to_therapist"]).as_text()
+
+
+def test_find_better_fit_lists_what_to_look_for_and_the_clinic_referral_link() -> None:
+    text = build_summary(UNHAPPY, ["find_better_fit"], referral_link="https://clinic.example/match").as_text()
+    assert "Questions you could ask a new therapist" in text
+    assert "https://clinic.example/match" in text
+    assert "don't give up on therapy" in text
+    assert "https://" not in build_summary(UNHAPPY, ["find_better_fit"]).as_text()
+
+
+def test_give_it_time_and_keep_going_have_their_own_help() -> None:
+    assert "early on" in build_summary(UNHAPPY, ["talk_to_therapist", "give_it_time"]).as_text()
+    happy = {slot: 5 for slot in ("felt_heard", "depth", "advice_fit", "goals_shared", "approach_fit")}
+    text = build_summary(happy, ["keep_going"]).as_text()
+    assert "Keep telling your therapist" in text
+    assert "Every area landed in about the same place: 5 of 5." in text
+
+
+def test_change_since_last_time_is_shown_for_a_returning_client() -> None:
+    text = build_summary(
+        {**UNHAPPY, "felt_heard": 4},
+        ["talk_to_therapist"],
+        previous={"felt_heard": 2, "depth": 2, "approach_fit": "5"},
+    ).as_text()
+    assert "Feeling heard and respected went up from 2 to 4." in text
+    assert "Going deep enough stayed at 2." in text
+    assert "An approach that adapts to you stayed at 5." in text
+
+
+def test_what_happens_to_the_data_is_said() -> None:
+    assert "saved" in build_summary(UNHAPPY, ["keep_going"]).sections[-1]
+    assert (
+        "nothing from this reflection was saved"
+        in build_summary(UNHAPPY, ["keep_going"], saved=False).sections[-1]
+    )
+
+
+def test_skipped_everything_still_gives_a_kind_summary() -> None:
+    text = build_summary({"hopes": None}, ["keep_going"]).as_text()
+    assert "didn't rate any of the areas" in text
+    assert lowest_rated_area({}) is None
