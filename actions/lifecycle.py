@@ -92,6 +92,8 @@ class ActionStartReflection(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         if _has_progress(tracker):
+            if conversation.consented:
+                store().open_reflection(conversation.client_id, conversation.clinic_id, conversation.mode)
             say(dispatcher, conversation, "resuming")
             return [SlotSet("reflection_status", "in_progress")]
         partial = store().current_reflection(conversation.client_id)

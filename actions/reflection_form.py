@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import Conversation, button_payloads, say, store
 from reflection.answer_parsing import parse_answer
@@ -36,17 +37,28 @@ def answer_is_fresh(tracker: Tracker) -> bool:
     return len(actions) >= 2 and actions[-1] == FORM_NAME and actions[-2] == "action_listen"
 
 
-def _save_answer(conversation: Conversation, slot: str, value: Any, raw_text: str) -> None:
+def _save_answer(
+    dispatcher: CollectingDispatcher, conversation: Conversation, slot: str, value: Any, raw_text: str
+) -> None:
+    """Saves an answer as it is given, with consent only; a value of None ("nothing") keeps no row."""
     if not conversation.consented or slot == "consent":
         return
-    store().record_answer(
-        conversation.client_id,
-        slot,
-        value,
-        raw_text,
-        clinic=conversation.clinic_id,
-        mode=conversation.mode,
-    )
+    try:
+        if value is None:
+            store().remove_answer(conversation.client_id, slot)
+        else:
+            store().record_answer(
+                conversation.client_id,
+                slot,
+                value,
+                raw_text,
+                clinic=conversation.clinic_id,
+                mode=conversation.mode,
+            )
+    except SQLAlchemyError:
+        # The answer is still in the conversation, so the client can carry on and still get a summary.
+        logger.exception("Could not save an answer.")
+        say(dispatcher, conversation, "save_failed")
 
 
 def _forget_answer(conversation: Conversation, slot: str) -> None:
@@ -113,9 +125,7 @@ class ValidateReflectionForm(FormValidationAction):
         if slot == "consent":
             say(dispatcher, conversation, "consent_given" if outcome.value else "consent_declined")
             return []
-        consent_now = conversation.consented
-        if consent_now:
-            _save_answer(conversation, slot, outcome.value, outcome.raw_text)
+        _save_answer(dispatcher, conversation, slot, outcome.value, outcome.raw_text)
         if outcome.value is None:
             settled.append(slot)  # e.g. "nothing" is missing: answered, with no value to keep
         ack = acknowledgement(slot, outcome.value, outcome.raw_text)
@@ -132,8 +142,7 @@ class ValidateReflectionForm(FormValidationAction):
             ):
                 slots["homework_fit"] = "none"
                 extra.append(SlotSet("homework_fit", "none"))
-                if consent_now:
-                    _save_answer(conversation, "homework_fit", "none", outcome.raw_text)
+                _save_answer(dispatcher, conversation, "homework_fit", "none", outcome.raw_text)
                 dispatcher.utter_message(text=load_item_bank().item("homework_fit").ack["none"])
         return extra
 
@@ -198,7 +207,13 @@ class AskForConsent(Action):
         return []
 
 
+def _ask_action_class(slot: str) -> type[AskReflectionQuestion]:
+    name = f"AskFor_{slot}"
+    # Module-level and named, so the action server's worker processes can pickle it.
+    cls = type(name, (AskReflectionQuestion,), {"slot": slot, "__module__": __name__, "__qualname__": name})
+    globals()[name] = cls
+    return cls
+
+
 # One concrete action per question (action_ask_<slot>): rasa-sdk registers every concrete Action subclass.
-ASK_ACTIONS = {
-    slot: type(f"Ask_{slot}", (AskReflectionQuestion,), {"slot": slot}) for slot in load_item_bank().slots
-}
+ASK_ACTIONS = {slot: _ask_action_class(slot) for slot in load_item_bank().slots}

@@ -2,6 +2,8 @@
 
 It sees every message after the classifier and, when ``reflection.safety.detect_risk`` finds a disclosure,
 sets the intent to ``disclose_<category>`` with confidence 1.0, so a misclassification can never drop one.
+A disclosure intent that only the classifier guessed, with low confidence, is set back to the classifier's
+next guess: a false alarm in the middle of a reflection is a failure too. A confident guess stands.
 The detector itself is plain standard-library Python shared with the action server.
 """
 
@@ -18,6 +20,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from reflection.safety import detect_risk
+
+DISCLOSURE_INTENTS = frozenset({"disclose_self_harm", "disclose_abuse", "disclose_medical_emergency"})
+CLASSIFIER_ONLY_MIN_CONFIDENCE = 0.9
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

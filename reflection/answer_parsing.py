@@ -29,46 +29,76 @@ Scale answers (1-5): the rules, in order
      "give", "say", "score"; "2 sessions in", "a 10 minute walk" are not ratings. A negated number
      ("not a 5") is ignored. 0 -> 1.
    * "4/5", "4 out of 5", "4 of 5", "4 stars", "⭐⭐⭐⭐" -> 4 (clamped to 1-5).
-   * 0-10 answers ("7 out of 10", "7/10", a bare 6-10 such as "8") are rescaled by ``1 + 0.4 x``:
-     0-1 -> 1, 2-3 -> 2, 4-6 -> 3, 7-8 -> 4, 9-10 -> 5. Percentages by ``1 + 0.04 p`` ("80%" -> 4,
-     "100%" -> 5, "50%" -> 3).
+   * 0-10 answers ("7 out of 10", "7/10", a bare 6-10 such as "8") become half their value, an exact half
+     rounded up, never below 1: 0-2 -> 1, 3-4 -> 2, 5-6 -> 3, 7-8 -> 4, 9-10 -> 5 ("7.5/10" -> 4).
+     Percentages are read as tenths the same way ("80%" -> 4, "100%" -> 5, "50%" -> 3, "40%" -> 2).
    * Ranges and decimals ("between 3 and 4", "3-4", "3 or 4", "3, maybe 4", "3.5") take the middle value;
      an exact half is **rounded toward 3**, the middle of the scale: 3.5 -> 3, 2.5 -> 3, 4.5 -> 4, 1.5 -> 2.
      A client torn between two values is giving a hedged answer, so it is read as the less extreme one.
 
 2. **Words.** The answer is cut into clauses at punctuation and at "but / though / although / however /
    except". Each clause is read left to right against one lexicon (longest phrase first); every clause that
-   says something gives one or more signals, and the answer is **the mean of all signals**, ties rounded
-   toward 3 as above ("yes, mostly" -> 5 and 4 -> 4; "yes, but she sometimes talks over me" -> 5 and 3 -> 4).
+   says something gives one or more signals, and the answer is **the mean of the signals**, ties rounded
+   toward 3 as above ("no, not really" -> 1 and 2 -> 2). Two kinds of signal give way first:
+
+   * a **plain yes** ("yes", "yeah", "yep", "sure", "yes she does", "we do") is 4: it says which side,
+     not how far. Any other signal above 3 replaces it, so "yes, totally" -> 5, "yes, she always
+     listens" -> 5, "yes, mostly" -> 4, while "yes, but she rushes me" -> 4 and 2 -> 3.
+   * a **lone hedge** ("maybe", "I guess" with nothing to act on) counts only when nothing else does:
+     "yeah, I guess" -> 4, "maybe a little" -> 2, "maybe" -> 3.
+
+   The direct answer (words from the table below) then sets the value; slot cues around it (rule 3) change
+   it only when they pull the other way, that is a cue on the other side of 3, or a mixed cue next to a 5 or
+   a 1:
+
+   * "yes, she listens" -> 4 and "no, she talks over me" -> 1 (the cue agrees);
+   * "mostly, but she sometimes interrupts" -> 4 (a mixed cue next to an already qualified answer);
+   * "yes, but she sometimes talks over me" -> 4 and "mostly, but it's all surface level" -> 3 (the mean).
+
+   "yes" is 4 and a bare "no" is 1: the top of the scale needs a word of degree ("completely", "always"),
+   but a flat "no" to "did you feel heard?" already says "not at all". A softer no is 2 ("not really",
+   "I don't think so", "no, not really").
 
    Stand-alone answers:
 
    ====  ============================================================================================
-   1     no, nope, nah, never, not at all, definitely not, no way, "she doesn't", "I don't", 😭 😡 💔
-   2     not really, not much, not very, rarely, hardly, a bit, a little, slightly, probably not,
-         I don't think so, could be better, not enough, 👎 🙁 😕
+   1     no, nope, nah, never, not at all, definitely not, no way, "she doesn't", "I don't",
+         strongly disagree, 😭 😡 💔
+   2     not really, not much, not very, rarely, hardly, a bit, a little, only a little bit, slightly,
+         probably not, I don't think so, could be better, not enough, disagree, 👎 🙁 😕
    3     sometimes, kind of, sort of, somewhat, partly, maybe, I guess, ok, fine, meh, so-so, it depends,
          yes and no, some days yes some days no, hit or miss, on and off, 50/50, not always,
-         not completely, could be worse, 😐
-   4     mostly, mostly yes, usually, often, most of the time, generally, pretty much, probably,
-         I think so, not bad, can't complain, good, 👍 🙂 😊
-   5     yes, yeah, yep, always, every time, absolutely, definitely, completely, totally, of course,
-         100%, great, amazing, perfect, 😀 ❤️ 💯 🙌
+         not completely, could be worse, half, about half, half of them, 😐
+   4     yes, yeah, yep, sure, "yes she does", "we do", mostly, mostly yes, usually, often, most of the
+         time, generally, pretty much, probably, I think so, not bad, can't complain, good, agree, 👍 🙂 😊
+   5     always, every time, absolutely, definitely, completely, totally, of course, for sure, yes totally,
+         100%, great, amazing, perfect, strongly agree, 😀 ❤️ 💯 🙌
    ====  ============================================================================================
 
    Modifiers act on the next word that carries a value (a *head*: "good", "yes", or a slot cue below):
 
-   * negation ("not", "don't", "never", "nobody", "no one", "lacks", "avoids", "I wish ..."):
+   * negation ("not", "don't", "nobody", "no one", "lacks", "avoids", "I wish ..."):
      positive heads drop to 2 ("doesn't listen" -> 2), negative heads rise to 4 ("not bad",
      "doesn't judge" -> 4), very negative heads to 3 ("not terrible"). A bare "no" only negates the word
      right after it ("no depth"); "no, she talks over me" is a "no" plus a cue. "at all" after a negated
-     head makes it extreme ("doesn't listen at all" -> 1).
+     head makes it extreme ("doesn't listen at all" -> 1), and so do the strong negations "zero", "not
+     even a little", "not one bit" ("zero say in it" -> 1; alone, "not even a bit" -> 1).
    * frequency words give the head their own value: "always listens" 5, "usually listens" 4, "sometimes
-     listens" 3, "rarely listens" 2, "never listens" 1; mirrored for negative heads ("always talks over
-     me" 1, "rarely interrupts" 4). "doesn't always listen" -> 3. Trailing ones too ("talks over me
-     sometimes" -> 3).
-   * intensifiers ("really", "very", "so", "totally", "all") move a head one step away from 3
-     ("really gets me" 5, "it's all surface level" 1); ignored after a negation ("not really deep" -> 2).
+     listens" 3, "rarely listens" 2, "never listens" 1 ("no one ever asks" is a "never": 1). They are
+     mirrored only for heads that are the bad thing itself ("always talks over me" 1, "rarely interrupts"
+     4, "never generic" 5). "doesn't always listen" -> 3. Trailing ones too ("talks over me sometimes"
+     -> 3). A frequency sets the value on its own: "usually very helpful" -> 4, not 5.
+   * the frequency or negation of a head carries into a "that ..." / "about ..." part after it, which
+     then says what the client meant: "never suggests anything that fits my situation" -> 1, "never asked me
+     about my goals" -> 1, "doesn't give tips that are generic" -> 4.
+   * "get past / go beyond / move past / get out of" turn the next head around: what is left behind is
+     the bad thing, so "we get beyond the catching up" is a positive head (4) and "we never move past
+     surface stuff" -> 1, "we rarely get beyond small talk" -> 2. Words after "than" are only a baseline and
+     say nothing ("never goes deeper than small talk" -> 1).
+   * intensifiers ("really", "very", "so", "totally", "way too"; right before the head also "total",
+     "complete", "utter", "real") move a head one step away from 3 ("really gets me" 5, "very generic" 1,
+     "total busywork" 1, "a real partnership" 5); ignored after a negation ("not really deep" -> 2).
+     The strong ones also work after the head ("fit my situation perfectly", "understood me completely" -> 5).
    * softeners ("a bit", "kind of", "slightly", "some of it") move it one step toward 3 ("a bit generic"
      -> 3, "some of it fits" -> 3).
    * hedges ("I guess", "probably", "maybe", "I suppose") pull a word-based 5 to 4 and 1 to 2.
@@ -93,7 +123,8 @@ Scale answers (1-5): the rules, in order
    * ``depth``: deep, in depth, depth, digs into, gets to the root, underlying, core issues, the real stuff,
      meaningful, breakthrough, insight, explores, challenging vs. surface, surface level, superficial,
      shallow, small talk, chit-chat, catching up, scratching the surface, going in circles, repetitive,
-     getting nowhere, venting, stuck; "could go deeper", "want more depth" -> 2.
+     getting nowhere, venting, stuck; "could go deeper", "want more depth" -> 2. "we never move past
+     the catching up" -> 1 (see "get past" above).
    * ``advice_fit``: concrete, specific, practical, actionable, realistic, doable, relevant, fits my life,
      applies to me, makes sense, tools, strategies, steps, works for me vs. generic, vague, general,
      cliché, platitudes, abstract, unrealistic, impractical, obvious, common sense, wishy-washy, buzzwords,
@@ -102,16 +133,24 @@ Scale answers (1-5): the rules, in order
      irrelevant, busywork, photocopied, printouts, childish, patronising, boring, tedious, overwhelming,
      too much, random, "meant for someone else", off the shelf.
    * ``goals_shared``: together, agreed, collaborative, team, same page, mutual, asked me what I want, my
-     goals, I chose, clear plan, "we set goals together" (5) vs. she decided, her agenda, imposed, told me
-     what to work on, her goals, no plan, no direction, aimless, unclear; "we never talked about goals" -> 1.
+     goals, I chose, my input, a say, involved, clear plan, "we set goals together" (5) vs. she decided,
+     she / the therapist picked or chose them, her agenda, imposed, told me what to work on, her goals, no
+     say, no plan, no direction, aimless, unclear; "I didn't have much input" -> 2, "we never talked about
+     goals" and "no one ever asks what I want" -> 1.
    * ``approach_fit``: adapts, adjusts, flexible, tailors, tweaks, changed things, switched, tried something
-     else, open to feedback, asks for feedback, checks in, responsive, "when I said ..." vs. rigid,
+     else, open to feedback, takes my feedback / suggestions on board, asks for feedback, checks in,
+     responsive, flexibility, "when I said ..." vs. rigid,
      inflexible, stubborn, the same every time, sticks to the script, protocol, formula, defensive,
      ignores feedback, set in her ways.
 
 ``homework_fit`` = ``"none"`` when the answer says no homework is given: "no homework", "she doesn't give
-homework", "we don't do worksheets", "I never get any worksheets", "there isn't any", or a bare "none",
-"n/a", "not applicable". ("I don't do the homework" is not "none".) Otherwise it is a scale answer.
+homework", "she doesn't set anything (to do) between sessions", "we don't do worksheets", "I never get any
+worksheets", "never been given homework", "nothing set between appointments", "there isn't any", an answer
+that is only "we just talk / chat" (not "we just talk about the homework"), a bare "none", "n/a", "not
+applicable", or one of those followed by punctuation ("n/a, she's not into that"). ("I don't do the
+homework" and "she doesn't give me anything useful" are not "none".) A bare "no" is not
+placed: to "how well does it fit? If there isn't any, just say so" it could mean either. Otherwise it is a
+scale answer.
 
 ``sessions_so_far``
 ===================
@@ -143,6 +182,12 @@ back to the same" -> yes_no_change; "nothing changed at first, now it's better" 
   difference, worked, was receptive, better now.
 * not_yet: no, not yet, I haven't, never, nope, not really, I'm scared / afraid / nervous to, not ready,
   planning to, next session.
+* After words that say the client raised it ("I did", "I told her", "I said", "I asked", "raised it",
+  "brought it up", "I tried"), weaker signs count too: "same thing / same old / same stuff", "keeps
+  giving / kept doing", "but she / it / nothing ... didn't / isn't / never" -> yes_no_change; "and now",
+  "so now", "now we / she / it's" -> yes_helped. The latest phrase still wins, so "she was receptive
+  but nothing's changed" -> yes_no_change and "I asked for more structure and now we ..." -> yes_helped.
+  Without such words they do not count ("it's the same thing but I haven't said anything" -> not_yet).
 * A bare "yes", "I told her" or "I tried" is **not placed**: it does not say whether anything changed, so
   the bot asks which.
 
@@ -151,8 +196,10 @@ Free text (``hopes``, ``missing``, ``tell_more``)
 Kept verbatim (only surrounding whitespace and control characters removed), emoji included, capped at 1000
 characters. Stored text may contain markup: escape it when rendering. Not placed: empty or pure punctuation,
 "I don't know" / "hmm" style answers, and for ``hopes`` a bare yes / no / ok / nothing. For ``missing`` and
-``tell_more``, "nothing", "no", "not really", "nope", "all good", "no, she's great" -> ``Parsed(None)``; an
-answer that goes on ("not really, but more structure would help") is kept as text.
+``tell_more``, "nothing", "no", "not really", "nope", "all good", "no, she's great" -> ``Parsed(None)``, and
+so is an answer made only of such phrases and fillers ("nah, all good", "I'm all set", "nope I'm fine thanks",
+"can't think of anything else, thanks"). An answer that goes on ("not really, but more structure would
+help") is kept as text, and so is real content that starts with "no" ("no check-ins on how I'm doing").
 """
 
 from __future__ import annotations
@@ -161,9 +208,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
+from typing import NamedTuple
 
 __all__ = ["SCALE_SLOTS", "Parsed", "is_skip", "parse_answer"]
 
@@ -366,7 +414,8 @@ def _on_one_to_five(numbers: list[float], denominator: float | None) -> float | 
     middle = _mean(min(n, denominator) for n in numbers)
     if denominator == 5:
         return max(middle, _SCALE_MIN)
-    return _SCALE_MIN + (_SCALE_MAX - _SCALE_MIN) * middle / denominator
+    out_of_ten = middle * 10 / denominator
+    return float(max(_SCALE_MIN, math.floor(out_of_ten / 2 + 0.5 + 1e-9)))  # half of it, halves rounded up
 
 
 def _rating_from_match(match: re.Match[str], denominator: float | None) -> float | None:
@@ -418,6 +467,7 @@ class _Role(Enum):
     INTENSIFIER = "moves the next head away from 3"
     SOFTENER = "moves the next head toward 3"
     AT_ALL = "makes the previous negated head extreme"
+    LEFT_BEHIND = "turns the next head around: \"get past the small talk\" is depth"
     HEDGE = "pulls a 5 to 4 and a 1 to 2"
     NO_VALUE = "carries no value (\"I don't know\", \"thanks\")"
 
@@ -431,6 +481,16 @@ class _Term:
     reach: int = 6  # negators: how many words may stand between them and the head
     stops_at_subject: bool = False  # negators: "not really, she listens" must not negate "listens"
     counts_alone_at: str = "anywhere"  # "anywhere", "end" or "start_or_end" of the clause
+    from_cue: bool = False  # a slot cue ("talks over me") rather than a direct answer ("yes", "mostly")
+    plain_yes: bool = False  # "yes", "she does": says which side, not how far, so a stronger yes wins
+    extreme: bool = False  # negators: "zero", "not even a little" take the head to the end of the scale
+
+
+class _Signal(NamedTuple):
+    value: int
+    from_cue: bool
+    plain_yes: bool = False  # gives way to any other signal above 3 ("yes, totally" -> 5)
+    lone_hedge: bool = False  # "maybe" on its own: gives way to any other signal ("yes, I guess" -> 4)
 
 
 _DEFAULT_NEGATION = {5: 2, 4: 2, 3: 2, 2: 4, 1: 3}
@@ -447,6 +507,10 @@ def _head(value: int, negated: int | None = None, generic: bool = False, only_at
     )
 
 
+def _plain_yes(only_at_end: bool = False) -> _Term:
+    return replace(_head(4, only_at_end=only_at_end), plain_yes=True)
+
+
 def _answer(value: int) -> _Term:
     return _Term(_Role.ANSWER, value)
 
@@ -456,12 +520,13 @@ def _frequency(value: int, negated: int) -> _Term:
 
 
 def _negator(alone: int | None = None, reach: int = 6, stops_at_subject: bool = False,
-             where: str = "anywhere") -> _Term:
-    return _Term(_Role.NEGATOR, alone, reach=reach, stops_at_subject=stops_at_subject, counts_alone_at=where)
+             where: str = "anywhere", extreme: bool = False) -> _Term:
+    return _Term(_Role.NEGATOR, alone, reach=reach, stops_at_subject=stops_at_subject, counts_alone_at=where,
+                 extreme=extreme)
 
 
-def _modifier(role: _Role, alone: int | None = None) -> _Term:
-    return _Term(role, alone)
+def _modifier(role: _Role, alone: int | None = None, reach: int = 6) -> _Term:
+    return _Term(role, alone, reach=reach)
 
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
@@ -482,11 +547,14 @@ _Table = tuple[tuple[str, _Term], ...]
 
 _GENERAL: _Table = (
     # yes / no
-    ("yes|yeah|yep|yup|aye|yes she does|yes he does|yes they do|yes it does|yes i do|of course|for sure"
-     "|very much|very much so|without a doubt|no doubt|exactly|indeed|correct|hell yes|absolutely yes"
-     "|definitely yes|totally yes|yes definitely|yes absolutely|yes totally|yes always|big yes", _head(5)),
-    ("sure|yes i think|yes i guess", _head(4)),
-    ("i do|she does|he does|they do|it does", _head(5, only_at_end=True)),
+    ("yes|yeah|yep|yup|aye|sure|exactly|indeed|correct|yes she does|yes he does|yes they do|yes it does"
+     "|yes i do|yes we do|yeah she does|yeah he does|yeah they do|yeah it does|yeah i do|yeah we do"
+     "|yes she is|yes he is|yes they are|yes it is|yes i am|yes we are|yes i have|yes i did", _plain_yes()),
+    ("of course|for sure|very much|very much so|without a doubt|no doubt|hell yes|absolutely yes"
+     "|definitely yes|totally yes|yes definitely|yes absolutely|yes totally|yes completely|yes always"
+     "|big yes|yes very much|yes 100 %", _head(5)),
+    ("yes i think|yes i guess", _head(4)),
+    ("i do|she does|he does|they do|it does|we do", _plain_yes(only_at_end=True)),
     ("as much as i'd like|as much as i would like|as much as i want|as often as i'd like|as much as i need"
      "|as deep as i'd like|as deep as i want", _head(4)),
     ("yes mostly|yeah mostly|yes usually|yeah usually|yes generally|yes for the most part"
@@ -515,7 +583,8 @@ _GENERAL: _Table = (
      "|love it|love her|love him|love them|the best|top notch|spot on"
      "|couldn't be better", _head(5, generic=True)),
     ("good|helpful|useful|nice|solid|positive|better|valuable|worthwhile|effective|works well|working well"
-     "|works for me|pretty good|really helps|helps|lovely|sweet|friendly|goes well|going well|went well",
+     "|works for me|pretty good|really helps|helps|help|helped|lovely|sweet|friendly|goes well|going well"
+     "|went well",
      _head(4, generic=True)),
     ("fine|ok|okay|alright|all right|decent|reasonable|fair|acceptable"
      "|not bad not good", _head(3, 2, generic=True)),
@@ -525,14 +594,16 @@ _GENERAL: _Table = (
     ("terrible|awful|horrible|useless|pointless|worst|waste of time|a waste|hate it|dreadful|rubbish|garbage"
      "|crap", _head(1, generic=True)),
     # frequency
-    ("never|not ever|not once|at no point|never once", _frequency(1, 3)),
+    ("never|not ever|not once|at no point|never once|nobody ever|no one ever|nobody has ever|no one has ever"
+     "|nobody's ever|nobody ever really|no one ever really", _frequency(1, 3)),
     ("rarely|seldom|hardly ever|almost never|barely ever|hardly|barely|not often|once in a while|occasionally"
      "|infrequently|not usually|not much of the time|every so often", _frequency(2, 3)),
     ("sometimes|at times|some days|some weeks|some sessions|some of the time|now and then|every now and then"
      "|from time to time|half the time|here and there|on occasion|not always|not every time|not consistently"
      "|not quite|not completely|not entirely|not fully|not totally|not 100 %|not a hundred percent"
      "|not one hundred percent|partly yes|part of the time|on and off|off and on|hit or miss|hit and miss"
-     "|up and down", _frequency(3, 2)),
+     "|up and down|half|about half|around half|roughly half|maybe half|half of them|half of it"
+     "|half of those|half of the time|about half of them|about half the time", _frequency(3, 2)),
     ("often|usually|frequently|generally|mostly|most of the time|most times|most days|most weeks"
      "|most sessions|more often than not|normally|typically|regularly|mainly|largely|a lot of the time"
      "|almost always|nearly always|pretty much always|for the most part|in general|on the whole|by and large"
@@ -548,7 +619,11 @@ _GENERAL: _Table = (
      "|need to|would be nice if|would be nice to|would be better if|could be|i'd like her to|i'd like him to"
      "|hard to|difficult to",
      _negator()),
-    ("zero|less", _negator(reach=2)),
+    ("less", _negator(reach=2)),
+    ("zero", _negator(reach=2, extreme=True)),
+    ("not even a little|not even a bit|not even slightly|not one bit|not a bit|not the least bit"
+     "|not in the least|not even close|not even a tiny bit|not the slightest bit",
+     _negator(1, reach=3, extreme=True)),
     ("no", _negator(1, reach=2, stops_at_subject=True, where="start_or_end")),
     ("not really|not much|not a lot|not very|not enough|not really no|no not really|not that|not too much",
      _negator(2, reach=3, stops_at_subject=True)),
@@ -563,8 +638,14 @@ _GENERAL: _Table = (
     # intensifiers, softeners, hedges
     ("totally|completely|absolutely|definitely|certainly|entirely|fully"
      "|100 %", _modifier(_Role.INTENSIFIER, 5)),
-    ("very|really|so|super|extremely|incredibly|truly|genuinely|deeply|properly|such|all|way|hugely|massively"
-     "|thoroughly|too|seriously|way too|far too|so much", _modifier(_Role.INTENSIFIER)),
+    ("perfectly", _modifier(_Role.INTENSIFIER, 5)),
+    ("total|complete|utter|utterly|absolute|pure|real", _modifier(_Role.INTENSIFIER, reach=1)),
+    ("very|really|so|super|extremely|incredibly|truly|genuinely|deeply|properly|hugely|massively|thoroughly"
+     "|seriously|way too|far too|much too", _modifier(_Role.INTENSIFIER)),
+    ("get{s,ting,} past|got past|go{es,ing,} past|went past|move{s,d,} past|moving past"
+     "|get{s,ting,} beyond|got beyond|go{es,ing,} beyond|went beyond|move{s,d,} beyond|moving beyond"
+     "|get{s,ting,} out of|got out of|break{s,ing,} out of|broke out of|get{s,ting,} away from|got away from"
+     "|move{s,d,} on from|moving on from|rise{s,} above", _modifier(_Role.LEFT_BEHIND, reach=3)),
     ("some of it|some of them|parts of it|part of it|some things|some", _modifier(_Role.SOFTENER, 3)),
     ("a bit|a little|a little bit|slightly|a tad|just a bit|a touch|only a little"
      "|only slightly", _modifier(_Role.SOFTENER, 2)),
@@ -617,8 +698,10 @@ _SLOT_CUES: dict[str, _Table] = {
          "|zoned out|tunes out|cold|distant|detached|forget{s,}|forgot|invalidat{e,es,ed,ing}"
          "|minimi{z,s}{e,es,ed,ing}|belittl{e,es,ed,ing}|rude|disrespectful|disrespect{s,ed,}|half listening"
          "|talk{s,} about {herself,himself,themselves}|make{s,} it about {her,him,them}|misunderstand{s,}"
-         "|misunderstood|uncomfortable|unheard|invisible|like a number|like a case"
-         "|like a checklist", _head(2)),
+         "|misunderstood|uncomfortable|unheard|invisible|like a number|like a case|like a checklist"
+         "|make{s,} me feel {small,stupid,bad,judged,ashamed,silly}|feel {small,stupid}"
+         "|talking to a {wall,brick wall}|not interested|doesn't care|does not care", _head(2)),
+        ("be myself|open up|can talk to her|can talk to him|easy to talk to|feel comfortable", _head(4)),
         ("always talking over me|never listens|doesn't listen at all", _head(1)),
     ),
     "depth": (
@@ -628,7 +711,8 @@ _SLOT_CUES: dict[str, _Table] = {
          "|breakthrough{s,}|insight{s,}|insightful|explore{s,d,}|exploring|thorough|profound"
          "|{hard,difficult,tough,painful,big} {stuff,things,topics}|patterns|challeng{es,ed} me|challenging"
          "|push{es,ed} me|get{s,} into it|below the surface|beneath the surface|under the surface"
-         "|beyond the surface|past the surface|what really matters|things that matter", _head(4)),
+         "|beyond the surface|past the surface|what really matters|what matters"
+         "|{things,stuff,anything,something} that matter{s,}", _head(4)),
         ("surface|surface level|on the surface|superficial|shallow|small talk|chit chat|chitchat|chat|chats"
          "|chatting|just chat|catch{es,ing} up|scratch{es,ed,ing,} the surface|skim{s,med,ming,}"
          "|{go,going,goes,went,run,running,talk,talking} {in,round in,around in,round} circles|repetitive"
@@ -649,8 +733,12 @@ _SLOT_CUES: dict[str, _Table] = {
         ("vague|general|cliche{s,d,}|platitudes|abstract|unrealistic|impractical|from a book|out of a book"
          "|obvious|common sense|wishy washy|fluffy|airy fairy|buzzwords|off the internet|from the internet"
          "|google|googled|instagram|fortune cookie|pamphlet|leaflet|just breathe|out of touch|theoretical"
-         "|doesn't fit|doesn't apply|not for me|generic tips|general tips|self help"
-         "|self help book", _head(2)),
+         "|doesn't fit|doesn't apply|not for me|generic tips|general tips|self help|self help book"
+         "|already know|already knew|nothing new|in theory|on paper|could apply to anyone|for anyone"
+         "|same advice|give anyone|would give anyone|everyone gets", _head(2)),
+        ("put into practice|use in real life|use in my life|use day to day|use every day|give{s,} advice"
+         "|give{s,} {me,} {advice,suggestions,tips,tools,ideas,strategies}", _head(4)),
+        ("just listens|only listens|just nods|mostly listens|doesn't say much", _head(2)),
     ),
     "homework_fit": (
         ("relevant|useful|helpful|adapt{s,ed,ing,}|fit{s,}|make{s,} sense|practical|real situations"
@@ -662,24 +750,39 @@ _SLOT_CUES: dict[str, _Table] = {
          "|textbook|silly|like school|school", _head(2)),
     ),
     "goals_shared": (
-        ("together|agreed|agree{s,d,}|we {set,made,chose,picked,decided,agreed}|collaborat{e,ive,ion,ing}"
-         "|team|teamwork|partnership|same page|mutual|both of us|we both"
-         "|asked {me,} what i {want,wanted,need,needed}|ask{s,} {me,} what i {want,need}|my goals"
+        ("agreed|agree{s,d,}|we {set,made,chose,picked,decided,agreed}|collaborat{e,ive,ion,ing}"
+         "|team|teamwork|partnership|same page|mutual|checked with me|check{s,} with me|a choice|my choice"
+         "|ask{s,ed,} {me,} what i {want,wanted,need,needed,would like}|ask{s,ed,} {me,} what i'd like|my goals"
          "|my priorities|i {chose,choose,picked,pick,decide,decided,set}|up to me|my call|clear goal{s,}"
          "|clear plan|a plan|treatment plan|plan together|goal{s,}|set goals|review{s,ed} {our,my,the} goals"
          "|check{s,} in on {my,our,the} goals|asked|asks|on track|know what we're working on"
          "|know what we are working on|talked about goals|discussed goals|talked about {my,our} goals"
          "|discussed {my,our} goals|what we're working on|what we're working towards|we're working on"
-         "|we are working on|we're working towards",
-         _head(4)),
+         "|we are working on|we're working towards|talked about what i {want,wanted,need,needed}"
+         "|what i want to work on|i set the agenda|i bring the topics|i choose what we talk about"
+         "|revisit{s,ed,}|{set,agreed on,agree on,talked about,discussed} {any,them,some,it}|input|my input"
+         "|input from me|a say|any say|much say|some say|my say|say in {it,them,the goals,that,what we do}"
+         "|a voice|involved|included|consulted"
+         "|part of the decision", _head(4)),
         ("{we set,we made,we agreed on,we decided on,we chose,we picked,set,made,agreed on,decided on,chose}"
-         " {the ,our ,my ,}{goals,plan,focus,priorities} together|fully agreed|completely agreed", _head(5)),
-        ("{she,he,they} {decided,decides,picked,picks,chose,chooses,set,sets}"
-         " {the goals,what we work on,everything,the plan,them,it,those,that}"
+         " {the ,our ,my ,}{goals,plan,focus,priorities} together"
+         "|{we set,we made,we chose,we picked,set,made,chose,picked} them together|fully agreed"
+         "|completely agreed|together|jointly|joint decision|a joint effort|both of us|we both"
+         "|{we ,}{decided,set,made,chose,picked,worked out,came up with,planned,agreed on} {them ,it ,the goals ,"
+         "those ,our goals ,}together|{we both,both of us} {had,have} {a say,input,a voice}", _head(5)),
+        ("{she,he,they,therapist,counsellor,counselor} {decided,decides,picked,picks,chose,chooses,set,sets"
+         ",came up with,comes up with,wrote,writes} {the goals,what we work on,everything,the plan,them,it"
+         ",those,that}|{she,he,they} {decided,decides}|{did,does,do} {her,his,their} own thing|own thing"
+         "|final say|went along with|go along with|going along with|all her|all him|her call|his call"
+         "|her decision|his decision"
          "|her agenda|his agenda|their agenda|own agenda|imposed|told me what to work on"
          "|tells me what to work on|her goals|his goals|their goals|no plan|no direction|directionless"
-         "|aimless|unclear|not clear|no idea what we're working on|no idea what we are working on"
-         "|no goals", _head(2)),
+         "|aimless|unclear|not clear|no idea what we're working on|no idea what we are working on|no goals"
+         "|her plan|his plan|their plan|her idea|his idea|their idea|what she thinks|what he thinks"
+         "|what she wants|what he wants|her priorities|his priorities|hers|not mine|goals for me"
+         "|go with the flow|wing it|winging it|no structure|unstructured|whatever comes up|whatever i bring"
+         "|no real plan|no clear direction|{told,tells} me what|decided what|decides what|vague|no say"
+         "|no input|no voice|left out", _head(2)),
         ("i don't know what|don't know what|not sure what|no idea what|i'm not sure what|unsure what"
          "|i don't really know what", _negator(reach=4)),
     ),
@@ -690,13 +793,16 @@ _SLOT_CUES: dict[str, _Table] = {
          "|open to feedback|take{s,} feedback|took {my,} feedback|listen{s,ed,} to {my,} feedback"
          "|ask{s,ed} for {my,} feedback|ask{s,ed} {me,} what works|check{s,ed} in|responsive"
          "|when i {said,told,asked,mentioned}|after i {said,told,asked,mentioned}|take{s,} it on board"
-         "|took it on board|willing to change|open to change|different things|varies it|open to changing"
+         "|took it on board|take{s,} {my,} {feedback,suggestions,ideas,input,concerns,comments} on board"
+         "|took {my,} {feedback,suggestions,ideas,input,concerns,comments} on board|flexibility|wiggle room"
+         "|willing to change|open to change|different things|varies it|open to changing"
          "|open to trying|willing to try|changing things", _head(4)),
         ("rigid|inflexible|stubborn|same approach|same thing|same script|same way|same method|same exercises"
          "|same every time|same"
          "|stick{s,} to {her,his,their,the} {plan,script,method,approach,model,protocol,way}|stuck to"
          "|protocol|formula|manual|ignore{s,d,} {my,} feedback|defensive|set in {her,his,their} ways"
-         "|{her,his,their} way or|carr{y,ies,ied} on regardless|kept going", _head(2)),
+         "|{her,his,their} way or|carr{y,ies,ied} on regardless|kept going|won't budge|doesn't budge"
+         "|keeps doing|keeps pushing|kept pushing|kept doing", _head(2)),
     ),
 }
 
@@ -722,6 +828,7 @@ _FILLERS = frozenset({
     "days", "always", "ever", "that", "like", "not", "no", "sure", "well", "tho", "imo", "actually", "far",
     "quite", "rather", "feel", "felt", "feels", "been", "has", "have", "had", "was", "is", "are", "were",
     "am", "the", "a", "an", "of", "in", "for", "about", "asking", "say", "would", "i'd", "i'm", "me", "my",
+    "too", "just", "only",
 })
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[^\s\w]")
 _MIXED = re.compile(
@@ -742,12 +849,12 @@ class _Lexicon:
     phrases_by_first_word: dict[str, tuple[tuple[tuple[str, ...], _Term], ...]]
 
 
-def _build_lexicon(*tables: _Table) -> _Lexicon:
+def _build_lexicon(general: _Table, *cue_tables: _Table) -> _Lexicon:
     terms: dict[tuple[str, ...], _Term] = {}
-    for table in tables:  # later tables override earlier ones: slot cues beat general words
-        for spec, term in table:
+    for table, from_cue in ((general, False), *((table, True) for table in cue_tables)):
+        for spec, term in table:  # later tables override earlier ones: slot cues beat general words
             for phrase in _expand(spec):
-                terms[tuple(phrase.split())] = term
+                terms[tuple(phrase.split())] = replace(term, from_cue=from_cue)
     by_first: dict[str, list[tuple[tuple[str, ...], _Term]]] = {}
     for words, term in terms.items():
         by_first.setdefault(words[0], []).append((words, term))
@@ -814,6 +921,23 @@ def _with_frequency(frequency: int, head_value: int) -> int:
     return _SCALE_MID
 
 
+def _within_reach(modifier: _Match | None, head: _Match) -> bool:
+    return modifier is not None and head.start - modifier.end <= modifier.term.reach
+
+
+class _Scope(NamedTuple):
+    end: int  # where the head ended
+    signal_index: int
+    negated: bool
+    extreme: bool
+    frequency: int | None
+
+
+_SCOPE_LINKS = frozenset({"that", "which", "who", "about"})  # "never asked me about my goals"
+_MAX_RELATIVE_GAP = 4
+_BASELINE_FILLERS = frozenset({"the", "a", "just", "some", "my", "our", "usual", "basic"})
+
+
 class _ClauseReading:
     """Reads one clause left to right; modifiers wait for the next head."""
 
@@ -821,18 +945,20 @@ class _ClauseReading:
         self.tokens = tokens
         self.generic_allowed = generic_allowed  # generic heads ("good") count
         self.modifiers_alone_allowed = modifiers_alone_allowed  # a modifier with no head ("always") counts
-        self.signals: list[int] = []
+        self.signals: list[_Signal] = []
         self.hedged = False
         self.waiting: list[_Match] = []
         self.negator: _Match | None = None
         self.frequency: int | None = None
         self.negate_next_head = False  # "often doesn't listen": a negation after a frequency word
-        self.intensify = False
+        self.intensifier: _Match | None = None
         self.soften = False
+        self.left_behind: _Match | None = None  # "get past": the next head is what the client leaves behind
         self.last_head: tuple[int, _Term] | None = None  # a head read without prefix modifiers
         self.last_negated = False
+        self.scope: _Scope | None = None  # the last head's negation or frequency, for a "that ..." after it
 
-    def read(self, matches: list[_Match]) -> list[int]:
+    def read(self, matches: list[_Match]) -> list[_Signal]:
         handlers: dict[_Role, Callable[[_Match], None]] = {
             _Role.HEAD: self._on_head,
             _Role.ANSWER: self._on_answer,
@@ -841,6 +967,7 @@ class _ClauseReading:
             _Role.INTENSIFIER: self._on_intensifier,
             _Role.SOFTENER: self._on_softener,
             _Role.AT_ALL: self._on_at_all,
+            _Role.LEFT_BEHIND: self._on_left_behind,
             _Role.HEDGE: self._on_hedge,
             _Role.NO_VALUE: lambda match: None,
         }
@@ -872,7 +999,26 @@ class _ClauseReading:
 
     def _reset(self) -> None:
         self.waiting, self.negator, self.frequency = [], None, None
-        self.negate_next_head = self.intensify = self.soften = False
+        self.negate_next_head = self.soften = False
+        self.intensifier = self.left_behind = None
+
+    def _is_baseline(self, match: _Match) -> bool:
+        """'deeper than small talk': the words after "than" are what is compared against."""
+        before = [t for t in self.tokens[max(match.start - 3, 0):match.start] if t not in _BASELINE_FILLERS]
+        return before[-1:] == ["than"]
+
+    def _continues_scope(self, match: _Match) -> bool:
+        """'never gives advice that fits my life': the "that ..." part is still under "never"."""
+        if self.scope is None or self.negator is not None or self.frequency is not None \
+                or self.negate_next_head:
+            return False
+        gap = self.tokens[self.scope.end:match.start]
+        return len(gap) <= _MAX_RELATIVE_GAP and any(t in _SCOPE_LINKS for t in gap) \
+            and not any(t in _NEGATION_STOPS for t in gap)
+
+    def _on_left_behind(self, match: _Match) -> None:
+        self.left_behind = match
+        self.waiting.append(match)
 
     def _on_hedge(self, match: _Match) -> None:
         self.hedged = True
@@ -880,7 +1026,7 @@ class _ClauseReading:
 
     def _on_answer(self, match: _Match) -> None:
         assert match.term.value is not None
-        self.signals.append(match.term.value)
+        self.signals.append(_Signal(match.term.value, match.term.from_cue))
 
     def _on_negator(self, match: _Match) -> None:
         if self.frequency is not None:
@@ -900,7 +1046,7 @@ class _ClauseReading:
         self.waiting.append(_Match(match.start, match.end, _Term(_Role.FREQUENCY, value)))
 
     def _on_intensifier(self, match: _Match) -> None:
-        self.intensify = True
+        self.intensifier = match
         self.waiting.append(match)
 
     def _on_softener(self, match: _Match) -> None:
@@ -909,19 +1055,33 @@ class _ClauseReading:
 
     def _on_at_all(self, match: _Match) -> None:
         if self.signals and self.last_negated:
-            self.signals[-1] = _intensify(self.signals[-1])
+            last = self.signals[-1]
+            self.signals[-1] = last._replace(value=_intensify(last.value))
 
     def _on_head(self, match: _Match) -> None:
         term = match.term
         assert term.value is not None and term.negated is not None
+        if self._is_baseline(match):
+            return
         if (term.generic and not self.generic_allowed) or not self._counts_alone(match):
             self._reset()
             return
-        negated = self.negate_next_head or self._negator_reaches(match.start)
+        if _within_reach(self.left_behind, match):
+            turned = _SCALE_MAX + _SCALE_MIN - term.value
+            term = replace(term, value=turned, negated=_DEFAULT_NEGATION[turned])
+        continued = self._continues_scope(match)
+        if continued and self.scope is not None:
+            negated, extreme, self.frequency = self.scope.negated, self.scope.extreme, self.scope.frequency
+        else:
+            negated = self.negate_next_head or self._negator_reaches(match.start)
+            extreme = negated and self.negator is not None and self.negator.term.extreme
         value = term.negated if negated else term.value
+        if extreme:
+            value = _intensify(value)
         if self.frequency is not None:
             value = _with_frequency(self.frequency, value)
-        if self.intensify and not negated:
+        intensify = _within_reach(self.intensifier, match)
+        if intensify and not negated and self.frequency is None:  # "usually very good" stays 4
             value = _intensify(value)
         if self.soften:
             value = _soften(value)
@@ -929,26 +1089,38 @@ class _ClauseReading:
             applied = waiting is self.negator and negated
             if waiting.term.role is _Role.NEGATOR and not applied and waiting.term.value is not None \
                     and self._counts_alone(waiting):
-                self.signals.append(waiting.term.value)
-        prefixed = negated or self.frequency is not None or self.intensify or self.soften
-        self.signals.append(value)
-        self.last_head = None if prefixed else (len(self.signals) - 1, term)
+                self.signals.append(_Signal(waiting.term.value, from_cue=False))
+        prefixed = negated or self.frequency is not None or intensify or self.soften
+        signal = _Signal(value, term.from_cue, plain_yes=term.plain_yes and not prefixed)
+        if continued and self.scope is not None:
+            index = self.scope.signal_index
+            self.signals[index] = signal  # the "that ..." part says what was meant
+        else:
+            index = len(self.signals)
+            self.signals.append(signal)
+        scoped = negated or self.frequency is not None
+        self.scope = _Scope(match.end, index, negated, extreme, self.frequency) if scoped else None
+        self.last_head = None if prefixed else (index, term)
         self.last_negated = negated
         self._reset()
 
     def _finish(self) -> None:
-        if self.last_head is not None and (self.frequency is not None or self.soften):
-            index, term = self.last_head  # "talks over me sometimes": a trailing modifier
+        strong = any(m.term.role is _Role.INTENSIFIER and m.term.value == _SCALE_MAX for m in self.waiting)
+        if self.last_head is not None and (self.frequency is not None or self.soften or strong):
+            index, term = self.last_head  # "talks over me sometimes", "fits perfectly": a trailing modifier
             assert term.value is not None
             value = term.value if self.frequency is None else _with_frequency(self.frequency, term.value)
-            self.signals[index] = _soften(value) if self.soften else value
+            value = _soften(value) if self.soften else _intensify(value) if strong else value
+            self.signals[index] = _Signal(value, term.from_cue)
         elif not self.signals:
             if self.frequency is not None and self.negate_next_head:  # "mostly no", "sometimes she doesn't"
-                self.signals.append(_SCALE_MAX + _SCALE_MIN - self.frequency)
-            else:
+                self.signals.append(_Signal(_SCALE_MAX + _SCALE_MIN - self.frequency, from_cue=False))
+            elif self.modifiers_alone_allowed:
+                alone = [m for m in self.waiting if m.term.value is not None and self._counts_alone(m)]
+                unhedged = [m for m in alone if m.term.role is not _Role.HEDGE]  # "maybe a little" -> 2
                 self.signals.extend(
-                    m.term.value for m in self.waiting
-                    if m.term.value is not None and self.modifiers_alone_allowed and self._counts_alone(m)
+                    _Signal(m.term.value, from_cue=False, lone_hedge=not unhedged)  # type: ignore[arg-type]
+                    for m in unhedged or alone
                 )
 
 
@@ -968,7 +1140,7 @@ def _clauses(tokens: list[str]) -> Iterator[list[str]]:
 def _scale_from_words(slot: str, norm: str) -> int | None:
     tokens = _TOKEN.findall(_MIXED.sub(" mixed ", norm))
     lexicon = _LEXICONS[slot]
-    signals: list[int] = []
+    signals: list[_Signal] = []
     hedged = False
     for clause in _clauses(tokens):
         matches = _find_terms(clause, lexicon)
@@ -986,10 +1158,40 @@ def _scale_from_words(slot: str, norm: str) -> int | None:
         hedged = hedged or reading.hedged
     if not signals:
         return None
-    value = _round_toward_middle(_mean(signals))
+    value = _round_toward_middle(_mean(_combined(_stronger_signals(signals))))
     if hedged and value in (_SCALE_MIN, _SCALE_MAX):
         value = _soften(value)
     return value
+
+
+def _stronger_signals(signals: list[_Signal]) -> list[_Signal]:
+    """A lone "maybe" gives way to any other signal, a plain "yes" to any other signal above 3."""
+    kept = [s for s in signals if not s.lone_hedge] or signals
+    if any(s.value > _SCALE_MID and not s.plain_yes for s in kept):
+        kept = [s for s in kept if not s.plain_yes]
+    return kept
+
+
+def _combined(signals: list[_Signal]) -> list[int]:
+    """The direct answer sets the value; the cues around it move it only when they pull the other way.
+
+    "yes, she listens" -> 5 (the cue agrees); "mostly, but she sometimes interrupts" -> 4 (a mixed cue
+    next to an answer that is already qualified); "yes, but she sometimes talks over me" -> 4 and
+    "mostly, but it's all surface level" -> 3 (the mean).
+    """
+    direct = [s.value for s in signals if not s.from_cue]
+    cues = [s.value for s in signals if s.from_cue]
+    if not direct or not cues:
+        return direct + cues
+    answer_side, cue_side = _side_of_middle(_mean(direct)), _side_of_middle(_mean(cues))
+    already_qualified = abs(_mean(direct) - _SCALE_MID) <= 1
+    if cue_side == answer_side != 0 or (cue_side == 0 and already_qualified):
+        return direct
+    return direct + cues
+
+
+def _side_of_middle(value: float) -> int:
+    return (value > _SCALE_MID) - (value < _SCALE_MID)
 
 
 def _parse_scale(slot: str, text: str) -> Parsed | None:
@@ -1015,28 +1217,46 @@ _GIVE_VERBS = (
     r"|hands out|have|had|send|sends|get|got|gotten|receive|received)"
 )
 _GET_VERBS = r"(?:get|got|gotten|receive|received|have|had|been given|be given)"
+# "she doesn't give anything (to do)", but not "she doesn't give anything useful"
+_ANYTHING_AS_HOMEWORK = (
+    r"anything(?=\s*$|\s*[,.;!?]| (?:to do|between|in between|for between|outside|after|at all|like that"
+    r"|as homework|else|for (?:me|us) to do)\b)"
+)
 _NO_HOMEWORK_PATTERNS = (
     rf"\bno {_HOMEWORK_WORDS}\b",  # "no homework", "no worksheets yet"
     # "she doesn't give homework", "we've never done worksheets" (but not "I don't do the homework")
     rf"\b(?:she|he|they|we|therapist|it)(?:'s|'ve)?(?: just| really)? {_NOT}(?: really| ever| actually"
     rf"| usually)? {_GIVE_VERBS}\b(?: me| us| out| any| much| those| that kind of)*(?: {_HOMEWORK_WORDS}\b"
-    rf"| that\b| stuff\b| any\b)",
+    rf"| that\b| stuff\b| any\b| {_ANYTHING_AS_HOMEWORK})",
     rf"\bi(?:'ve)? {_NOT}(?: really| ever| actually)? {_GET_VERBS}(?: any| much)? (?:{_HOMEWORK_WORDS}"
-    rf"|any)\b",
+    rf"\b|any\b|{_ANYTHING_AS_HOMEWORK})",
     r"\bthere(?:'s| is| are)(?: not| no|n't)(?: really)? (?:any|none|no|homework|worksheets)\b",
     r"\bthere (?:isn't|aren't)(?: any)?\b",
-    r"\b(?:never|haven't|have not) (?:had|got|gotten|been given) any\b",
+    rf"\b(?:never|haven't|have not|not once)(?: ever| really| actually)? (?:had|got|gotten|been given"
+    rf"|been set|been assigned|received)(?: any| much)? (?:any|{_HOMEWORK_WORDS})\b",
+    # "nothing to do between sessions", "nothing set in between appointments"
+    r"\bnothing (?:to do |set |assigned |given |to work on |for me to do )?(?:in )?between (?:sessions"
+    r"|appointments|visits)\b",
     r"\bnone (?:given|yet|so far|assigned|at all)\b",
+    # "we just talk", "honestly we only chat" (not "we just talk about the homework")
+    rf"^(?:(?:no|nope|nah|honestly|well|um|basically|tbh|n/a),? )*(?:we|she|he|they) (?:just|only|basically)"
+    rf" (?:talk|chat)(?:s|ing)?\b(?!.*\b{_HOMEWORK_WORDS})",
     r"\bnot something (?:we|she|he|they) do\b",
+    r"\b(?:nothing like that|nothing of the sort|not part of (?:our|my|the) sessions|not a thing (?:we do"
+    r"|for us))\b",
     r"^(?:none|n/?a|na|not applicable|doesn't apply|does not apply|nada|zero homework|there is none"
     r"|none of that)$",
+    r"^(?:none|n/a|not applicable|doesn't apply|does not apply)\s*[,.;:!\-]",  # "n/a, she doesn't do that"
 )
 _NO_HOMEWORK = re.compile("|".join(_NO_HOMEWORK_PATTERNS))
+_BARE_NO = re.compile(r"^(?:no|nope|nah|no no)$")
 
 
 def _parse_homework(text: str) -> Parsed | None:
-    norm = _normalize(text)
-    if _placeable(norm) and _NO_HOMEWORK.search(norm.rstrip(".!? ")):
+    norm = _normalize(text).rstrip(".!? ")
+    if not _placeable(norm) or _BARE_NO.match(norm):
+        return None  # "no" to "how well does the homework fit? If there isn't any, say so" is ambiguous
+    if _NO_HOMEWORK.search(norm):
         return Parsed("none")
     return _parse_scale("homework_fit", text)
 
@@ -1231,8 +1451,8 @@ def _parse_sessions(text: str) -> Parsed | None:
 # --------------------------------------------------------------------------------------------------------
 
 _NO_CHANGE_PHRASES = (
-    r"nothing(?: really| much| at all)? (?:changed|change|happened|came of it|came out of it|improved"
-    r"|is different|different|got better)",
+    r"nothing(?:'s| is| has| has been| really| much| at all)*(?: really)? (?:changed|change|happened"
+    r"|came of it|came out of it|improved|is different|different|got better)",
     r"no (?:real |actual )?(?:change|difference|effect|improvement)",
     r"(?:didn't|did not|hasn't|has not|haven't|have not|wasn't|won't|doesn't|does not|never|not)(?: really"
     r"| much| seem to| actually)? (?:help|helped|change|changed|improve|improved|work|worked"
@@ -1274,7 +1494,26 @@ def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(phrases) + r")\b")
 
 
+# Words that say the client raised it; after them, weaker signs of (no) change count too.
+_RAISED_IT = re.compile(
+    r"\b(?:i (?:did|have|told|said|asked|raised|mentioned|brought|tried|explained|suggested|requested"
+    r"|pointed|let (?:her|him|them) know)|told (?:her|him|them)|(?:raised|mentioned|brought up|asked about)"
+    r" it|brought it up)\b"
+)
+_NO_CHANGE_AFTER_RAISING = (
+    r"same (?:thing|things|old|stuff|way|as before|exercises|worksheets|approach|advice|routine|questions"
+    r"|script)",
+    r"(?:keeps?|kept) (?:on )?(?:giving|doing|going|assigning|using|pushing|talking|bringing|sending"
+    r"|suggesting|telling)",
+    r"but (?:then |still |honestly )?(?:she|he|they|it|things|nothing)\b[^.;]{0,30}?\b(?:didn't|doesn't"
+    r"|hasn't|isn't|wasn't|won't|never|not)",
+)
+_HELPED_AFTER_RAISING = (
+    r"(?:and|so) now|now (?:we|she|he|they|it's|it is|things|sessions|i get|i have)",
+)
 _NO_CHANGE = _any_of(_NO_CHANGE_PHRASES)
+_NO_CHANGE_IF_RAISED = _any_of(_NO_CHANGE_AFTER_RAISING)
+_HELPED_IF_RAISED = _any_of(_HELPED_AFTER_RAISING)
 _HELPED = _any_of(_HELPED_PHRASES)
 _NOT_YET = _any_of(_NOT_YET_PHRASES)
 _NEGATION_NEAR = re.compile(r"\b(?:not|no|never|nothing|hardly|barely|didn't|hasn't|haven't|wasn't|won't)\b")
@@ -1285,8 +1524,17 @@ def _parse_raised_needs(text: str) -> Parsed | None:
     norm = _normalize(text)
     if not _placeable(norm) or _only_unsure(norm):
         return None
-    evidence: list[tuple[int, str]] = [(m.start(), "yes_no_change") for m in _NO_CHANGE.finditer(norm)]
-    masked = _NO_CHANGE.sub(lambda m: " " * len(m.group()), norm)  # "nothing changed" is not "changed"
+    no_change, helped_after_raising = [_NO_CHANGE], []
+    if _RAISED_IT.search(norm):
+        no_change.append(_NO_CHANGE_IF_RAISED)
+        helped_after_raising.append(_HELPED_IF_RAISED)
+    evidence: list[tuple[int, str]] = [
+        (m.start(), "yes_no_change") for pattern in no_change for m in pattern.finditer(norm)
+    ]
+    masked = norm
+    for pattern in no_change:  # "nothing changed" is not "changed"
+        masked = pattern.sub(lambda m: " " * len(m.group()), masked)
+    evidence += [(m.start(), "yes_helped") for p in helped_after_raising for m in p.finditer(masked)]
     for match in _HELPED.finditer(masked):
         clause_start = max((b.end() for b in _CLAUSE_BOUNDARY.finditer(masked, 0, match.start())), default=0)
         negated = _NEGATION_NEAR.search(" ".join(masked[clause_start:match.start()].split()[-3:]))
@@ -1321,10 +1569,37 @@ _NOTHING_MISSING = re.compile(
     r"|it's good|it's good as it is|it's fine as it is|i'm happy|i'm happy with it|i'm satisfied|it's great"
     r"|all good thanks|\U0001f44d)(?=\s*(?:[,.;:!\-]|$))"
 )
+# An answer made only of these says "nothing" casually: "nah I'm good", "all good here", "nope, it's fine".
+_NOTHING_ONLY_PHRASES = frozenset(
+    tuple(phrase.split())
+    for phrase in _expand(
+        "no|nope|nah|nothing|none|not really|not much|not anything|nothing i can think of"
+        "|nothing {really,much,else,more,at all,to add,more to add}|nothing {comes,springs} to mind"
+        "|not that i can think of|{i ,}{can't,cannot} think of anything{ else,}"
+        "|{it's ,that's ,we're ,i'm ,}all {good,fine,set,covered}"
+        "|{i'm,we're,it's} {good,fine,ok,okay,great}|fine|n / a|not {at the moment,right now,for now}"
+        "|no {thanks,thank you}|{i ,}don't think so|that's {all,it,everything}|i'm {happy,satisfied}"
+        "|it's {good,fine} as it is|here|thanks|thank you|thx|ty|cheers|really|honestly|tbh|lol|haha"
+        "|i think|i guess|for now|so far|to be honest|though|i'd say|just|\U0001f44d|\U0001f60a|\U0001f642"
+    )
+)
+_LONGEST_NOTHING_PHRASE = max(len(phrase) for phrase in _NOTHING_ONLY_PHRASES)
 _GOES_ON = re.compile(
     r"\b(?:but|except|maybe|apart|other than|besides|though|although|wish|more|less|want|would|could|should"
     r"|need|needs|if|only|just|missing|lack|lacks|hope|hoping|feel like|sometimes|still)\b"
 )
+
+
+def _says_only_nothing(norm: str) -> bool:
+    tokens = [t for t in _TOKEN.findall(norm) if t not in _CLAUSE_BREAK_MARKS and t not in _IGNORED_MARKS]
+    i = 0
+    while i < len(tokens):
+        lengths = range(_LONGEST_NOTHING_PHRASE, 0, -1)
+        length = next((n for n in lengths if tuple(tokens[i:i + n]) in _NOTHING_ONLY_PHRASES), 0)
+        if not length:
+            return False
+        i += length
+    return bool(tokens)
 
 
 def _only_unsure(norm: str) -> bool:
@@ -1357,6 +1632,8 @@ def _parse_optional_text(text: str) -> Parsed | None:
     norm = _normalize(kept).strip(" .!?,")
     if _only_unsure(norm):
         return None
+    if _says_only_nothing(norm):
+        return Parsed(None)
     nothing = _NOTHING_MISSING.match(norm)
     if nothing and not _GOES_ON.search(norm[nothing.end():]):
         return Parsed(None)

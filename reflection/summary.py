@@ -22,6 +22,8 @@ from reflection.next_steps import (
 
 SUMMARY_CONTENT_PATH = Path(__file__).parent / "content" / "summary.yml"
 MAX_STARTERS = 3
+GOOD_RATING = 4
+COPY_SEPARATOR = "\n—\n"  # chat channels split on blank lines; the copy should arrive as one message
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Summary:
     sections: tuple[str, ...]
 
     def as_text(self) -> str:
-        return "\n\n".join(self.sections)
+        return COPY_SEPARATOR.join(section.replace("\n\n", "\n") for section in self.sections)
 
 
 @cache
@@ -65,9 +67,10 @@ def _areas_section(ratings: Mapping[str, int], bank: ItemBank, text: dict[str, A
         return [text["all_same"].format(value=f"{ratings[weakest]} of 5")]
     best = bank.item(strongest)
     worst = bank.item(weakest)
+    weakest_key = "weakest_but_fine" if ratings[weakest] >= GOOD_RATING else "weakest"
     return [
         text["strongest"].format(area=best.area, value=best.describe(ratings[strongest])),
-        text["weakest"].format(area=worst.area, value=worst.describe(ratings[weakest])),
+        text[weakest_key].format(area=worst.area, value=worst.describe(ratings[weakest])),
     ]
 
 

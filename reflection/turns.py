@@ -23,7 +23,7 @@ SIDE_REQUEST_INTENTS = frozenset(
         "ask_why",
         "ask_data",
         "bot_challenge",
-        "restart",
+        "start_over",
         "pause",
         "out_of_scope",
         "ask_medical",
@@ -39,7 +39,7 @@ NUDGE_INTENTS = frozenset({"resume", "im_safe", "greet", "start_reflection"})
 FREE_TEXT_SLOTS = frozenset({"hopes", "missing", "tell_more"})
 # A free-text answer ("to stop feeling stuck") may look like a side request; only a confident one interrupts.
 FREE_TEXT_INTERRUPT_CONFIDENCE = 0.8
-MAX_ANSWER_CHARS = 2000
+MAX_PARSED_CHARS = 2000  # a rating or choice never needs more; longer text is only read this far
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,11 @@ def interpret_turn(slot: str, text: str, intent: str, confidence: float) -> Turn
     side_request = intent in SIDE_REQUEST_INTENTS
     if slot in FREE_TEXT_SLOTS and side_request and confidence >= FREE_TEXT_INTERRUPT_CONFIDENCE:
         return Interrupt(reason=intent)
-    placed = parse_answer(slot, text[:MAX_ANSWER_CHARS]) if slot != "consent" else None
+    placed = parse_answer(slot, text[:MAX_PARSED_CHARS]) if slot != "consent" else None
     if placed is not None:
-        return Accept(value=placed.value, raw_text=text[:MAX_ANSWER_CHARS])
+        # Free text is kept whole and verbatim, however long: the client's own words are never cut.
+        value = text.strip() if slot in FREE_TEXT_SLOTS and placed.value is not None else placed.value
+        return Accept(value=value, raw_text=text)
     if side_request:
         return Interrupt(reason=intent)
     return NotPlaced()

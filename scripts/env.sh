@@ -1,7 +1,6 @@
-# Loads .env and derives Rasa's tracker-store variables; sourced by scripts/run.sh and the test runner.
+# Loads .env for the processes and the test runner; sourced by scripts/run.sh and scripts/test.sh.
 set -a
 # shellcheck disable=SC1091
 source .env
 set +a
-eval "$(.venv/bin/python scripts/rasa_env.py)"
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"

@@ -78,7 +78,7 @@ NUMBER_ANSWERS = [
     ("7/10", 4),
     ("10/10", 5),
     ("5/10", 3),
-    ("2 out of 10", 2),
+    ("2 out of 10", 1),
     ("0 out of 10", 1),
     ("8", 4),
     ("a 9", 5),
@@ -178,9 +178,9 @@ GENERAL_WORD_ANSWERS = [
     ("can't complain", 4),
     ("good", 4),
     ("pretty good so far", 4),
-    ("yes", 5),
-    ("Yeah", 5),
-    ("yep!", 5),
+    ("yes", 4),
+    ("Yeah", 4),
+    ("yep!", 4),
     ("absolutely", 5),
     ("definitely", 5),
     ("totally", 5),
@@ -224,7 +224,7 @@ GENERAL_WORD_ANSWERS = [
     ("alwasy", 5),
     ("usally", 4),
     ("definately", 5),
-    ("yesss", 5),
+    ("yesss", 4),
     ("noooo", 1),
     ("MOSTLY YES", 4),
     ("   mostly   yes   ", 4),
@@ -275,7 +275,7 @@ FELT_HEARD = [
     ("I don't feel heard", 2),
     ("I'm not sure she listens", 2),
     ("I never feel heard", 1),
-    ("no, she talks over me", 2),
+    ("no, she talks over me", 1),
     ("she listens", 4),
     ("she gets me", 4),
     ("she really gets me", 5),
@@ -293,16 +293,22 @@ FELT_HEARD = [
     ("she brushes off what I say", 2),
     ("she lets me talk", 4),
     ("not as much as I'd like", 2),
-    ("yes, she does", 5),
-    ("she does", 5),
+    ("yes, she does", 4),
+    ("she does", 4),
+    ("yes, she listens", 4),
+    ("mostly, she listens", 4),
+    ("sort of, she listens but forgets stuff", 3),
+    ("Mostly, but she sometimes interrupts", 4),
+    ("she makes me feel small", 2),
+    ("I can be myself with her", 4),
 ]
 
 DEPTH = [
-    ("it's all surface level", 1),
+    ("it's all surface level", 2),
     ("surface", 2),
     ("not really, it's pretty surface level", 2),
     ("we mostly stay on the surface", 2),
-    ("it's all small talk", 1),
+    ("it's all small talk", 2),
     ("we just chat about my week", 2),
     ("we barely scratch the surface", 1),
     ("it feels like we're going in circles", 2),
@@ -326,15 +332,16 @@ DEPTH = [
     ("they go below the surface", 4),
     ("we've had a few breakthroughs", 4),
     ("very deep", 5),
+    ("mostly, but it's all surface level", 3),
     ("we really dig into my childhood", 5),
 ]
 
 ADVICE_FIT = [
     ("she just gives generic tips", 2),
-    ("it's too general", 1),
+    ("it's too general", 2),
     ("it's vague", 2),
-    ("too vague to use", 1),
-    ("it's all common sense", 1),
+    ("too vague to use", 2),
+    ("it's all common sense", 2),
     ("the advice doesn't fit my life", 2),
     ("not really, it's stuff I could find on google", 2),
     ("it's like reading a self-help book", 2),
@@ -351,6 +358,11 @@ ADVICE_FIT = [
     ("it's practical and I can actually use it", 4),
     ("yeah it works for me", 4),
     ("very concrete", 5),
+    ("way too generic", 1),
+    ("she doesn't really give advice", 2),
+    ("she just listens", 2),
+    ("it's stuff I already knew", 2),
+    ("good advice, but hard to fit into my life", 3),
     ("it's tailored to me", 5),
 ]
 
@@ -363,11 +375,13 @@ HOMEWORK_FIT = [
     ("too much homework", 2),
     ("the worksheets don't fit my situation at all", 1),
     ("not really", 2),
-    ("no", 1),
+    ("no", NOT_PLACED),
+    ("nope", NOT_PLACED),
     ("some of it fits", 3),
     ("it's ok", 3),
     ("it's relevant", 4),
     ("they help a lot", 4),
+    ("they don't help", 2),
     ("the homework fits my situation", 4),
     ("she adapts them to me", 4),
     ("there is no homework", "none"),
@@ -388,6 +402,7 @@ HOMEWORK_FIT = [
     ("N/A", "none"),
     ("none", "none"),
     ("not applicable", "none"),
+    ("no, we just talk", "none"),
 ]
 
 GOALS_SHARED = [
@@ -402,11 +417,13 @@ GOALS_SHARED = [
     ("not really, she just picks topics", 2),
     ("it feels aimless", 2),
     ("there's no clear goal", 2),
+    ("it was mostly her idea", 2),
+    ("we just go with the flow", 2),
     ("sort of", 3),
     ("kind of, we talked about it once", 3),
     ("we have goals but she set them", 3),
     ("we agreed on a plan", 4),
-    ("yes, we set them together", 4),
+    ("yes, we set them together", 5),
     ("we're on the same page", 4),
     ("it's collaborative", 4),
     ("she asks me what I want to work on", 4),
@@ -436,6 +453,7 @@ APPROACH_FIT = [
     ("feels like she's following a manual", 2),
     ("she's set in her ways", 2),
     ("she's open to changing things", 4),
+    ("she won't budge", 2),
     ("she does the same thing every session", 1),
 ]
 
@@ -909,6 +927,240 @@ def test_skip_phrases(text: str) -> None:
 )
 def test_not_skip_phrases(text: str) -> None:
     assert not is_skip(text)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Kinds of error found by a blind evaluation (new phrasings, not the evaluation's own)
+# --------------------------------------------------------------------------------------------------------
+
+# 1. A plain yes is 4 (it says which side, not how far); a word of degree takes it to 5. A flat no is 1.
+PLAIN_YES_AND_NO = [
+    ("felt_heard", "yup", 4),
+    ("felt_heard", "Yeah!", 4),
+    ("felt_heard", "yes she does", 4),
+    ("felt_heard", "yeah I do", 4),
+    ("depth", "yes", 4),
+    ("depth", "yep we do", 4),
+    ("approach_fit", "sure", 4),
+    ("advice_fit", "yes it does", 4),
+    ("goals_shared", "yeah, I guess", 4),
+    ("felt_heard", "yes, maybe", 4),
+    ("felt_heard", "yes, totally", 5),
+    ("felt_heard", "yeah, definitely", 5),
+    ("felt_heard", "for sure", 5),
+    ("felt_heard", "yes, she always makes time for me", 5),
+    ("homework_fit", "yes, they're really useful", 5),
+    ("felt_heard", "yes, but she rushes me", 3),
+    ("felt_heard", "nah", 1),
+    ("depth", "no", 1),
+    ("felt_heard", "no, she doesn't", 1),
+    ("felt_heard", "no, not really", 2),
+]
+
+# 2. A frequency gives a positive cue its own value; "get past / go beyond" a negative cue is the positive
+#    thing, so "never" there is 1; "never" + a bad thing itself is mirrored; "that ..." stays in scope.
+FREQUENCY_AND_DOUBLE_NEGATION = [
+    ("depth", "we never move past surface stuff", 1),
+    ("depth", "honestly we never get beyond the catching up", 1),
+    ("depth", "we rarely get beyond small talk", 2),
+    ("depth", "sometimes we get past the surface", 3),
+    ("depth", "we usually get past the small talk pretty fast", 4),
+    ("depth", "we always go beyond the chitchat", 5),
+    ("depth", "we can't get past the small talk", 2),
+    ("depth", "it never goes deeper than chit chat", 1),
+    ("depth", "it's never more than small talk", 1),
+    ("depth", "it's never superficial", 5),
+    ("advice_fit", "she never suggests anything that fits my situation", 1),
+    ("advice_fit", "he never gives me tips that are realistic", 1),
+    ("advice_fit", "she rarely gives advice that applies to me", 2),
+    ("advice_fit", "she always gives advice that works for me", 5),
+    ("advice_fit", "she doesn't give tips that are generic", 4),
+    ("advice_fit", "never relevant", 1),
+    ("advice_fit", "it's never generic", 5),
+    ("homework_fit", "it never fits my situation", 1),
+    ("felt_heard", "she never interrupts", 5),
+    ("felt_heard", "she never interrupts which is great", 5),
+    ("approach_fit", "she's never flexible", 1),
+    ("approach_fit", "never rigid", 5),
+    ("goals_shared", "she never asks about my goals", 1),
+]
+
+# 3. Strong words reach the ends of the scale.
+STRONG_WORDS = [
+    ("felt_heard", "I feel completely heard", 5),
+    ("felt_heard", "she understood me completely", 5),
+    ("homework_fit", "they fit my situation perfectly", 5),
+    ("goals_shared", "totally agreed", 5),
+    ("advice_fit", "always practical", 5),
+    ("homework_fit", "designed just for me", 5),
+    ("goals_shared", "it's a real partnership", 5),
+    ("felt_heard", "not even a bit", 1),
+    ("felt_heard", "not one bit", 1),
+    ("goals_shared", "zero say in it", 1),
+    ("approach_fit", "she has zero flexibility whatsoever", 1),
+    ("goals_shared", "no one ever asks what I want", 1),
+    ("felt_heard", "nobody ever really listens", 1),
+    ("felt_heard", "nobody ever interrupts me", 5),
+    ("advice_fit", "a total one-size-fits-all thing", 1),
+    ("homework_fit", "complete busywork", 1),
+    ("advice_fit", "utter platitudes", 1),
+    ("felt_heard", "zero complaints", NOT_PLACED),
+    ("felt_heard", "it's the real deal", NOT_PLACED),
+]
+
+# 4. Small amounts are 2, halves are 3, and a frequency sets the value on its own.
+AMOUNTS = [
+    ("advice_fit", "just a little", 2),
+    ("advice_fit", "maybe a little bit", 2),
+    ("felt_heard", "a little, I guess", 2),
+    ("homework_fit", "roughly half", 3),
+    ("advice_fit", "about half of it", 3),
+    ("homework_fit", "half of them fit", 3),
+    ("felt_heard", "half the time she's on her phone", 3),
+    ("approach_fit", "usually pretty open to feedback", 4),
+    ("felt_heard", "usually really attentive", 4),
+    ("advice_fit", "usually very practical", 4),
+    ("felt_heard", "always very kind", 5),
+]
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "expected"), PLAIN_YES_AND_NO + FREQUENCY_AND_DOUBLE_NEGATION + STRONG_WORDS + AMOUNTS
+)
+def test_words_reach_the_right_point_of_the_scale(slot: str, text: str, expected: object) -> None:
+    assert placed(slot, text) == expected
+
+
+# 5. 0-10 answers: half the value, an exact half rounded up, never below 1.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0/10", 1),
+        ("1 out of 10", 1),
+        ("a 2 out of 10", 1),
+        ("3 out of ten", 2),
+        ("4/10", 2),
+        ("I'd give it a 5 out of 10", 3),
+        ("6/10", 3),
+        ("6.5/10", 3),
+        ("7", 4),
+        ("7.5 out of 10", 4),
+        ("8/10", 4),
+        ("nine out of ten", 5),
+        ("10", 5),
+        ("40%", 2),
+        ("60 percent", 3),
+    ],
+)
+def test_answers_out_of_ten_are_halved_and_rounded_up(text: str, expected: int) -> None:
+    assert placed("depth", text) == expected
+
+
+# 6. Homework that is not given.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("honestly we just chat", "none"),
+        ("N/A - she's not into worksheets", "none"),
+        ("none, it's all talk", "none"),
+        ("she doesn't set anything for between sessions", "none"),
+        ("they don't give us anything to do", "none"),
+        ("she doesn't give me anything", "none"),
+        ("I don't get anything to do between sessions", "none"),
+        ("there's nothing set between appointments", "none"),
+        ("I've never had any worksheets", "none"),
+        ("never been given homework", "none"),
+        ("she doesn't give me anything useful", 2),
+        ("we just talk about the homework", NOT_PLACED),
+    ],
+)
+def test_homework_that_is_not_given(text: str, expected: object) -> None:
+    assert placed("homework_fit", text) == expected
+
+
+# 7. Raised it: weaker signs of (no) change count once the client says they raised it; the latest wins.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I told him, but it's the same old routine", "yes_no_change"),
+        ("I said something and he keeps assigning the same worksheets", "yes_no_change"),
+        ("I asked her to change it, but she still hasn't", "yes_no_change"),
+        ("I did, she nodded but nothing has changed", "yes_no_change"),
+        ("she was receptive but nothing's changed", "yes_no_change"),
+        ("I mentioned it and she was lovely about it, but it's the same stuff", "yes_no_change"),
+        ("I brought it up and she was nice but it went back to how it was", "yes_no_change"),
+        ("I asked for more homework and now I get a sheet every week", "yes_helped"),
+        ("told her, and since then sessions feel more personal", "yes_helped"),
+        ("I raised it so now we start each session with a check in", "yes_helped"),
+        ("I told her and she felt the same way and we changed things", "yes_helped"),
+        ("I said I would but haven't yet", "not_yet"),
+        ("it's the same thing every week but I haven't said anything", "not_yet"),
+        ("not yet, we keep doing the same stuff", "not_yet"),
+    ],
+)
+def test_raised_needs_after_saying_it_was_raised(text: str, expected: str) -> None:
+    assert placed("raised_needs", text) == expected
+
+
+# 8. Casual "nothing" is nothing; real content is kept, even when it starts with "no".
+@pytest.mark.parametrize("slot", ["missing", "tell_more"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nah, all good",
+        "nope I'm fine thanks",
+        "I'm all set",
+        "can't think of anything else",
+        "nothing more to add, thanks",
+        "nothing here, thanks \U0001f44d",
+        "nope that's everything",
+        "honestly nothing",
+    ],
+)
+def test_casual_nothing_is_placed_as_none(slot: str, text: str) -> None:
+    assert parse_answer(slot, text) == Parsed(None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no check-ins on how I'm doing",
+        "no follow through on homework",
+        "nothing about my family ever comes up",
+        "no more like structure",
+        "just more time",
+    ],
+)
+def test_content_that_starts_like_nothing_is_kept(text: str) -> None:
+    assert placed("missing", text) == text
+
+
+# 9. Who chose the goals, and whether feedback is taken on board.
+@pytest.mark.parametrize(
+    ("slot", "text", "expected"),
+    [
+        ("goals_shared", "she picked them herself", 2),
+        ("goals_shared", "he chose what we work on", 2),
+        ("goals_shared", "my therapist set the goals", 2),
+        ("goals_shared", "I didn't have much input", 2),
+        ("goals_shared", "I had no say", 2),
+        ("goals_shared", "no one has ever asked what I'd like", 1),
+        ("goals_shared", "I had a say in them", 4),
+        ("approach_fit", "she usually takes my suggestions on board", 4),
+        ("approach_fit", "she takes my ideas on board most of the time", 4),
+        ("approach_fit", "she always takes my concerns on board", 5),
+    ],
+)
+def test_who_chose_the_goals_and_feedback_on_board(slot: str, text: str, expected: int) -> None:
+    assert placed(slot, text) == expected
+
+
+@pytest.mark.parametrize("slot", ["missing", "raised_needs", *SCALE_SLOTS])
+def test_long_runs_of_nothing_words_stay_fast(slot: str) -> None:
+    start = time.perf_counter()
+    for text in ["no nothing " * 40 + "x", "not really no " * 30 + "x", "never get past " * 30]:
+        parse_answer(slot, text)
+    assert time.perf_counter() - start < 0.1
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""Accuracy of free-text answer parsing on held-out phrasings (tests/heldout/answers.yml).
+"""Accuracy of free-text answer parsing on held-out phrasings (tests/heldout/answers.yml and answers_v2.yml).
 
-The set was written blind to the parser: fix misses with new phrasings elsewhere, never by copying these.
-Run `python -m tests.test_heldout_accuracy` for the table (add `--show-misses` to list the failing items).
+Both sets were written blind to the parser: fix misses with new phrasings elsewhere, never by copying these.
+Run `python -m tests.test_heldout_accuracy` for the tables (`--set v1|v2|all` picks the sets,
+`--show-misses` lists the failing items).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,10 +15,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ANSWERS_PATH = REPO_ROOT / "tests" / "heldout" / "answers.yml"
+HELDOUT_DIR = REPO_ROOT / "tests" / "heldout"
+HELDOUT_SETS: dict[str, Path] = {"v1": HELDOUT_DIR / "answers.yml", "v2": HELDOUT_DIR / "answers_v2.yml"}
 REPORT_PATH = REPO_ROOT / "reports" / "heldout_accuracy.txt"
 
 VERBATIM = "verbatim"
@@ -37,7 +41,10 @@ ALLOWED_EXPECTATIONS: dict[str, frozenset[object]] = {
     "raised_needs": frozenset({"yes_helped", "yes_no_change", "not_yet"}),
     "missing": frozenset({None, VERBATIM}),
 }
-EXPECTED_ITEM_COUNTS: dict[str, int] = {slot: 30 for slot in ALLOWED_EXPECTATIONS} | {"missing": 15}
+EXPECTED_ITEM_COUNTS: dict[str, dict[str, int]] = {
+    "v1": {slot: 30 for slot in ALLOWED_EXPECTATIONS} | {"missing": 15},
+    "v2": {slot: 25 for slot in ALLOWED_EXPECTATIONS} | {"missing": 12},
+}
 
 ParseAnswer = Callable[[str, str], Any]
 
@@ -70,7 +77,7 @@ class SlotScore:
         return self.wrong / self.total if self.total else 0.0
 
 
-def load_items(path: Path = ANSWERS_PATH) -> list[HeldoutItem]:
+def load_items(path: Path) -> list[HeldoutItem]:
     """Read the held-out YAML into a flat list, keeping file order."""
     with path.open(encoding="utf-8") as handle:
         by_slot: dict[str, list[dict[str, object]]] = yaml.safe_load(handle)
@@ -116,11 +123,11 @@ def overall_accuracy(scores: dict[str, SlotScore]) -> float:
     return sum(slot_score.correct for slot_score in scores.values()) / total if total else 0.0
 
 
-def format_table(scores: dict[str, SlotScore]) -> str:
+def format_table(scores: dict[str, SlotScore], title: str) -> str:
     header = (
         f"{'slot':<16} {'items':>5} {'correct':>7} {'wrong':>5} {'unplaced':>8} {'accuracy':>8} {'wrong%':>6}"
     )
-    lines = [header, "-" * len(header)]
+    lines = [f"== {title} ==", header, "-" * len(header)]
     for slot_score in scores.values():
         lines.append(
             f"{slot_score.slot:<16} {slot_score.total:>5} {slot_score.correct:>7} {slot_score.wrong:>5} "
@@ -169,27 +176,36 @@ def threshold_failures(scores: dict[str, SlotScore]) -> list[str]:
     return failures
 
 
-def write_report(table: str, path: Path = REPORT_PATH) -> None:
-    """Keep the table on disk so it is visible even when pytest captures stdout."""
+def write_report(tables: list[str], path: Path = REPORT_PATH) -> None:
+    """Keep the tables on disk so they are visible even when pytest captures stdout."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(table + "\n", encoding="utf-8")
+    path.write_text("\n\n".join(tables) + "\n", encoding="utf-8")
 
 
-def run_heldout() -> tuple[dict[str, SlotScore], str]:
+def run_heldout(set_names: list[str]) -> dict[str, dict[str, SlotScore]]:
+    """Score each named set, print its table and write all of them to one report."""
     # Imported late so the set check still runs while the parser does not exist.
     from reflection.answer_parsing import parse_answer
 
-    scores = score(load_items(), parse_answer)
-    table = format_table(scores)
-    write_report(table)
-    print(table)
-    return scores, table
+    scores_by_set = {name: score(load_items(HELDOUT_SETS[name]), parse_answer) for name in set_names}
+    tables = [format_table(scores_by_set[name], HELDOUT_SETS[name].name) for name in set_names]
+    write_report(tables)
+    print("\n\n".join(tables))
+    return scores_by_set
 
 
-def test_heldout_set_is_well_formed() -> None:
-    items = load_items()
-    counts = {slot: sum(1 for item in items if item.slot == slot) for slot in EXPECTED_ITEM_COUNTS}
-    assert counts == EXPECTED_ITEM_COUNTS
+@pytest.fixture(scope="module")
+def heldout_scores() -> dict[str, dict[str, SlotScore]]:
+    # Scored once for all sets so the report always holds every table.
+    return run_heldout(list(HELDOUT_SETS))
+
+
+@pytest.mark.parametrize("set_name", HELDOUT_SETS)
+def test_heldout_set_is_well_formed(set_name: str) -> None:
+    items = load_items(HELDOUT_SETS[set_name])
+    expected_counts = EXPECTED_ITEM_COUNTS[set_name]
+    counts = {slot: sum(1 for item in items if item.slot == slot) for slot in expected_counts}
+    assert counts == expected_counts
     assert {item.slot for item in items} == set(ALLOWED_EXPECTATIONS)
     bad = [item for item in items if item.expect not in ALLOWED_EXPECTATIONS[item.slot]]
     assert not bad, bad
@@ -198,21 +214,29 @@ def test_heldout_set_is_well_formed() -> None:
     assert len(duplicates) == len(items), "a phrasing is listed twice for the same slot"
 
 
-def test_heldout_accuracy() -> None:
-    scores, table = run_heldout()
+@pytest.mark.parametrize("set_name", HELDOUT_SETS)
+def test_heldout_accuracy(set_name: str, heldout_scores: dict[str, dict[str, SlotScore]]) -> None:
+    scores = heldout_scores[set_name]
     failures = threshold_failures(scores)
+    table = format_table(scores, HELDOUT_SETS[set_name].name)
     assert not failures, "\n".join(failures) + "\n\n" + table
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    scores, _ = run_heldout()
-    if "--show-misses" in args:
-        print("\n" + format_misses(scores))
-    failures = threshold_failures(scores)
-    for failure in failures:
-        print(f"FAIL {failure}")
-    return 1 if failures else 0
+    parser = argparse.ArgumentParser(description="Held-out accuracy of free-text answer parsing.")
+    parser.add_argument("--set", choices=[*HELDOUT_SETS, "all"], default="all", dest="set_name")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    set_names = list(HELDOUT_SETS) if args.set_name == "all" else [args.set_name]
+    scores_by_set = run_heldout(set_names)
+    failed = False
+    for name, scores in scores_by_set.items():
+        if args.show_misses:
+            print(f"\n{HELDOUT_SETS[name].name} misses:\n" + format_misses(scores))
+        for failure in threshold_failures(scores):
+            print(f"FAIL {HELDOUT_SETS[name].name} {failure}")
+            failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

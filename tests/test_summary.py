@@ -74,3 +74,14 @@ def test_skipped_everything_still_gives_a_kind_summary() -> None:
     text = build_summary({"hopes": None}, ["keep_going"]).as_text()
     assert "didn't rate any of the areas" in text
     assert lowest_rated_area({}) is None
+
+
+def test_the_copy_is_one_message_without_blank_lines() -> None:
+    copy = build_summary(UNHAPPY, ["find_better_fit", "give_it_time"]).as_text()
+    assert "\n\n" not in copy
+    assert "Questions you could ask a new therapist" in copy and "early on" in copy
+
+
+def test_a_good_lowest_area_is_not_called_the_hardest() -> None:
+    text = build_summary({"felt_heard": 4, "depth": 5}, ["keep_going"]).as_text()
+    assert "Even your lowest area is going well: feeling heard and respected (4 of 5)." in text
