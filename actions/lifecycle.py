@@ -138,7 +138,7 @@ class ActionPauseReflection(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
-        if tracker.get_slot("reflection_status") != "in_progress":
+        if tracker.get_slot("reflection_status") not in ("in_progress", "paused"):
             say(dispatcher, conversation, "nothing_to_pause")
             return [ActiveLoop(None)]
         if conversation.consented:

@@ -17,7 +17,8 @@ Before any slot: text that looks like code or markup (``<script>``, SQL, URLs) a
 than 500 characters are not placed; ``is_skip`` phrases are not placed either (the caller skips instead).
 Text is normalised first: lower case, curly quotes, emoji variation marks and skin tones removed, letters
 stretched for emphasis shortened ("sooo" -> "soo" -> "so"), common chat spellings ("dont", "prolly", "defo",
-"tho"), and one-letter typos of core words ("somtimes", "alwasy", "usally").
+"tho"), and one-letter typos of core words ("somtimes", "alwasy", "usally"). A dash between words ("no,
+never - she talks over me", "never—rigid") ends a clause like a comma; a hyphen inside a word does not.
 
 Scale answers (1-5): the rules, in order
 ========================================
@@ -26,9 +27,10 @@ Scale answers (1-5): the rules, in order
 
    * "4", "four", "a solid 4", "I'd give her a 4", "3ish", "4, mostly" -> that number. A number counts only
      where it opens a clause (after fillers such as "I'd say", "probably", "a solid") or follows "rate",
-     "give", "say", "score"; "2 sessions in", "a 10 minute walk" are not ratings. A negated number
+     "give", "say", "score", or "put ... at / as / for" ("I'd put her at four", "put me down for a 2");
+     "2 sessions in", "a 10 minute walk", "she put 2 and 2 together" are not ratings. A negated number
      ("not a 5") is ignored. 0 -> 1.
-   * "4/5", "4 out of 5", "4 of 5", "4 stars", "⭐⭐⭐⭐" -> 4 (clamped to 1-5).
+   * "4/5", "4 out of 5", "4 of 5", "4 (out of 5)", "4 stars", "⭐⭐⭐⭐" -> 4 (clamped to 1-5).
    * 0-10 answers ("7 out of 10", "7/10", a bare 6-10 such as "8") become half their value, an exact half
      rounded up, never below 1: 0-2 -> 1, 3-4 -> 2, 5-6 -> 3, 7-8 -> 4, 9-10 -> 5 ("7.5/10" -> 4).
      Percentages are read as tenths the same way ("80%" -> 4, "100%" -> 5, "50%" -> 3, "40%" -> 2).
@@ -39,13 +41,21 @@ Scale answers (1-5): the rules, in order
 2. **Words.** The answer is cut into clauses at punctuation and at "but / though / although / however /
    except". Each clause is read left to right against one lexicon (longest phrase first); every clause that
    says something gives one or more signals, and the answer is **the mean of the signals**, ties rounded
-   toward 3 as above ("no, not really" -> 1 and 2 -> 2). Two kinds of signal give way first:
+   toward 3 as above ("no, not really" -> 1 and 2 -> 2). Signals that say less give way first:
 
    * a **plain yes** ("yes", "yeah", "yep", "sure", "yes she does", "we do") is 4: it says which side,
      not how far. Any other signal above 3 replaces it, so "yes, totally" -> 5, "yes, she always
      listens" -> 5, "yes, mostly" -> 4, while "yes, but she rushes me" -> 4 and 2 -> 3.
    * a **lone hedge** ("maybe", "I guess" with nothing to act on) counts only when nothing else does:
      "yeah, I guess" -> 4, "maybe a little" -> 2, "maybe" -> 3.
+   * an **unqualified 2 or 4** (a head with no modifier: "rigid", "helpful", "I chose them") also only
+     says which side. A 1 or 5 on the same side replaces it: "never adapts, rigid" -> 1, "absolutely, I
+     chose them and she helped" -> 5, "she listens, never judges" -> 5. A 5 reached only through "very" /
+     "really" is too weak for this ("she's very kind and understanding" -> 4).
+   * a **summary** ("mostly X", "usually X", "for the most part X") already weighs the exceptions, so
+     an unqualified signal on the other side gives way to it: "she asks me, but mostly steers it herself"
+     -> 2, "she interrupts, but usually listens" -> 4 (but "she listens but often interrupts" -> 3).
+   * a **topic word** ("goals") counts only when nothing else does: "we never set any goals" -> 1.
 
    The direct answer (words from the table below) then sets the value; slot cues around it (rule 3) change
    it only when they pull the other way, that is a cue on the other side of 3, or a mixed cue next to a 5 or
@@ -65,10 +75,11 @@ Scale answers (1-5): the rules, in order
    1     no, nope, nah, never, not at all, definitely not, no way, "she doesn't", "I don't",
          strongly disagree, 😭 😡 💔
    2     not really, not much, not very, rarely, hardly, a bit, a little, only a little bit, slightly,
-         probably not, I don't think so, could be better, not enough, disagree, 👎 🙁 😕
+         probably not, I don't think so, could be better, not enough, disagree, once in a blue moon,
+         few and far between, 👎 🙁 😕
    3     sometimes, kind of, sort of, somewhat, partly, maybe, I guess, ok, fine, meh, so-so, it depends,
          yes and no, some days yes some days no, hit or miss, on and off, 50/50, not always,
-         not completely, could be worse, half, about half, half of them, 😐
+         not completely, could be worse, half, about half, half of them, a bit of both, a mix, 😐
    4     yes, yeah, yep, sure, "yes she does", "we do", mostly, mostly yes, usually, often, most of the
          time, generally, pretty much, probably, I think so, not bad, can't complain, good, agree, 👍 🙂 😊
    5     always, every time, absolutely, definitely, completely, totally, of course, for sure, yes totally,
@@ -80,9 +91,11 @@ Scale answers (1-5): the rules, in order
    * negation ("not", "don't", "nobody", "no one", "lacks", "avoids", "I wish ..."):
      positive heads drop to 2 ("doesn't listen" -> 2), negative heads rise to 4 ("not bad",
      "doesn't judge" -> 4), very negative heads to 3 ("not terrible"). A bare "no" only negates the word
-     right after it ("no depth"); "no, she talks over me" is a "no" plus a cue. "at all" after a negated
-     head makes it extreme ("doesn't listen at all" -> 1), and so do the strong negations "zero", "not
-     even a little", "not one bit" ("zero say in it" -> 1; alone, "not even a bit" -> 1).
+     right after it ("no depth"), or a "that / which ..." part about the noun after it ("no advice that
+     fits my life" -> 2); "no, she talks over me" is a "no" plus a cue. "at all" after a negated head, or
+     after a head that is itself a "no" ("no say", "no input"), makes it extreme ("doesn't listen at all",
+     "no input from me at all", "no tips that suit me at all" -> 1), and so do the strong negations "zero",
+     "not even a little", "not one bit" ("zero say in it" -> 1; alone, "not even a bit" -> 1).
    * frequency words give the head their own value: "always listens" 5, "usually listens" 4, "sometimes
      listens" 3, "rarely listens" 2, "never listens" 1 ("no one ever asks" is a "never": 1). They are
      mirrored only for heads that are the bad thing itself ("always talks over me" 1, "rarely interrupts"
@@ -117,7 +130,8 @@ Scale answers (1-5): the rules, in order
    * all scale slots: tailored, personalised, made for me / specific to me (5) vs. generic, cookie-cutter,
      one-size-fits-all, formulaic, scripted, by the book, textbook, canned, robotic.
    * ``felt_heard``: listens, heard, understood, gets me, respects, validates, takes me seriously, remembers,
-     caring, supportive, non-judgmental, safe, "great listener" (5) vs. talks over me, interrupts, cuts me
+     registers / takes in what I say, notices, caring, supportive, non-judgmental, safe, "great listener"
+     (5) vs. talks over me, interrupts, cuts me
      off, distracted, dismissive, brushes me off, ignores, judges, condescending, lectures, rushed, on her
      phone, checks the clock, bored, cold, robotic, forgets, invalidates, minimises.
    * ``depth``: deep, in depth, depth, digs into, gets to the root, underlying, core issues, the real stuff,
@@ -126,17 +140,22 @@ Scale answers (1-5): the rules, in order
      getting nowhere, venting, stuck; "could go deeper", "want more depth" -> 2. "we never move past
      the catching up" -> 1 (see "get past" above).
    * ``advice_fit``: concrete, specific, practical, actionable, realistic, doable, relevant, fits my life,
-     applies to me, makes sense, tools, strategies, steps, works for me vs. generic, vague, general,
-     cliché, platitudes, abstract, unrealistic, impractical, obvious, common sense, wishy-washy, buzzwords,
-     "off the internet", "just breathe", out of touch.
+     applies to me, suits me, makes sense, tools, strategies, steps, works for me, "stuff I can (actually)
+     do / try / use" vs. generic, vague, general, cliché, platitudes, abstract, unrealistic, impractical,
+     obvious, common sense, wishy-washy, buzzwords, "off the internet", "just breathe", out of touch, "I
+     can't actually do".
    * ``homework_fit``: relevant, useful, helpful, adapted, fits, makes sense, practical, my situation vs.
      irrelevant, busywork, photocopied, printouts, childish, patronising, boring, tedious, overwhelming,
      too much, random, "meant for someone else", off the shelf.
    * ``goals_shared``: together, agreed, collaborative, team, same page, mutual, asked me what I want, my
-     goals, I chose, my input, a say, involved, clear plan, "we set goals together" (5) vs. she decided,
-     she / the therapist picked or chose them, her agenda, imposed, told me what to work on, her goals, no
-     say, no plan, no direction, aimless, unclear; "I didn't have much input" -> 2, "we never talked about
-     goals" and "no one ever asks what I want" -> 1.
+     goals, I chose, my input, a say, involved, clear plan; together, jointly, "we decided together" (5) vs.
+     she decided, she / the therapist picked, chose or came up with them, "set them herself", on her own,
+     steers, runs the show, her own thing, the final say, went along with, her agenda, imposed, told me
+     what to work on, her goals, no say, no plan, no direction, aimless, unclear; "I didn't have much
+     input" -> 2. Goals that are not there, or that the client was left out of, are 1: "no goals", "we
+     never set any goals", "we don't have any goals", "goals never came up / don't exist" (these verbs
+     count only in an answer that names the goals), "we never talked about goals", "I wasn't asked",
+     "without asking me", "no one ever asks what I want". "Goals" itself is a topic word (4 alone).
    * ``approach_fit``: adapts, adjusts, flexible, tailors, tweaks, changed things, switched, tried something
      else, open to feedback, takes my feedback / suggestions on board, asks for feedback, checks in,
      responsive, flexibility, "when I said ..." vs. rigid,
@@ -145,10 +164,12 @@ Scale answers (1-5): the rules, in order
 
 ``homework_fit`` = ``"none"`` when the answer says no homework is given: "no homework", "she doesn't give
 homework", "she doesn't set anything (to do) between sessions", "we don't do worksheets", "I never get any
-worksheets", "never been given homework", "nothing set between appointments", "there isn't any", an answer
-that is only "we just talk / chat" (not "we just talk about the homework"), a bare "none", "n/a", "not
-applicable", or one of those followed by punctuation ("n/a, she's not into that"). ("I don't do the
-homework" and "she doesn't give me anything useful" are not "none".) A bare "no" is not
+worksheets", "never been given homework", "never had a single handout", "zero / not one worksheet",
+"she doesn't believe in homework", "he isn't into / a fan of worksheets", "nothing set between
+appointments", "there isn't any", an answer that is only "we just talk / chat" (not "we just talk about the
+homework"), a bare "none", "n/a", "not applicable", or one of those followed by punctuation ("n/a, she's
+not into that"). ("I don't do the homework", "she doesn't give me anything useful" and "no task fits my
+life" are not "none".) A bare "no" is not
 placed: to "how well does it fit? If there isn't any, just say so" it could mean either. Otherwise it is a
 scale answer.
 
@@ -160,14 +181,23 @@ established, more than 12 -> long_term. So "a few weeks" (3) -> early, "a month"
 (8/12) -> established, "four months" (16), "six months", "over a year", "years" -> long_term.
 
 * Counts: "3", "two sessions", "a couple" (2), "a few" (3), "several" / "a handful" (5), "a dozen" (12),
-  "15 sessions", "once", "twice", "first session" / "my third" (ordinals). A session count beats a duration
-  ("10 sessions over 3 months" -> 10).
+  "15 sessions", "once", "twice", "first session" / "my third" (ordinals), "we're on session 11" / "this
+  is appointment number 9" (the one they are at), "week 6"; "25+ at this point", "30 by now". A session
+  count beats a duration ("10 sessions over 3 months" -> 10). A fortnight is two weeks.
 * Ranges take the middle ("3 or 4 sessions" -> 3.5 -> established, "a month or two" -> 6).
 * "over / more than N" counts as N + 1 ("more than 12" -> long_term, "over a year"); "almost / nearly N"
   as N - 1; "less than N" is early when N is at most a month (4), otherwise unknown (not placed).
-* Words: "just started", "new to this", "first time", "not long" -> early; "years", "months" (unquantified),
-  "ages", "a long time", "since I was a teenager", "lots of sessions", "since 2019" (two or more calendar
-  years ago) -> long_term. "a while", "weeks" and "since January" are not placed.
+* Words: "just started", "started this / last week", "new to this", "first time", "not long", "just had
+  the intake / the initial assessment / consultation" -> early; "years", "months" (unquantified), "ages",
+  "a long time", "since I was a teenager", "lots of sessions", "most of last year", "since 2019" (two or
+  more calendar years ago) -> long_term. "a while", "weeks" and "since January" are not placed.
+* Spans of the calendar are read against today's date, and only a span that is surely long is placed
+  (long_term): its best-guess start at least 4 months (16 sessions) back and its latest possible start at
+  least 2 months back. "since last spring / summer / autumn / winter" (the last one that has ended; seasons
+  of the northern hemisphere, best guess their middle), "since the summer" (this one if it has begun),
+  "since last year" (best guess its middle), "all of this year", "most of this year" (half to all of it).
+  So in late November "since last summer" -> long_term, while in early February "since last autumn" and
+  "most of this year" are not placed.
 
 ``raised_needs``
 ================
@@ -177,17 +207,24 @@ back to the same" -> yes_no_change; "nothing changed at first, now it's better" 
 
 * yes_no_change: nothing changed, no change, didn't help / change / improve / work / listen, not better,
   still the same, went back to, brushed it off, ignored, dismissed, got defensive, nothing came of it,
-  "said she would but didn't"; a "helped" phrase right after a negation also counts here.
-* yes_helped: helped, got better, improved, changed, adjusted, listened, took it on board, made a
-  difference, worked, was receptive, better now.
+  "said she would but didn't"; a "helped" phrase right after a negation also counts here ("haven't seen
+  any improvement").
+* yes_helped: helped, got better, improved, (a big) improvement, changed, adjusted, listened, took it on
+  board, made a difference, worked, was receptive, better now.
 * not_yet: no, not yet, I haven't, never, nope, not really, I'm scared / afraid / nervous to, not ready,
-  planning to, next session.
-* After words that say the client raised it ("I did", "I told her", "I said", "I asked", "raised it",
-  "brought it up", "I tried"), weaker signs count too: "same thing / same old / same stuff", "keeps
-  giving / kept doing", "but she / it / nothing ... didn't / isn't / never" -> yes_no_change; "and now",
-  "so now", "now we / she / it's" -> yes_helped. The latest phrase still wins, so "she was receptive
-  but nothing's changed" -> yes_no_change and "I asked for more structure and now we ..." -> yes_helped.
-  Without such words they do not count ("it's the same thing but I haven't said anything" -> not_yet).
+  planning to, thinking about it, next session.
+* After words that say the client raised it ("I did", "I told her", "I've said", "I asked", "asked her
+  to / for", "raised it", "brought it up", "mentioned it", "I tried", "she agreed / promised", or an answer
+  that opens with such a verb: "asked a few times ..."; not after a negation: "never raised it"), weaker
+  signs count too: "same thing / same old / same stuff", "keeps giving / kept doing", "but she / it /
+  nothing ... didn't / isn't / never", "... and she didn't", "didn't seem to land / stick", "nothing yet",
+  "still waiting", "we still spend / do / go over ...", "she forgets", "carried on as normal", "business as
+  usual" -> yes_no_change; "and now", "so now", "now we / she / it's", "we've been trying", "she's
+  trying", "we've started using ...", "she has been great", an answer that ends on an echo of the request
+  ("... and she did", "... and we have been") -> yes_helped. The latest phrase still wins, so "she was
+  receptive but nothing's changed" -> yes_no_change and "I asked for more structure and now we ..." ->
+  yes_helped. Without such words they do not count ("it's the same thing but I haven't said anything" ->
+  not_yet; "still waiting for the right moment" is not_yet).
 * A bare "yes", "I told her" or "I tried" is **not placed**: it does not say whether anything changed, so
   the bot asks which.
 
@@ -211,6 +248,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = ["SCALE_SLOTS", "Parsed", "is_skip", "parse_answer"]
@@ -241,7 +279,9 @@ _SCALE_MIN, _SCALE_MID, _SCALE_MAX = 1, 3, 5
 _INVISIBLES = re.compile("[\ufe0e\ufe0f\u200b-\u200d\u2060\U0001f3fb-\U0001f3ff]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
-_HYPHEN_BETWEEN_LETTERS = re.compile(r"(?<=[a-z])[-\u2010\u2011\u2013\u2014](?=[a-z])")
+_HYPHEN_BETWEEN_LETTERS = re.compile(r"(?<=[a-z])[-\u2010\u2011](?=[a-z])")
+# A dash between words ends a clause, like a comma: "no, never - she talks over me".
+_DASH_BETWEEN_WORDS = re.compile(r"(?:(?<=[a-z])[\u2013\u2014]+(?=[a-z])|\s+[-\u2013\u2014]+\s+)")
 _STRETCHED_LETTERS = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _SPACES = re.compile(r"\s+")
@@ -250,7 +290,7 @@ _CHAT_SPELLINGS = {
     **{w.replace("'", ""): w for w in (
         "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "weren't", "can't", "couldn't", "won't",
         "wouldn't", "shouldn't", "haven't", "hasn't", "hadn't", "ain't", "i'm", "i've", "i'd", "it's",
-        "that's", "she's", "they're", "you're", "there's", "what's", "we're",
+        "that's", "she's", "they're", "you're", "there's", "what's",
     )},
     "yess": "yes", "yesh": "yes", "yas": "yes", "ye": "yes", "yeh": "yeah", "yea": "yeah", "ya": "yeah",
     "yah": "yeah", "yeahh": "yeah", "noo": "no", "nahh": "nah", "soo": "so", "okk": "ok", "k": "ok",
@@ -288,11 +328,13 @@ def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLES.sub("", text).lower().translate(_QUOTES)
     text = _HYPHEN_BETWEEN_LETTERS.sub(" ", text)
+    text = _DASH_BETWEEN_WORDS.sub(" \u2014 ", text)
     text = _STRETCHED_LETTERS.sub(r"\1\1", text)
     text = _WORD.sub(lambda m: _respell(m.group()), text)
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=4096)  # the typo check is the slowest step, and answers repeat words
 def _respell(word: str) -> str:
     if word in _CHAT_SPELLINGS:
         return _CHAT_SPELLINGS[word]
@@ -378,15 +420,16 @@ _RATING_TAIL = (
 _LEAD_RE = r"(?:(?:" + "|".join(re.escape(w) for w in _RATING_LEAD) + r")\s+)*"
 _TAIL_RE = r"(?=\s*$|\s*[)\]]|\s*-?\s*ish\b|\s+(?:" + "|".join(re.escape(w) for w in _RATING_TAIL) + r")\b)"
 _OUT_OF = re.compile(
-    rf"(?P<a>{_NUM})(?:\s*(?:-|\u2013|to|or)\s*(?P<b>{_NUM}))?\s*(?:/|out\s+of|outta|of)\s*"
+    rf"(?P<a>{_NUM})(?:\s*(?:-|\u2013|to|or)\s*(?P<b>{_NUM}))?\s*\(?\s*(?:/|out\s+of|outta|of)\s*"
     r"(?P<den>5|10|100|five|ten|a\s+hundred)\b"
 )
 _STARS = re.compile(rf"\b{_RANGE}\s*stars?\b")
 _PERCENT = re.compile(r"(?P<a>\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)")
 _OPENING_RATING = re.compile(rf"^\s*{_LEAD_RE}{_RANGE}{_TAIL_RE}")
 _CUED_RATING = re.compile(
-    rf"\b(?:rate|rating|give|gave|giving|say|score|call)\b(?:\s+[a-z']+){{0,4}}?\s+(?:a\s+"
-    rf"|an\s+)?{_RANGE}{_TAIL_RE}"
+    rf"\b(?:(?:rate|rating|give|gave|giving|say|score|call)\b(?:\s+[a-z']+){{0,4}}?"
+    # "I'd put it at three", "put me down for a 2" (not "she put 2 and 2 together")
+    rf"|put\b(?:\s+[a-z']+){{0,3}}?\s+(?:at|as|for))\s+(?:a\s+|an\s+)?{_RANGE}{_TAIL_RE}"
 )
 # Clauses for numbers; "3, maybe 4" stays one clause (a range).
 _NUMBER_CLAUSE_SPLIT = re.compile(
@@ -484,6 +527,9 @@ class _Term:
     from_cue: bool = False  # a slot cue ("talks over me") rather than a direct answer ("yes", "mostly")
     plain_yes: bool = False  # "yes", "she does": says which side, not how far, so a stronger yes wins
     extreme: bool = False  # negators: "zero", "not even a little" take the head to the end of the scale
+    summary: bool = False  # frequencies: "mostly", "usually" sum up the whole answer, exceptions included
+    topic: bool = False  # heads that only name the subject ("goals"): they count when nothing else does
+    about_topic: bool = False  # heads that count only next to a topic head ("goals ... never came up")
 
 
 class _Signal(NamedTuple):
@@ -491,6 +537,11 @@ class _Signal(NamedTuple):
     from_cue: bool
     plain_yes: bool = False  # gives way to any other signal above 3 ("yes, totally" -> 5)
     lone_hedge: bool = False  # "maybe" on its own: gives way to any other signal ("yes, I guess" -> 4)
+    side_only: bool = False  # an unqualified 2 or 4 ("rigid", "helpful"): gives way to a 1 or 5 on its side
+    boosted: bool = False  # a 1 or 5 reached only through "very" / "really": too weak to outweigh others
+    summary: bool = False  # "mostly X": outweighs unqualified signals on the other side
+    topic: bool = False  # "goals": dropped when the answer says anything else
+    about_topic: bool = False  # "never came up": dropped unless the answer names the topic
 
 
 _DEFAULT_NEGATION = {5: 2, 4: 2, 3: 2, 2: 4, 1: 3}
@@ -515,8 +566,16 @@ def _answer(value: int) -> _Term:
     return _Term(_Role.ANSWER, value)
 
 
-def _frequency(value: int, negated: int) -> _Term:
-    return _Term(_Role.FREQUENCY, value, negated)
+def _frequency(value: int, negated: int, summary: bool = False) -> _Term:
+    return _Term(_Role.FREQUENCY, value, negated, summary=summary)
+
+
+def _topic(value: int, negated: int | None = None) -> _Term:
+    return replace(_head(value, negated), topic=True)
+
+
+def _about_topic(value: int, negated: int | None = None) -> _Term:
+    return replace(_head(value, negated), about_topic=True)
 
 
 def _negator(alone: int | None = None, reach: int = 6, stops_at_subject: bool = False,
@@ -567,7 +626,8 @@ _GENERAL: _Table = (
     ("mixed|mixed feelings|so so|meh|half and half|it depends|depends|yes and no|yes no|could be worse"
      "|room for improvement|not great not terrible|not bad not great|in between|somewhere in between"
      "|in the middle|middle|neutral|average|getting there|it varies|varies|maybe so|i hope so"
-     "|not sure yes or no", _answer(3)),
+     "|not sure yes or no|{a,} {bit,little,little bit,mix,mixture,combination} of {both,each}|some of both"
+     "|a mix|a mixture|both ways|both in a way", _answer(3)),
     ("could be better|i don't think so|don't think so|probably not|i guess not|i suppose not|i think not"
      "|maybe not|perhaps not|not that i know of|unlikely|not especially|not particularly|not so much"
      "|not that much|not exactly|barely at all|nah not really|nope not really|disagree|i disagree"
@@ -597,17 +657,19 @@ _GENERAL: _Table = (
     ("never|not ever|not once|at no point|never once|nobody ever|no one ever|nobody has ever|no one has ever"
      "|nobody's ever|nobody ever really|no one ever really", _frequency(1, 3)),
     ("rarely|seldom|hardly ever|almost never|barely ever|hardly|barely|not often|once in a while|occasionally"
-     "|infrequently|not usually|not much of the time|every so often", _frequency(2, 3)),
+     "|infrequently|not usually|not much of the time|every so often|{once,only} in a blue moon|in a blue moon"
+     "|few and far between|not very often|not that often|not too often", _frequency(2, 3)),
     ("sometimes|at times|some days|some weeks|some sessions|some of the time|now and then|every now and then"
      "|from time to time|half the time|here and there|on occasion|not always|not every time|not consistently"
      "|not quite|not completely|not entirely|not fully|not totally|not 100 %|not a hundred percent"
      "|not one hundred percent|partly yes|part of the time|on and off|off and on|hit or miss|hit and miss"
      "|up and down|half|about half|around half|roughly half|maybe half|half of them|half of it"
      "|half of those|half of the time|about half of them|about half the time", _frequency(3, 2)),
-    ("often|usually|frequently|generally|mostly|most of the time|most times|most days|most weeks"
-     "|most sessions|more often than not|normally|typically|regularly|mainly|largely|a lot of the time"
-     "|almost always|nearly always|pretty much always|for the most part|in general|on the whole|by and large"
-     "|overall|mostly always|a lot|lots", _frequency(4, 2)),
+    ("often|frequently|most times|most days|most weeks|most sessions|more often than not|regularly"
+     "|a lot of the time|a lot|lots", _frequency(4, 2)),
+    ("usually|generally|mostly|most of the time|normally|typically|mainly|largely|almost always|nearly always"
+     "|pretty much always|for the most part|in general|on the whole|by and large|overall|mostly always",
+     _frequency(4, 2, summary=True)),
     ("always|every time|every session|every single time|each time|all the time|constantly|consistently"
      "|without fail|every week|every single session|a hundred percent|one hundred percent|hundred percent",
      _frequency(5, 3)),
@@ -670,7 +732,8 @@ _GENERAL: _Table = (
 
 _ALL_SCALE_CUES: _Table = (
     ("tailored|tailor made|personalised|personalized|individualised|individualized|custom|customised"
-     "|customized|made for me|specific to me|just for me|designed for me", _head(4)),
+     "|customized|made for me|specific to me|just for me|designed for me"
+     "|suit{s,ed,} {me,my life,my situation,my needs,}|suited to me|suitable", _head(4)),
     ("made for me|specific to me|just for me|designed for me|tailored to me|tailored for me", _head(5)),
     ("generic|cookie cutter|one size fits all|formulaic|scripted|like a script|by the book|textbook|canned"
      "|boilerplate|robotic|script|from a script|reading from a script|same for everyone|paint by numbers"
@@ -686,7 +749,9 @@ _SLOT_CUES: dict[str, _Table] = {
          "|paying attention|remember{s,ed}|care{s,}|caring|cares about me|kind|warm|empathetic|empathic"
          "|compassionate|supportive|non judgmental|non judgemental|nonjudgmental|safe|comfortable|patient"
          "|genuine|present|engaged|interested|on my side|believe{s,} me|lets me talk|lets me finish"
-         "|gives me space|gives me room|makes me feel heard|makes time for me|curious about me", _head(4)),
+         "|gives me space|gives me room|makes me feel heard|makes time for me|curious about me"
+         "|register{s,}|take{s,} in what i say|took in what i said|acknowledge{s,d,}|notices|pick{s,} up on"
+         "|{she,he,they} {noticed,registered}", _head(4)),
         ("good listener|great listener|amazing listener|really listens|totally gets me", _head(5)),
         ("talk{s,ed,ing,} over me|talk{s,} at me|talks down to me|interrupt{s,ed,ing,}|cut{s,ting,} me off"
          "|distracted|dismissive|dismiss{es,ed,}|dismisses my feelings|brush{es,ed,} {me,} off"
@@ -739,6 +804,10 @@ _SLOT_CUES: dict[str, _Table] = {
         ("put into practice|use in real life|use in my life|use day to day|use every day|give{s,} advice"
          "|give{s,} {me,} {advice,suggestions,tips,tools,ideas,strategies}", _head(4)),
         ("just listens|only listens|just nods|mostly listens|doesn't say much", _head(2)),
+        ("i can {actually,really,realistically,} {do,try,manage,apply,follow,stick to,use}"
+         "|{things,stuff,something,ideas} i can {do,try,use}", _head(4)),
+        ("i {can't,cannot,couldn't} {actually,really,realistically,} {do,try,manage,apply,follow,use}",
+         _head(2)),
     ),
     "homework_fit": (
         ("relevant|useful|helpful|adapt{s,ed,ing,}|fit{s,}|make{s,} sense|practical|real situations"
@@ -752,9 +821,10 @@ _SLOT_CUES: dict[str, _Table] = {
     "goals_shared": (
         ("agreed|agree{s,d,}|we {set,made,chose,picked,decided,agreed}|collaborat{e,ive,ion,ing}"
          "|team|teamwork|partnership|same page|mutual|checked with me|check{s,} with me|a choice|my choice"
-         "|ask{s,ed,} {me,} what i {want,wanted,need,needed,would like}|ask{s,ed,} {me,} what i'd like|my goals"
+         "|ask{s,ed,} {me,} what i {want,wanted,need,needed,would like}|ask{s,ed,} {me,} what i'd like"
+         "|my goals"
          "|my priorities|i {chose,choose,picked,pick,decide,decided,set}|up to me|my call|clear goal{s,}"
-         "|clear plan|a plan|treatment plan|plan together|goal{s,}|set goals|review{s,ed} {our,my,the} goals"
+         "|clear plan|a plan|treatment plan|plan together|set goals|review{s,ed} {our,my,the} goals"
          "|check{s,} in on {my,our,the} goals|asked|asks|on track|know what we're working on"
          "|know what we are working on|talked about goals|discussed goals|talked about {my,our} goals"
          "|discussed {my,our} goals|what we're working on|what we're working towards|we're working on"
@@ -764,12 +834,35 @@ _SLOT_CUES: dict[str, _Table] = {
          "|input from me|a say|any say|much say|some say|my say|say in {it,them,the goals,that,what we do}"
          "|a voice|involved|included|consulted"
          "|part of the decision", _head(4)),
+        ("goal{s,}|the goals|our goals|any goals", _topic(4)),
+        # whether goals exist or were talked about at all: "we never set any", "goals don't exist" -> 1
+        ("{have,had,got,set,made,agreed on,discussed,talked about} {any,some,real,actual,} goal{s,}",
+         _head(4, negated=1)),
+        ("discussed|talked about|been discussed|been talked about|came up|come up|exist{s,ed,}",
+         _about_topic(4, negated=1)),
+        ("no goals|no goals at all|no real goals|no actual goals|no set goals|non existent|nonexistent"
+         "|{wasn't,was not,weren't,were not,was never,never was,haven't been,have never been,never been}"
+         " asked"
+         "|without {asking,consulting,checking with} {me,}|{nobody,no one} {asked,consulted,checked with} me"
+         "|didn't even ask {me,}|never even asked {me,}", _head(1)),
+        ("{wasn't,was not,weren't,were not,haven't been} asked {much,often,very much,that much,enough,a lot}",
+         _head(2)),
+        # the therapist leading alone (third person only: "I steer it" is the opposite)
+        ("{decide{s,d},pick{s,ed},chose,choose{s},set{s,},write{s},wrote,came up with,comes up with"
+         ",make{s},made,plan{s,ned},steers,did,does} {them,it,the goals,the plan,everything,those,our goals"
+         ",my goals,the focus,} {herself,himself,themselves}"
+         "|by herself|by himself|on her own|on his own|on their own"
+         "|steers|calls the shots|runs the show|takes the lead|drives it"
+         "|{she,he,they} {steered,called the shots,ran the show,took the lead,drove it,was in charge"
+         ",is in charge,was in control,is in control,leads,led}|{she's,he's,they're} in {charge,control}",
+         _head(2)),
         ("{we set,we made,we agreed on,we decided on,we chose,we picked,set,made,agreed on,decided on,chose}"
          " {the ,our ,my ,}{goals,plan,focus,priorities} together"
          "|{we set,we made,we chose,we picked,set,made,chose,picked} them together|fully agreed"
          "|completely agreed|together|jointly|joint decision|a joint effort|both of us|we both"
-         "|{we ,}{decided,set,made,chose,picked,worked out,came up with,planned,agreed on} {them ,it ,the goals ,"
-         "those ,our goals ,}together|{we both,both of us} {had,have} {a say,input,a voice}", _head(5)),
+         "|{we ,}{decided,set,made,chose,picked,worked out,came up with,planned,agreed on}"
+         " {them ,it ,the goals ,those ,our goals ,}together"
+         "|{we both,both of us} {had,have} {a say,input,a voice}", _head(5)),
         ("{she,he,they,therapist,counsellor,counselor} {decided,decides,picked,picks,chose,chooses,set,sets"
          ",came up with,comes up with,wrote,writes} {the goals,what we work on,everything,the plan,them,it"
          ",those,that}|{she,he,they} {decided,decides}|{did,does,do} {her,his,their} own thing|own thing"
@@ -777,7 +870,7 @@ _SLOT_CUES: dict[str, _Table] = {
          "|her decision|his decision"
          "|her agenda|his agenda|their agenda|own agenda|imposed|told me what to work on"
          "|tells me what to work on|her goals|his goals|their goals|no plan|no direction|directionless"
-         "|aimless|unclear|not clear|no idea what we're working on|no idea what we are working on|no goals"
+         "|aimless|unclear|not clear|no idea what we're working on|no idea what we are working on"
          "|her plan|his plan|their plan|her idea|his idea|their idea|what she thinks|what he thinks"
          "|what she wants|what he wants|her priorities|his priorities|hers|not mine|goals for me"
          "|go with the flow|wing it|winging it|no structure|unstructured|whatever comes up|whatever i bring"
@@ -807,8 +900,8 @@ _SLOT_CUES: dict[str, _Table] = {
 }
 
 _CLAUSE_BREAK_WORDS = frozenset({"but", "though", "although", "however", "except", "whereas"})
-_CLAUSE_BREAK_MARKS = frozenset(".,;:!?\u2026")
-_IGNORED_MARKS = frozenset("'\"()[]{}*_~#-\u2013\u2014")
+_CLAUSE_BREAK_MARKS = frozenset(".,;:!?\u2026\u2014")
+_IGNORED_MARKS = frozenset("'\"()[]{}*_~#-\u2013")
 _SUBJECTS = frozenset({"she", "he", "they", "i", "it", "we", "you", "she's", "he's", "they're", "i'm", "it's",
                        "we're", "that", "this", "there", "there's", "my", "her", "his", "their"})
 # Words that show a clause is about the therapy, so a generic word like "good" in it counts.
@@ -934,6 +1027,17 @@ class _Scope(NamedTuple):
 
 
 _SCOPE_LINKS = frozenset({"that", "which", "who", "about"})  # "never asked me about my goals"
+_RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
+# A head that starts with one of these is a negation itself, so "at all" after it makes it extreme.
+_NEGATING_FIRST_WORDS = frozenset({"no", "zero", "without", "nobody", "never"})
+
+
+def _relative_link(between: list[str]) -> int | None:
+    """Index of a "that" / "which" that opens a relative clause after a noun ("no advice that ...")."""
+    for i, word in enumerate(between[1:4], start=1):
+        if word in _RELATIVE_PRONOUNS and between[i - 1] not in _SUBJECTS and between[i - 1] not in _FILLERS:
+            return i
+    return None
 _MAX_RELATIVE_GAP = 4
 _BASELINE_FILLERS = frozenset({"the", "a", "just", "some", "my", "our", "usual", "basic"})
 
@@ -950,6 +1054,7 @@ class _ClauseReading:
         self.waiting: list[_Match] = []
         self.negator: _Match | None = None
         self.frequency: int | None = None
+        self.summary = False  # the waiting frequency is a summary word ("mostly")
         self.negate_next_head = False  # "often doesn't listen": a negation after a frequency word
         self.intensifier: _Match | None = None
         self.soften = False
@@ -980,12 +1085,15 @@ class _ClauseReading:
         if self.negator is None:
             return False
         between = self.tokens[self.negator.end:head_start]
-        if len(between) > self.negator.term.reach or any(t in _NEGATION_STOPS for t in between):
+        link = _relative_link(between)  # "no advice that fits my life": the "that ..." part is negated too
+        reach = self.negator.term.reach + (_MAX_RELATIVE_GAP if link is not None else 0)
+        if len(between) > reach or any(t in _NEGATION_STOPS for i, t in enumerate(between) if i != link):
             return False
         pairs = zip(between, between[1:], strict=False)
         if any(word in ("and", "or") and nxt in _SUBJECTS for word, nxt in pairs):
             return False  # "... and she kept doing the same thing": a new subject starts
-        return not (self.negator.term.stops_at_subject and any(t in _SUBJECTS for t in between))
+        subjects = [t for i, t in enumerate(between) if t in _SUBJECTS and i != link]
+        return not (self.negator.term.stops_at_subject and subjects)
 
     def _counts_alone(self, match: _Match) -> bool:
         after_is_filler = all(t in _FILLERS for t in self.tokens[match.end:])
@@ -999,7 +1107,7 @@ class _ClauseReading:
 
     def _reset(self) -> None:
         self.waiting, self.negator, self.frequency = [], None, None
-        self.negate_next_head = self.soften = False
+        self.negate_next_head = self.soften = self.summary = False
         self.intensifier = self.left_behind = None
 
     def _is_baseline(self, match: _Match) -> bool:
@@ -1042,6 +1150,7 @@ class _ClauseReading:
             self.waiting.remove(self.negator)  # type: ignore[arg-type]
             self.negator = None
         self.frequency = value
+        self.summary = match.term.summary and not negated
         # Wait with the value it has after any negation: "not always" on its own is 3.
         self.waiting.append(_Match(match.start, match.end, _Term(_Role.FREQUENCY, value)))
 
@@ -1056,7 +1165,7 @@ class _ClauseReading:
     def _on_at_all(self, match: _Match) -> None:
         if self.signals and self.last_negated:
             last = self.signals[-1]
-            self.signals[-1] = last._replace(value=_intensify(last.value))
+            self.signals[-1] = last._replace(value=_intensify(last.value), side_only=False)
 
     def _on_head(self, match: _Match) -> None:
         term = match.term
@@ -1072,6 +1181,7 @@ class _ClauseReading:
         continued = self._continues_scope(match)
         if continued and self.scope is not None:
             negated, extreme, self.frequency = self.scope.negated, self.scope.extreme, self.scope.frequency
+            self.summary = False
         else:
             negated = self.negate_next_head or self._negator_reaches(match.start)
             extreme = negated and self.negator is not None and self.negator.term.extreme
@@ -1081,7 +1191,8 @@ class _ClauseReading:
         if self.frequency is not None:
             value = _with_frequency(self.frequency, value)
         intensify = _within_reach(self.intensifier, match)
-        if intensify and not negated and self.frequency is None:  # "usually very good" stays 4
+        boosted = intensify and not negated and self.frequency is None  # "usually very good" stays 4
+        if boosted:
             value = _intensify(value)
         if self.soften:
             value = _soften(value)
@@ -1091,7 +1202,16 @@ class _ClauseReading:
                     and self._counts_alone(waiting):
                 self.signals.append(_Signal(waiting.term.value, from_cue=False))
         prefixed = negated or self.frequency is not None or intensify or self.soften
-        signal = _Signal(value, term.from_cue, plain_yes=term.plain_yes and not prefixed)
+        signal = _Signal(
+            value,
+            term.from_cue,
+            plain_yes=term.plain_yes and not prefixed,
+            side_only=not prefixed and value in (_SCALE_MID - 1, _SCALE_MID + 1),
+            summary=self.summary,
+            topic=term.topic and not prefixed,
+            about_topic=term.about_topic,
+            boosted=boosted and self.intensifier is not None and self.intensifier.term.value is None,
+        )
         if continued and self.scope is not None:
             index = self.scope.signal_index
             self.signals[index] = signal  # the "that ..." part says what was meant
@@ -1101,7 +1221,7 @@ class _ClauseReading:
         scoped = negated or self.frequency is not None
         self.scope = _Scope(match.end, index, negated, extreme, self.frequency) if scoped else None
         self.last_head = None if prefixed else (index, term)
-        self.last_negated = negated
+        self.last_negated = negated or self.tokens[match.start] in _NEGATING_FIRST_WORDS  # "no say at all"
         self._reset()
 
     def _finish(self) -> None:
@@ -1111,7 +1231,7 @@ class _ClauseReading:
             assert term.value is not None
             value = term.value if self.frequency is None else _with_frequency(self.frequency, term.value)
             value = _soften(value) if self.soften else _intensify(value) if strong else value
-            self.signals[index] = _Signal(value, term.from_cue)
+            self.signals[index] = _Signal(value, term.from_cue, summary=self.summary)
         elif not self.signals:
             if self.frequency is not None and self.negate_next_head:  # "mostly no", "sometimes she doesn't"
                 self.signals.append(_Signal(_SCALE_MAX + _SCALE_MIN - self.frequency, from_cue=False))
@@ -1156,20 +1276,34 @@ def _scale_from_words(slot: str, norm: str) -> int | None:
         )
         signals.extend(reading.read(matches))
         hedged = hedged or reading.hedged
-    if not signals:
+    signals = _stronger_signals(signals)
+    if not signals:  # only "it never came up", with nothing to say what "it" is
         return None
-    value = _round_toward_middle(_mean(_combined(_stronger_signals(signals))))
+    value = _round_toward_middle(_mean(_combined(signals)))
     if hedged and value in (_SCALE_MIN, _SCALE_MAX):
         value = _soften(value)
     return value
 
 
 def _stronger_signals(signals: list[_Signal]) -> list[_Signal]:
-    """A lone "maybe" gives way to any other signal, a plain "yes" to any other signal above 3."""
+    """Signals that say less give way to signals that say more.
+
+    A lone "maybe" gives way to any other signal, a plain "yes" to any other signal above 3. An unqualified
+    2 or 4 ("rigid", "helpful") gives way to a 1 or 5 on its side ("never adapts, rigid" -> 1), and to a
+    summary on the other side ("asks me, but mostly steers it herself" -> 2).
+    """
     kept = [s for s in signals if not s.lone_hedge] or signals
+    named = any(s.topic for s in kept)  # "goals never came up" is about goals; "it never came up" may not be
+    kept = [s for s in kept if not s.about_topic or named]
+    kept = [s for s in kept if not s.topic] or kept  # "we never set any goals": "goals" names the subject
     if any(s.value > _SCALE_MID and not s.plain_yes for s in kept):
         kept = [s for s in kept if not s.plain_yes]
-    return kept
+    summary_sides = {_side_of_middle(s.value) for s in kept if s.summary} - {0}
+    extreme_sides = {
+        _side_of_middle(s.value) for s in kept if s.value in (_SCALE_MIN, _SCALE_MAX) and not s.boosted
+    }
+    outweighed = extreme_sides | ({-side for side in summary_sides} if len(summary_sides) == 1 else set())
+    return [s for s in kept if not (s.side_only and _side_of_middle(s.value) in outweighed)] or kept
 
 
 def _combined(signals: list[_Signal]) -> list[int]:
@@ -1209,12 +1343,17 @@ def _parse_scale(slot: str, text: str) -> Parsed | None:
 # --------------------------------------------------------------------------------------------------------
 
 _HOMEWORK_WORDS = (
-    r"(?:homework|worksheets?|exercises|assignments?|handouts?|tasks|between session (?:work|tasks))"
+    r"(?:homework|worksheets?|exercises?|assignments?|handouts?|tasks?|between session (?:work|tasks))"
 )
 _NOT = r"(?:don't|doesn't|didn't|never|hasn't|haven't|won't|do not|does not|did not|has not|have not|not)"
 _GIVE_VERBS = (
     r"(?:give|gives|gave|given|assign|assigns|assigned|set|sets|do|does|did|done|use|uses|used|hand out"
     r"|hands out|have|had|send|sends|get|got|gotten|receive|received)"
+)
+# "no task fits my life" rates the homework there is; "no homework (that I know of)" says there is none
+_NOT_A_RATING_AFTER = (
+    r"(?! (?:is|are|was|were|fits?|feels?|felt|seems?|seemed|suits?|suited|really|ever|has|have|had|makes?"
+    r"|made|which|that (?!i\b)))"
 )
 _GET_VERBS = r"(?:get|got|gotten|receive|received|have|had|been given|be given)"
 # "she doesn't give anything (to do)", but not "she doesn't give anything useful"
@@ -1223,7 +1362,8 @@ _ANYTHING_AS_HOMEWORK = (
     r"|as homework|else|for (?:me|us) to do)\b)"
 )
 _NO_HOMEWORK_PATTERNS = (
-    rf"\bno {_HOMEWORK_WORDS}\b",  # "no homework", "no worksheets yet"
+    # "no homework", "no worksheets yet" (but "no task fits my life" is a rating)
+    rf"\bno {_HOMEWORK_WORDS}\b{_NOT_A_RATING_AFTER}",
     # "she doesn't give homework", "we've never done worksheets" (but not "I don't do the homework")
     rf"\b(?:she|he|they|we|therapist|it)(?:'s|'ve)?(?: just| really)? {_NOT}(?: really| ever| actually"
     rf"| usually)? {_GIVE_VERBS}\b(?: me| us| out| any| much| those| that kind of)*(?: {_HOMEWORK_WORDS}\b"
@@ -1233,7 +1373,14 @@ _NO_HOMEWORK_PATTERNS = (
     r"\bthere(?:'s| is| are)(?: not| no|n't)(?: really)? (?:any|none|no|homework|worksheets)\b",
     r"\bthere (?:isn't|aren't)(?: any)?\b",
     rf"\b(?:never|haven't|have not|not once)(?: ever| really| actually)? (?:had|got|gotten|been given"
-    rf"|been set|been assigned|received)(?: any| much)? (?:any|{_HOMEWORK_WORDS})\b",
+    rf"|been set|been assigned|received)(?: any| much| a single| one single| one| a)?"
+    rf" (?:any|{_HOMEWORK_WORDS})\b",
+    rf"\b(?:zero|not (?:a|one) single|not one|not any) {_HOMEWORK_WORDS}\b{_NOT_A_RATING_AFTER}",
+    # "she doesn't believe in homework", "he's not a fan of worksheets", "not big on that"
+    rf"\b(?:she|he|they|therapist|counsel+or)(?:'s|'re)?(?: just| really)? (?:{_NOT}|isn't|is not|aren't"
+    rf"|are not)(?: really| much| a| much of a)? (?:believe in|believer in|into|fan of|big on|one for|keen on"
+    rf"|a fan of|big fan of|do) (?:giving |setting |assigning )?(?:{_HOMEWORK_WORDS}|that sort of thing"
+    rf"|that kind of thing|that stuff)\b",
     # "nothing to do between sessions", "nothing set in between appointments"
     r"\bnothing (?:to do |set |assigned |given |to work on |for me to do )?(?:in )?between (?:sessions"
     r"|appointments|visits)\b",
@@ -1246,7 +1393,8 @@ _NO_HOMEWORK_PATTERNS = (
     r"|for us))\b",
     r"^(?:none|n/?a|na|not applicable|doesn't apply|does not apply|nada|zero homework|there is none"
     r"|none of that)$",
-    r"^(?:none|n/a|not applicable|doesn't apply|does not apply)\s*[,.;:!\-]",  # "n/a, she doesn't do that"
+    # "n/a, she doesn't do that"
+    r"^(?:none|n/a|not applicable|doesn't apply|does not apply)\s*[,.;:!\-\u2014]",
 )
 _NO_HOMEWORK = re.compile("|".join(_NO_HOMEWORK_PATTERNS))
 _BARE_NO = re.compile(r"^(?:no|nope|nah|no no)$")
@@ -1270,6 +1418,7 @@ _SESSION_UNITS = {
     **dict.fromkeys(("session", "sessions", "appointment", "appointments", "visit", "visits", "meeting",
                      "meetings", "time", "times"), ("count", 1.0)),
     **dict.fromkeys(("week", "weeks", "wk", "wks"), ("duration", _SESSIONS_PER["week"])),
+    **dict.fromkeys(("fortnight", "fortnights"), ("duration", 2 * _SESSIONS_PER["week"])),
     **dict.fromkeys(("month", "months", "mo", "mos", "mth", "mths"), ("duration", _SESSIONS_PER["month"])),
     **dict.fromkeys(("year", "years", "yr", "yrs"), ("duration", _SESSIONS_PER["year"])),
     **dict.fromkeys(("day", "days"), ("duration", _SESSIONS_PER["day"])),
@@ -1337,7 +1486,13 @@ _BARE_QUANTITY = re.compile(
     r"|i'd say|um|uh|hmm|so far|just|only|ok|okay|well|honestly|roughly)\s+)*"
     rf"(?:(?P<mod>{_MODIFIERS})\s+)?(?P<q>{_QTY})(?:\s*(?:-|\u2013|to|or)\s*(?P<q2>{_QTY}))?"
     r"(?P<more>\s*\+|\s+or more|\s+plus)?(?:\s*(?:ish|or so|so far|now|i think|i guess|maybe|probably|total"
-    r"|in total|altogether|or less|or fewer|of them|with her|with him|with them))*\s*[.!?]*$"
+    r"|in total|altogether|or less|or fewer|of them|with her|with him|with them|at this point|by now"
+    r"|at the moment|currently|to date|up to now|until now|give or take|or thereabouts))*\s*[.!?]*$"
+)
+# "we're on session 11", "this is appointment number 9", "week 6": the count so far.
+_NUMBERED_SESSION = re.compile(
+    rf"\b(?P<unit>session|appointment|visit|meeting|week)\s+(?:number\s+|no\s+|#\s*)?(?P<q>{_QTY})\b"
+    rf"(?!\s*(?:{_UNIT_RE}|%|/|out of)\b)"
 )
 _SINCE_YEAR = re.compile(r"\bsince (?:about |around )?(?P<year>(?:19|20)\d\d)\b")
 _EARLY_WORDS = re.compile(
@@ -1345,14 +1500,30 @@ _EARLY_WORDS = re.compile(
     r"|started recently|(?:i'm|i am|we're|we are) (?:new|just starting|only starting)|brand new"
     r"|new to (?:this|therapy|her|him|them|it)|(?:haven't|have not|not) (?:started|begun|really started)"
     r"|intake|not (?:very |that |too |so )?long|just the (?:1|one)|only the (?:1|one)|(?:only|just) (?:1"
-    r"|one) so far|very new|pretty new|quite new|new client|still new|early days)\b"
+    r"|one) so far|very new|pretty new|quite new|new client|still new|early days"
+    r"|(?:started|began|begun|start|first (?:session|appointment|one) (?:was|is)) (?:only |just )?(?:this"
+    r"|last) week|(?:started|began) (?:only |just )?(?:yesterday|today|the other day)"
+    r"|initial (?:assessment|consultation|appointment|session|meeting)"
+    r"|(?:just|only) (?:had |done |did )?(?:the |an |my |a )?(?:assessment|consultation))\b"
 )
 _LONG_WORDS = re.compile(
     r"\b(?:years|yrs|ages|forever|a (?:long|good long|very long|really long) (?:time|while)|long time"
     r"|decades?|since i was (?:a )?(?:kid|teen|teenager|child|student|little|young)|since (?:high school"
     r"|school|college|uni|university)|(?:lots|loads|tons|heaps) of (?:sessions|appointments|times)"
-    r"|many (?:sessions|appointments|times)|countless|dozens|months|lots|loads|ages now|a lot)\b"
+    r"|many (?:sessions|appointments|times)|countless|dozens|months|lots|loads|ages now|a lot"
+    r"|most of (?:a|last) year|(?:all|all of|the whole of) last year|a whole year)\b"
 )
+# Spans of the calendar, read against today's date: "since last summer", "most of this year".
+_SEASON_STARTS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # northern hemisphere
+_SINCE_SEASON = re.compile(r"\bsince (?P<last>last |the )?(?P<season>spring|summer|autumn|fall|winter)\b")
+_SINCE_LAST_YEAR = re.compile(r"\bsince last year\b")
+_THIS_YEAR = re.compile(
+    r"\b(?:(?P<most>most of)|all of|all|the whole of|this whole|this entire|the whole|the entire)"
+    r" (?:this |the )?year\b(?! (?:and|or|\d))"
+)
+_DAYS_PER_MONTH = 30.44
+_LONG_TERM_MIN_SESSIONS = 16  # about four months: clearly past the 12 of "established"
+_LATEST_START_MIN_SESSIONS = 8  # and even the latest start it allows is two months back
 _EARLY_MAX, _ESTABLISHED_MAX = 3, 12
 _UNKNOWN_COUNT = math.nan  # "less than a year": a bound that does not settle the category
 _MAX_PLAUSIBLE_SESSIONS = 2500
@@ -1410,6 +1581,10 @@ def _sessions_from_quantities(norm: str, per_week: float) -> float | None:
     chosen = counts or durations
     if chosen:
         return chosen[-1]
+    numbered = _NUMBERED_SESSION.search(norm)
+    if numbered:
+        factor = _SESSION_UNITS[numbered.group("unit")][1]
+        return float(numbered.group("q")) * factor * (per_week if numbered.group("unit") == "week" else 1)
     bare = _BARE_QUANTITY.match(norm)
     if bare:
         return _adjusted_for_modifier(_quantity(bare), bare.group("mod"), bool(bare.group("more")))
@@ -1421,13 +1596,42 @@ def _sessions_from_quantities(norm: str, per_week: float) -> float | None:
     return None
 
 
+def _today() -> date:
+    return date.today()
+
+
+def _months_between(earlier: date, later: date) -> float:
+    return (later - earlier).days / _DAYS_PER_MONTH
+
+
+def _calendar_span(norm: str, today: date) -> tuple[float, float] | None:
+    """How many months ago a calendar span began: (at the latest, at a best guess), or None."""
+    season = _SINCE_SEASON.search(norm)
+    if season:
+        start_month = _SEASON_STARTS[season.group("season")]
+        starts = [date(year, start_month, 1) for year in (today.year - 2, today.year - 1, today.year)]
+        ends = [date(s.year + (s.month + 3 > 12), (s.month + 2) % 12 + 1, 1) for s in starts]
+        # "last summer" is the last one that has ended; "since the summer" may be this one
+        start, end = next((s, e) for s, e in reversed(list(zip(starts, ends, strict=True)))
+                          if (e if season.group("last") == "last " else s) <= today)
+        return _months_between(end, today), _months_between(start, today) - 1.5
+    if _SINCE_LAST_YEAR.search(norm):
+        mid_last_year = date(today.year - 1, 7, 1)
+        return _months_between(date(today.year, 1, 1), today), _months_between(mid_last_year, today)
+    this_year = _THIS_YEAR.search(norm)
+    if this_year:
+        elapsed = _months_between(date(today.year, 1, 1), today)
+        return (elapsed / 2, elapsed * 0.75) if this_year.group("most") else (elapsed, elapsed)
+    return None
+
+
 def _parse_sessions(text: str) -> Parsed | None:
     norm = _normalize(text)
     if not _placeable(norm):
         return None
     since = _SINCE_YEAR.search(norm)
     if since:
-        return Parsed("long_term") if date.today().year - int(since.group("year")) >= 2 else None
+        return Parsed("long_term") if _today().year - int(since.group("year")) >= 2 else None
     per_week = 1.0
     for pattern, rate in _RATES:
         found = pattern.search(norm)
@@ -1438,6 +1642,11 @@ def _parse_sessions(text: str) -> Parsed | None:
     count = _sessions_from_quantities(_words_to_digits(norm), per_week)
     if count is not None:
         return Parsed(_sessions_category(count)) if 0 <= count <= _MAX_PLAUSIBLE_SESSIONS else None
+    span = _calendar_span(norm, _today())
+    if span is not None:  # only a span that is surely long is placed: the start of a season is vague
+        latest, best_guess = (months * _SESSIONS_PER["month"] * per_week for months in span)
+        return Parsed("long_term") if latest >= _LATEST_START_MIN_SESSIONS \
+            and best_guess >= _LONG_TERM_MIN_SESSIONS else None
     early, long_term = _EARLY_WORDS.search(norm), _LONG_WORDS.search(norm)
     if early and not long_term:
         return Parsed("early")
@@ -1472,9 +1681,11 @@ _NO_CHANGE_PHRASES = (
 _HELPED_PHRASES = (
     r"(?:it |that |things |she |he |they |sessions |it's |things are |everything )?(?:helped|helps|did help"
     r"|does help|got better|gotten better|getting better|improved|improving|changed|adjusted|adapted|listened"
-    r"|switched|tweaked|made changes|made a change|took it on board|takes it on board|made a difference"
+    r"|switched|tweaked|made changes|made a change|made some changes"
+    r"|made a few changes|took it on board|took it well|takes it on board|made a difference"
     r"|made a big difference|worked|was receptive|were receptive|receptive|responded well|took it seriously"
-    r"|acted on it|followed through|was open|changed things|changed it|changed the|better)",
+    r"|acted on it|followed through|was open|changed things|changed it|changed the|better"
+    r"|(?:a |an |some |real |big |huge |massive |definite |noticeable |clear )?improvements?)",
     r"(?:was|been|is) (?:great|good|brilliant|amazing|lovely) about it|different now|more tailored now",
     r"we (?:changed|switched|tried)|(?:she|he|they) started|since then|went well|gone well|going well",
     r"(?:was|were|is|has been|been) (?:very |really |quite |so )?(?:open|receptive|responsive|supportive)",
@@ -1487,6 +1698,7 @@ _NOT_YET_PHRASES = (
     r"don't want to|do not want to|planning to|plan to|going to|gonna|want to|intend to|will",
     r"next (?:session|time|week)|not sure how|don't know how|haven't had the (?:chance|courage|guts)",
     r"not brave enough|working up the courage|meaning to|been meaning|waiting for the right",
+    r"thinking (?:about|of) (?:it|doing it|telling|saying|asking|bringing|raising)",
 )
 
 
@@ -1495,10 +1707,20 @@ def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # Words that say the client raised it; after them, weaker signs of (no) change count too.
+_RAISING_VERBS = r"(?:told|said|asked|raised|mentioned|brought|tried|explained|suggested|requested|pointed)"
 _RAISED_IT = re.compile(
-    r"\b(?:i (?:did|have|told|said|asked|raised|mentioned|brought|tried|explained|suggested|requested"
-    r"|pointed|let (?:her|him|them) know)|told (?:her|him|them)|(?:raised|mentioned|brought up|asked about)"
-    r" it|brought it up)\b"
+    # not after a negation: "I've never raised it", "haven't told her"
+    rf"(?<!n't )(?<!not )(?<!never )\b(?:i (?:did|have|{_RAISING_VERBS}|let (?:her|him|them) know)"
+    rf"|i(?:'ve| have| had) {_RAISING_VERBS}"
+    r"|told (?:her|him|them)"
+    r"|(?:raised|mentioned|brought up|asked about|talked about|discussed) (?:it|this|that)"
+    r"|brought (?:it|this|that) up"
+    # "asked for shorter tasks", "asked her to ..." (not "she asked me")
+    r"|(?<!she )(?<!he )(?<!they )asked (?:her |him |them )?(?:to|for|about|if|whether)"
+    r"|(?:she|he|they) (?:agreed|promised|said (?:she'd|he'd|they'd|she would|he would|they would|ok|okay"
+    r"|yes|sure|fine)))\b"
+    # an answer that opens with the act: "asked a few times", "mentioned it, ..."
+    rf"|^(?:(?:yes|yeah|yep|well|so|um|ok|oh|honestly)[,!.]? )*{_RAISING_VERBS}\b"
 )
 _NO_CHANGE_AFTER_RAISING = (
     r"same (?:thing|things|old|stuff|way|as before|exercises|worksheets|approach|advice|routine|questions"
@@ -1507,9 +1729,32 @@ _NO_CHANGE_AFTER_RAISING = (
     r"|suggesting|telling)",
     r"but (?:then |still |honestly )?(?:she|he|they|it|things|nothing)\b[^.;]{0,30}?\b(?:didn't|doesn't"
     r"|hasn't|isn't|wasn't|won't|never|not)",
+    r"(?<!i )(?<!we )(?:didn't|doesn't|hasn't|wasn't|isn't|won't)(?: seem to| really| quite)? (?:land|stick"
+    r"|click|matter|last|go anywhere|get through|sink in)|nothing (?:yet|so far)",
+    r"still waiting(?! for (?:the|a) (?:right|good|better))|waiting for (?:anything|something|things|a change"
+    r"|change|changes) to",
+    # "we still spend every session on it", "she still gives the same sheets"
+    r"still (?:spend|spends|spending|do|does|doing|get|gets|getting|talk|talks|talking|focus|focuses"
+    r"|focusing|go over|goes over|going over|give|gives|giving|use|uses|using|have|has|having|end up"
+    r"|ends up|happens|happening|stuck|cover|covers|covering|stick|sticks|sticking)",
+    r"forget(?:s|ting)?|forgot(?:ten)?|slips (?:her|his|their) mind",
+    r"(?:and|but) (?:she|he|they) (?:didn't|hasn't|haven't|won't|wouldn't|did not|has not|never did)"
+    r"\s*[.!]*$",
+    r"carr(?:y|ies|ied|ying) on (?:as (?:normal|usual|before|always)|regardless|anyway|the same"
+    r"|like (?:before|normal|nothing))|business as usual|as if nothing|like nothing (?:happened|was said)"
+    r"|(?:went|goes|go|going|carried) on (?:as|like) (?:normal|usual|before)|as per usual|same as usual",
 )
 _HELPED_AFTER_RAISING = (
     r"(?:and|so) now|now (?:we|she|he|they|it's|it is|things|sessions|i get|i have)",
+    r"(?:we've|we have|she's|he's|they've|she has|he has) been (?:doing|trying|working on|using|giving)"
+    r"|(?:she's|he's|they're|she is|he is) trying|trying (?:new|different|other) things",
+    r"(?:we|she|he|they)(?:'ve| have| has|'s| had)? (?:started|begun|began) (?:to|using|doing|trying|working"
+    r"|adding|giving|including|with|on)",
+    r"(?:she|he|they)(?:'s| has| have|'ve)? been (?:really |so |very )?(?:great|good|brilliant|amazing"
+    r"|lovely)",
+    # the answer ends on an echo of the request: "... and we have been", "... and she did"
+    r"(?:and|so) (?:we|she|he|they)(?:'ve| have| has|'s)? (?:been|started|begun|done|did|does|do|have|has)"
+    r"(?: so| it| that| too| since| ever since)?\s*[.!]*$",
 )
 _NO_CHANGE = _any_of(_NO_CHANGE_PHRASES)
 _NO_CHANGE_IF_RAISED = _any_of(_NO_CHANGE_AFTER_RAISING)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +39,7 @@ class Assistant:
     tracker_db_url: str
     pseudonym_secret: str
     process_ids: dict[str, int] = field(default_factory=dict)
+    restart_rasa: Callable[[], None] = lambda: None
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60))
 
     def say(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -148,6 +149,8 @@ def running_assistant(extra_env: dict[str, str] | None = None) -> Iterator[Assis
         log_dir = ROOT / "reports" / "live"
         log_dir.mkdir(parents=True, exist_ok=True)
         logs = [log_dir / "actions.log", log_dir / "rasa.log"]
+        for log in logs:
+            log.write_bytes(b"")
         rasa = ROOT / ".venv-rasa" / "bin" / "rasa"
         commands = [
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ACTION_PORT)],
@@ -167,12 +170,17 @@ def running_assistant(extra_env: dict[str, str] | None = None) -> Iterator[Assis
                 "endpoints.yml",
             ],
         ]
-        processes = []
-        for command, log in zip(commands, logs, strict=True):
-            handle = log.open("wb")
-            processes.append(
-                subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-            )
+        def launch(command: list[str], log: Path) -> subprocess.Popen[bytes]:
+            handle = log.open("ab")
+            return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+
+        processes = [launch(command, log) for command, log in zip(commands, logs, strict=True)]
+
+        def restart_rasa() -> None:
+            processes[1].terminate()
+            processes[1].wait(timeout=30)
+            processes[1] = launch(commands[1], logs[1])
+            _wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", processes, logs)
         try:
             _wait_until_up(f"http://127.0.0.1:{ACTION_PORT}/health", processes, logs)
             _wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", processes, logs)
@@ -183,6 +191,7 @@ def running_assistant(extra_env: dict[str, str] | None = None) -> Iterator[Assis
                 tracker_db_url=tracker_db_url,
                 pseudonym_secret=secret,
                 process_ids={"action server": processes[0].pid, "rasa": processes[1].pid},
+                restart_rasa=restart_rasa,
             )
         finally:
             for process in processes:

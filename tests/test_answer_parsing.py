@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
+from datetime import date
 
 import pytest
 
+from reflection import answer_parsing
 from reflection.answer_parsing import SCALE_SLOTS, Parsed, is_skip, parse_answer
 
 NOT_PLACED = "<not placed>"
@@ -408,7 +410,7 @@ HOMEWORK_FIT = [
 GOALS_SHARED = [
     ("we never talked about goals", 1),
     ("we never set goals", 1),
-    ("no goals", 2),
+    ("no goals", 1),
     ("no clear plan", 2),
     ("she decided what we work on", 2),
     ("she decides everything", 2),
@@ -1096,6 +1098,12 @@ def test_homework_that_is_not_given(text: str, expected: object) -> None:
         ("I said I would but haven't yet", "not_yet"),
         ("it's the same thing every week but I haven't said anything", "not_yet"),
         ("not yet, we keep doing the same stuff", "not_yet"),
+        ("I mentioned it once, didn't seem to land", "yes_no_change"),
+        ("I did, she said she'd think about it, nothing yet", "yes_no_change"),
+        ("we talked about it and she's trying", "yes_helped"),
+        ("yeah, she made some changes", "yes_helped"),
+        ("she took it well and we've been trying new things", "yes_helped"),
+        ("I'm thinking about it", "not_yet"),
     ],
 )
 def test_raised_needs_after_saying_it_was_raised(text: str, expected: str) -> None:
@@ -1146,6 +1154,12 @@ def test_content_that_starts_like_nothing_is_kept(text: str) -> None:
         ("goals_shared", "I had no say", 2),
         ("goals_shared", "no one has ever asked what I'd like", 1),
         ("goals_shared", "I had a say in them", 4),
+        ("goals_shared", "we worked them out together", 5),
+        ("goals_shared", "yes, we decided together", 5),
+        ("goals_shared", "she came up with them", 2),
+        ("goals_shared", "I just went along with what she said", 2),
+        ("goals_shared", "I had input but she had the final say", 3),
+        ("goals_shared", "she didn't ask what I wanted", 2),
         ("approach_fit", "she usually takes my suggestions on board", 4),
         ("approach_fit", "she takes my ideas on board most of the time", 4),
         ("approach_fit", "she always takes my concerns on board", 5),
@@ -1153,6 +1167,202 @@ def test_content_that_starts_like_nothing_is_kept(text: str) -> None:
 )
 def test_who_chose_the_goals_and_feedback_on_board(slot: str, text: str, expected: int) -> None:
     assert placed(slot, text) == expected
+
+
+# 10. Wrong side of the scale: "no X that fits ... at all", "no, never - <bad thing>", missing goals, a
+#     summary that outweighs a concession, and a 1 or 5 that outweighs an unqualified word on its side.
+WRONG_SIDE = [
+    ("advice_fit", "there is no advice that actually applies to me at all", 1),
+    ("advice_fit", "no tips which fit my life whatsoever", 1),
+    ("homework_fit", "no exercise that suits my situation at all", 1),
+    ("advice_fit", "no advice that fits my life", 2),
+    ("felt_heard", "nope, never - he just cuts me off", 1),
+    ("felt_heard", "no \u2013 never; she interrupts constantly", 1),
+    ("felt_heard", "never\u2014she ignores what I say", 1),
+    ("approach_fit", "she never adjusts anything, very stubborn", 1),
+    ("approach_fit", "never changes a thing, set in her ways", 1),
+    ("depth", "never goes deep, all small talk", 1),
+    ("felt_heard", "always rushed, cold", 1),
+    ("goals_shared", "we don't have any goals", 1),
+    ("goals_shared", "goals? they never came up", 1),
+    ("goals_shared", "we haven't discussed goals once", 1),
+    ("goals_shared", "honestly goals don't really exist in there", 1),
+    ("goals_shared", "she wrote the plan herself and I was never asked", 1),
+    ("goals_shared", "he chose them on his own without asking me", 1),
+    ("goals_shared", "zero input from me whatsoever", 1),
+    ("goals_shared", "I had no input at all", 1),
+    ("goals_shared", "she checks with me but mostly runs the show", 2),
+    ("goals_shared", "she asks what I think but usually decides herself", 2),
+    ("goals_shared", "I wasn't asked much", 2),
+    ("goals_shared", "a little of both", 3),
+    ("goals_shared", "a mix of both really", 3),
+    ("goals_shared", "absolutely, I chose them and she helped shape them", 5),
+    ("felt_heard", "always!!! she really hears me", 5),
+    ("felt_heard", "totally, she listens and gets me", 5),
+    ("felt_heard", "good, always there for me", 5),
+    ("approach_fit", "completely, she adapts whenever I ask", 5),
+    ("felt_heard", "she's distracted but mostly listens", 4),
+    ("felt_heard", "she listens but usually she's on her phone", 2),
+    # kept where they were: weak words do not reach the ends, a plain summary does not outweigh a cue
+    ("felt_heard", "she's really kind and patient", 4),
+    ("felt_heard", "she listens but often interrupts", 3),
+    ("felt_heard", "mostly, but she's distracted", 3),
+    ("goals_shared", "I had some input but she decided in the end", 3),
+    ("goals_shared", "she asked me herself what I wanted", 4),
+    ("goals_shared", "we have goals", 4),
+    ("goals_shared", "I set the goals myself", 4),
+    ("goals_shared", "it never came up", NOT_PLACED),
+    ("goals_shared", "I lead the sessions", NOT_PLACED),
+]
+
+
+@pytest.mark.parametrize(("slot", "text", "expected"), WRONG_SIDE)
+def test_answers_land_on_the_side_they_mean(slot: str, text: str, expected: object) -> None:
+    assert placed(slot, text) == expected
+
+
+# 11. Ratings put in other words, 0-10 ratings in brackets, and rare-as-can-be frequencies.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'd put her at a four", 4),
+        ("put it down as a 3", 3),
+        ("put us down for 2", 2),
+        ("a strong seven (out of ten)", 4),
+        ("nine (out of 10) honestly", 5),
+        ("a six out of ten", 3),
+        ("once in a blue moon she actually listens", 2),
+        ("in a blue moon", 2),
+        ("moments like that are few and far between", 2),
+        ("she barely takes in what I say", 2),
+        ("he hardly registers anything I tell him", 2),
+        ("she never notices when I'm upset", 1),
+        ("she put me at ease", NOT_PLACED),
+        ("she put 2 and 2 together", NOT_PLACED),
+        ("I barely notice the time passing", NOT_PLACED),
+    ],
+)
+def test_ratings_and_frequencies_in_other_words(text: str, expected: object) -> None:
+    assert placed("felt_heard", text) == expected
+
+
+# 12. Session counts: starting this week, the first assessment, fortnights, "session 11", totals "by now".
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I only started last week", "early"),
+        ("began this week actually", "early"),
+        ("just done the initial consultation", "early"),
+        ("only had the assessment so far", "early"),
+        ("about a fortnight", "early"),
+        ("two fortnights", "established"),
+        ("we're up to session 7", "established"),
+        ("this is appointment number 10", "established"),
+        ("session twenty next week", "long_term"),
+        ("week 3", "early"),
+        ("30+ by now", "long_term"),
+        ("15 or so at the moment", "long_term"),
+        ("most of last year", "long_term"),
+        ("I saw her this week", NOT_PLACED),
+    ],
+)
+def test_sessions_in_other_words(text: str, expected: str) -> None:
+    assert placed("sessions_so_far", text) == expected
+
+
+# 13. Spans of the calendar are read against today's date; only a span that is surely long is placed.
+@pytest.mark.parametrize(
+    ("today", "text", "expected"),
+    [
+        (date(2026, 11, 27), "since last summer", "long_term"),
+        (date(2026, 11, 27), "since the spring", "long_term"),
+        (date(2026, 11, 27), "since last winter", "long_term"),
+        (date(2026, 11, 27), "all of this year", "long_term"),
+        (date(2026, 11, 27), "pretty much most of this year", "long_term"),
+        (date(2026, 11, 27), "since last year", "long_term"),
+        (date(2026, 11, 27), "since the autumn", NOT_PLACED),  # it began under three months ago
+        (date(2026, 11, 27), "6 sessions since last summer", "established"),  # a count beats a span
+        (date(2026, 2, 10), "since last summer", "long_term"),
+        (date(2026, 2, 10), "since last autumn", NOT_PLACED),
+        (date(2026, 2, 10), "most of this year", NOT_PLACED),
+        (date(2026, 2, 10), "since last year", NOT_PLACED),
+        (date(2026, 7, 1), "since the summer", NOT_PLACED),
+        (date(2026, 7, 1), "since last spring", NOT_PLACED),  # the spring just gone: only a month or so
+        (date(2026, 7, 1), "since last autumn", "long_term"),
+        (date(2026, 7, 1), "monthly since last spring", NOT_PLACED),
+    ],
+)
+def test_calendar_spans_are_read_against_today(
+    monkeypatch: pytest.MonkeyPatch, today: date, text: str, expected: str
+) -> None:
+    monkeypatch.setattr(answer_parsing, "_today", lambda: today)
+    assert placed("sessions_so_far", text) == expected
+
+
+# 14. No homework, said another way; a task that is there but does not fit is still a rating.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("zero worksheets so far", "none"),
+        ("I've never been given a single exercise", "none"),
+        ("not one single assignment", "none"),
+        ("not one task so far", "none"),
+        ("he's not a big fan of homework", "none"),
+        ("she isn't into worksheets", "none"),
+        ("she's not into giving homework", "none"),
+        ("they don't really believe in that kind of thing", "none"),
+        ("no task feels relevant", 2),
+        ("zero tasks that fit me", 1),
+        ("I never do a single task she gives", NOT_PLACED),
+    ],
+)
+def test_no_homework_in_other_words(text: str, expected: object) -> None:
+    assert placed("homework_fit", text) == expected
+
+
+# 15. Raised it, said other ways, and what came of it.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I brought it up and we've started doing shorter check-ins", "yes_helped"),
+        ("asked her to slow down and she has", "yes_helped"),
+        ("I asked and she did", "yes_helped"),
+        ("mentioned it last month, real improvement since", "yes_helped"),
+        ("told him ages ago and there's been a big improvement", "yes_helped"),
+        ("I brought it up and she has been great", "yes_helped"),
+        ("I raised it, still waiting for something to change", "yes_no_change"),
+        ("I've asked, we still go over the same worksheet", "yes_no_change"),
+        ("asked her to stop and she still does it", "yes_no_change"),
+        ("she agreed, then went on like before", "yes_no_change"),
+        ("I've mentioned it twice but he keeps forgetting", "yes_no_change"),
+        ("asked for more structure, she forgot", "yes_no_change"),
+        ("told her ages ago, she carried on regardless", "yes_no_change"),
+        ("I asked and she didn't", "yes_no_change"),
+        ("I told her and haven't seen any improvement", "yes_no_change"),
+        ("I haven't asked for it, still waiting for the right moment", "not_yet"),
+        ("no, never raised it, she still does the same thing", "not_yet"),
+        ("not yet, I keep forgetting", "not_yet"),
+        ("mentioned it", NOT_PLACED),
+        ("she agreed to try", NOT_PLACED),
+    ],
+)
+def test_raised_needs_in_other_words(text: str, expected: str) -> None:
+    assert placed("raised_needs", text) == expected
+
+
+# 16. Advice the client can act on.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mostly it's things I can realistically try", 4),
+        ("usually stuff I can use", 4),
+        ("it's ideas I can actually do", 4),
+        ("mostly stuff I can't actually do", 2),
+        ("nothing I can actually do", 2),
+    ],
+)
+def test_advice_the_client_can_act_on(text: str, expected: int) -> None:
+    assert placed("advice_fit", text) == expected
 
 
 @pytest.mark.parametrize("slot", ["missing", "raised_needs", *SCALE_SLOTS])

@@ -299,3 +299,14 @@ def test_bad_input_gets_a_clear_reply_and_loses_nothing(
     )
     kept = answers_store.latest_completed(client_id(assistant, hopes_sender))
     assert kept is not None and kept.answers["hopes"].value == "x" * 3000 + " <b>hi</b>"
+
+
+def test_a_conversation_survives_a_restart_of_rasa(assistant: Assistant) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions"), ("felt_heard", "2")])
+    assistant.restart_rasa()
+    reply = texts(assistant.say(sender, "3"))
+    slots = assistant.slots(sender)
+    assert (slots["sessions_so_far"], slots["felt_heard"], slots["depth"]) == ("established", 2, 3)
+    assert slots["requested_slot"] == "advice_fit" and "concrete" in reply

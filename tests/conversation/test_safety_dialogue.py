@@ -125,7 +125,7 @@ def test_the_clinic_webhook_hears_of_the_flag_without_any_text(
     ]  # the first try failed and was retried
 
 
-def test_the_net_overrides_the_classifier_and_weak_classifier_guesses_do_not_alarm(assistant: Assistant) -> None:
+def test_the_net_overrides_the_classifier_and_weak_guesses_do_not_alarm(assistant: Assistant) -> None:
     net = assistant.parse("honestly i dont want to be here anymore, everyone would be better off")
     assert net["intent"] == {"name": "disclose_self_harm", "confidence": 1.0}
     for everyday in ("hmm, purple", "this worksheet is killing me", "I'm thinking of quitting my therapist"):
