@@ -19,7 +19,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from reflection.safety import detect_risk
+from reflection.safety import detect_risk, mentions_risk_language
+
+DISCLOSURE_INTENTS = frozenset({"disclose_self_harm", "disclose_abuse", "disclose_medical_emergency"})
+CLASSIFIER_ONLY_MIN_CONFIDENCE = 0.9
 
 DISCLOSURE_INTENTS = frozenset({"disclose_self_harm", "disclose_abuse", "disclose_medical_emergency"})
 CLASSIFIER_ONLY_MIN_CONFIDENCE = 0.9
@@ -42,15 +45,25 @@ class SafetyNet(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            signal = detect_risk(message.get(TEXT) or "")
-            if signal is None:
+            text = message.get(TEXT) or ""
+            ranking = list(message.get(INTENT_RANKING_KEY) or [])
+            signal = detect_risk(text)
+            if signal is not None:
+                intent = {"name": f"disclose_{signal.category}", "confidence": 1.0}
+                ranking = [intent] + [ranked for ranked in ranking if ranked.get("name") != intent["name"]]
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
                 continue
-            intent = {"name": f"disclose_{signal.category}", "confidence": 1.0}
-            ranking = [intent] + [
-                ranked
-                for ranked in message.get(INTENT_RANKING_KEY) or []
-                if ranked.get("name") != intent["name"]
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            guessed = message.get(INTENT) or {}
+            if guessed.get("name") not in DISCLOSURE_INTENTS:
+                continue
+            unsure = guessed.get("confidence", 0.0) < CLASSIFIER_ONLY_MIN_CONFIDENCE
+            if unsure or mentions_risk_language(text):
+                fallback = next(
+                    (ranked for ranked in ranking if ranked.get("name") not in DISCLOSURE_INTENTS), None
+                )
+                intent = fallback or {"name": "nlu_fallback", "confidence": 1.0}
+                message.set(
+                    INTENT, {"name": intent["name"], "confidence": intent["confidence"]}, add_to_output=True
+                )
         return messages

@@ -1028,6 +1028,8 @@ class _Scope(NamedTuple):
 
 _SCOPE_LINKS = frozenset({"that", "which", "who", "about"})  # "never asked me about my goals"
 _RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
+_MAX_RELATIVE_GAP = 4
+_BASELINE_FILLERS = frozenset({"the", "a", "just", "some", "my", "our", "usual", "basic"})
 # A head that starts with one of these is a negation itself, so "at all" after it makes it extreme.
 _NEGATING_FIRST_WORDS = frozenset({"no", "zero", "without", "nobody", "never"})
 
@@ -1038,8 +1040,6 @@ def _relative_link(between: list[str]) -> int | None:
         if word in _RELATIVE_PRONOUNS and between[i - 1] not in _SUBJECTS and between[i - 1] not in _FILLERS:
             return i
     return None
-_MAX_RELATIVE_GAP = 4
-_BASELINE_FILLERS = frozenset({"the", "a", "just", "some", "my", "our", "usual", "basic"})
 
 
 class _ClauseReading:
@@ -1191,8 +1191,8 @@ class _ClauseReading:
         if self.frequency is not None:
             value = _with_frequency(self.frequency, value)
         intensify = _within_reach(self.intensifier, match)
-        boosted = intensify and not negated and self.frequency is None  # "usually very good" stays 4
-        if boosted:
+        intensified = intensify and not negated and self.frequency is None  # "usually very good" stays 4
+        if intensified:
             value = _intensify(value)
         if self.soften:
             value = _soften(value)
@@ -1210,7 +1210,7 @@ class _ClauseReading:
             summary=self.summary,
             topic=term.topic and not prefixed,
             about_topic=term.about_topic,
-            boosted=boosted and self.intensifier is not None and self.intensifier.term.value is None,
+            boosted=intensified and self.intensifier is not None and self.intensifier.term.value is None,
         )
         if continued and self.scope is not None:
             index = self.scope.signal_index
@@ -1288,9 +1288,9 @@ def _scale_from_words(slot: str, norm: str) -> int | None:
 def _stronger_signals(signals: list[_Signal]) -> list[_Signal]:
     """Signals that say less give way to signals that say more.
 
-    A lone "maybe" gives way to any other signal, a plain "yes" to any other signal above 3. An unqualified
-    2 or 4 ("rigid", "helpful") gives way to a 1 or 5 on its side ("never adapts, rigid" -> 1), and to a
-    summary on the other side ("asks me, but mostly steers it herself" -> 2).
+    A lone "maybe" gives way to any other signal, a topic word ("goals") too, a plain "yes" to any other
+    signal above 3. An unqualified 2 or 4 ("rigid", "helpful") gives way to a 1 or 5 on its side ("never
+    adapts, rigid" -> 1), and to a summary on the other side ("asks me, but mostly steers it herself" -> 2).
     """
     kept = [s for s in signals if not s.lone_hedge] or signals
     named = any(s.topic for s in kept)  # "goals never came up" is about goals; "it never came up" may not be
@@ -1303,7 +1303,7 @@ def _stronger_signals(signals: list[_Signal]) -> list[_Signal]:
         _side_of_middle(s.value) for s in kept if s.value in (_SCALE_MIN, _SCALE_MAX) and not s.boosted
     }
     outweighed = extreme_sides | ({-side for side in summary_sides} if len(summary_sides) == 1 else set())
-    return [s for s in kept if not (s.side_only and _side_of_middle(s.value) in outweighed)] or kept
+    return [s for s in kept if not (s.side_only and _side_of_middle(s.value) in outweighed)]
 
 
 def _combined(signals: list[_Signal]) -> list[int]:
@@ -1522,6 +1522,7 @@ _THIS_YEAR = re.compile(
     r" (?:this |the )?year\b(?! (?:and|or|\d))"
 )
 _DAYS_PER_MONTH = 30.44
+_HALF_A_SEASON_MONTHS = 1.5  # the best guess for "since last summer" is its middle
 _LONG_TERM_MIN_SESSIONS = 16  # about four months: clearly past the 12 of "established"
 _LATEST_START_MIN_SESSIONS = 8  # and even the latest start it allows is two months back
 _EARLY_MAX, _ESTABLISHED_MAX = 3, 12
@@ -1604,17 +1605,23 @@ def _months_between(earlier: date, later: date) -> float:
     return (later - earlier).days / _DAYS_PER_MONTH
 
 
+def _season(year: int, start_month: int) -> tuple[date, date]:
+    """First day of the season and first day after it (winter runs into the next year)."""
+    return date(year, start_month, 1), date(year + (start_month > 9), start_month % 12 + 3, 1)
+
+
 def _calendar_span(norm: str, today: date) -> tuple[float, float] | None:
     """How many months ago a calendar span began: (at the latest, at a best guess), or None."""
     season = _SINCE_SEASON.search(norm)
     if season:
         start_month = _SEASON_STARTS[season.group("season")]
-        starts = [date(year, start_month, 1) for year in (today.year - 2, today.year - 1, today.year)]
-        ends = [date(s.year + (s.month + 3 > 12), (s.month + 2) % 12 + 1, 1) for s in starts]
-        # "last summer" is the last one that has ended; "since the summer" may be this one
-        start, end = next((s, e) for s, e in reversed(list(zip(starts, ends, strict=True)))
-                          if (e if season.group("last") == "last " else s) <= today)
-        return _months_between(end, today), _months_between(start, today) - 1.5
+        must_have_ended = season.group("last") == "last "  # "since the summer" may be this one
+        start, end = next(
+            (start, end)
+            for start, end in (_season(year, start_month) for year in range(today.year, today.year - 3, -1))
+            if (end if must_have_ended else start) <= today
+        )
+        return _months_between(end, today), _months_between(start, today) - _HALF_A_SEASON_MONTHS
     if _SINCE_LAST_YEAR.search(norm):
         mid_last_year = date(today.year - 1, 7, 1)
         return _months_between(date(today.year, 1, 1), today), _months_between(mid_last_year, today)

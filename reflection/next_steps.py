@@ -22,14 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import mean
 
-RATED_ITEMS: tuple[str, ...] = (
-    "felt_heard",
-    "depth",
-    "advice_fit",
-    "homework_fit",
-    "goals_shared",
-    "approach_fit",
-)
+from reflection.answer_parsing import SCALE_SLOTS
+
+RATED_ITEMS: tuple[str, ...] = SCALE_SLOTS  # the 1-5 items; homework may also be "none"
 
 KEEP_GOING = "keep_going"
 TALK_TO_THERAPIST = "talk_to_therapist"

@@ -69,24 +69,80 @@ _SPACED_APOSTROPHE = re.compile(r"\b(don|can|won|isn|didn|doesn|wasn|aren|wouldn
 _SPELLING = {
     _squeeze(wrong): _squeeze(right)
     for wrong, right in {
-        "suicde": "suicide", "sucide": "suicide", "suiside": "suicide", "suicid": "suicide",
-        "suiscide": "suicide", "sucidal": "suicidal", "suicdal": "suicidal", "suicidial": "suicidal",
-        "sucidial": "suicidal", "suisidal": "suicidal", "suicidel": "suicidal",
-        "myslef": "myself", "mysef": "myself", "myslf": "myself", "mysefl": "myself", "mself": "myself",
-        "slef": "self", "sefl": "self", "agian": "again", "agin": "again",
-        "wnat": "want", "wamt": "want", "watn": "want", "wan": "want", "wanna": "want to", "wana": "want to",
-        "gonna": "going to", "finna": "going to", "gotta": "got to",
-        "killin": "killing", "thinkin": "thinking", "cuttin": "cutting", "hurtin": "hurting",
-        "livin": "living", "livng": "living", "lving": "living", "lfie": "life", "dieing": "dying",
-        "dyin": "dying", "breath": "breathe",
-        "bout": "about", "abt": "about", "rn": "right now", "tmrw": "tomorrow", "tmr": "tomorrow",
-        "tonite": "tonight", "idk": "i dont know", "ngl": "not going to lie", "tbh": "to be honest",
-        "bc": "because", "cuz": "because", "coz": "because", "tho": "though", "u": "you", "ur": "your",
-        "no1": "no one", "noone": "no one", "some1": "someone", "every1": "everyone",
-        "evryone": "everyone", "evrybody": "everybody",
-        "bf": "boyfriend", "gf": "girlfriend", "hubby": "husband", "mum": "mom", "mummy": "mom",
-        "mommy": "mom", "momma": "mom", "mama": "mom", "daddy": "dad",
-        "stepdad": "step dad", "stepfather": "step father", "stepmom": "step mom", "stepmum": "step mom",
+        "suicde": "suicide",
+        "sucide": "suicide",
+        "suiside": "suicide",
+        "suicid": "suicide",
+        "suiscide": "suicide",
+        "sucidal": "suicidal",
+        "suicdal": "suicidal",
+        "suicidial": "suicidal",
+        "sucidial": "suicidal",
+        "suisidal": "suicidal",
+        "suicidel": "suicidal",
+        "myslef": "myself",
+        "mysef": "myself",
+        "myslf": "myself",
+        "mysefl": "myself",
+        "mself": "myself",
+        "slef": "self",
+        "sefl": "self",
+        "agian": "again",
+        "agin": "again",
+        "wnat": "want",
+        "wamt": "want",
+        "watn": "want",
+        "wan": "want",
+        "wanna": "want to",
+        "wana": "want to",
+        "gonna": "going to",
+        "finna": "going to",
+        "gotta": "got to",
+        "killin": "killing",
+        "thinkin": "thinking",
+        "cuttin": "cutting",
+        "hurtin": "hurting",
+        "livin": "living",
+        "livng": "living",
+        "lving": "living",
+        "lfie": "life",
+        "dieing": "dying",
+        "dyin": "dying",
+        "breath": "breathe",
+        "bout": "about",
+        "abt": "about",
+        "rn": "right now",
+        "tmrw": "tomorrow",
+        "tmr": "tomorrow",
+        "tonite": "tonight",
+        "idk": "i dont know",
+        "ngl": "not going to lie",
+        "tbh": "to be honest",
+        "bc": "because",
+        "cuz": "because",
+        "coz": "because",
+        "tho": "though",
+        "u": "you",
+        "ur": "your",
+        "no1": "no one",
+        "noone": "no one",
+        "some1": "someone",
+        "every1": "everyone",
+        "evryone": "everyone",
+        "evrybody": "everybody",
+        "bf": "boyfriend",
+        "gf": "girlfriend",
+        "hubby": "husband",
+        "mum": "mom",
+        "mummy": "mom",
+        "mommy": "mom",
+        "momma": "mom",
+        "mama": "mom",
+        "daddy": "dad",
+        "stepdad": "step dad",
+        "stepfather": "step father",
+        "stepmom": "step mom",
+        "stepmum": "step mom",
         "stepmother": "step mother",
     }.items()
 }
@@ -194,17 +250,20 @@ def _rule(rule_id: str, category: RiskCategory, *alternatives: str, check_speake
 _RULES: tuple[_Rule, ...] = (
     # ---- medical emergencies: happening to a body right now, the speaker's or someone else's
     _rule(
-        "medical.overdose_taken", "medical_emergency",
+        "medical.overdose_taken",
+        "medical_emergency",
         r"\b(?:overdosed|oded|took an overdose|taken an overdose|had an overdose)\b",
         r"\bi (?:just |think i |may have |might have )?od\b",  # "I od'd"
     ),
     _rule(
-        "medical.whole_supply_taken", "medical_emergency",
+        "medical.whole_supply_taken",
+        "medical_emergency",
         r"\b<TOOK> (?:a |the |an |my )?(?:whole|entire|full) (?:bottle|pack|packet|box|strip|container|jar"
         r"|blister)",
     ),
     _rule(
-        "medical.many_pills_taken", "medical_emergency",
+        "medical.many_pills_taken",
+        "medical_emergency",
         r"\b<TOOK> (?:like |about |maybe |over |around )?(?:all|every|every single one|\d\d+|twenty|thirty"
         r"|forty|fifty|a dozen|dozens|a (?:lot|bunch|handful|ton|fistful)|handfuls|way too many|too many"
         r"|so many|a bunch)(?: of)?(?: (?:my|the|his|her|those|these|some|moms))? <PILLS>\b"
@@ -213,25 +272,29 @@ _RULES: tuple[_Rule, ...] = (
         r"|as (?:prescribed|usual)|this week|every day|for the))",
     ),
     _rule(
-        "medical.poison_swallowed", "medical_emergency",
+        "medical.poison_swallowed",
+        "medical_emergency",
         r"\b(?:drank|swallowed|ingested|drinking|swallowing) (?:some |a bottle of |the |a cup of "
         r"|a glass of )?(?:bleach|poison|antifreeze|drain cleaner|rat poison|pesticide|weed killer"
         r"|lighter fluid|detergent|laundry pods?)",
     ),
     _rule(
-        "medical.pills_with_alcohol", "medical_emergency",
+        "medical.pills_with_alcohol",
+        "medical_emergency",
         r"\bmixed (?:my |the |a bunch of |some |all my )?<PILLS> (?:and|with) (?:\w+ ){0,3}(?:alcohol|vodka"
         r"|wine|booze|drinks|beer|whiskey|liquor)",
     ),
     _rule(
-        "medical.cannot_breathe", "medical_emergency",
+        "medical.cannot_breathe",
+        "medical_emergency",
         r"\b(?:cant|can barely|struggling to|hard to|hardly|trouble|difficulty|unable to"
         r"|not able to) (?:breathe|breathing|catch my breath)\b",
         r"\b(?:not|isnt|stopped|wont start|cant hear (?:him|her|them)) breathing\b",
         r"\bturning blue\b|\bthroat is (?:closing|swelling)\b",
     ),
     _rule(
-        "medical.chest_pain_stroke", "medical_emergency",
+        "medical.chest_pain_stroke",
+        "medical_emergency",
         r"\bchest pains?\b|\bpain in my chest\b|\bchest (?:hurts|is hurting|is crushing|feels crushed)\b",
         r"\bcrushing (?:pain|pressure)\b|\bheart attack\b",
         r"\bhaving a stroke\b|\b(?:face|mouth) is drooping\b|\bleft arm (?:is )?(?:numb|tingling)\b",
@@ -240,7 +303,8 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:i think|feels like|i feel like) im dying\b(?! (?:of|from|inside|laughing|to))",
     ),
     _rule(
-        "medical.unconscious", "medical_emergency",
+        "medical.unconscious",
+        "medical_emergency",
         r"\b(?:is|hes|shes|theyre|are|lying|laying|found (?:him|her|them)|knocked|went|still"
         r"|been) unconscious\b",
         r"\bunconscious (?:and|on)\b|\bunresponsive\b",
@@ -251,13 +315,15 @@ _RULES: tuple[_Rule, ...] = (
         r"\bcant (?:wake|get) (?:him|her|them|my \w+) (?:up|to wake|to respond)",
     ),
     _rule(
-        "medical.seizure", "medical_emergency",
+        "medical.seizure",
+        "medical_emergency",
         r"\b(?:having|had|just had|in the middle of|going into|is having) (?:a )?seizures?\b(?! (?:disorder"
         r"|meds|medication|medicine))",
         r"\bseizing\b|\bconvuls\w+",
     ),
     _rule(
-        "medical.heavy_bleeding", "medical_emergency",
+        "medical.heavy_bleeding",
+        "medical_emergency",
         r"\bbleeding (?:really |so |very )?(?:a lot|heavily|badly|bad|everywhere|through|out|so much"
         r"|wont stop|and (?:it )?(?:wont|cant) stop)\b",
         r"\b(?:wont|cant|doesnt|isnt|not) stop(?:ping)? (?:the )?bleeding\b",
@@ -266,24 +332,28 @@ _RULES: tuple[_Rule, ...] = (
         r"|\bneed stitches\b",
     ),
     _rule(
-        "medical.call_ambulance", "medical_emergency",
+        "medical.call_ambulance",
+        "medical_emergency",
         r"\b(?:call|calling|need|get|send|called) (?:an |the )?ambulance\b",
         r"\b(?:please|someone|somebody|need to|should i|i need to) call (?:911|999|112)\b",
     ),
     # ---- self_harm: explicit, coded and slang
     _rule("self_harm.kill_myself", "self_harm", r"\b(?:kill|killing|killed|kills) <MYSELF>", r"\bkms\b"),
     _rule(
-        "self_harm.off_myself", "self_harm",
+        "self_harm.off_myself",
+        "self_harm",
         # "off" squeezes to "of", so it needs a verb slot before it: "proud of myself" must not match
         r"\b(?:to|i|il|id|wil|could|should|might|just) of+ <MYSELF>|\bofing <MYSELF>",
     ),
     _rule(
-        "self_harm.coded_slang", "self_harm",
+        "self_harm.coded_slang",
+        "self_harm",
         r"\bun ?aliv\w*|\bsewer ?slide|\bctb\b|\bself ?delete\b|\bdelete <MYSELF>",
     ),
     _rule("self_harm.suicidal", "self_harm", r"su[iy]?[cs]i?di?al\b", check_speaker=True),
     _rule(
-        "self_harm.suicide_intent", "self_harm",
+        "self_harm.suicide_intent",
+        "self_harm",
         r"\b(?:commit\w*|attempt\w*|tried|try|trying|considering|contemplating|planning|plan|thinking about"
         r"|thought about|thoughts of|thoughts about|think about|thinking of|about to) (?:a |my )?<SUICIDE>",
         r"<SUICIDE> (?:attempt|plan|note|letter|pact|is on my mind|has been on my mind|keeps coming up"
@@ -291,7 +361,8 @@ _RULES: tuple[_Rule, ...] = (
         check_speaker=True,
     ),
     _rule(
-        "self_harm.want_to_die", "self_harm",
+        "self_harm.want_to_die",
+        "self_harm",
         r"\b(?:want(?:ed|ing)? to|wish(?:ing)? (?:to|i could|i would|i was able to)|need to|ready to"
         r"|deserve to|hope to|hope i|hoping i|plan(?:ning)? to|should(?: just)?|might as well|may as well"
         r"|wish i) (?:just |really |honestly |literally |simply )?die\b(?! (?:my|your|her|his|the) (?:hair"
@@ -300,7 +371,8 @@ _RULES: tuple[_Rule, ...] = (
         check_speaker=True,
     ),
     _rule(
-        "self_harm.wish_dead", "self_harm",
+        "self_harm.wish_dead",
+        "self_harm",
         r"\b(?:want to be|wish i (?:was|were)|rather be|better off|be better|id be better) dead\b",
         r"\brather (?:be dead|die) than (?:go on|keep (?:going|living)|live|living|be alive|face|wake up"
         r"|feel)\b",
@@ -310,19 +382,22 @@ _RULES: tuple[_Rule, ...] = (
         check_speaker=True,
     ),
     _rule(
-        "self_harm.end_my_life", "self_harm",
+        "self_harm.end_my_life",
+        "self_harm",
         r"\b(?:end|ending|ended|take|taking|took) (?:my own|my) life\b",
         r"\bend(?:ing)? it all\b|\bend(?:ing)? my existence\b",
         r"\b<THINK> ending (?:it|things|everything)\b",
     ),
     _rule(
-        "self_harm.end_it", "self_harm",
+        "self_harm.end_it",
+        "self_harm",
         # "I want to end it" fires; "end it with her", "end things after 10 sessions" are about therapy
         r"\b(?:i|im|id|il|ive) (?:\w+ ){0,3}?end(?:ing)? (?:it|things|everything)\b(?! (?:with|off|early"
         r"|after|at|on|this|next|before|for now|there|here|and (?:find|look|switch|get|try|go|move|start)))",
     ),
     _rule(
-        "self_harm.no_will_to_live", "self_harm",
+        "self_harm.no_will_to_live",
+        "self_harm",
         r"\b(?:dont|no longer|never|barely|dont really|dont even|dont think i) (?:want to|wish to"
         r"|feel like) (?:live|be alive|exist|be here (?:anymore|any more|any longer|no more"
         r"|on (?:this )?earth)|keep living|keep going(?! to| with| back)|go on(?! with| to)"
@@ -336,7 +411,8 @@ _RULES: tuple[_Rule, ...] = (
         check_speaker=True,
     ),
     _rule(
-        "self_harm.no_point_living", "self_harm",
+        "self_harm.no_point_living",
+        "self_harm",
         r"\b(?:no|any|whats the|what is the|dont see (?:the|a|any)|cant see (?:the|a|any)|see no|lost (?:my"
         r"|the|all)|without (?:a|any)|theres no|there is no) (?:point|reason|purpose)(?: anymore| at all"
         r"| for me)? (?:in |of |to |for )?(?:keep )?<LIVING>\b(?! (?:to|with|back))",
@@ -347,13 +423,15 @@ _RULES: tuple[_Rule, ...] = (
         check_speaker=True,
     ),
     _rule(
-        "self_harm.cant_go_on", "self_harm",
+        "self_harm.cant_go_on",
+        "self_harm",
         r"\b(?:cant|dont think i can|unable to) (?:go on|keep going|keep living|carry on|live like this"
         r"|do life|survive this|take (?:it|the pain|this pain|life) (?:anymore|any more|any longer)"
         r"|handle (?:life|living|being alive))\b(?! (?:with|to))",
     ),
     _rule(
-        "self_harm.tired_of_living", "self_harm",
+        "self_harm.tired_of_living",
+        "self_harm",
         r"\b(?:tired|sick|exhausted) of (?:living|being alive|life|existing|waking up)\b(?! (?:early|at|so"
         r"|for|to|in|with|on|admin))",
         r"\bdone (?:with )?(?:living|life|being alive|existing|it all)\b",
@@ -364,7 +442,8 @@ _RULES: tuple[_Rule, ...] = (
         check_speaker=True,
     ),
     _rule(
-        "self_harm.better_off_without_me", "self_harm",
+        "self_harm.better_off_without_me",
+        "self_harm",
         r"\b(?:better|easier|happier) (?:off )?(?:for (?:everyone|everybody|them|my family|all of them"
         r"|the world|my kids) )?(?:to (?:just )?not (?:exist|be here|be alive)|not (?:existing|being here"
         r"|being alive|being around)\b(?! (?:her|him|them|my|the|people|that|this|for|at|in))|without me"
@@ -373,14 +452,16 @@ _RULES: tuple[_Rule, ...] = (
         r"|had never been born|was never born|killed <MYSELF>))\b",
     ),
     _rule(
-        "self_harm.nobody_would_care", "self_harm",
+        "self_harm.nobody_would_care",
+        "self_harm",
         r"\b(?:no one|nobody|none of them) (?:would|will|wil|wouldnt|is going to)? ?(?:even "
         r"|really )?(?:miss me|(?:notice|care|miss me)(?: at all)? (?:if|when) (?:i|im) (?:die|died|was gone"
         r"|were gone|gone|disappeared|vanished|wasnt here|was dead|killed <MYSELF>|didnt wake up"
         r"|stopped existing|left forever))",
     ),
     _rule(
-        "self_harm.burden", "self_harm",
+        "self_harm.burden",
+        "self_harm",
         r"\b(?:im|i am|being|feel like|just|such|always) (?:such )?(?:a |an )?"
         r"(?:burden|waste of (?:space|air|oxygen|life))\b"
         # feeling a burden to the therapist is about therapy, not about living
@@ -388,7 +469,8 @@ _RULES: tuple[_Rule, ...] = (
         check_speaker=True,
     ),
     _rule(
-        "self_harm.disappear_forever", "self_harm",
+        "self_harm.disappear_forever",
+        "self_harm",
         r"\b(?:disappear|vanish) (?:forever|for good|permanently|and never come back|from (?:this"
         r"|the) (?:world|earth|planet))\b",
         r"\b(?:wish i could|should|want to|need to|going to|ready to) (?:just )?(?:disappear"
@@ -396,7 +478,8 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:want|wish i|ready) (?:to )?(?:be|was|were) gone(?= *(?:$|[.,!?]|forever|for good|and ))",
     ),
     _rule(
-        "self_harm.never_wake_up", "self_harm",
+        "self_harm.never_wake_up",
+        "self_harm",
         r"\bsleep forever\b|\b(?:eternal|permanent) sleep\b|\b(?:sleep|asleep) and (?:never|not|dont) wake\b",
         r"\b(?:never|not) wake up (?:again|ever again)\b|\bto not wake up\b",
         r"\b(?:hope|wish|pray|praying|hoping) (?:that )?(?:i )?(?:just )?(?:wouldnt|dont|never|wont|didnt"
@@ -404,20 +487,23 @@ _RULES: tuple[_Rule, ...] = (
         r"\bhope i (?:die|dont make it|get hit by)",
     ),
     _rule(
-        "self_harm.wont_be_around", "self_harm",
+        "self_harm.wont_be_around",
+        "self_harm",
         r"\b(?:wont|not going to|will not|not|dont think (?:il|i wil)|dont expect to|doubt il) be (?:here"
         r"|around|alive) (?:much longer|for (?:much )?longer|for long|anymore|any more)\b",
         r"\b(?:picture|picturing|imagine|imagining|plan|planning) my (?:own )?funeral\b",
         r"\bgoodbye forever\b",
     ),
     _rule(
-        "self_harm.in_crisis", "self_harm",
+        "self_harm.in_crisis",
+        "self_harm",
         r"\bim (?:in|having) (?:a )?(?:mental health )?crisis\b",
         r"\bim not safe\b(?! (?:at|in|around|with|living|home|from))",  # "not safe at home" is abuse
         check_speaker=True,
     ),
     _rule(
-        "self_harm.thoughts_of_death", "self_harm",
+        "self_harm.thoughts_of_death",
+        "self_harm",
         r"\b<THINK> (?:dying|death|ending my life|not being (?:here|alive|around)|killing <MYSELF>"
         r"|hurting <MYSELF>|jumping)\b",
         r"\b(?:death|dying) (?:is )?all i think about\b",
@@ -430,7 +516,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # ---- self_harm: plans and means
     _rule(
-        "self_harm.method", "self_harm",
+        "self_harm.method",
+        "self_harm",
         r"\b(?:jump|jumping|jumped|yeet|yeeting|throw <MYSELF>|throwing <MYSELF>) (?:<MYSELF> )?(?:off"
         r"|from) (?:a |the |my |this )?(?:bridge|building|roof|balcony|cliff|overpass|ledge|window|parking)",
         r"\b(?:step|stepping|walk|walking|jump|jumping|throw <MYSELF>|throwing <MYSELF>) (?:in front of"
@@ -447,25 +534,29 @@ _RULES: tuple[_Rule, ...] = (
         r"|the )?(?:tree|wall|bridge|cliff|truck|oncoming|river|lake)",
     ),
     _rule(
-        "self_harm.overdose_intent", "self_harm",
+        "self_harm.overdose_intent",
+        "self_harm",
         r"\b(?:want to|going to|plan to|planning to|<THINK>|considering|tempted to|urge to|might"
         r"|could just) (?:just )?(?:overdos\w*|od|oding|(?:tak|swallow)\w* all (?:of )?(?:my|the) <PILLS>)\b",
     ),
     _rule(
-        "self_harm.stockpile", "self_harm",
+        "self_harm.stockpile",
+        "self_harm",
         r"\b(?:saving|save|saved|stockpil\w+|hoard\w*|collecting|collected|stash\w*|lined up"
         r"|lining up) (?:up )?(?:all )?(?:of )?(?:my |the |some |a bunch of |enough )?<PILLS>",
         r"\bstash of (?:\w+ )?<PILLS>|\b<PILLS> (?:are )?(?:all )?(?:lined up|counted out|ready)\b",
         r"\benough <PILLS> to\b",
     ),
     _rule(
-        "self_harm.rope_noose", "self_harm",
+        "self_harm.rope_noose",
+        "self_harm",
         r"\b(?:bought|got|getting|buying|have|tied|tying|made|making|found) (?:a |the )?rope\b(?! (?:course"
         r"|swing|ladder|for|light|toy))",
         r"\b(?:tie|tied|tying|made|making|bought) a noose\b",  # not "have a noose": it squeezes to "nose"
     ),
     _rule(
-        "self_harm.lethal_research", "self_harm",
+        "self_harm.lethal_research",
+        "self_harm",
         r"\b(?:how many|how much|enough) (?:\w+ ){0,2}(?:to |it takes to |it would take to "
         r"|would it take to |would |is |it would take)(?:die|kill|overdose|od\b|end it|be (?:lethal|fatal"
         r"|deadly)|never wake|not wake|lethal|fatal)",
@@ -477,7 +568,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|hang|od)\b|methods? of (?:suicide|killing))",
     ),
     _rule(
-        "self_harm.goodbye", "self_harm",
+        "self_harm.goodbye",
+        "self_harm",
         r"\b(?:wrote|writing|write|written|drafted|left|leaving|finished) (?:a |my |the |some )?(?:goodbye"
         r"|good bye|suicide|farewell|final) (?:note|letter|letters|notes|message|messages|video)",
         r"\b(?:letters?|notes?|messages?) (?:to \w+ )?to say goodbye\b",
@@ -490,7 +582,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|end my life|my death|suicide)\b",
     ),
     _rule(
-        "self_harm.weapon", "self_harm",
+        "self_harm.weapon",
+        "self_harm",
         r"\b(?:i|ive|i just) (?:bought|got|have|loaded|am holding|keep) (?:a |my |the )?(?:gun|pistol"
         r"|firearm|revolver)\b(?! (?:license|licence|safety|range|class|course|collection|permit))",
         r"\b(?:keep|hid|hide|hiding|have|bought|got) (?:a |some |my )?(?:razor|razors|razor blades?"
@@ -498,7 +591,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # ---- self_harm: hurting oneself
     _rule(
-        "self_harm.hurt_myself", "self_harm",
+        "self_harm.hurt_myself",
+        "self_harm",
         r"\b(?:cut|cuts|burned|burnt|burn|hit|scratched|hurt|stabbed|punched|bruised) (?:my"
         r"|<MYSELF>)(?: \w+){0,2} on purpose\b",
         r"\b(?:cut|cuts|cutting|burn|burns|burning|burned|burnt|scratch|scratching|scratched|hit|hits"
@@ -507,13 +601,15 @@ _RULES: tuple[_Rule, ...] = (
         r"|starved) <MYSELF>",
     ),
     _rule(
-        "self_harm.self_harm", "self_harm",
+        "self_harm.self_harm",
+        "self_harm",
         r"\bself ?(?:harm\w*|injur\w*|mutilat\w*)",
         r"\brelaps\w* (?:on |with |into )?(?:self ?harm|sh|cutting)\b",
         check_speaker=True,
     ),
     _rule(
-        "self_harm.cutting", "self_harm",
+        "self_harm.cutting",
+        "self_harm",
         r"\b(?:started|start|starting|been|back to|keep|kept|stop|urge to|urges to|want to|need to"
         r"|tempted to) (?:cutting|cut|burning|harming)\b(?! (?:back|down|out|off|ties|class|corners|it|sugar"
         r"|carbs|coffee|caffeine|people|contact|costs|hair|my hair|the|in|through|a|some|them|him|her"
@@ -525,7 +621,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # ---- abuse: harm from someone else
     _rule(
-        "abuse.physical", "abuse",
+        "abuse.physical",
+        "abuse",
         r"<PERSON> <FILL>(?:(?:hit|hits|hitting|beat|beats|beating|beaten|punch|punches|punched|punching"
         r"|kick|kicks|kicked|kicking|slap|slaps|slapped|slapping|choke|chokes|choked|choking|strangle"
         r"|strangles|strangled|strangling|shove|shoves|shoved|shoving|hurt|hurts|hurting|burn|burns|burned"
@@ -547,7 +644,8 @@ _RULES: tuple[_Rule, ...] = (
         r"|shit|hell|stuffing|life|living daylights|snot) out of <ME>",
     ),
     _rule(
-        "abuse.physical_passive", "abuse",
+        "abuse.physical_passive",
+        "abuse",
         r"\b(?:im|i was|ive been|i have been|i got|i get|i keep getting|im being|been|being|getting"
         r"|get) (?:\w+ )?(?:beaten|beat up|slapped|punched|kicked|choked|strangled|abused|molested|assaulted"
         r"|attacked|threatened|stalked|hit by (?:my|him|her|them|\w+ (?:boyfriend|girlfriend|husband|wife"
@@ -556,7 +654,8 @@ _RULES: tuple[_Rule, ...] = (
         check_speaker=True,
     ),
     _rule(
-        "abuse.violent_person", "abuse",
+        "abuse.violent_person",
+        "abuse",
         r"<PERSON> (?:\w+ )?(?:is|was|has been|can be|gets|is being|get|getting|becomes) (?:really |very "
         r"|so |super |pretty |physically |sexually |emotionally |verbally |more |violent and )?(?:abusive"
         r"|violent)\b",
@@ -570,7 +669,8 @@ _RULES: tuple[_Rule, ...] = (
         check_speaker=True,
     ),
     _rule(
-        "abuse.unsafe_at_home", "abuse",
+        "abuse.unsafe_at_home",
+        "abuse",
         r"\b(?:dont|never|no longer|not|dont really) (?:feel )?safe (?:at home|in my (?:own )?(?:home|house"
         r"|room|place)|around (?:him|her|them|my \w+)|with (?:him|her|them|my \w+)|living with|going home)",
         r"\b(?:feel|im|am) unsafe (?:at home|around|with|in my)\b",
@@ -583,7 +683,8 @@ _RULES: tuple[_Rule, ...] = (
         r"\bim in (?:danger|immediate danger)\b",
     ),
     _rule(
-        "abuse.threat", "abuse",
+        "abuse.threat",
+        "abuse",
         r"\bthreat(?:en|ens|ened|ening) (?:to )?(?:kill|hurt|beat|hit|shoot|stab|strangle|choke"
         r"|burn) (?:(?:himself|herself|themselves) and )?(?:me|us|my)\b",
         # threatening suicide to stop the client leaving is coercion
@@ -598,7 +699,8 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(?:hel|shel|hed|shed|theyl|theyd) (?:kill|hurt|strangle|shoot|stab) <ME>",
     ),
     _rule(
-        "abuse.sexual", "abuse",
+        "abuse.sexual",
+        "abuse",
         r"\braped\b|\brap(?:es|ing|e) <ME>|\bwas rape\b|\bdate rape\b|\bmolest\w*|\bgrop(?:ed|es|ing)\b",
         r"\bsexually (?:abused|assaulted|harassed|abusing|assaulting|touched)\b",
         r"\btouch(?:es|ed|ing)? <ME>(?! (?:deeply|a lot|so much|more than|with (?:her|his|their) (?:kindness"
@@ -614,7 +716,8 @@ _RULES: tuple[_Rule, ...] = (
         r"\bforc(?:ed|es|ing) (?:himself|herself|themselves) (?:on|onto|upon) <ME>",
     ),
     _rule(
-        "abuse.control", "abuse",
+        "abuse.control",
+        "abuse",
         r"<PERSON> <FILL>(?:wont|doesnt|will not|never|dont) let <ME> (?:leave|go out|see (?:my|anyone)"
         r"|have (?:money|my own money|a phone|my phone)|talk to (?:anyone|my|other)|use (?:my|the) phone"
         r"|work|sleep|eat)\b",
@@ -723,15 +826,54 @@ _BOUNDARIES = _SENTENCE_END | _words(
     ",", "but", "and", "so", "because", "cause", "though", "although", "however", "yet", "then"
 )
 _NEGATORS = _words(
-    "not", "no", "never", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "aint", "wont", "wouldnt",
-    "havent", "hasnt", "hadnt", "nor", "neither", "stopped", "quit", "zero", "without",
+    "not",
+    "no",
+    "never",
+    "dont",
+    "didnt",
+    "doesnt",
+    "isnt",
+    "wasnt",
+    "arent",
+    "aint",
+    "wont",
+    "wouldnt",
+    "havent",
+    "hasnt",
+    "hadnt",
+    "nor",
+    "neither",
+    "stopped",
+    "quit",
+    "zero",
+    "without",
 )
 _SUBJECTS = _words("i", "im", "ive", "id", "il", "my", "he", "she", "they", "hes", "shes", "theyre")
 # After these, a new "I ..." stays inside the negation: "I'm not saying I want to die".
 _COMPLEMENT_WORDS = _words(
-    "saying", "say", "said", "says", "mean", "meant", "think", "thinking", "thought", "feel", "feeling",
-    "like", "that", "if", "believe", "claiming", "implying", "suggesting", "pretend", "pretending", "as",
-    "whether", "sure",
+    "saying",
+    "say",
+    "said",
+    "says",
+    "mean",
+    "meant",
+    "think",
+    "thinking",
+    "thought",
+    "feel",
+    "feeling",
+    "like",
+    "that",
+    "if",
+    "believe",
+    "claiming",
+    "implying",
+    "suggesting",
+    "pretend",
+    "pretending",
+    "as",
+    "whether",
+    "sure",
 )
 # Phrases that hold a "no"/"not" but do not negate what follows: "not gonna lie, I want to die".
 _NEUTRAL_PHRASES = _compile(
@@ -745,12 +887,63 @@ _NEGATION_WINDOW = 6  # words looked back from a cue for a negation
 _SPEAKER_WINDOW = 8  # words looked back from a cue for whom it is about
 _FIRST_PERSON = _words("i", "im", "ive", "id", "il", "me", "my", "myself", "mine")
 _THIRD_PARTY = _words(
-    "he", "she", "they", "hes", "shes", "theyre", "his", "her", "their", "him", "them", "friend", "friends",
-    "sister", "brother", "mom", "mother", "dad", "father", "parent", "parents", "son", "daughter", "kid",
-    "kids", "child", "children", "husband", "wife", "partner", "boyfriend", "girlfriend", "uncle", "aunt",
-    "cousin", "grandma", "grandpa", "grandmother", "grandfather", "client", "clients", "patient", "someone",
-    "somebody", "people", "character", "coworker", "colleague", "roommate", "classmate", "niece", "nephew",
-    "ex", "therapist", "everyone", "anyone", "we",
+    "he",
+    "she",
+    "they",
+    "hes",
+    "shes",
+    "theyre",
+    "his",
+    "her",
+    "their",
+    "him",
+    "them",
+    "friend",
+    "friends",
+    "sister",
+    "brother",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "parent",
+    "parents",
+    "son",
+    "daughter",
+    "kid",
+    "kids",
+    "child",
+    "children",
+    "husband",
+    "wife",
+    "partner",
+    "boyfriend",
+    "girlfriend",
+    "uncle",
+    "aunt",
+    "cousin",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "client",
+    "clients",
+    "patient",
+    "someone",
+    "somebody",
+    "people",
+    "character",
+    "coworker",
+    "colleague",
+    "roommate",
+    "classmate",
+    "niece",
+    "nephew",
+    "ex",
+    "therapist",
+    "everyone",
+    "anyone",
+    "we",
 )
 
 # Long ago, for self-harm and abuse: "used to", "when I was 15", "years ago", "survivor".
@@ -916,3 +1109,27 @@ def detect_risk(text: str) -> RiskSignal | None:
         if category in fired:
             return RiskSignal(category=category, minor=minor, rule=fired[category])
     return None
+
+
+def mentions_risk_language(text: str) -> bool:
+    """Whether the message holds words the net knows how to judge (a risk cue or one of this domain's idioms),
+    whether or not it fired.
+
+    When it does, the net has weighed negation, idiom, the past and who it is about, so its judgement stands
+    over a classifier's guess; a guess only counts for words the net has no rule for.
+    """
+    if not text or not text.strip():
+        return False
+    normalized = _normalize(text)
+    if _RISK_WORDS.search(normalized) or _IDIOMS.search(normalized):
+        return True
+    return any(rule.pattern.search(normalized) for rule in _RULES)
+
+
+# The words the rules are built around; a message holding one of them has been judged by the net.
+_RISK_WORDS = _compile(
+    r"\b(?:suicid\w*|kill\w*|die|dies|died|dying|dead|death|hurt\w*|harm\w*|violen\w*|abus\w*|hit|hits"
+    r"|hitting|beat\w*|rape\w*|assault\w*|seizure\w*|overdos\w*|burden\w*|cut|cuts|cutting|pills?"
+    r"|bleed\w*|breath\w*|unsafe|safe|danger\w*|threat\w*|weapon\w*|gun|rope|attempt\w*|end it"
+    r"|heart attack)\b"
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -24,8 +25,6 @@ MODEL = ROOT / "models" / "reflection.tar.gz"
 POSTGRES_ADMIN_URL = os.environ.get(
     "REFLECT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-ACTION_PORT = 15055
-RASA_PORT = 15005
 START_TIMEOUT_SECONDS = 240
 
 
@@ -66,6 +65,13 @@ class Assistant:
         )
         response.raise_for_status()
         return response.json()
+
+
+def free_port() -> int:
+    """A port nothing listens on now, so parallel test runs never talk to each other's servers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def new_sender() -> str:
@@ -124,6 +130,7 @@ def running_assistant(extra_env: dict[str, str] | None = None) -> Iterator[Assis
         tracker_db_url = f"postgresql://{user}@{host}/{tracker_db}"
         token = secrets.token_urlsafe(24)
         secret = secrets.token_urlsafe(24)
+        action_port, rasa_port = free_port(), free_port()
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -131,7 +138,7 @@ def running_assistant(extra_env: dict[str, str] | None = None) -> Iterator[Assis
             "PSEUDONYM_SECRET": secret,
             "RASA_TOKEN": token,
             "SOCKETIO_JWT_SECRET": secrets.token_urlsafe(24),
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{ACTION_PORT}/webhook",
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
             "LOCK_STORE_TYPE": "redis",
             "REDIS_HOST": "127.0.0.1",
             "REDIS_PORT": "6379",
@@ -146,21 +153,21 @@ def running_assistant(extra_env: dict[str, str] | None = None) -> Iterator[Assis
             cwd=ROOT,
             env=env,
         )
-        log_dir = ROOT / "reports" / "live"
+        log_dir = ROOT / "reports" / "live" / str(rasa_port)
         log_dir.mkdir(parents=True, exist_ok=True)
         logs = [log_dir / "actions.log", log_dir / "rasa.log"]
         for log in logs:
             log.write_bytes(b"")
         rasa = ROOT / ".venv-rasa" / "bin" / "rasa"
         commands = [
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ACTION_PORT)],
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
             [
                 str(rasa),
                 "run",
                 "--model",
                 str(MODEL),
                 "--port",
-                str(RASA_PORT),
+                str(rasa_port),
                 "--enable-api",
                 "--auth-token",
                 token,
@@ -180,12 +187,12 @@ def running_assistant(extra_env: dict[str, str] | None = None) -> Iterator[Assis
             processes[1].terminate()
             processes[1].wait(timeout=30)
             processes[1] = launch(commands[1], logs[1])
-            _wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", processes, logs)
+            _wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes, logs)
         try:
-            _wait_until_up(f"http://127.0.0.1:{ACTION_PORT}/health", processes, logs)
-            _wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", processes, logs)
+            _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, logs)
+            _wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes, logs)
             yield Assistant(
-                rasa_url=f"http://127.0.0.1:{RASA_PORT}",
+                rasa_url=f"http://127.0.0.1:{rasa_port}",
                 token=token,
                 database_url=database_url,
                 tracker_db_url=tracker_db_url,

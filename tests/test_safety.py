@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reflection.safety import RiskSignal, detect_risk
+from reflection.safety import RiskSignal, detect_risk, mentions_risk_language
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_PATH = ROOT / "tests" / "safety" / "cases.yml"
@@ -253,3 +253,18 @@ def test_it_is_fast() -> None:
             detect_risk(text)
         timings.append((time.perf_counter() - started) * 1000 / len(texts))
     assert min(timings) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [
+        ("I would never hurt myself", True),
+        ("this worksheet is killing me", True),
+        ("my friend died by suicide years ago", True),
+        ("the dark thoughts are louder today", False),
+        ("I have been giving my things away", False),
+        ("", False),
+    ],
+)
+def test_mentions_risk_language_says_when_the_net_has_judged_a_message(text: str, judged: bool) -> None:
+    assert mentions_risk_language(text) is judged

@@ -268,6 +268,9 @@ def test_clinic_metadata_brings_the_clinic_contact_and_its_crisis_lines(assistan
     assert assistant.slots(sender)["clinic_id"] == "example-clinic"
 
 
+# A long answer in the client's own words, with markup: kept whole and verbatim.
+LONG_HOPES = "I hope to " + "feel calmer and more like myself at work and at home, " * 60 + "<b>really</b> 🙂"
+
 HOSTILE_INPUTS = [
     "<script>alert('x')</script>",
     "'); DROP TABLE answers;--",
@@ -293,12 +296,12 @@ def test_bad_input_gets_a_clear_reply_and_loses_nothing(
         assistant,
         hopes_sender,
         [
-            (slot, "skip") if slot != "hopes" else (slot, "x" * 3000 + " <b>hi</b>")
+            (slot, "skip") if slot != "hopes" else (slot, LONG_HOPES)
             for slot, _ in HAPPY_ANSWERS
         ],
     )
     kept = answers_store.latest_completed(client_id(assistant, hopes_sender))
-    assert kept is not None and kept.answers["hopes"].value == "x" * 3000 + " <b>hi</b>"
+    assert kept is not None and kept.answers["hopes"].value == LONG_HOPES
 
 
 def test_a_conversation_survives_a_restart_of_rasa(assistant: Assistant) -> None:
