@@ -40,7 +40,7 @@ def answer_is_fresh(tracker: Tracker) -> bool:
 def _save_answer(
     dispatcher: CollectingDispatcher, conversation: Conversation, slot: str, value: Any, raw_text: str
 ) -> None:
-    """Saves an answer as it is given, with consent only; a value of None ("nothing") keeps no row."""
+    """Saves an answer as it is given, with consent only; None (skipped, "nothing") removes a saved one."""
     if not conversation.consented or slot == "consent":
         return
     try:
@@ -61,9 +61,6 @@ def _save_answer(
         say(dispatcher, conversation, "save_failed")
 
 
-def _forget_answer(conversation: Conversation, slot: str) -> None:
-    if conversation.consented and slot != "consent":
-        store().remove_answer(conversation.client_id, slot)
 
 
 class ValidateReflectionForm(FormValidationAction):
@@ -97,7 +94,7 @@ class ValidateReflectionForm(FormValidationAction):
             elif isinstance(outcome, Skip):
                 misses.pop(requested, None)
                 settled.append(requested)
-                _forget_answer(conversation, requested)
+                _save_answer(dispatcher, conversation, requested, None, conversation.latest_text)
                 say(dispatcher, conversation, "skipped")
             elif not isinstance(outcome, Nudge):
                 misses[requested] = misses.get(requested, 0) + 1

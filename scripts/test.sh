@@ -21,6 +21,11 @@ step "rasa test stories" .venv-rasa/bin/rasa test core --model models/reflection
 step "pytest" .venv/bin/python -m pytest -q
 
 echo
+echo "=== measured ==="
+[ -f reports/safety_report.txt ] && grep -E "^(Safety set|each sent|  [a-z_]+( \(minor\))?:|Recall|False-positive|Check-in)" reports/safety_report.txt
+[ -f reports/heldout_accuracy.txt ] && cat reports/heldout_accuracy.txt
+
+echo
 if ((${#failed[@]})); then
   echo "FAILED: ${failed[*]}"
   exit 1

@@ -1,6 +1,6 @@
 """Action tests: real rasa-sdk trackers and dispatchers, a real (SQLite) answers database, no Rasa."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,6 @@ def said(dispatcher: CollectingDispatcher) -> str:
     return "\n".join(message.get("text") or "" for message in dispatcher.messages)
 
 
-SlotEvents = Callable[[list[dict[str, Any]]], dict[str, Any]]
 
 
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
