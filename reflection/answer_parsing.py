@@ -1934,4 +1934,18 @@ def parse_answer(slot: str, text: str) -> Parsed | None:
         raise ValueError(f"parse_answer got unknown slot {slot!r}; expected one of: {known}")
     if not isinstance(text, str) or not text.strip() or is_skip(text):
         return None
+    if slot in SCALE_SLOTS:
+        stated = _LEADING_RATING.match(text.strip().lower())
+        if stated and _placeable(text.strip().lower()):
+            return Parsed(int(stated.group(1)))
     return parser(text)
+
+
+# A rating the client states up front ("1 - generic as it gets", "a 4 from me", "3, it depends") is their
+# answer; the words after it explain it and must not move it.
+_LEADING_RATING = re.compile(
+    r"(?:i'?d say |i'?d give it |i give it |maybe |probably |honestly |prob )?(?:an? )?([1-5])"
+    r"(?:\s*(?:/|out of|of)\s*5)?"
+    r"(?:\s*[-–—,.:;!)](?!\d)|\s*$|\s+(?:from me|because|cause|cos|since|as|but|and|tbh|honestly|i guess"
+    r"|i think|i'?d say|maybe|probably|really|overall|tops|at best|at most|if that))"
+)

@@ -1470,3 +1470,20 @@ def test_parsing_is_fast() -> None:
             parse_answer(slot, text)
     per_answer = (time.perf_counter() - start) / (len(slots) * len(answers))
     assert per_answer < 0.001
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 - nothing about it fits", 1),
+        ("5, she's brilliant but sometimes late", 5),
+        ("a 2 from me", 2),
+        ("i'd say 3, depends on the week", 3),
+        ("4 because mostly it works", 4),
+        ("2 out of 10", 1),
+        ("4/10", 2),
+    ],
+)
+def test_a_rating_stated_up_front_is_the_answer(text: str, expected: int) -> None:
+    parsed = parse_answer("advice_fit", text)
+    assert parsed is not None and parsed.value == expected
