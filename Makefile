@@ -38,7 +38,7 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed .env
 
 $(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed
 	@echo "Training the model (about a minute)…"
-	@$(RASA) train --fixed-model-name reflection --out models --quiet
+	@time $(RASA) train --fixed-model-name reflection --out models --quiet
 	@touch $@
 
 train: $(MODEL_STAMP)
