@@ -295,10 +295,7 @@ def test_bad_input_gets_a_clear_reply_and_loses_nothing(
     answer_all(
         assistant,
         hopes_sender,
-        [
-            (slot, "skip") if slot != "hopes" else (slot, LONG_HOPES)
-            for slot, _ in HAPPY_ANSWERS
-        ],
+        [(slot, "skip") if slot != "hopes" else (slot, LONG_HOPES) for slot, _ in HAPPY_ANSWERS],
     )
     kept = answers_store.latest_completed(client_id(assistant, hopes_sender))
     assert kept is not None and kept.answers["hopes"].value == LONG_HOPES
@@ -313,3 +310,22 @@ def test_a_conversation_survives_a_restart_of_rasa(assistant: Assistant) -> None
     slots = assistant.slots(sender)
     assert (slots["sessions_so_far"], slots["felt_heard"], slots["depth"]) == ("established", 2, 3)
     assert slots["requested_slot"] == "advice_fit" and "concrete" in reply
+
+
+def test_the_web_page_chats_through_the_assistant_with_a_server_issued_session(
+    assistant: Assistant, monkeypatch
+) -> None:  # noqa: ANN001
+    from fastapi.testclient import TestClient
+
+    from web.app import SESSION_COOKIE, app
+
+    monkeypatch.setenv("RASA_URL", assistant.rasa_url)
+    browser = TestClient(app)
+    first = browser.post("/api/chat", json={"message": "hi", "clinic": "example-clinic"})
+    assert first.status_code == 200
+    assert any("Example Counselling Centre" in (message["text"] or "") for message in first.json())
+    session = browser.cookies.get(SESSION_COOKIE)
+    assert session and len(session) == 43
+    second = browser.post("/api/chat", json={"message": "yes"})
+    assert any("How long" in (message["text"] or "") for message in second.json())
+    assert assistant.slots(session)["consent"] is True
