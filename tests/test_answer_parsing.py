@@ -11,6 +11,7 @@ import pytest
 
 from reflection import answer_parsing
 from reflection.answer_parsing import SCALE_SLOTS, Parsed, is_skip, parse_answer
+from tests.contract import RATED_SLOTS
 
 NOT_PLACED = "<not placed>"
 
@@ -1379,14 +1380,7 @@ def test_long_runs_of_nothing_words_stay_fast(slot: str) -> None:
 
 
 def test_scale_slots_are_the_six_scale_questions() -> None:
-    assert SCALE_SLOTS == (
-        "felt_heard",
-        "depth",
-        "advice_fit",
-        "homework_fit",
-        "goals_shared",
-        "approach_fit",
-    )
+    assert SCALE_SLOTS == RATED_SLOTS
 
 
 def test_parsed_is_frozen() -> None:

@@ -6,20 +6,10 @@ from datetime import datetime, timezone
 from reflection.export import csv_safe, write_csv, write_jsonl
 from reflection.items import load_item_bank
 from reflection.storage.repository import AnswerRecord, ReflectionRecord
+from tests.contract import CONTRACT_SLOTS
 
 # The column order the exports promise; the item bank may add items between them.
-PROMISED_ITEM_ORDER = [
-    "sessions_so_far",
-    "felt_heard",
-    "depth",
-    "advice_fit",
-    "homework_fit",
-    "goals_shared",
-    "approach_fit",
-    "raised_needs",
-    "hopes",
-    "missing",
-]
+PROMISED_ITEM_ORDER = list(CONTRACT_SLOTS)
 STARTED = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
 COMPLETED = datetime(2026, 3, 1, 9, 42, tzinfo=timezone.utc)
 

@@ -5,6 +5,7 @@ import yaml
 
 from reflection.answer_parsing import parse_answer
 from reflection.items import ItemBankError, load_item_bank, parse_item_bank
+from tests.contract import CONTRACT_SLOTS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,18 +20,7 @@ def test_domain_form_asks_consent_then_the_item_bank_in_order() -> None:
 
 
 def test_contract_slot_names_are_in_the_item_bank() -> None:
-    contract = {
-        "sessions_so_far",
-        "felt_heard",
-        "depth",
-        "advice_fit",
-        "homework_fit",
-        "goals_shared",
-        "approach_fit",
-        "raised_needs",
-        "hopes",
-        "missing",
-    }
+    contract = set(CONTRACT_SLOTS)
     assert contract <= set(load_item_bank().slots)
 
 

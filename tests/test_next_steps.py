@@ -84,3 +84,10 @@ def test_numbers_stored_as_text_count_and_garbage_does_not() -> None:
 
 def test_nothing_rated_means_no_concern() -> None:
     assert suggest_next_steps({"hopes": "to feel better"}) == ["keep_going"]
+
+
+def test_the_next_step_codes_are_the_contract() -> None:
+    from reflection.next_steps import NEXT_STEP_CODES
+    from tests.contract import NEXT_STEP_CODES as CONTRACT_CODES
+
+    assert set(NEXT_STEP_CODES) == set(CONTRACT_CODES)
