@@ -1934,11 +1934,12 @@ def parse_answer(slot: str, text: str) -> Parsed | None:
         raise ValueError(f"parse_answer got unknown slot {slot!r}; expected one of: {known}")
     if not isinstance(text, str) or not text.strip() or is_skip(text):
         return None
-    if slot in SCALE_SLOTS:
+    parsed = parser(text)
+    if slot in SCALE_SLOTS and (parsed is None or parsed.value != "none"):
         stated = _LEADING_RATING.match(text.strip().lower())
         if stated and _placeable(text.strip().lower()):
             return Parsed(int(stated.group(1)))
-    return parser(text)
+    return parsed
 
 
 # A rating the client states up front ("1 - generic as it gets", "a 4 from me", "3, it depends") is their

@@ -1481,3 +1481,8 @@ def test_parsing_is_fast() -> None:
 def test_a_rating_stated_up_front_is_the_answer(text: str, expected: int) -> None:
     parsed = parse_answer("advice_fit", text)
     assert parsed is not None and parsed.value == expected
+
+
+def test_no_homework_wins_over_a_rating_given_for_another_question() -> None:
+    parsed = parse_answer("homework_fit", "3, and she doesn't give homework")
+    assert parsed is not None and parsed.value == "none"
