@@ -22,7 +22,7 @@ from reflection.storage.repository import ReflectionStore
 logger = logging.getLogger(__name__)
 
 ANSWER_SLOTS: tuple[str, ...] = tuple(slot for slot in question_slots() if slot != "consent")
-CONTRACT_RESET_SLOTS: tuple[str, ...] = (*ANSWER_SLOTS, "next_steps", "summary_text")
+CONTRACT_RESET_SLOTS: tuple[str, ...] = (*ANSWER_SLOTS, "next_steps")
 
 
 @cache
@@ -55,7 +55,8 @@ class Conversation:
 
     @property
     def mode(self) -> str:
-        return "clinic_intake" if self.tracker.get_slot("came_through_clinic") else "self"
+        # clinic_id is only set for a clinic that exists, so it alone tells how the client came.
+        return "clinic_intake" if self.clinic_id else "self"
 
     @property
     def consented(self) -> bool:

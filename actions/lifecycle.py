@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
@@ -13,7 +12,7 @@ from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, sa
 from reflection.clinics import clinic_for, is_known_clinic
 from reflection.next_steps import suggest_next_steps
 from reflection.storage.repository import ReflectionRecord
-from reflection.summary import build_summary
+from reflection.summary import Summary, build_summary
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +77,6 @@ class ActionSessionStart(Action):
             *carried,
             SlotSet("clinic_id", clinic_id if known else None),
             SlotSet("locale", clinic.locale),
-            SlotSet("came_through_clinic", known),
             ActionExecuted("action_listen"),
         ]
 
@@ -149,6 +147,16 @@ class ActionPauseReflection(Action):
         return [ActiveLoop(None), SlotSet("reflection_status", "paused")]
 
 
+def _summary(conversation: Conversation, steps: list[str]) -> Summary:
+    return build_summary(
+        conversation.answers(),
+        steps,
+        previous=conversation.previous_answers(),
+        referral_link=conversation.clinic.referral_link,
+        saved=conversation.consented,
+    )
+
+
 class ActionCompleteReflection(Action):
     """Suggests next steps, stores them and closes with the personalized summary."""
 
@@ -157,35 +165,26 @@ class ActionCompleteReflection(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
-        answers: dict[str, Any] = conversation.answers()
-        steps = suggest_next_steps(answers)
+        steps = suggest_next_steps(conversation.answers())
         if conversation.consented:
             store().complete(conversation.client_id, steps)
-        summary = build_summary(
-            answers,
-            steps,
-            previous=conversation.previous_answers(),
-            referral_link=conversation.clinic.referral_link,
-            saved=conversation.consented,
-        )
-        for section in summary.sections:
+        for section in _summary(conversation, steps).sections:
             dispatcher.utter_message(text=section)
         say(dispatcher, conversation, "offer_copy")
-        return [
-            SlotSet("next_steps", steps),
-            SlotSet("summary_text", summary.as_text()),
-            SlotSet("reflection_status", "complete"),
-        ]
+        return [SlotSet("next_steps", steps), SlotSet("reflection_status", "complete")]
 
 
 class ActionSendSummaryCopy(Action):
+    """The summary again, as one message to keep; rebuilt from the answers rather than stored twice."""
+
     def name(self) -> str:
         return "action_send_summary_copy"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        summary = tracker.get_slot("summary_text")
-        if summary:
-            dispatcher.utter_message(text=summary)
+        conversation = Conversation(tracker)
+        steps = tracker.get_slot("next_steps") or []
+        if tracker.get_slot("reflection_status") == "complete" and steps:
+            dispatcher.utter_message(text=_summary(conversation, steps).as_text())
         else:
-            say(dispatcher, Conversation(tracker), "no_summary_yet")
+            say(dispatcher, conversation, "no_summary_yet")
         return []

@@ -22,6 +22,7 @@ from reflection.wording import acknowledgement, question_for
 logger = logging.getLogger(__name__)
 FORM_NAME = "reflection_form"
 SKIP_BUTTON = Button(title="Skip", payload="skip")
+ASKED_BEFORE_HOMEWORK = ("felt_heard", "depth", "advice_fit")
 OPTIONAL_BUTTONS = {"missing": Button(title="Nothing", payload="nothing"), "tell_more": SKIP_BUTTON}
 
 
@@ -59,8 +60,6 @@ def _save_answer(
         # The answer is still in the conversation, so the client can carry on and still get a summary.
         logger.exception("Could not save an answer.")
         say(dispatcher, conversation, "save_failed")
-
-
 
 
 class ValidateReflectionForm(FormValidationAction):
@@ -130,13 +129,13 @@ class ValidateReflectionForm(FormValidationAction):
             dispatcher.utter_message(text=ack)
         extra: list[EventType] = []
         # A client who mentions there is no homework is not asked about homework.
-        if slot != "homework_fit" and slots.get("homework_fit") is None and "homework_fit" not in settled:
+        if (
+            slot in ASKED_BEFORE_HOMEWORK
+            and slots.get("homework_fit") is None
+            and "homework_fit" not in settled
+        ):
             homework = parse_answer("homework_fit", outcome.raw_text)
-            if (
-                homework is not None
-                and homework.value == "none"
-                and slot in ("advice_fit", "depth", "felt_heard")
-            ):
+            if homework is not None and homework.value == "none":
                 slots["homework_fit"] = "none"
                 extra.append(SlotSet("homework_fit", "none"))
                 _save_answer(dispatcher, conversation, "homework_fit", "none", outcome.raw_text)

@@ -82,11 +82,9 @@ class ActionCrisisResponse(Action):
 
 def _latest_disclosure_category(tracker: Tracker) -> str | None:
     for event in reversed(tracker.events):
-        intent = (
-            (event.get("parse_data") or {}).get("intent", {}).get("name", "")
-            if event.get("event") == "user"
-            else ""
-        )
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent", {}).get("name", "")
         if intent.startswith("disclose_"):
             return intent.removeprefix("disclose_")
     return None

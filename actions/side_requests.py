@@ -71,7 +71,7 @@ class ActionDeleteData(Action):
         _erase_conversation_later(settings().tracker_db_url, tracker.sender_id)
         logger.info("Erased %s stored rows for a client on request.", deleted)
         say(dispatcher, conversation, "deleted")
-        keep = ("clinic_id", "locale", "came_through_clinic")
+        keep = ("clinic_id", "locale")
         return [
             ActiveLoop(None),
             AllSlotsReset(),
