@@ -16,18 +16,13 @@ from reflection.flow import question_slots
 from reflection.items import Button
 from reflection.messages import message
 from reflection.pseudonym import pseudonymize
-from reflection.settings import Settings, load_settings
+from reflection.settings import settings
 from reflection.storage.repository import ReflectionStore
 
 logger = logging.getLogger(__name__)
 
 ANSWER_SLOTS: tuple[str, ...] = tuple(slot for slot in question_slots() if slot != "consent")
 CONTRACT_RESET_SLOTS: tuple[str, ...] = (*ANSWER_SLOTS, "next_steps")
-
-
-@cache
-def settings() -> Settings:
-    return load_settings()
 
 
 @cache
@@ -43,6 +38,7 @@ class Conversation:
 
     @property
     def client_id(self) -> str:
+        settings().require("PSEUDONYM_SECRET")
         return pseudonymize(self.tracker.sender_id, settings().pseudonym_secret)
 
     @property

@@ -281,7 +281,8 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 _HYPHEN_BETWEEN_LETTERS = re.compile(r"(?<=[a-z])[-\u2010\u2011](?=[a-z])")
 # A dash between words ends a clause, like a comma: "no, never - she talks over me".
-_DASH_BETWEEN_WORDS = re.compile(r"(?:(?<=[a-z])[\u2013\u2014]+(?=[a-z])|\s+[-\u2013\u2014]+\s+)")
+# Matched after runs of whitespace are collapsed: "\s+" on both sides backtracks quadratically on long runs.
+_DASH_BETWEEN_WORDS = re.compile(r"(?:(?<=[a-z])[\u2013\u2014]+(?=[a-z])| [-\u2013\u2014]+ )")
 _STRETCHED_LETTERS = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _SPACES = re.compile(r"\s+")
@@ -327,6 +328,7 @@ def _one_edit_apart(word: str, target: str) -> bool:
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLES.sub("", text).lower().translate(_QUOTES)
+    text = _SPACES.sub(" ", text)
     text = _HYPHEN_BETWEEN_LETTERS.sub(" ", text)
     text = _DASH_BETWEEN_WORDS.sub(" \u2014 ", text)
     text = _STRETCHED_LETTERS.sub(r"\1\1", text)

@@ -12,10 +12,10 @@ from typing import TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from reflection.export import write_csv, write_jsonl
+from reflection.settings import load_settings
 from reflection.storage.database import StorageError, upgrade
 from reflection.storage.repository import ReflectionStore
 
-DEFAULT_DATABASE_URL = "sqlite:///var/reflection.db"
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -75,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_database_url(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-        help=f"SQLAlchemy URL (default: $DATABASE_URL, else {DEFAULT_DATABASE_URL})",
+        default=load_settings().database_url,
+        help="SQLAlchemy URL (default: $DATABASE_URL, else the SQLite file under var/)",
     )
 
 

@@ -6,7 +6,6 @@ message instead of in front of a client.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -14,8 +13,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from reflection.settings import load_settings
+
 CRISIS_RESOURCES_PATH = Path(__file__).parent / "content" / "crisis_resources.yml"
-DEFAULT_CLINICS_DIR = Path(__file__).resolve().parent.parent / "config" / "clinics"
 DEFAULT_CLINIC_ID = "default"
 CrisisCategory = Literal["self_harm", "abuse", "medical_emergency", "youth"]
 CRISIS_CATEGORIES: tuple[str, ...] = ("self_harm", "abuse", "medical_emergency", "youth")
@@ -73,7 +73,7 @@ def _locale_resources() -> dict[str, dict[str, object]]:
 
 
 def clinics_dir() -> Path:
-    return Path(os.environ.get("CLINICS_DIR", str(DEFAULT_CLINICS_DIR)))
+    return load_settings().clinics_dir
 
 
 def load_clinic_file(path: Path) -> Clinic:

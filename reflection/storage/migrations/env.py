@@ -1,10 +1,9 @@
 """Alembic environment: runs on the connection `upgrade()` passes in, or on DATABASE_URL from the shell."""
 
-import os
-
 from alembic import context
 from sqlalchemy import Connection, text
 
+from reflection.settings import load_settings
 from reflection.storage.database import connect, make_engine
 from reflection.storage.models import Base
 
@@ -36,10 +35,7 @@ shared_connection = context.config.attributes.get("connection")
 if shared_connection is not None:
     run_migrations(shared_connection)
 else:
-    database_url = os.environ.get("DATABASE_URL")
-    if not database_url:
-        raise SystemExit("Set DATABASE_URL to the database Alembic should compare against.")
-    engine = make_engine(database_url)
+    engine = make_engine(load_settings().database_url)
     with connect(engine) as connection, connection.begin():
         run_migrations(connection)
     engine.dispose()
