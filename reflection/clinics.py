@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from reflection.settings import load_settings
+from reflection.settings import WEBHOOK_SECRET_PREFIX, load_settings
+from reflection.webhooks import WebhookAddressError, WebhookTarget, check_webhook_url
 
 CRISIS_RESOURCES_PATH = Path(__file__).parent / "content" / "crisis_resources.yml"
 DEFAULT_CLINIC_ID = "default"
@@ -34,6 +35,8 @@ class Clinic(BaseModel):
     contact: str | None = None
     referral_link: str | None = None
     escalation_webhook: str | None = None
+    # The name of the environment variable (WEBHOOK_SECRET_...) holding the key that signs webhook requests.
+    escalation_secret: str | None = None
     crisis_short: str | None = None  # the one-line mention in the greeting, e.g. "call or text 988"
     crisis_resources: dict[CrisisCategory, list[str]] = {}
 
@@ -44,12 +47,38 @@ class Clinic(BaseModel):
             raise ValueError("id may hold only letters, digits, '-' and '_'")
         return value
 
-    @field_validator("referral_link", "escalation_webhook")
+    @field_validator("referral_link")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("https://", "http://")):
             raise ValueError("must be an http(s) URL")
         return value
+
+    @model_validator(mode="after")
+    def _webhook_is_callable_and_signed(self) -> Clinic:
+        if self.escalation_webhook is None:
+            return self
+        current = load_settings()
+        try:
+            check_webhook_url(
+                self.escalation_webhook, allow_private=current.allow_private_webhooks, resolve=False
+            )
+        except WebhookAddressError as error:
+            raise ValueError(f"escalation_webhook: {error}") from None
+        secret_name = self.escalation_secret or ""
+        if not secret_name.startswith(WEBHOOK_SECRET_PREFIX) or not current.webhook_secrets.get(secret_name):
+            raise ValueError(
+                "escalation_webhook needs escalation_secret: the name of an environment variable starting "
+                f"with {WEBHOOK_SECRET_PREFIX} (set in .env) that holds the key signing its requests"
+            )
+        return self
+
+    def webhook_target(self) -> WebhookTarget | None:
+        """Where and how to send this clinic's escalations, or None when it has no webhook."""
+        if self.escalation_webhook is None or self.escalation_secret is None:
+            return None
+        secret = load_settings().webhook_secrets.get(self.escalation_secret, "")
+        return WebhookTarget(url=self.escalation_webhook, secret=secret) if secret else None
 
     def crisis_lines(self, category: str) -> list[str]:
         """The lines to show for a risk category: the clinic's own, else its locale's defaults."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -18,7 +18,8 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'reflection.db'}"
 DEFAULT_TRACKER_DB_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
 DEFAULT_CLINICS_DIR = PROJECT_ROOT / "config" / "clinics"
 MIN_SECRET_LENGTH = 16
-SECRETS = ("PSEUDONYM_SECRET", "ACTION_SERVER_TOKEN", "RASA_TOKEN", "SOCKETIO_JWT_SECRET")
+# A clinic's webhook secret lives in the environment under a name of this form, named in its clinic file.
+WEBHOOK_SECRET_PREFIX = "WEBHOOK_SECRET_"
 
 
 class SettingsError(ValueError):
@@ -30,6 +31,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     tracker_db_url: str = DEFAULT_TRACKER_DB_URL
     clinics_dir: Path = DEFAULT_CLINICS_DIR
+    # Writes that could not reach the database wait here (reflection/storage/outbox.py).
+    outbox_dir: Path = PROJECT_ROOT / "var" / "outbox"
     # Where the servers listen: loopback unless a container deployment asks for more (BIND_HOST=0.0.0.0).
     bind_host: str = "127.0.0.1"
     rasa_url: str = "http://127.0.0.1:5005"
@@ -43,6 +46,7 @@ class Settings:
     no_consent_retention_minutes: int = 60
     # Escalation webhooks must be public https:// URLs; local tests may allow http:// and private addresses.
     allow_private_webhooks: bool = False
+    webhook_secrets: Mapping[str, str] = field(default_factory=dict)
 
     def require(self, *names: str) -> None:
         """Raise SettingsError unless each named secret (e.g. "PSEUDONYM_SECRET") is set and long enough."""
@@ -62,6 +66,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or defaults.database_url,
         tracker_db_url=env.get("TRACKER_DB_URL") or defaults.tracker_db_url,
         clinics_dir=Path(env.get("CLINICS_DIR") or defaults.clinics_dir),
+        outbox_dir=Path(env.get("OUTBOX_DIR") or defaults.outbox_dir),
         bind_host=env.get("BIND_HOST") or defaults.bind_host,
         rasa_url=(env.get("RASA_URL") or defaults.rasa_url).rstrip("/"),
         pseudonym_secret=env.get("PSEUDONYM_SECRET", ""),
@@ -73,6 +78,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             env, "NO_CONSENT_RETENTION_MINUTES", defaults.no_consent_retention_minutes
         ),
         allow_private_webhooks=_flag(env, "ALLOW_PRIVATE_WEBHOOKS"),
+        webhook_secrets={name: env[name] for name in env if name.startswith(WEBHOOK_SECRET_PREFIX)},
     )
 
 
