@@ -6,6 +6,7 @@ message instead of in front of a client.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -20,6 +21,7 @@ CRISIS_RESOURCES_PATH = Path(__file__).parent / "content" / "crisis_resources.ym
 DEFAULT_CLINIC_ID = "default"
 CrisisCategory = Literal["self_harm", "abuse", "medical_emergency", "youth"]
 CRISIS_CATEGORIES: tuple[str, ...] = ("self_harm", "abuse", "medical_emergency", "youth")
+ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class ClinicConfigError(ValueError):
@@ -39,6 +41,8 @@ class Clinic(BaseModel):
     escalation_secret: str | None = None
     crisis_short: str | None = None  # the one-line mention in the greeting, e.g. "call or text 988"
     crisis_resources: dict[CrisisCategory, list[str]] = {}
+    # Sites that may embed this clinic's widget and receive its events, e.g. "https://northside.example".
+    allowed_origins: tuple[str, ...] = ()
 
     @field_validator("id")
     @classmethod
@@ -79,6 +83,14 @@ class Clinic(BaseModel):
             return None
         secret = load_settings().webhook_secrets.get(self.escalation_secret, "")
         return WebhookTarget(url=self.escalation_webhook, secret=secret) if secret else None
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            if not ORIGIN.fullmatch(value):
+                raise ValueError(f"{value!r} is not an origin like https://clinic.example (no path, no '*')")
+        return values
 
     def crisis_lines(self, category: str) -> list[str]:
         """The lines to show for a risk category: the clinic's own, else its locale's defaults."""

@@ -40,6 +40,12 @@ class Settings:
     rasa_token: str = ""
     action_server_token: str = ""
     socketio_jwt_secret: str = ""
+    # Signs the web app's session cookie and summary links (never shared with Rasa).
+    web_session_secret: str = ""
+    # How long a socket.io token is good for; the widget fetches a fresh one for each (re)connection.
+    socketio_token_minutes: int = 10
+    # How long the web app's session cookie lets a browser come back to its conversation.
+    web_session_hours: int = 12
     # The longest message any channel passes on; longer ones get a clear reply and are not processed.
     max_message_chars: int = 2000
     # Without consent, a conversation is erased this long after its last message (the end of its session).
@@ -73,6 +79,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rasa_token=env.get("RASA_TOKEN", ""),
         action_server_token=env.get("ACTION_SERVER_TOKEN", ""),
         socketio_jwt_secret=env.get("SOCKETIO_JWT_SECRET", ""),
+        web_session_secret=env.get("WEB_SESSION_SECRET", ""),
+        socketio_token_minutes=_positive_int(env, "SOCKETIO_TOKEN_MINUTES", defaults.socketio_token_minutes),
+        web_session_hours=_positive_int(env, "WEB_SESSION_HOURS", defaults.web_session_hours),
         max_message_chars=_positive_int(env, "MAX_MESSAGE_CHARS", defaults.max_message_chars),
         no_consent_retention_minutes=_positive_int(
             env, "NO_CONSENT_RETENTION_MINUTES", defaults.no_consent_retention_minutes
