@@ -19,16 +19,19 @@ Everything runs in time linear in the length of the text (tests/test_linear_time
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from reflection.answers.engine import AnswerEngine
+from reflection.answers.engine import NOT_AN_ANSWER_CONFIDENCE, AnswerEngine
 from reflection.answers.language import DEFAULT_LANGUAGE, load_language
-from reflection.answers.readings import NOTHING, Reading, ReadingKind
+from reflection.answers.readings import NOTHING, Reading, ReadingKind, not_an_answer
 from reflection.items import load_item_bank
 
-__all__ = ["SCALE_SLOTS", "Parsed", "is_skip", "parse_answer", "read_answer"]
+__all__ = [
+    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "is_skip", "parse_answer", "read_all", "read_answer",
+]
 
 SCALE_SLOTS: tuple[str, ...] = load_item_bank().scale_slots
 
@@ -59,11 +62,35 @@ def _check_slot(slot: str, caller: str) -> None:
 
 
 def read_answer(slot: str, text: str) -> Reading:
-    """What ``text`` says as an answer to the question ``slot``."""
+    """What ``text`` says as an answer to the question ``slot`` (a skip is not an answer)."""
     _check_slot(slot, "read_answer")
-    if not isinstance(text, str) or not text.strip() or is_skip(text):
+    if not isinstance(text, str) or not text.strip():
         return NOTHING
+    if is_skip(text):
+        return not_an_answer(NOT_AN_ANSWER_CONFIDENCE)
     return engine().read(slot, text, _today())
+
+
+def read_all(text: str, items: Sequence[str], asked: str | None = None) -> dict[str, Reading]:
+    """What one message says about every question in ``items`` (the ones not answered yet).
+
+    ``asked`` is the open question (by default the first of ``items``): it gets the full reading. Every
+    other question gets a reading only when the message answers it clearly and names its subject ("I
+    raised it twice and nothing changed", "she doesn't give homework", "8 sessions in"); otherwise
+    ``nothing``. A question, correction or request is ``not_an_answer`` for every item.
+    """
+    slots = list(items)
+    for slot in slots:
+        _check_slot(slot, "read_all")
+    asked = asked if asked is not None else (slots[0] if slots else None)
+    if asked is not None and asked not in slots:
+        slots.insert(0, asked)
+        _check_slot(asked, "read_all")
+    if not isinstance(text, str) or not text.strip() or asked is None:
+        return dict.fromkeys(slots, NOTHING)
+    if is_skip(text):
+        return dict.fromkeys(slots, not_an_answer(NOT_AN_ANSWER_CONFIDENCE))
+    return engine().read_all(text, slots, asked, _today())
 
 
 def parse_answer(slot: str, text: str) -> Parsed | None:

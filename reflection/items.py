@@ -47,6 +47,8 @@ class Item:
     reader: str = ""
     cues: Any = None  # the words that answer this item, read by its reader (reflection/answers/)
     not_applicable: Mapping[str, Any] | None = None  # how "there isn't any" sounds, and the code stored
+    dont_know: str | None = None  # patterns of "I can't tell" that belong to this question
+    topic: str | None = None  # words that name the question's subject ("homework", "goals")
 
     def describe(self, value: object) -> str:
         """A stored value in plain words, e.g. ``2`` -> ``2 of 5`` or ``early`` -> ``3 sessions or fewer``."""
@@ -133,6 +135,8 @@ def _item_from_dict(raw: dict[str, Any]) -> Item:
         reader=reader,
         cues=raw.get("cues"),
         not_applicable=raw.get("not_applicable"),
+        dont_know=raw.get("dont_know"),
+        topic=raw.get("topic"),
     )
 
 

@@ -17,19 +17,6 @@ from reflection.answers.text import TOKEN
 _CLAUSE_MARKS = frozenset(".,;:!?\u2026\u2014'\"()[]{}*_~#-\u2013")
 
 
-class UnsureReader:
-    """Answers that only say "I don't know" ("idk", "not sure yet", "🤷")."""
-
-    def __init__(self, language: Language) -> None:
-        u = language.section("unsure_only")
-        self._pattern = re.compile(
-            rf"^(?:{alternation(u['lead'])} )?{alternation(u['phrases'])}(?: {alternation(u['tail'])})*$"
-        )
-
-    def only_unsure(self, norm: str) -> bool:
-        return bool(self._pattern.match(norm.strip(" .!?,") or "?"))
-
-
 class FreeTextReader:
     def __init__(self, language: Language) -> None:
         f = language.section("free_text")
@@ -38,8 +25,17 @@ class FreeTextReader:
             rf"^(?:{alternation(f['nothing_lead'])} |){alternation(f['nothing'])}(?=\s*(?:[,.;:!\-]|$))"
         )
         self._nothing_only = frozenset(tuple(phrase.split()) for phrase in phrases(f["nothing_only"]))
-        self._longest_nothing = max(len(phrase) for phrase in self._nothing_only)
+        self._nothing_fillers = frozenset(tuple(phrase.split()) for phrase in phrases(f["nothing_fillers"]))
+        self._longest_nothing = max(len(phrase) for phrase in self._nothing_only | self._nothing_fillers)
         self._goes_on = re.compile(rf"\b{alternation(f['goes_on'])}\b")
+        self._undecided = re.compile(
+            rf"^(?:{alternation(f['undecided_lead'])} )?{alternation(f['undecided'])}"
+            rf"(?: {alternation(f['undecided_tail'])})*$"
+        )
+
+    def undecided(self, norm: str) -> bool:
+        """"not yet", "still figuring that out": the client does not know yet."""
+        return bool(self._undecided.match(norm))
 
     def is_a_hope(self, norm: str) -> bool:
         return not self._not_a_hope.match(norm)
@@ -54,10 +50,15 @@ class FreeTextReader:
     def _says_only_nothing(self, norm: str) -> bool:
         tokens = [t for t in TOKEN.findall(norm) if t not in _CLAUSE_MARKS]
         i = 0
+        said_nothing = False
         while i < len(tokens):
             lengths = range(self._longest_nothing, 0, -1)
-            length = next((n for n in lengths if tuple(tokens[i:i + n]) in self._nothing_only), 0)
+            length = next((n for n in lengths if self._is_nothing_word(tuple(tokens[i:i + n]))), 0)
             if not length:
                 return False
+            said_nothing = said_nothing or tuple(tokens[i:i + length]) in self._nothing_only
             i += length
-        return bool(tokens)
+        return said_nothing
+
+    def _is_nothing_word(self, phrase: tuple[str, ...]) -> bool:
+        return phrase in self._nothing_only or phrase in self._nothing_fillers

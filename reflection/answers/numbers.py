@@ -65,9 +65,10 @@ class NumberReader:
             rf"|{alternation(n['placing_verbs'])}\b(?:\s+[a-z']+){{0,3}}?\s+{alternation(n['placing_words'])})"
             rf"\s+(?:{article}\s+)?{range_}{tail}"
         )
+        # "3, maybe 4" is one range, but "fine, maybe a 4" is two clauses
         self._clause_split = re.compile(
-            rf"[,;:!?](?!\s*(?:{alternative}\s+)?{hedges}\s+(?:{article}\s+)?\d)|\.(?!\d)"
-            rf"|\b{alternation(n['clause_breaks'])}\b"
+            rf"(?<!\d)(?<!\d )[,;:!?]|[,;:!?](?!\s*(?:{alternative}\s+)?{hedges}\s+(?:{article}\s+)?\d)"
+            rf"|\.(?!\d)|\b{alternation(n['clause_breaks'])}\b"
         )
         self._negated_before = re.compile(rf"\b{alternation(n['negations'])}\b")
         up_front = n["up_front"]

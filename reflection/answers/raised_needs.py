@@ -56,7 +56,7 @@ class RaisedNeedsReader:
             negated = self._negation_near.search(" ".join(masked[clause_start:match.start()].split()[-3:]))
             evidence.append((match.start(), YES_NO_CHANGE if negated else YES_HELPED))
         if evidence:
-            return RaisedNeedsReading(max(evidence)[1], raised=True)  # the latest phrase wins
+            return RaisedNeedsReading(max(evidence)[1], raised=raised)  # the latest phrase wins
         if self._not_yet.search(masked.strip()):
             return RaisedNeedsReading(NOT_YET)
         return RaisedNeedsReading(None, raised=raised)

@@ -71,6 +71,8 @@ class Term:
     summary: bool = False  # frequencies: "mostly", "usually" sum up the whole answer, exceptions included
     topic: bool = False  # heads that only name the subject ("goals"): they count when nothing else does
     about_topic: bool = False  # heads that count only next to a topic head ("goals ... never came up")
+    core: bool = False  # the question's own word ("heard" for feeling heard): it counts twice
+    flips_previous: bool = False  # "no" right after a word answers that word: "heard no" is "not heard"
 
 
 def term_from_spec(spec: Mapping[str, Any]) -> Term:
@@ -106,6 +108,8 @@ def term_from_spec(spec: Mapping[str, Any]) -> Term:
         summary=bool(spec.get("summary", False)),
         topic=role_name == "topic",
         about_topic=role_name == "about_topic",
+        core=bool(spec.get("core", False)),
+        flips_previous=bool(spec.get("flips_previous", False)),
     )
 
 
@@ -119,6 +123,8 @@ class Signal(NamedTuple):
     summary: bool = False  # "mostly X": outweighs unqualified signals on the other side
     topic: bool = False  # "goals": dropped when the answer says anything else
     about_topic: bool = False  # "never came up": dropped unless the answer names the topic
+    core: bool = False  # about the question's own word: counts twice
+    generic: bool = False  # a word that could be about anything ("good")
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,11 @@ class ScaleWords:
     negating_first_words: frozenset[str]
     mixed: re.Pattern[str]
     mixed_word: str
+    past_markers: PhraseSet
+    later_markers: PhraseSet
+    reported_speech: PhraseSet
+    reported_until: frozenset[str]
+    clause_joins: frozenset[str]
 
     @classmethod
     def from_language(cls, language: Language) -> ScaleWords:
@@ -160,7 +171,32 @@ class ScaleWords:
             negating_first_words=words(s["negating_first_words"]),
             mixed=re.compile(pattern(s["mixed"])),
             mixed_word=str(s["mixed_word"]),
+            past_markers=PhraseSet(s["past_markers"]),
+            later_markers=PhraseSet(s["later_markers"]),
+            reported_speech=PhraseSet(s["reported_speech"]),
+            reported_until=words(s["reported_until"]),
+            clause_joins=words(s["clause_joins"]),
         )
+
+
+class PhraseSet:
+    """Phrases looked up by their first word, longest first."""
+
+    def __init__(self, spec: str) -> None:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in {tuple(found.split()) for found in phrases(spec)}:
+            by_first.setdefault(phrase[0], []).append(phrase)
+        self._by_first = {first: sorted(group, key=len, reverse=True) for first, group in by_first.items()}
+
+    def length_at(self, tokens: list[str], at: int) -> int:
+        """The length of the longest phrase starting at ``tokens[at]``, or 0."""
+        for phrase in self._by_first.get(tokens[at], ()):
+            if tuple(tokens[at:at + len(phrase)]) == phrase:
+                return len(phrase)
+        return 0
+
+    def found_in(self, tokens: list[str]) -> bool:
+        return any(self.length_at(tokens, i) for i in range(len(tokens)))
 
 
 _CLAUSE_BREAK_MARKS = frozenset(".,;:!?\u2026\u2014")
@@ -272,6 +308,8 @@ class _ClauseReading:
         self.left_behind: _Match | None = None  # "get past": the next head is what the client leaves behind
         self.last_head: tuple[int, Term] | None = None  # a head read without prefix modifiers
         self.last_negated = False
+        self.last_head_end: int | None = None  # where the last head ended, and its signal
+        self.last_signal_index: int | None = None
         self.scope: _Scope | None = None  # the last head's negation or frequency, for a "that ..." after it
 
     def read(self, matches: list[_Match]) -> list[Signal]:
@@ -362,6 +400,15 @@ class _ClauseReading:
         self.signals.append(Signal(match.term.value, match.term.from_cue))
 
     def _on_negator(self, match: _Match) -> None:
+        if match.term.flips_previous and self._answers_previous_head(match):
+            index = self.last_signal_index
+            assert index is not None
+            last = self.signals[index]
+            alone = match.term.value if match.term.value is not None else SCALE_MIN
+            flipped = alone if last.value > SCALE_MID else DEFAULT_NEGATION.get(last.value, last.value)
+            self.signals[index] = last._replace(value=flipped, side_only=False, plain_yes=False)
+            self.last_head = None
+            return
         if self.frequency is not None:
             self.negate_next_head = True
         else:
@@ -378,6 +425,13 @@ class _ClauseReading:
         self.summary = match.term.summary and not negated
         # Wait with the value it has after any negation: "not always" on its own is 3.
         self.waiting.append(_Match(match.start, match.end, Term(Role.FREQUENCY, value)))
+
+    def _answers_previous_head(self, match: _Match) -> bool:
+        """'heard no': a "no" right after a head, ending the clause, answers that head."""
+        if self.last_head_end is None or self.last_signal_index is None or self.waiting:
+            return False
+        between_and_after = self.tokens[self.last_head_end:match.start] + self.tokens[match.end:]
+        return all(t in self.w.fillers for t in between_and_after)
 
     def _on_intensifier(self, match: _Match) -> None:
         self.intensifier = match
@@ -437,6 +491,8 @@ class _ClauseReading:
             topic=term.topic and not prefixed,
             about_topic=term.about_topic,
             boosted=intensified and self.intensifier is not None and self.intensifier.term.value is None,
+            core=term.core,
+            generic=term.generic,
         )
         if continued and self.scope is not None:
             index = self.scope.signal_index
@@ -446,6 +502,7 @@ class _ClauseReading:
             self.signals.append(signal)
         scoped = negated or self.frequency is not None
         self.scope = _Scope(match.end, index, negated, extreme, self.frequency) if scoped else None
+        self.last_head_end, self.last_signal_index = match.end, index
         self.last_head = None if prefixed else (index, term)
         # "no say at all": a head that is itself a negation
         self.last_negated = negated or self.tokens[match.start] in self.w.negating_first_words
@@ -458,7 +515,7 @@ class _ClauseReading:
             assert term.value is not None
             value = term.value if self.frequency is None else _with_frequency(self.frequency, term.value)
             value = soften(value) if self.soften else intensify(value) if strong else value
-            self.signals[index] = Signal(value, term.from_cue, summary=self.summary)
+            self.signals[index] = Signal(value, term.from_cue, summary=self.summary, core=term.core)
         elif not self.signals:
             if self.frequency is not None and self.negate_next_head:  # "mostly no", "sometimes she doesn't"
                 self.signals.append(Signal(SCALE_MAX + SCALE_MIN - self.frequency, from_cue=False))
@@ -504,22 +561,69 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values)
 
 
-def _combined(signals: list[Signal]) -> list[int]:
+def _counted(signals: list[Signal]) -> list[Signal]:
     """The direct answer sets the value; the cues around it move it only when they pull the other way.
 
     "yes, she listens" -> 5 (the cue agrees); "mostly, but she sometimes interrupts" -> 4 (a mixed cue
     next to an answer that is already qualified); "yes, but she sometimes talks over me" -> 4 and
     "mostly, but it's all surface level" -> 3 (the mean).
     """
-    direct = [s.value for s in signals if not s.from_cue]
-    cues = [s.value for s in signals if s.from_cue]
+    direct = [s for s in signals if not s.from_cue]
+    cues = [s for s in signals if s.from_cue]
     if not direct or not cues:
         return direct + cues
-    answer_side, cue_side = side_of_middle(_mean(direct)), side_of_middle(_mean(cues))
-    already_qualified = abs(_mean(direct) - SCALE_MID) <= 1
+    direct_mean, cue_mean = _mean([s.value for s in direct]), _mean([s.value for s in cues])
+    answer_side, cue_side = side_of_middle(direct_mean), side_of_middle(cue_mean)
+    already_qualified = abs(direct_mean - SCALE_MID) <= 1
     if cue_side == answer_side != 0 or (cue_side == 0 and already_qualified):
         return direct
     return direct + cues
+
+
+_CORE_WEIGHT = 2
+
+
+def _weighted_mean(signals: list[Signal]) -> float:
+    weights = [_CORE_WEIGHT if s.core else 1 for s in signals]
+    return sum(s.value * w for s, w in zip(signals, weights, strict=True)) / sum(weights)
+
+
+CONFIDENCE_DIRECT = 0.9  # "mostly yes", "sometimes", "never"
+CONFIDENCE_CUES = 0.85  # only the question's own words: "she talks over me"
+CONFIDENCE_GENERIC = 0.75  # only words that could be about anything: "good", "fine"
+CONFIDENCE_MIXED = 0.6  # signals on both sides of the middle
+CONFIDENCE_HEDGE_ONLY = 0.5  # "maybe"
+HEDGE_PENALTY = 0.1
+
+
+def _confidence(counted: list[Signal], hedged: bool, subject_named: bool) -> float:
+    sides = {side_of_middle(s.value) for s in counted} - {0}
+    if all(s.lone_hedge for s in counted):
+        confidence = CONFIDENCE_HEDGE_ONLY
+    elif len(sides) > 1:
+        confidence = CONFIDENCE_MIXED
+    elif all(s.generic for s in counted) and not subject_named:
+        confidence = CONFIDENCE_GENERIC
+    elif any(not s.from_cue for s in counted):
+        confidence = CONFIDENCE_DIRECT
+    else:
+        confidence = CONFIDENCE_CUES
+    return confidence - HEDGE_PENALTY if hedged else confidence
+
+
+@dataclass(frozen=True)
+class WordsReading:
+    value: int | None
+    confidence: float = 0.0
+
+
+_MAX_REPORTED = 10  # words skipped after "when I said"
+
+
+def _turned(signal: Signal) -> Signal:
+    """What was true before and is not now: a 4 becomes a 2, a 2 a 4."""
+    return signal._replace(value=DEFAULT_NEGATION[signal.value] if signal.value != SCALE_MID else SCALE_MID,
+                           side_only=False, plain_yes=False)
 
 
 class WordReader:
@@ -530,10 +634,15 @@ class WordReader:
         self.lexicon = lexicon
 
     def rating(self, norm: str) -> int | None:
+        return self.read(norm).value
+
+    def read(self, norm: str, subject_named: bool = False) -> WordsReading:
+        """The rating in words; ``subject_named``: the text names what "good" or "bad" is about."""
         tokens = TOKEN.findall(self.w.mixed.sub(f" {self.w.mixed_word} ", norm))
-        signals: list[Signal] = []
+        clauses = [self._without_reported_speech(c) for c in self._split_past(_clauses(tokens, self.w))]
+        by_clause: list[list[Signal]] = []
         hedged = False
-        for clause in _clauses(tokens, self.w):
+        for clause in clauses:
             matches = _find_terms(clause, self.lexicon)
             covered = {i for match in matches for i in range(match.start, match.end)}
             other_words = sum(
@@ -546,12 +655,75 @@ class WordReader:
                 generic_allowed=other_words == 0 or any(t in self.w.referents for t in clause),
                 modifiers_alone_allowed=other_words <= 1,
             )
-            signals.extend(reading.read(matches))
+            by_clause.append(reading.read(matches))
             hedged = hedged or reading.hedged
+        signals = [signal for signals in self._now_over_before(clauses, by_clause) for signal in signals]
         signals = _stronger_signals(signals)
         if not signals:  # only "it never came up", with nothing to say what "it" is
-            return None
-        value = round_toward_middle(_mean(_combined(signals)))
+            return WordsReading(None)
+        counted = _counted(signals)
+        value = round_toward_middle(_weighted_mean(counted))
         if hedged and value in (SCALE_MIN, SCALE_MAX):
             value = soften(value)
-        return value
+        return WordsReading(value, _confidence(counted, hedged, subject_named))
+
+    def _split_past(self, clauses: Iterator[list[str]]) -> Iterator[list[str]]:
+        """'in the first month we set goals and never looked at them again': two clauses, before and now."""
+        for clause in clauses:
+            if not self.w.past_markers.found_in(clause):
+                yield clause
+                continue
+            part: list[str] = []
+            for token in clause:
+                if token in self.w.clause_joins and part:
+                    yield part
+                    part = []
+                else:
+                    part.append(token)
+            if part:
+                yield part
+
+    def _now_over_before(self, clauses: list[list[str]], by_clause: list[list[Signal]]) -> list[list[Signal]]:
+        """What was true at first gives way to what the client says about later ("at first ..., now ...").
+
+        A later part that says only "now ..." with nothing to read turns the earlier part around: "at first
+        we agreed on goals, now we just drift".
+        """
+        past = [self.w.past_markers.found_in(clause) for clause in clauses]
+        if not any(past):
+            return by_clause
+        pairs = list(zip(by_clause, past, strict=True))
+        if any(signals and not was for signals, was in pairs):
+            return [[] if was else signals for signals, was in pairs]
+        turned = any(
+            not was and self.w.later_markers.found_in(clause)
+            for clause, was in zip(clauses, past, strict=True)
+        )
+        if not turned:
+            return by_clause
+        return [[_turned(s) for s in signals] if was else signals for signals, was in pairs]
+
+    def without_reported_speech(self, norm: str) -> str:
+        """The text without what the client reports having said ("when I said <...> she switched")."""
+        tokens = TOKEN.findall(norm)
+        kept = self._without_reported_speech(tokens)
+        return norm if len(kept) == len(tokens) else " ".join(kept)
+
+    def _without_reported_speech(self, clause: list[str]) -> list[str]:
+        """'when I said it wasn't for me she switched': what the client said is not the rating."""
+        kept: list[str] = []
+        i = 0
+        while i < len(clause):
+            length = self.w.reported_speech.length_at(clause, i)
+            if not length:
+                kept.append(clause[i])
+                i += 1
+                continue
+            kept.extend(clause[i:i + length])
+            i += length
+            skipped = 0
+            while i < len(clause) and skipped < _MAX_REPORTED and clause[i] not in self.w.reported_until \
+                    and clause[i] not in _CLAUSE_BREAK_MARKS:
+                i += 1
+                skipped += 1
+        return kept

@@ -41,7 +41,9 @@ def sessions_category(count: float) -> str:
 @dataclass(frozen=True)
 class SessionsReading:
     category: str | None
-    from_words_only: bool = False  # "years", "just started": no number was given
+    # what gave it: "sessions" (a count of sessions: "8 sessions", "session 11", "my third"), "time" (a
+    # length of time: "a year", "since last summer"), "number" (a bare number: "10"), "words" ("years")
+    source: str = ""
 
 
 class SessionsReader:
@@ -114,7 +116,8 @@ class SessionsReader:
     def read(self, norm: str, today: date) -> SessionsReading:
         since = self._since_year.search(norm)
         if since:
-            return SessionsReading("long_term" if today.year - int(since.group("year")) >= 2 else None)
+            years = today.year - int(since.group("year"))
+            return SessionsReading("long_term" if years >= 2 else None, "time")
         per_week = 1.0
         for rate_pattern, rate in self._rates:
             found = rate_pattern.search(norm)
@@ -122,20 +125,21 @@ class SessionsReader:
                 per_week = rate
                 norm = norm[:found.start()] + " " + norm[found.end():]
                 break
-        count = self._count(self._words_to_digits(norm), per_week)
-        if count is not None:
+        counted = self._count(self._words_to_digits(norm), per_week)
+        if counted is not None:
+            count, source = counted
             in_range = 0 <= count <= _MAX_PLAUSIBLE_SESSIONS
-            return SessionsReading(sessions_category(count) if in_range else None)
+            return SessionsReading(sessions_category(count) if in_range else None, source)
         span = self._calendar_span(norm, today)
         if span is not None:  # only a span that is surely long is placed: the start of a season is vague
             latest, best_guess = (months * self._sessions_per_month * per_week for months in span)
             long_ago = latest >= _LATEST_START_MIN_SESSIONS and best_guess >= _LONG_TERM_MIN_SESSIONS
-            return SessionsReading("long_term" if long_ago else None)
+            return SessionsReading("long_term" if long_ago else None, "time")
         early, long_term = self._early.search(norm), self._long_term.search(norm)
         if early and not long_term:
-            return SessionsReading("early", from_words_only=True)
+            return SessionsReading("early", "words")
         if long_term and not early:
-            return SessionsReading("long_term", from_words_only=True)
+            return SessionsReading("long_term", "words")
         return SessionsReading(None)
 
     def _words_to_digits(self, norm: str) -> str:
@@ -163,8 +167,8 @@ class SessionsReader:
             return count - 1 if count <= _EARLY_MAX + 1 else _UNKNOWN_COUNT
         return count
 
-    def _count(self, norm: str, per_week: float) -> float | None:
-        """The session count the answer states (_UNKNOWN_COUNT if it gives only a bound), or None."""
+    def _count(self, norm: str, per_week: float) -> tuple[float, str] | None:
+        """The session count the answer states (_UNKNOWN_COUNT if it gives only a bound) and its source."""
         counts: list[float] = []
         durations: list[float] = []
         for match in self._quantity_with_unit.finditer(norm):
@@ -175,21 +179,25 @@ class SessionsReader:
             else:
                 sessions = _quantity(match) * factor * per_week
                 durations.append(self._adjusted(sessions, match.group("mod"), more))
-        chosen = counts or durations
-        if chosen:
-            return chosen[-1]
+        if counts:
+            return counts[-1], "sessions"
+        if durations:
+            return durations[-1], "time"
         numbered = self._numbered.search(norm)
         if numbered:
             kind, factor = self._units[numbered.group("unit")]
-            return float(numbered.group("q")) * factor * (1 if kind == COUNT_UNIT else per_week)
+            if kind == COUNT_UNIT:
+                return float(numbered.group("q")) * factor, "sessions"
+            return float(numbered.group("q")) * factor * per_week, "time"
         bare = self._bare_quantity.match(norm)
         if bare:
-            return self._adjusted(_quantity(bare), bare.group("mod"), bool(bare.group("more")))
+            return self._adjusted(_quantity(bare), bare.group("mod"), bool(bare.group("more"))), "number"
         for match in self._ordinal.finditer(norm):
             after = match.group("after")
             if after is None or after in self._ordinal_nouns:
                 ordinal = match.group("ord")
-                return float(self._ordinals.get(ordinal) or int(re.sub(r"\D", "", ordinal)))
+                source = "number" if after is None else "sessions"
+                return float(self._ordinals.get(ordinal) or int(re.sub(r"\D", "", ordinal))), source
         return None
 
     def _calendar_span(self, norm: str, today: date) -> tuple[float, float] | None:

@@ -44,7 +44,8 @@ class TextReader:
         spellings.update({str(k): str(v) for k, v in language.section("spellings").items()})
         self._spellings = spellings
         self._typos = TypoCorrector(phrases(language.section("typo_targets")), known_words)
-        self._question_back = re.compile(rf"^{alternation(language.section('question_openers'))}\b.*\?$")
+        openers = alternation(language.section("not_an_answer", "question_openers"))
+        self._question_back = re.compile(rf"^{openers}\b.*\?$")
         self._respell = lru_cache(maxsize=4096)(self._respell_word)  # answers repeat words
 
     def normalize(self, text: str) -> str:
