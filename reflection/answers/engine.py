@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any, Protocol
 
 from reflection.answers.dont_know import DontKnowReader
 from reflection.answers.free_text import FreeTextReader
-from reflection.answers.language import Language, alternation, compile_any, pattern, words
+from reflection.answers.language import LANGUAGE_DIR, Language, alternation, compile_any, pattern
 from reflection.answers.not_an_answer import NotAnAnswerReader
 from reflection.answers.numbers import NumberReader
 from reflection.answers.raised_needs import NOT_YET, RaisedNeedsReader
@@ -32,6 +33,7 @@ from reflection.answers.readings import (
 from reflection.answers.scale import ScaleWords, WordReader, build_lexicon
 from reflection.answers.sessions import SessionsReader
 from reflection.answers.text import TextReader, verbatim
+from reflection.answers.typos import load_real_words, vocabulary
 from reflection.items import Item, ItemBank
 
 NUMBER_CONFIDENCE = 0.95  # "4", "a solid 4", "7/10"
@@ -47,6 +49,10 @@ NOT_AN_ANSWER_CONFIDENCE = 0.9
 ELSEWHERE_MIN_CONFIDENCE = 0.85
 
 
+def real_words_path(code: str) -> Path:
+    return LANGUAGE_DIR / f"{code}.real_words.txt"
+
+
 class Shared:
     """What every reader of one language shares: normalisation, numbers, the scale words."""
 
@@ -58,11 +64,14 @@ class Shared:
         self.lexicons = {
             item.slot: build_lexicon(general, shared_cues, item.cues or []) for item in bank.rated_items()
         }
-        numbers = language.section("numbers")
-        known = frozenset().union(*(lexicon.known_words() for lexicon in self.lexicons.values()))
-        known |= words(numbers["lead"]) | words(numbers["tail"]) | self.scale_words.fillers
-        known |= self.scale_words.referents
-        self.text = TextReader(language, known)
+        item_words = [
+            {"cues": item.cues, "not_applicable": item.not_applicable, "dont_know": item.dont_know,
+             "topic": item.topic}
+            for item in bank.items
+        ]
+        known = vocabulary(language.data, item_words)
+        known |= frozenset().union(*(lexicon.known_words() for lexicon in self.lexicons.values()))
+        self.text = TextReader(language, known, load_real_words(real_words_path(language.code)))
         self.numbers = NumberReader(language)
         self.dont_know = DontKnowReader(language)
         self.free_text = FreeTextReader(language)

@@ -39,11 +39,12 @@ _CODE_LIKE = re.compile(
 class TextReader:
     """Normalises text in one language and tells whether it can be read as a structured answer."""
 
-    def __init__(self, language: Language, known_words: frozenset[str]) -> None:
+    def __init__(self, language: Language, known_words: frozenset[str], real_words: frozenset[str]) -> None:
         spellings = {w.replace("'", ""): w for w in phrases(language.section("contractions"))}
         spellings.update({str(k): str(v) for k, v in language.section("spellings").items()})
         self._spellings = spellings
-        self._typos = TypoCorrector(phrases(language.section("typo_targets")), known_words)
+        self.known_words = known_words
+        self._typos = TypoCorrector(known_words, real_words)
         openers = alternation(language.section("not_an_answer", "question_openers"))
         self._question_back = re.compile(rf"^{openers}\b.*\?$")
         self._respell = lru_cache(maxsize=4096)(self._respell_word)  # answers repeat words
