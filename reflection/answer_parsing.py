@@ -93,6 +93,14 @@ def read_all(text: str, items: Sequence[str], asked: str | None = None) -> dict[
     return engine().read_all(text, slots, asked, _today())
 
 
+def gives_a_number(text: str) -> bool:
+    """True when an answer rates with a number ("4", "a solid 3", "7/10", "80%")."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    numbers, norm = engine().shared.numbers, engine().shared.text.normalize(text)
+    return numbers.stated_up_front(text.strip().lower()) is not None or numbers.rating(norm) is not None
+
+
 def parse_answer(slot: str, text: str) -> Parsed | None:
     """The slot value the client's answer gives, or None when it can't be placed (the caller re-asks)."""
     _check_slot(slot, "parse_answer")

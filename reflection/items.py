@@ -50,6 +50,12 @@ class Item:
     dont_know: str | None = None  # patterns of "I can't tell" that belong to this question
     topic: str | None = None  # words that name the question's subject ("homework", "goals")
 
+    def describe_in_words(self, value: object, bank: ItemBank) -> str:
+        """A stored rating in words ("not really"), for a client who did not give numbers."""
+        if self.kind == "scale" and isinstance(value, int) and value in bank.scale_words:
+            return bank.scale_words[value]
+        return self.describe(value)
+
     def describe(self, value: object) -> str:
         """A stored value in plain words, e.g. ``2`` -> ``2 of 5`` or ``early`` -> ``3 sessions or fewer``."""
         if self.kind == "choice":
@@ -59,10 +65,13 @@ class Item:
         return str(value)
 
 
+
 @dataclass(frozen=True)
 class ItemBank:
     items: tuple[Item, ...]
     scale_labels: dict[int, str]
+    scale_words: dict[int, str] = field(default_factory=dict)
+    returning_in_words: str = ""
 
     @property
     def slots(self) -> tuple[str, ...]:
@@ -148,7 +157,15 @@ def parse_item_bank(document: dict[str, Any]) -> ItemBank:
     labels = {int(number): str(label) for number, label in document.get("scale_labels", {}).items()}
     if sorted(labels) != [1, 2, 3, 4, 5]:
         raise ItemBankError("scale_labels must label exactly 1 to 5")
-    return ItemBank(items=items, scale_labels=labels)
+    scale_words = {int(number): str(word) for number, word in document.get("scale_words", {}).items()}
+    if scale_words and sorted(scale_words) != [1, 2, 3, 4, 5]:
+        raise ItemBankError("scale_words must name exactly 1 to 5")
+    return ItemBank(
+        items=items,
+        scale_labels=labels,
+        scale_words=scale_words,
+        returning_in_words=str(document.get("returning_in_words", "")),
+    )
 
 
 @cache
