@@ -26,6 +26,11 @@ def _fresh_reflection_events() -> list[EventType]:
         SlotSet("items_without_value", []),
         SlotSet("missed_answers", {}),
         SlotSet("answer_words", {}),
+        SlotSet("answer_notes", {}),
+        SlotSet("pending_confirmation", None),
+        SlotSet("pending_correction", None),
+        SlotSet("last_answered", None),
+        SlotSet("gave_numbers", False),
         SlotSet("requested_slot", None),
     ]
 
@@ -178,7 +183,10 @@ class ActionCompleteReflection(Action):
         # Every answer is written again with the completion, in one transaction: a reflection is never
         # complete in the database with an answer missing, even if an earlier write failed.
         words = tracker.get_slot("answer_words") or {}
-        answered = {slot: value for slot, value in conversation.answers().items() if value is not None}
+        # "Don't know" and "doesn't apply" are kept as answers without a number.
+        notes = tracker.get_slot("answer_notes") or {}
+        answered = {slot: note for slot, note in notes.items() if note != "skipped"}
+        answered.update((slot, value) for slot, value in conversation.answers().items() if value is not None)
         completion = {
             "op": "complete",
             "next_steps": steps,

@@ -26,11 +26,13 @@ from functools import cache
 
 from reflection.answers.engine import NOT_AN_ANSWER_CONFIDENCE, AnswerEngine
 from reflection.answers.language import DEFAULT_LANGUAGE, load_language
+from reflection.answers.not_an_answer import NotAnAnswerKind
 from reflection.answers.readings import NOTHING, Reading, ReadingKind, not_an_answer
 from reflection.items import load_item_bank
 
 __all__ = [
-    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "is_skip", "parse_answer", "read_all", "read_answer",
+    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "is_correction", "is_skip", "parse_answer", "read_all",
+    "read_answer", "read_correction",
 ]
 
 SCALE_SLOTS: tuple[str, ...] = load_item_bank().scale_slots
@@ -99,6 +101,25 @@ def gives_a_number(text: str) -> bool:
         return False
     numbers, norm = engine().shared.numbers, engine().shared.text.normalize(text)
     return numbers.stated_up_front(text.strip().lower()) is not None or numbers.rating(norm) is not None
+
+
+def is_correction(text: str) -> bool:
+    """True when the message asks to change an earlier answer ("I got the last one wrong, it's a 1")."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    shared = engine().shared
+    return shared.not_an_answer.verdict(text, shared.text.normalize).kind == NotAnAnswerKind.CORRECTION
+
+
+def read_correction(slot: str, text: str) -> Reading:
+    """The new answer a correction gives to ``slot`` ("change my answer about goals to mostly" -> 4).
+
+    A correction is never an answer to the question being asked; this reads it only for the answer it
+    changes."""
+    _check_slot(slot, "read_correction")
+    if not isinstance(text, str) or not text.strip():
+        return NOTHING
+    return engine().readers[slot].read(text, _today())
 
 
 def parse_answer(slot: str, text: str) -> Parsed | None:
