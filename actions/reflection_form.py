@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextvars
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine
-from dataclasses import asdict
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -25,6 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say
+from reflection.agreement import confirmation as confirmation_prompt
 from reflection.answer_parsing import Reading
 from reflection.flow import MAX_MISSES, applicable_slots, question_slots, remaining_slots
 from reflection.items import Button, ItemBank, load_item_bank
@@ -35,7 +35,6 @@ from reflection.wording import acknowledgement, question_for
 FORM_NAME = "reflection_form"
 SKIP_BUTTON = Button(title="Skip", payload="skip")
 NOT_SURE_BUTTON = Button(title="Not sure", payload="not sure")
-YES_BUTTON = Button(title="Yes", payload="/affirm")
 OPTIONAL_BUTTONS = {"missing": Button(title="Nothing", payload="nothing"), "tell_more": SKIP_BUTTON}
 # This turn's plan, for the per-question hooks rasa-sdk calls within the same run.
 _PLAN: contextvars.ContextVar[TurnPlan | None] = contextvars.ContextVar("turn_plan", default=None)
@@ -92,10 +91,7 @@ def _risk_tier(tracker: Tracker) -> str:
 
 
 def _pending_confirmation(tracker: Tracker) -> Confirmation | None:
-    raw = tracker.get_slot("pending_confirmation")
-    if isinstance(raw, dict) and raw.get("item") and raw.get("value") is not None:
-        return Confirmation(item=str(raw["item"]), value=raw["value"])
-    return None
+    return Confirmation.from_slot(tracker.get_slot("pending_confirmation"))
 
 
 class ValidateReflectionForm(FormValidationAction):
@@ -209,7 +205,7 @@ class ValidateReflectionForm(FormValidationAction):
             SlotSet("answer_notes", notes),
             SlotSet("missed_answers", misses),
             SlotSet("answer_words", words),
-            SlotSet("pending_confirmation", asdict(confirm) if confirm else None),
+            SlotSet("pending_confirmation", confirm.as_slot() if confirm else None),
             SlotSet("pending_correction", plan.correction_prompt),
             *([SlotSet("last_answered", last)] if last else []),
             *([SlotSet("gave_numbers", True)] if _gave_a_number(conversation.latest_text, plan) else []),
@@ -275,7 +271,7 @@ class AskReflectionQuestion(Action, ABC):
         if correction:
             self._ask_for_correction(dispatcher, conversation, bank, correction)
         elif confirmation is not None and confirmation.item == self.slot:
-            self._ask_to_confirm(dispatcher, bank, confirmation)
+            self._ask_to_confirm(dispatcher, tracker, confirmation)
         else:
             self._ask(dispatcher, conversation, tracker, bank)
         return []
@@ -309,16 +305,11 @@ class AskReflectionQuestion(Action, ABC):
             dispatcher.utter_message(text=question.text, buttons=button_payloads(with_skip))
 
     def _ask_to_confirm(
-        self, dispatcher: CollectingDispatcher, bank: ItemBank, confirmation: Confirmation
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, confirmation: Confirmation
     ) -> None:
-        item = bank.item(self.slot)
-        if item.kind == "scale" and isinstance(confirmation.value, int):
-            label = bank.scale_words.get(confirmation.value, "")
-            text = message("confirm_scale", value=confirmation.value, label=label).text
-        else:
-            text = message("confirm_choice", label=item.describe(confirmation.value)).text
-        buttons = [YES_BUTTON, *bank.buttons_for(item), NOT_SURE_BUTTON]
-        dispatcher.utter_message(text=text, buttons=button_payloads(buttons))
+        gave_numbers = bool(tracker.get_slot("gave_numbers"))
+        prompt = confirmation_prompt(self.slot, confirmation.proposed, gave_numbers=gave_numbers)
+        dispatcher.utter_message(text=prompt.text, buttons=button_payloads(prompt.buttons))
 
     def _ask_for_correction(
         self, dispatcher: CollectingDispatcher, conversation: Conversation, bank: ItemBank, correction: str

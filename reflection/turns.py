@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from reflection.agreement import Confirm, Take, decide
 from reflection.answer_parsing import (
     Reading,
     ReadingKind,
@@ -36,7 +37,6 @@ from reflection.answer_parsing import (
     read_answer,
     read_correction,
 )
-from reflection.answers.agreement import Confirm, Take, decide
 from reflection.items import load_item_bank
 
 TURNS_CONTENT = Path(__file__).parent / "content" / "turns"
@@ -71,7 +71,16 @@ class Confirmation:
     """A reading the client is asked to confirm in one tap."""
 
     item: str
-    value: int | str
+    proposed: Reading
+
+    def as_slot(self) -> dict[str, object]:
+        return {"item": self.item, **self.proposed.as_dict()}
+
+    @classmethod
+    def from_slot(cls, raw: object) -> Confirmation | None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("item"), str):
+            return None
+        return cls(item=raw["item"], proposed=Reading.from_dict(raw))
 
 
 @dataclass(frozen=True)
@@ -236,7 +245,7 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
     if isinstance(decision, Take):
         _settle(plan, requested, decision.reading, whole_text=message.text)
     elif isinstance(decision, Confirm):
-        plan.confirm = Confirmation(requested, decision.value)
+        plan.confirm = Confirmation(requested, decision.proposed)
     else:
         plan.missed = True
     for item in state.open_items:
@@ -268,7 +277,9 @@ def _confirmation_answer(
 ) -> TurnPlan | None:
     """The reply to "I read that as ... Is that right?"; None when it is a new answer to read instead."""
     if message.intent == "affirm" or says_yes(text):
-        return TurnPlan(values={pending.item: pending.value})
+        plan = TurnPlan()
+        _settle(plan, pending.item, pending.proposed)
+        return plan
     if says_not_sure(text):
         return TurnPlan(notes={pending.item: NOT_SURE})
     if says_no(text):
