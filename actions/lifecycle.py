@@ -167,6 +167,7 @@ def _summary(conversation: Conversation, steps: list[str]) -> Summary:
         previous=conversation.previous_answers(),
         referral_link=conversation.clinic.referral_link,
         saved=conversation.consented,
+        gave_numbers=bool(conversation.tracker.get_slot("gave_numbers")),
     )
 
 

@@ -82,12 +82,15 @@ def _areas_section(
     best = bank.item(strongest)
     worst = bank.item(weakest)
     weakest_key = "weakest_but_fine" if ratings[weakest] >= GOOD_RATING else "weakest"
-    strongest_line = _in_words(text, "strongest", gave_numbers)
     weakest_line = _in_words(text, weakest_key, gave_numbers)
-    return [
-        strongest_line.format(area=best.area, value=best.describe(ratings[strongest])),
-        weakest_line.format(area=worst.area, value=worst.describe(ratings[weakest])),
-    ]
+    # Only an area that is going well is called "working best"; otherwise the summary says so plainly.
+    if ratings[strongest] >= GOOD_RATING:
+        strongest_text = _in_words(text, "strongest", gave_numbers).format(
+            area=best.area, value=best.describe(ratings[strongest])
+        )
+    else:
+        strongest_text = text["nothing_working_yet"]
+    return [strongest_text, weakest_line.format(area=worst.area, value=worst.describe(ratings[weakest]))]
 
 
 def _change_section(

@@ -43,8 +43,8 @@ def _area_to_item() -> dict[str, str]:
     return {item.area: item.slot for item in load_item_bank().items}
 
 
-_BEST = re.compile(r"What's working best: (.+?) \(")
-_HARDEST = re.compile(r"What's hardest right now: (.+?) \(")
+_BEST = re.compile(r"What's working best: (.+?)(?: \(|\.)")
+_HARDEST = re.compile(r"What's hardest right now: (.+?)(?: \(|\.)")
 
 
 def summary_areas(summary: str) -> tuple[list[str], list[str]]:
