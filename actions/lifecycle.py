@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, fail_soft, read_or_none, say
 from reflection.clinics import clinic_for, is_known_clinic
+from reflection.items import load_item_bank
 from reflection.next_steps import suggest_next_steps
 from reflection.storage.repository import ReflectionRecord
 from reflection.summary import Summary, build_summary
@@ -59,7 +60,17 @@ def _previous_reflection_events(
     answers = {item: answer.value for item, answer in previous.answers.items()}
     last_date = (previous.completed_at or previous.updated_at).strftime("%B %-d, %Y")
     say(dispatcher, conversation, "welcome_back", last_date=last_date)
-    return [SlotSet("previous_answers", {"answers": answers, "completed_on": last_date})]
+    # A client who rated with numbers last time hears numbers when compared with it.
+    rated = set(load_item_bank().scale_slots)
+    numbers = any(
+        any(character.isdigit() for character in answer.raw_text or "")
+        for item, answer in previous.answers.items()
+        if item in rated
+    )
+    return [
+        SlotSet("previous_answers", {"answers": answers, "completed_on": last_date}),
+        SlotSet("gave_numbers", numbers),
+    ]
 
 
 class ActionSessionStart(Action):
