@@ -149,6 +149,7 @@ class OrganizationCues(_Strict):
 
 
 class LocationCues(_Strict):
+    extra_places: list[str]
     cues: list[list[str]]
     strong_cues: list[list[str]]
 
@@ -182,6 +183,8 @@ class Lexicon:
     ambiguous_places: frozenset[str]
     # Tokens that are never part of a name, organisation or place: stop words, chat shorthand, therapy words.
     never_names: frozenset[str]
+    # Names that are also kept words ("summer", "june"): names only right after a cue ("my daughter summer").
+    cue_only_names: frozenset[str]
     # Whole lower-case phrases (one or more words) that must survive de-identification.
     keep_phrases: frozenset[str]
     keep_tokens: frozenset[str]
@@ -331,7 +334,7 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
     surnames = _read_words(folder / "surnames.txt")
     ambiguous_surnames = _read_words(folder / "surnames_ambiguous.txt") | {s for s in surnames if len(s) <= 2}
     surnames -= ambiguous_surnames
-    places = _read_words(folder / "places.txt")
+    places = _read_words(folder / "places.txt") | set(context.location.extra_places)
     ambiguous_places = _read_words(folder / "places_ambiguous.txt")
     named_places = (places & (first | ambiguous_first)) - ambiguous_places
     places -= ambiguous_places | named_places
@@ -345,6 +348,7 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
         named_places=frozenset(named_places - never_names - keep_phrases),
         ambiguous_places=frozenset(ambiguous_places - never_names - keep_phrases),
         never_names=frozenset(never_names),
+        cue_only_names=frozenset((first | ambiguous_first) & (set(keep.time_words) | soft_words)),
         keep_phrases=frozenset(keep_phrases),
         keep_tokens=frozenset(keep_tokens),
     )

@@ -263,15 +263,16 @@ class PersonRecognizer(TokenRecognizer):
     def _name_after_cue(self, doc: Doc, index: int, any_word: bool = False) -> bool:
         token = doc[index]
         word = norm(token)
-        if not is_word(token) or word in self.lexicon.never_names:
+        if not is_word(token):
             return False
         if word in self.lexicon.first_names or word in self.lexicon.surnames:
             return True
-        if (
-            word in self.lexicon.ambiguous_first_names
-            or token.pos_ == "PROPN"
-            or (is_capitalised(token) and not starts_sentence(doc, index))
-        ):
+        # "my daughter summer", "her name is june": a name that is also a kept word, after a cue.
+        if word in self.lexicon.cue_only_names or word in self.lexicon.ambiguous_first_names:
+            return token.pos_ not in NOT_NAME_POS
+        if word in self.lexicon.never_names:
+            return False
+        if token.pos_ == "PROPN" or (is_capitalised(token) and not starts_sentence(doc, index)):
             return token.pos_ not in NOT_NAME_POS
         return any_word and token.pos_ not in NOT_NAME_POS
 
@@ -355,7 +356,9 @@ class OrganizationRecognizer(TokenRecognizer):
             while cursor >= 0 and index - cursor <= 5:
                 previous = doc[cursor]
                 previous_word = norm(previous)
-                if previous_word in CONNECTORS or previous.text == ".":
+                # "guy's hospital", "st thomas' hospital"; an opening quote ("saying 'trust") links nothing.
+                attached = cursor > 0 and not doc[cursor - 1].whitespace_
+                if (previous_word in CONNECTORS and attached) or previous.text == ".":
                     cursor -= 1
                     continue
                 if self._name_like(previous):
