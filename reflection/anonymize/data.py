@@ -134,6 +134,7 @@ class PersonCues(_Strict):
     following_verbs: list[str]
     chat_words: list[str]
     common_names: list[str]
+    extra_first_names: list[str]
 
 
 class OrganizationCues(_Strict):
@@ -143,6 +144,7 @@ class OrganizationCues(_Strict):
     descriptors: list[str]
     employer_cues: list[list[str]]
     not_employers: list[str]
+    employer_words: list[str]
     saints: list[str]
     known: list[str]
     known_ambiguous: list[str]
@@ -326,7 +328,7 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
     ) - set(person.common_names)
     # Words that can be a name but are often something else need a cue before they count as names.
     soft_words = set(keep.feelings) | months
-    first = _read_words(folder / "first_names.txt") | set(person.common_names)
+    first = _read_words(folder / "first_names.txt") | set(person.common_names) | set(person.extra_first_names)
     ambiguous_first = _read_words(folder / "first_names_ambiguous.txt")
     ambiguous_first |= {name for name in first if len(name) <= 2 or name in soft_words}
     first = {name for name in first if name not in ambiguous_first or name in person.common_names}
@@ -339,6 +341,8 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
     named_places = (places & (first | ambiguous_first)) - ambiguous_places
     places -= ambiguous_places | named_places
     keep_tokens = {word for phrase in keep_phrases for word in phrase.split()}
+    # spaCy splits "Alzheimer's" into "Alzheimer" and "'s": the stem must be kept too.
+    keep_tokens |= {word[:-2] for word in keep_tokens if word.endswith("'s")}
     return Lexicon(
         first_names=frozenset(first - never_names),
         ambiguous_first_names=frozenset(ambiguous_first - never_names),

@@ -283,9 +283,13 @@ class Anonymizer:
         joined: list[RedactedSpan] = []
         for span in spans:
             previous = joined[-1] if joined else None
+            gap = text[previous.end : span.start] if previous else ""
             if (
                 previous
-                and not text[previous.end : span.start].strip()
+                and (
+                    not gap.strip()
+                    or (gap.strip() == "," and previous.entity_type == span.entity_type == "ADDRESS")
+                )
                 and (
                     previous.entity_type == span.entity_type
                     or {previous.entity_type, span.entity_type} <= NAME_TYPES

@@ -323,6 +323,7 @@ class OrganizationRecognizer(TokenRecognizer):
         self.known = set(cues.known) - set(cues.known_ambiguous)
         self.known_ambiguous = set(cues.known_ambiguous)
         self.employer_cues = Cues(cues.employer_cues)
+        self.employer_words = set(cues.employer_words)
 
     def _name_like(self, token: Token) -> bool:
         word = norm(token)
@@ -423,7 +424,7 @@ class OrganizationRecognizer(TokenRecognizer):
 
     def _after_employer_cue(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         for index in range(1, len(doc)):
-            if self.employer_cues.before(doc, index):
+            if self.employer_cues.before(doc, index) or self._near_employer_word(doc, index):
                 end = index
                 while end < len(doc) and end - index < 3:
                     token = doc[end]
@@ -439,6 +440,13 @@ class OrganizationRecognizer(TokenRecognizer):
                     end += 1
                 if end > index:
                     yield (*self.chars(doc, index, end), "ORGANIZATION", 0.8, "after an employer cue")
+
+    def _near_employer_word(self, doc: Doc, index: int) -> bool:
+        """ "at"/"for" just before `index`, with a work word a few words earlier ("i work nights at")."""
+        if norm(doc[index - 1]) not in {"at", "for"}:
+            return False
+        window = doc[max(0, index - 6) : index - 1]
+        return any(norm(token) in self.employer_words for token in window)
 
     def _known(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         for index, token in enumerate(doc):
