@@ -18,7 +18,25 @@ from reflection.storage.database import (
 from reflection.storage.models import Answer, Base, Reflection
 from reflection.storage.repository import ReflectionStore
 
-TABLES = {"reflections", "answers", "next_steps", "risk_flags", "escalation_attempts"}
+TABLES = {
+    "reflections",
+    "answers",
+    "next_steps",
+    "risk_flags",
+    "escalation_attempts",
+    "transcript_turns",
+    "ingest_state",
+    "staff_users",
+    "staff_sessions",
+    "login_failures",
+    "audit_log",
+    "review_marks",
+    "reflection_tags",
+    "review_notes",
+    "saved_views",
+    "break_glass_requests",
+    "anonymization_candidates",
+}
 
 
 def table_names(database_url: str) -> set[str]:
