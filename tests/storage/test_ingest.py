@@ -1,6 +1,7 @@
 """Anonymization at ingest: consented turns only, idempotent, restart-safe, erasure-safe; answers' copies."""
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,9 @@ def turns(database_url: str) -> list[TranscriptTurn]:
 
 
 def consented_conversation(tracker: TrackerDatabase, sender: str, clinic: str | None = "north") -> None:
-    tracker.save(sender, [session_started(), slot("clinic_id", clinic), user("hi"), bot("Is it okay to save?")])
+    tracker.save(
+        sender, [session_started(), slot("clinic_id", clinic), user("hi"), bot("Is it okay to save?")]
+    )
     tracker.save(sender, [user("yes"), slot("consent", True), bot("Thank you.")])
     tracker.save(sender, [user("my therapist Priya never listens"), bot("I'm sorry to hear that.")])
 
@@ -64,7 +67,9 @@ def test_only_what_is_said_after_consent_is_ingested_anonymized(
     ingestor: Ingestor, tracker: TrackerDatabase, database_url: str
 ) -> None:
     consented_conversation(tracker, "sender-yes")
-    tracker.save("sender-no", [session_started(), user("hi, I'm Priya"), slot("consent", False), bot("Okay.")])
+    tracker.save(
+        "sender-no", [session_started(), user("hi, I'm Priya"), slot("consent", False), bot("Okay.")]
+    )
 
     report = ingestor.run_once()
 
@@ -125,7 +130,9 @@ def test_withdrawn_consent_stops_the_ingest_and_a_new_session_needs_consent_agai
 
     texts = [turn.text_anonymized for turn in turns(database_url)]
     assert texts[-1] == "start again"  # said while consent still stood
-    assert "Is it okay to save?" not in texts[1:] and "That's fine." not in texts and "hello again" not in texts
+    assert (
+        "Is it okay to save?" not in texts[1:] and "That's fine." not in texts and "hello again" not in texts
+    )
 
 
 def test_long_conversations_are_read_in_pages(
@@ -176,7 +183,9 @@ def test_answers_get_anonymized_copies_and_a_changed_answer_a_new_one(
     answers = store.latest_completed("client-a").answers
     assert answers["hopes"].value_anonymized is None  # the raw text changed: the old copy is dropped
     ingestor.run_once()
-    assert store.latest_completed("client-a").answers["hopes"].value_anonymized == "to tell <PERSON> how I feel"
+    assert (
+        store.latest_completed("client-a").answers["hopes"].value_anonymized == "to tell <PERSON> how I feel"
+    )
     store.close()
 
 
@@ -194,7 +203,7 @@ def test_identifiers_reviewers_found_are_removed_from_the_clients_new_texts(
                 identifier="dr bloom",
                 context="",
                 created_by="rev",
-                created_at=__import__("datetime").datetime.now(__import__("datetime").timezone.utc),
+                created_at=datetime.now(timezone.utc),
             )
         )
     engine.dispose()
@@ -209,4 +218,6 @@ def test_identifiers_reviewers_found_are_removed_from_the_clients_new_texts(
 def test_remove_identifiers_matches_whole_words_in_any_case() -> None:
     assert remove_identifiers("Sam and SAM and sami", [("sam", "PERSON")]) == "<PERSON> and <PERSON> and sami"
     assert remove_identifiers("x", [("  ", "PERSON")]) == "x"
-    assert remove_identifiers("call 555.0199 now", [("555.0199", "PHONE_NUMBER")]) == "call <PHONE_NUMBER> now"
+    assert (
+        remove_identifiers("call 555.0199 now", [("555.0199", "PHONE_NUMBER")]) == "call <PHONE_NUMBER> now"
+    )
