@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reflection.settings import WEBHOOK_SECRET_PREFIX, load_settings
 from reflection.webhooks import WebhookAddressError, WebhookTarget, check_webhook_url
@@ -39,6 +39,13 @@ class Clinic(BaseModel):
     escalation_secret: str | None = None
     crisis_short: str | None = None  # the one-line mention in the greeting, e.g. "call or text 988"
     crisis_resources: dict[CrisisCategory, list[str]] = {}
+    # Clients' exact words (the conversation in Rasa's store, the raw text of answers) are kept this many
+    # days, then only their anonymized copies (`reflect purge`); None keeps them until the client erases them.
+    retention_days: int | None = Field(default=None, gt=0)
+    # Lets two admins together open one reflection's raw words in the console (audited); off by default.
+    break_glass: bool = False
+    # Whether a client whose fit looks low (reflection/alliance.py) is told that staff can see it.
+    tell_clients_about_alliance_concern: bool = False
 
     @field_validator("id")
     @classmethod
