@@ -39,6 +39,8 @@ class Item:
     low_words: str = ""
     high_words: str = ""
     starters: tuple[str, ...] = ()
+    # The questionnaires (``questionnaires`` in the bank) that ask this item; empty means every one.
+    questionnaires: tuple[str, ...] = ()
 
     def describe(self, value: object) -> str:
         """A stored value in plain words, e.g. ``2`` -> ``2 of 5`` or ``early`` -> ``3 sessions or fewer``."""
@@ -50,9 +52,33 @@ class Item:
 
 
 @dataclass(frozen=True)
+class QuestionnaireSpec:
+    """A questionnaire built from the bank for FHIR exports: the reflection (mode ``self``) or intake
+    (mode ``clinic_intake``)."""
+
+    id: str
+    url: str
+    version: str
+    title: str
+    mode: str
+
+
+@dataclass(frozen=True)
 class ItemBank:
     items: tuple[Item, ...]
     scale_labels: dict[int, str]
+    questionnaires: tuple[QuestionnaireSpec, ...] = ()
+
+    def questionnaire_items(self, questionnaire_id: str) -> tuple[Item, ...]:
+        return tuple(
+            item for item in self.items if not item.questionnaires or questionnaire_id in item.questionnaires
+        )
+
+    def questionnaire_for_mode(self, mode: str) -> QuestionnaireSpec:
+        for spec in self.questionnaires:
+            if spec.mode == mode:
+                return spec
+        raise KeyError(f"no questionnaire for mode {mode!r} in the item bank")
 
     @property
     def slots(self) -> tuple[str, ...]:
@@ -102,6 +128,7 @@ def _item_from_dict(raw: dict[str, Any]) -> Item:
         low_words=raw.get("low_words", ""),
         high_words=raw.get("high_words", ""),
         starters=tuple(raw.get("starters", ())),
+        questionnaires=tuple(raw.get("questionnaires", ())),
     )
 
 
@@ -113,7 +140,26 @@ def parse_item_bank(document: dict[str, Any]) -> ItemBank:
     labels = {int(number): str(label) for number, label in document.get("scale_labels", {}).items()}
     if sorted(labels) != [1, 2, 3, 4, 5]:
         raise ItemBankError("scale_labels must label exactly 1 to 5")
-    return ItemBank(items=items, scale_labels=labels)
+    questionnaires = []
+    for questionnaire_id, raw in (document.get("questionnaires") or {}).items():
+        for required in ("url", "version", "title", "mode"):
+            if required not in raw:
+                raise ItemBankError(f"questionnaire {questionnaire_id!r} has no {required!r}")
+        questionnaires.append(
+            QuestionnaireSpec(
+                id=questionnaire_id,
+                url=raw["url"],
+                version=str(raw["version"]),
+                title=raw["title"],
+                mode=raw["mode"],
+            )
+        )
+    known = {spec.id for spec in questionnaires}
+    for item in items:
+        unknown = set(item.questionnaires) - known
+        if unknown:
+            raise ItemBankError(f"item {item.slot!r} names unknown questionnaires {sorted(unknown)}")
+    return ItemBank(items=items, scale_labels=labels, questionnaires=tuple(questionnaires))
 
 
 @cache
