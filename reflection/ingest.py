@@ -385,9 +385,15 @@ class IngestWorker:
     The anonymizer (spaCy) is loaded in the thread, so the web app starts at once; a failed pass is logged
     in one line and retried."""
 
-    def __init__(self, make_ingestor: Callable[[], Ingestor], every_seconds: float = INGEST_EVERY_SECONDS):
+    def __init__(
+        self,
+        make_ingestor: Callable[[], Ingestor],
+        every_seconds: float = INGEST_EVERY_SECONDS,
+        after_pass: Callable[[], None] | None = None,
+    ):
         self._make_ingestor = make_ingestor
         self._every = every_seconds
+        self._after_pass = after_pass
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.passes = 0
@@ -415,6 +421,8 @@ class IngestWorker:
                 active_since = started
                 if self.last_report.texts:
                     logger.info("Ingest: %s.", self.last_report.describe())
+                if self._after_pass is not None:
+                    self._after_pass()
             except Exception as error:  # retried next pass; the thread must not end
                 logger.error("An ingest pass failed (retrying): %s", str(error).splitlines()[0][:200])
             self._stop.wait(self._every)

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import Engine, and_, delete, exists, or_, select
+from sqlalchemy import Engine, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -233,14 +233,14 @@ class ReviewDesk:
                         ReflectionTag.reflection_id == Reflection.id, ReflectionTag.tag == filters.tag
                     )
                 )
-            if filters.crisis is not None:
-                query = query.where(_flagged() if filters.crisis else ~_flagged())
             reflections = session.scalars(query).all()
             rows = _rows(session, reflections)
         if filters.fit_band:
             rows = [row for row in rows if row.signal.band == filters.fit_band]
         if filters.concern is not None:
             rows = [row for row in rows if row.signal.concern == filters.concern]
+        if filters.crisis is not None:
+            rows = [row for row in rows if row.crisis == filters.crisis]
         return rows
 
     def tags_in_use(self, clinic: str) -> list[str]:
@@ -598,7 +598,17 @@ def _rows(session: Session, reflections: Sequence[Reflection]) -> list[ReviewRow
         .order_by(ReflectionTag.tag)
     ):
         tags.setdefault(reflection_id, []).append(tag)
-    flagged = set(session.scalars(select(Reflection.id).where(Reflection.id.in_(ids), _flagged())))
+    flags: dict[str, list[datetime]] = {}
+    clients = {reflection.client_id for reflection in reflections}
+    for client_id, created_at in session.execute(
+        select(RiskFlag.client_id, RiskFlag.created_at).where(RiskFlag.client_id.in_(clients))
+    ):
+        flags.setdefault(client_id, []).append(created_at)
+    flagged = {
+        reflection.id
+        for reflection in reflections
+        if any(_during(reflection, moment) for moment in flags.get(reflection.client_id, []))
+    }
     return [
         ReviewRow(
             id=reflection.id,
@@ -622,21 +632,10 @@ def _answers_of(reflection: Reflection) -> dict[str, Any]:
     return {answer.item: answer.typed_value for answer in reflection.answers}
 
 
-def _flagged() -> Any:
-    """A condition on Reflection: the client had a risk flag while it was open (give or take a margin)."""
-    return exists().where(
-        RiskFlag.client_id == Reflection.client_id,
-        RiskFlag.created_at >= Reflection.started_at - FLAG_MARGIN,
-        or_(
-            and_(
-                Reflection.completed_at.is_not(None),
-                RiskFlag.created_at <= Reflection.completed_at + FLAG_MARGIN,
-            ),
-            and_(
-                Reflection.completed_at.is_(None), RiskFlag.created_at <= Reflection.updated_at + FLAG_MARGIN
-            ),
-        ),
-    )
+def _during(reflection: Reflection, moment: datetime) -> bool:
+    """The moment falls while the reflection was open, give or take a margin (a flag "during" it)."""
+    end = reflection.completed_at or reflection.updated_at
+    return reflection.started_at - FLAG_MARGIN <= moment <= end + FLAG_MARGIN
 
 
 def _window(session: Session, reflection: Reflection) -> tuple[datetime, datetime]:

@@ -16,12 +16,12 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from reflection.settings import settings
 from reflection.storage.database import StorageError
 from reflection.storage.models import STAFF_ROLES, USERNAME_LENGTH, LoginFailure, StaffSession, StaffUser
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only bounds the work a request can cause
-IDLE_TIMEOUT = timedelta(minutes=15)
 ABSOLUTE_TIMEOUT = timedelta(hours=10)
 # Five wrong passwords for one account, or twenty from one address, within the window lock sign-in.
 FAILURES_PER_ACCOUNT = 5
@@ -62,6 +62,10 @@ class SignedIn:
     staff: Staff
     token: str  # only ever in the browser's cookie; the database keeps its hash
     csrf_token: str
+
+
+def idle_timeout() -> timedelta:
+    return timedelta(minutes=settings().console_idle_minutes)
 
 
 def check_username(username: str) -> str:
@@ -227,7 +231,7 @@ class StaffDirectory:
             if row is None:
                 return None
             user = session.get(StaffUser, row.user_id)
-            expired = now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > ABSOLUTE_TIMEOUT
+            expired = now - row.last_seen_at > idle_timeout() or now - row.created_at > ABSOLUTE_TIMEOUT
             if expired or user is None or not user.active:
                 session.delete(row)
                 return None
@@ -243,7 +247,7 @@ class StaffDirectory:
         with self._sessions.begin() as session:
             return session.execute(
                 delete(StaffSession).where(
-                    (StaffSession.last_seen_at < now - IDLE_TIMEOUT)
+                    (StaffSession.last_seen_at < now - idle_timeout())
                     | (StaffSession.created_at < now - ABSOLUTE_TIMEOUT)
                 )
             ).rowcount

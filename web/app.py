@@ -14,12 +14,14 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from reflection.clinics import is_known_clinic
+from web import console
 
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "reflection_session"
 MAX_MESSAGE_CHARS = 5000
 
 app = FastAPI(title="Therapy Reflection Assistant")
+app.include_router(console.router)
 
 
 class ChatIn(BaseModel):
