@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import Engine, delete, exists, select
+from sqlalchemy import Engine, delete, exists, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -577,6 +577,8 @@ class ReviewDesk:
         if self._tracker is not None and turns:
             by_id = {event_id: (speaker, sent_at) for event_id, speaker, sent_at in turns}
             with self._tracker.connect() as connection:
+                if not inspect(connection).has_table("events"):
+                    return RawWords(answers=answers, turns=[], events_kept=False)
                 rows = connection.execute(
                     select(EVENTS.c.id, EVENTS.c.data).where(EVENTS.c.id.in_(list(by_id)))
                 )
