@@ -154,14 +154,17 @@ def test_a_failed_analysis_withholds_the_text(
     assert result == "<REDACTED>"
 
 
-# Catastrophic regex backtracking would take minutes on these; the bound leaves room for a busy machine.
-SECONDS_PER_20_KB = 5.0
+# Catastrophic regex backtracking would take minutes on these. CPU time, not wall time, so other work on a
+# shared machine does not count; about 0.2-2.5 s per 20 KB measured here, most of it the spaCy model.
+CPU_SECONDS_PER_20_KB = 5.0
 
 
 @pytest.mark.parametrize(
     "text",
     [
         " " * 100_000,
+        "\n\t " * 10_000,
+        "in" + " " * 20_000 + "may",
         "a1-" * 17_000,
         "1" * 20_000,
         "12345 " * 3_400,
@@ -178,14 +181,13 @@ SECONDS_PER_20_KB = 5.0
     ids=lambda text: f"{text[:12]!r}x{len(text)}",
 )
 def test_adversarial_input_takes_linear_time(anonymizer: Anonymizer, text: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     result = anonymizer.anonymize(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert isinstance(result, str)
-    assert elapsed < SECONDS_PER_20_KB * max(1.0, len(text) / 20_000), (
-        f"{elapsed:.1f} s for {len(text)} chars"
-    )
+    bound = CPU_SECONDS_PER_20_KB * max(1.0, len(text) / 20_000)
+    assert elapsed < bound, f"{elapsed:.1f} s of CPU for {len(text)} chars"
 
 
 def test_long_text_is_analysed_in_pieces_without_losing_anything(anonymizer: Anonymizer) -> None:

@@ -131,9 +131,11 @@ class PersonCues(_Strict):
     relations: list[str]
     introductions: list[list[str]]
     greetings: list[list[str]]
-    following_verbs: list[str]
+    preceding_words: list[str]
+    following_words: list[str]
     chat_words: list[str]
     common_names: list[str]
+    extra_first_names: list[str]
 
 
 class OrganizationCues(_Strict):
@@ -143,12 +145,14 @@ class OrganizationCues(_Strict):
     descriptors: list[str]
     employer_cues: list[list[str]]
     not_employers: list[str]
+    employer_words: list[str]
     saints: list[str]
     known: list[str]
     known_ambiguous: list[str]
 
 
 class LocationCues(_Strict):
+    extra_places: list[str]
     cues: list[list[str]]
     strong_cues: list[list[str]]
 
@@ -182,6 +186,8 @@ class Lexicon:
     ambiguous_places: frozenset[str]
     # Tokens that are never part of a name, organisation or place: stop words, chat shorthand, therapy words.
     never_names: frozenset[str]
+    # Names that are also kept words ("summer", "june"): names only right after a cue ("my daughter summer").
+    cue_only_names: frozenset[str]
     # Whole lower-case phrases (one or more words) that must survive de-identification.
     keep_phrases: frozenset[str]
     keep_tokens: frozenset[str]
@@ -323,7 +329,7 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
     ) - set(person.common_names)
     # Words that can be a name but are often something else need a cue before they count as names.
     soft_words = set(keep.feelings) | months
-    first = _read_words(folder / "first_names.txt") | set(person.common_names)
+    first = _read_words(folder / "first_names.txt") | set(person.common_names) | set(person.extra_first_names)
     ambiguous_first = _read_words(folder / "first_names_ambiguous.txt")
     ambiguous_first |= {name for name in first if len(name) <= 2 or name in soft_words}
     first = {name for name in first if name not in ambiguous_first or name in person.common_names}
@@ -331,11 +337,13 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
     surnames = _read_words(folder / "surnames.txt")
     ambiguous_surnames = _read_words(folder / "surnames_ambiguous.txt") | {s for s in surnames if len(s) <= 2}
     surnames -= ambiguous_surnames
-    places = _read_words(folder / "places.txt")
+    places = _read_words(folder / "places.txt") | set(context.location.extra_places)
     ambiguous_places = _read_words(folder / "places_ambiguous.txt")
     named_places = (places & (first | ambiguous_first)) - ambiguous_places
     places -= ambiguous_places | named_places
     keep_tokens = {word for phrase in keep_phrases for word in phrase.split()}
+    # spaCy splits "Alzheimer's" into "Alzheimer" and "'s": the stem must be kept too.
+    keep_tokens |= {word[:-2] for word in keep_tokens if word.endswith("'s")}
     return Lexicon(
         first_names=frozenset(first - never_names),
         ambiguous_first_names=frozenset(ambiguous_first - never_names),
@@ -345,6 +353,7 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
         named_places=frozenset(named_places - never_names - keep_phrases),
         ambiguous_places=frozenset(ambiguous_places - never_names - keep_phrases),
         never_names=frozenset(never_names),
+        cue_only_names=frozenset((first | ambiguous_first) & (set(keep.time_words) | soft_words)),
         keep_phrases=frozenset(keep_phrases),
         keep_tokens=frozenset(keep_tokens),
     )

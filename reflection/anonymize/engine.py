@@ -71,6 +71,7 @@ NER_RECOGNIZER = "SpacyRecognizer"
 EXTRA_INFIXES = (r"[<>()\[\]{}\"“”]", r"(?<=\w)'(?=[^\w\s])", r"(?<=[^\w\s])'(?=\w)")
 LONG_RUN = re.compile(r"\S{200,}")
 RUN_PIECE = 100
+NAME_TYPES = {"PERSON", "ORGANIZATION", "LOCATION", "ADDRESS"}
 EDGE_WORDS = {"the", "a", "an", "my", "our", "his", "her", "their", "your", "'s", "’s"}
 
 
@@ -174,9 +175,11 @@ class Anonymizer:
         self._tier = {entity: rank for rank, tier in enumerate(spec.tiers) for entity in tier}
         self._placeholder = dict(spec.placeholders)
         organization = self.data.context.organization
-        self._ner_edge_words = (
-            EDGE_WORDS | self.data.lexicon.never_names | set(organization.descriptors)
-        ) - set(organization.suffixes)
+        self._ner_edge_words = (EDGE_WORDS | self.data.lexicon.never_names) - set(organization.suffixes)
+        # Countries and states at the edge of a longer NER span ("lagos nigeria", "Portland, Oregon") stay.
+        self._ner_edge_places = frozenset(
+            phrase for phrase in self.data.keep.countries + self.data.keep.us_states if " " not in phrase
+        )
         self._ner_generic_words = (
             self._ner_edge_words | set(organization.suffixes) | set(organization.descriptors)
         )
@@ -275,15 +278,25 @@ class Anonymizer:
 
     @staticmethod
     def _join_neighbours(text: str, spans: list[RedactedSpan]) -> list[RedactedSpan]:
-        # "priya" + "raman" found apart become one <PERSON>, not "<PERSON> <PERSON>".
+        # "priya" + "raman" found apart become one <PERSON>, not "<PERSON> <PERSON>"; "kings college" +
+        # "london" one <ORGANIZATION>, named after the longer part.
         joined: list[RedactedSpan] = []
         for span in spans:
+            previous = joined[-1] if joined else None
+            gap = text[previous.end : span.start] if previous else ""
             if (
-                joined
-                and joined[-1].entity_type == span.entity_type
-                and not text[joined[-1].end : span.start].strip()
+                previous
+                and (
+                    not gap.strip()
+                    or (gap.strip() == "," and previous.entity_type == span.entity_type == "ADDRESS")
+                )
+                and (
+                    previous.entity_type == span.entity_type
+                    or {previous.entity_type, span.entity_type} <= NAME_TYPES
+                )
             ):
-                joined[-1] = RedactedSpan(joined[-1].start, span.end, span.entity_type)
+                longer = max(previous, span, key=lambda part: part.end - part.start)
+                joined[-1] = RedactedSpan(previous.start, span.end, longer.entity_type)
             else:
                 joined.append(span)
         return joined
@@ -293,6 +306,9 @@ class Anonymizer:
         while start < end and text[start] in TRIM_CHARACTERS:
             start += 1
         while end > start and text[end - 1] in TRIM_CHARACTERS and not text[start:end].endswith("(0)"):
+            # A possessive apostrophe belongs to the name ("st thomas'").
+            if text[end - 1] in "'’" and end - start > 2 and text[end - 2] in "sS":
+                break
             end -= 1
         # Closing brackets belong to a phone number like "(415) 555-0199".
         if (
@@ -316,6 +332,11 @@ class Anonymizer:
             words.pop(0)
             while start < end and text[start] in TRIM_CHARACTERS:
                 start += 1
+        while len(words) > 1 and words[-1].lower().strip(".,") in self._ner_edge_places:
+            end = text.rindex(words[-1], start, end)
+            words.pop()
+            while end > start and text[end - 1] in TRIM_CHARACTERS:
+                end -= 1
         while words and words[-1].lower().strip(".,") in drop:
             end = text.rindex(words[-1], start, end)
             words.pop()

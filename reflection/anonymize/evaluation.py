@@ -2,7 +2,8 @@
 
 Definitions (also printed at the top of every report):
 - An identifier is *caught* when every character of every occurrence of its text is inside a placeholder
-  of any type. PII recall = caught / all identifiers; recall per type likewise.
+  of any type (an occurrence inside a keep phrase, like "bill" in "paid the bill", does not count, and
+  keep words inside an identifier likewise). PII recall = caught / all identifiers; per type likewise.
 - Type accuracy = caught identifiers whose characters were mostly replaced by a placeholder of their own
   type / caught identifiers (IP_ADDRESS counts as ID_NUMBER).
 - Kept = keep entries with every occurrence intact (no character replaced) / all keep entries.
@@ -134,6 +135,16 @@ def _occurrences(text: str, fragment: str) -> list[tuple[int, int]]:
     return found or [(text.find(fragment), text.find(fragment) + len(fragment))]
 
 
+def _outside(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans not lying inside one of `others` ("bill" in "paid the bill"), or all of them if none is."""
+    kept = [
+        (s, e)
+        for s, e in spans
+        if not any(o_s <= s and e <= o_e and (o_s, o_e) != (s, e) for o_s, o_e in others)
+    ]
+    return kept or spans
+
+
 def score(examples: Sequence[Example], redactions: Sequence[Redaction]) -> Scores:
     result = Scores()
     for example, redaction in zip(examples, redactions, strict=True):
@@ -141,11 +152,14 @@ def score(examples: Sequence[Example], redactions: Sequence[Redaction]) -> Score
         for span in redaction.spans:
             for position in range(span.start, span.end):
                 covering[position] = span.entity_type
+        pii_spans = {item: _occurrences(example.text, item.text) for item in example.pii}
+        keep_spans = {word: _occurrences(example.text, word) for word in example.keep}
+        all_pii = [span for spans in pii_spans.values() for span in spans]
+        all_keep = [span for spans in keep_spans.values() for span in spans]
         pii_characters: set[int] = set()
         for identifier in example.pii:
-            positions = [
-                p for start, end in _occurrences(example.text, identifier.text) for p in range(start, end)
-            ]
+            spans = _outside(pii_spans[identifier], all_keep)
+            positions = [p for start, end in spans for p in range(start, end)]
             pii_characters.update(positions)
             counts = result.by_type[identifier.type]
             counts[1] += 1
@@ -160,10 +174,9 @@ def score(examples: Sequence[Example], redactions: Sequence[Redaction]) -> Score
             else:
                 result.missed.append((example.id, identifier.type, identifier.text))
         for word in example.keep:
+            spans = _outside(keep_spans[word], all_pii)
             result.keep_total += 1
-            if all(
-                not covering[p] for start, end in _occurrences(example.text, word) for p in range(start, end)
-            ):
+            if all(not covering[p] for start, end in spans for p in range(start, end)):
                 result.kept += 1
             else:
                 result.lost.append((example.id, word))

@@ -20,6 +20,7 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 
 from reflection.anonymize.data import AnonymizeData, RecognizerSpec
@@ -31,6 +32,7 @@ NOT_NAME_POS = {"VERB", "AUX", "ADP", "ADV", "PRON", "DET", "CCONJ", "SCONJ", "P
 # Finite verbs ("marcus started couples therapy") never belong to a name; "wellspring" (VBG) may.
 FINITE_VERB_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 CONNECTORS = {"'s", "’s", "&", "of", "and", "-", "'", "’"}
+DETERMINERS = {"the", "a", "an", "my", "our"}
 SENTENCE_END = {".", "!", "?", "\n", ":", ";", '"', "“", "”", "(", ")", "…"}
 
 
@@ -91,8 +93,8 @@ class TokenRecognizer(LocalRecognizer):
             return []
         found = self.find(nlp_artifacts.tokens)
         return [
-            self._result(doc_span_start, doc_span_end, entity, score, why)
-            for doc_span_start, doc_span_end, entity, score, why in found
+            self._result(start, end, entity, score, why)
+            for start, end, entity, score, why in found
             if entity in entities or not entities
         ]
 
@@ -175,7 +177,8 @@ class PersonRecognizer(TokenRecognizer):
         cues = data.context.person
         self.titles = {title.rstrip(".") for title in cues.titles}
         self.relations = set(cues.relations)
-        self.following_verbs = set(cues.following_verbs)
+        self.following_words = set(cues.following_words)
+        self.preceding_words = set(cues.preceding_words)
         self.introductions = Cues(cues.introductions)
         self.greetings = Cues(cues.greetings)
 
@@ -230,12 +233,11 @@ class PersonRecognizer(TokenRecognizer):
                 score, reason = 0.5, "a capitalised first name"
             elif (
                 word in self.lexicon.ambiguous_first_names
-                and index + 1 < len(doc)
-                and norm(doc[index + 1]) in {"and", "said", "says", "told"}
-                and index > 0
-                and norm(doc[index - 1]) in {"told", "with", "and", "me", "asked", "texted"}
+                and 0 < index < len(doc) - 1
+                and norm(doc[index - 1]) in self.preceding_words
+                and norm(doc[index + 1]) in self.following_words
             ):
-                score, reason = 0.5, "a first name between a verb and a name cue"
+                score, reason = 0.5, "a first name between name cues ('told bill and')"
             else:
                 continue
             end = self._extend(doc, index + 1, is_capitalised(token))
@@ -263,15 +265,16 @@ class PersonRecognizer(TokenRecognizer):
     def _name_after_cue(self, doc: Doc, index: int, any_word: bool = False) -> bool:
         token = doc[index]
         word = norm(token)
-        if not is_word(token) or word in self.lexicon.never_names:
+        if not is_word(token):
             return False
         if word in self.lexicon.first_names or word in self.lexicon.surnames:
             return True
-        if (
-            word in self.lexicon.ambiguous_first_names
-            or token.pos_ == "PROPN"
-            or (is_capitalised(token) and not starts_sentence(doc, index))
-        ):
+        # "my daughter summer", "her name is june": a name that is also a kept word, after a cue.
+        if word in self.lexicon.cue_only_names or word in self.lexicon.ambiguous_first_names:
+            return token.pos_ not in NOT_NAME_POS
+        if word in self.lexicon.never_names:
+            return False
+        if token.pos_ == "PROPN" or (is_capitalised(token) and not starts_sentence(doc, index)):
             return token.pos_ not in NOT_NAME_POS
         return any_word and token.pos_ not in NOT_NAME_POS
 
@@ -322,6 +325,7 @@ class OrganizationRecognizer(TokenRecognizer):
         self.known = set(cues.known) - set(cues.known_ambiguous)
         self.known_ambiguous = set(cues.known_ambiguous)
         self.employer_cues = Cues(cues.employer_cues)
+        self.employer_words = set(cues.employer_words)
 
     def _name_like(self, token: Token) -> bool:
         word = norm(token)
@@ -355,19 +359,15 @@ class OrganizationRecognizer(TokenRecognizer):
             while cursor >= 0 and index - cursor <= 5:
                 previous = doc[cursor]
                 previous_word = norm(previous)
-                if previous_word in CONNECTORS or previous.text == ".":
+                # "guy's hospital", "st thomas' hospital"; an opening quote ("saying 'trust") links nothing.
+                attached = cursor > 0 and not doc[cursor - 1].whitespace_
+                if (previous_word in CONNECTORS and attached) or previous.text == ".":
                     cursor -= 1
                     continue
                 if self._name_like(previous):
                     names.append(previous)
                     start = cursor
-                elif previous_word in self.descriptors and previous_word not in {
-                    "the",
-                    "a",
-                    "an",
-                    "my",
-                    "our",
-                }:
+                elif previous_word in self.descriptors and previous_word not in DETERMINERS:
                     pass
                 elif previous_word in self.saints:
                     start = cursor
@@ -420,7 +420,7 @@ class OrganizationRecognizer(TokenRecognizer):
 
     def _after_employer_cue(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         for index in range(1, len(doc)):
-            if self.employer_cues.before(doc, index):
+            if self.employer_cues.before(doc, index) or self._near_employer_word(doc, index):
                 end = index
                 while end < len(doc) and end - index < 3:
                     token = doc[end]
@@ -436,6 +436,13 @@ class OrganizationRecognizer(TokenRecognizer):
                     end += 1
                 if end > index:
                     yield (*self.chars(doc, index, end), "ORGANIZATION", 0.8, "after an employer cue")
+
+    def _near_employer_word(self, doc: Doc, index: int) -> bool:
+        """True for "at" or "for" just before `index` with a work word shortly before ("i work nights at")."""
+        if norm(doc[index - 1]) not in {"at", "for"}:
+            return False
+        window = doc[max(0, index - 6) : index - 1]
+        return any(norm(token) in self.employer_words for token in window)
 
     def _known(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         for index, token in enumerate(doc):
@@ -459,21 +466,21 @@ class LocationRecognizer(TokenRecognizer):
 
     ENTITIES = ("LOCATION",)
 
-    def __init__(self, data: AnonymizeData, vocab_doc_maker) -> None:  # noqa: ANN001 - a spaCy tokenizer
+    def __init__(self, data: AnonymizeData, tokenizer: Tokenizer) -> None:
         super().__init__(data)
         self.cues = Cues(data.context.location.cues)
         self.strong_cues = Cues(data.context.location.strong_cues)
-        self.matcher = PhraseMatcher(vocab_doc_maker.vocab, attr="LOWER")
+        self.matcher = PhraseMatcher(tokenizer.vocab, attr="LOWER")
         for label, names in (
             ("PLACE", self.lexicon.places),
             ("NAMED", self.lexicon.named_places),
             ("AMBIGUOUS", self.lexicon.ambiguous_places),
         ):
-            self.matcher.add(label, list(vocab_doc_maker.pipe(sorted(names))))
+            self.matcher.add(label, list(tokenizer.pipe(sorted(names))))
 
     @staticmethod
     def _stands_alone(doc: Doc, start: int, end: int) -> bool:
-        """ "in cork," names a place; "in bath water" does not."""
+        """True when the match is a noun on its own: "in cork," names a place, "in bath water" does not."""
         if any(token.pos_ not in {"NOUN", "PROPN"} for token in doc[start:end]):
             return False
         return end >= len(doc) or doc[end].pos_ not in {"NOUN", "PROPN", "ADJ"}
