@@ -16,7 +16,7 @@ CATEGORY_COLOURS = {"self_harm": "#7b3294", "abuse": "#c2a5cf", "medical_emergen
 ACCENT = "#1f4e79"
 MUTED = "#9aa7b4"
 WIDTH = 640
-LABEL_WIDTH = 190
+LABEL_WIDTH = 250
 
 
 def _svg(height: int, title: str, description: str, body: list[str]) -> Markup:
@@ -187,7 +187,7 @@ def returning_trend(series: Sequence[Sequence[float]], means: Sequence[float | N
             f"<title>mean {fit:.1f}</title></circle>"
         )
     if not series:
-        body.append(_text(WIDTH / 2, 100, "No returning clients yet", "middle", "chart-note"))
+        body.append(_text(WIDTH / 2, 60, "No returning clients yet", "middle", "chart-label"))
     return _svg(
         height, "Returning clients' fit", "Fit at each completed reflection of clients who came back.", body
     )
