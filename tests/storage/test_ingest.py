@@ -1,5 +1,6 @@
 """Anonymization at ingest: consented turns only, idempotent, restart-safe, erasure-safe; answers' copies."""
 
+import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from reflection.ingest import Ingestor, remove_identifiers
+from reflection.ingest import Ingestor, IngestWorker, remove_identifiers
 from reflection.pseudonym import pseudonymize
 from reflection.storage.database import make_engine
 from reflection.storage.models import AnonymizationCandidate, IngestState, TranscriptTurn
@@ -221,3 +222,32 @@ def test_remove_identifiers_matches_whole_words_in_any_case() -> None:
     assert (
         remove_identifiers("call 555.0199 now", [("555.0199", "PHONE_NUMBER")]) == "call <PHONE_NUMBER> now"
     )
+
+
+def test_the_worker_ingests_in_the_background_and_survives_a_failed_pass(
+    database_url: str, tracker: TrackerDatabase, anonymizer: FakeAnonymizer
+) -> None:
+    engine = make_engine(database_url)
+    attempts: list[int] = []
+    hooks: list[int] = []
+
+    def make_ingestor() -> Ingestor:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("the database is not reachable yet")
+        return Ingestor(engine, tracker.engine, anonymizer, SECRET)
+
+    consented_conversation(tracker, "sender-a")
+    worker = IngestWorker(make_ingestor, every_seconds=0.05, after_pass=lambda: hooks.append(1))
+    worker.start()
+    deadline = time.time() + 10
+    while len(turns(database_url)) < 3 and time.time() < deadline:
+        time.sleep(0.05)
+    tracker.save("sender-a", [user("later on"), bot("Thanks.")])
+    while len(turns(database_url)) < 5 and time.time() < deadline:
+        time.sleep(0.05)
+    worker.stop()
+    engine.dispose()
+
+    assert len(turns(database_url)) == 5
+    assert len(attempts) == 2 and worker.passes >= 2 and hooks
