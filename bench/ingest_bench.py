@@ -94,10 +94,12 @@ def main() -> None:
             admin.dispose()
     print(f"answers database: {arguments.backend}; tracker store: sqlite")
     print(f"model and data load: {load_seconds:.1f} s")
+    rate = report.texts / report.seconds
+    characters = report.characters / report.seconds / 1000
     print(
-        f"one pass: {report.turns} turns from {report.conversations} conversations and {report.answers} answers; "
-        f"{report.texts} texts ({report.characters / 1000:.0f} k chars) in {report.seconds:.1f} s = "
-        f"{report.texts / report.seconds:.0f} texts/s, {report.characters / report.seconds / 1000:.1f} k chars/s"
+        f"one pass: {report.turns} turns from {report.conversations} conversations and {report.answers} "
+        f"answers; {report.texts} texts ({report.characters / 1000:.0f} k chars) in {report.seconds:.1f} s = "
+        f"{rate:.0f} texts/s, {characters:.1f} k chars/s"
     )
     print(f"a second pass (nothing new): {again.seconds * 1000:.0f} ms, {again.texts} texts")
     print(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, text
 
 from reflection.clinics import load_clinics
 from reflection.ingest import Ingestor
@@ -20,6 +20,7 @@ from reflection.staff import StaffDirectory
 from reflection.storage.database import make_engine, upgrade
 from reflection.storage.models import TranscriptTurn
 from reflection.storage.repository import ReflectionStore
+from tests.storage.conftest import postgres_database_url  # noqa: F401 - the storage tests' PostgreSQL
 from web.app import app
 from web.console.services import ConsoleServices, get_services
 
@@ -127,9 +128,23 @@ def clinics_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     load_clinics.cache_clear()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def console_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend (PostgreSQL: the storage tests' fresh database, schema reset)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'reflection.db'}"
+    database_url: str = request.getfixturevalue("postgres_database_url")
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return database_url
+
+
 @pytest.fixture
-def console(tmp_path: Path, clinics_dir: Path) -> Iterator[ConsoleServices]:
-    database_url = f"sqlite:///{tmp_path / 'reflection.db'}"
+def console(console_database_url: str, tmp_path: Path, clinics_dir: Path) -> Iterator[ConsoleServices]:
+    database_url = console_database_url
     upgrade(database_url)
     services = ConsoleServices(
         database_url=database_url, tracker_db_url=f"sqlite:///{tmp_path / 'tracker.db'}"
