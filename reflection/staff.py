@@ -128,6 +128,15 @@ class StaffDirectory:
             user = session.get(StaffUser, staff_id)
             return _staff(user) if user else None
 
+    def clinic_of(self, username: str) -> str | None:
+        """The clinic of an account, so its admins see failed sign-ins to it; None for unknown names."""
+        with self._sessions() as session:
+            return session.scalar(
+                select(StaffUser.clinic).where(
+                    StaffUser.username == username.strip().lower()[:USERNAME_LENGTH]
+                )
+            )
+
     def clinic_staff(self, clinic: str) -> list[Staff]:
         with self._sessions() as session:
             users = session.scalars(

@@ -146,10 +146,10 @@ async def login(request: Request, services: Services) -> Response:
     try:
         signed = services.staff.sign_in(username, password, client_address(request))
     except SignInThrottled as throttled:
-        services.audit.record("(sign-in)", "login.throttled", target=f"address:{client_address(request)}")
+        _record_refused_sign_in(services, request, username, "login.throttled")
         return again(str(throttled), 429)
     if signed is None:
-        services.audit.record("(sign-in)", "login.failed", target=f"address:{client_address(request)}")
+        _record_refused_sign_in(services, request, username, "login.failed")
         return again("That username and password don't match an active account.", 401)
     services.audit.record(signed.staff.username, "login", clinic=signed.staff.clinic)
     response = RedirectResponse(next_path or "/console/reflections", status_code=303)
@@ -165,6 +165,13 @@ def logout(signed: Staff, form: Form, services: Services) -> Response:
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/console")
     return response
+
+
+def _record_refused_sign_in(services: Services, request: Request, username: str, action: str) -> None:
+    # Under the account's clinic when the name is one of its accounts; never the password.
+    clinic = services.staff.clinic_of(username)
+    actor = username.strip().lower()[:64] if clinic else "(unknown account)"
+    services.audit.record(actor, action, clinic=clinic, target=f"address:{client_address(request)}")
 
 
 def _safe_next(value: str) -> str:
