@@ -147,6 +147,13 @@ def button_payloads(buttons: tuple[Button, ...] | list[Button]) -> list[dict[str
     return [{"title": button.title, "payload": button.payload} for button in buttons]
 
 
+def raw_words_kept(clinic: Clinic) -> str:
+    """How long the clinic keeps clients' exact words, as the consent message says it."""
+    if clinic.retention_days is None:
+        return message("raw_words_kept_until_deleted").text
+    return message("raw_words_kept_days", days=clinic.retention_days).text
+
+
 def say(dispatcher: CollectingDispatcher, conversation: Conversation, name: str, **values: object) -> None:
     """Send one of the assistant's messages, filled in with this client's clinic settings and ``values``."""
     clinic = conversation.clinic
@@ -156,6 +163,8 @@ def say(dispatcher: CollectingDispatcher, conversation: Conversation, name: str,
         crisis_line=clinic.crisis_line,
         emergency=clinic.emergency_number,
         no_consent_retention=in_words(settings().no_consent_retention_minutes),
+        raw_words_kept=raw_words_kept(clinic),
+        break_glass_note=message("break_glass_note").text if clinic.break_glass else "",
         **values,
     )
     dispatcher.utter_message(text=filled.text, buttons=button_payloads(filled.buttons))

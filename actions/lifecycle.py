@@ -10,6 +10,7 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarte
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, fail_soft, read_or_none, say
+from reflection.alliance import alliance_signal
 from reflection.clinics import clinic_for, is_known_clinic
 from reflection.items import load_item_bank
 from reflection.next_steps import suggest_next_steps
@@ -209,6 +210,13 @@ class ActionCompleteReflection(Action):
             say(dispatcher, conversation, "save_failed_at_end")
         for section in _summary(conversation, steps).sections:
             dispatcher.utter_message(text=section)
+        # Staff see the concern only in saved answers; the clinic decides whether the client hears of it.
+        if (
+            conversation.consented
+            and conversation.clinic.tell_clients_about_alliance_concern
+            and alliance_signal(conversation.answers()).concern
+        ):
+            say(dispatcher, conversation, "alliance_concern_told")
         say(dispatcher, conversation, "offer_copy")
         return [SlotSet("next_steps", steps), SlotSet("reflection_status", "complete")]
 

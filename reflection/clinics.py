@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reflection.settings import WEBHOOK_SECRET_PREFIX, load_settings
 from reflection.webhooks import WebhookAddressError, WebhookTarget, check_webhook_url
@@ -43,6 +43,13 @@ class Clinic(BaseModel):
     crisis_resources: dict[CrisisCategory, list[str]] = {}
     # Sites that may embed this clinic's widget and receive its events, e.g. "https://northside.example".
     allowed_origins: tuple[str, ...] = ()
+    # Clients' exact words (the conversation in Rasa's store, the raw text of answers) are kept this many
+    # days, then only their anonymized copies (`reflect purge`); None keeps them until the client erases them.
+    retention_days: int | None = Field(default=None, gt=0)
+    # Lets two admins together open one reflection's raw words in the console (audited); off by default.
+    break_glass: bool = False
+    # Whether a client whose fit looks low (reflection/alliance.py) is told that staff can see it.
+    tell_clients_about_alliance_concern: bool = False
 
     @field_validator("id")
     @classmethod

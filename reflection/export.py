@@ -1,4 +1,8 @@
-"""Stored reflections as JSON Lines (everything, nested) or CSV (one row per reflection, for spreadsheets)."""
+"""Stored reflections as JSON Lines (everything, nested) or CSV (one row per reflection, for spreadsheets).
+
+Only anonymized text leaves the system: a free-text answer is exported as its anonymized copy and the words
+around a rated answer as theirs. An answer whose copy is not made yet is exported without words and marked
+``words_pending``; `reflect export` makes the missing copies first, so the CLI's exports are complete."""
 
 import csv
 import json
@@ -7,7 +11,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from reflection.items import load_item_bank
-from reflection.storage.repository import ReflectionRecord
+from reflection.storage.repository import AnswerRecord, ReflectionRecord
 
 # Spreadsheets run cells starting with these as formulas (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -24,22 +28,38 @@ CSV_LEADING_COLUMNS = (
 NEXT_STEP_SEPARATOR = ";"
 
 
-def _words_items() -> frozenset[str]:
-    """Items whose value is the client's own words (free text), withheld like raw text."""
+def words_items() -> frozenset[str]:
+    """Items whose value is the client's own words (free text): exported only as anonymized copies."""
     return frozenset(item.slot for item in load_item_bank().items if item.kind == "text")
 
 
-def reflection_to_dict(record: ReflectionRecord, *, include_raw_text: bool = False) -> dict[str, Any]:
-    """One reflection; the client's own words (raw text and free-text values) only with include_raw_text."""
-    words_items = _words_items()
+def exported_value(answer: AnswerRecord, words_items: frozenset[str]) -> int | str | None:
+    """The value as it may leave the system: a free-text value only as its anonymized copy."""
+    if answer.item in words_items:
+        return answer.value_anonymized
+    return answer.value
+
+
+def is_pending(answer: AnswerRecord, words_items: frozenset[str]) -> bool:
+    """The answer holds words whose anonymized copy is not made yet."""
+    if answer.item in words_items and answer.value_anonymized is None:
+        return True
+    return bool(answer.raw_text) and answer.raw_text_anonymized is None
+
+
+def reflection_to_dict(record: ReflectionRecord) -> dict[str, Any]:
+    """One reflection, with anonymized words only."""
+    text_items = words_items()
     answers: dict[str, dict[str, Any]] = {}
     for item, answer in record.answers.items():
-        withheld = item in words_items and not include_raw_text
-        answers[item] = {"value": None if withheld else answer.value, "answered_at": _iso(answer.answered_at)}
-        if withheld:
-            answers[item]["words_withheld"] = True
-        if include_raw_text:
-            answers[item]["raw_text"] = answer.raw_text
+        pending = is_pending(answer, text_items)
+        answers[item] = {
+            "value": exported_value(answer, text_items),
+            "words": answer.raw_text_anonymized,
+            "answered_at": _iso(answer.answered_at),
+        }
+        if pending:
+            answers[item]["words_pending"] = True
     return {
         "id": record.id,
         "client_id": record.client_id,
@@ -54,33 +74,24 @@ def reflection_to_dict(record: ReflectionRecord, *, include_raw_text: bool = Fal
     }
 
 
-def write_jsonl(
-    records: Iterable[ReflectionRecord], output: TextIO, *, include_raw_text: bool = False
-) -> int:
+def write_jsonl(records: Iterable[ReflectionRecord], output: TextIO) -> int:
     """One JSON object per reflection and line; returns how many were written."""
     count = 0
     for record in records:
-        output.write(
-            json.dumps(reflection_to_dict(record, include_raw_text=include_raw_text), ensure_ascii=False)
-        )
+        output.write(json.dumps(reflection_to_dict(record), ensure_ascii=False))
         output.write("\n")
         count += 1
     return count
 
 
 def write_csv(
-    records: Iterable[ReflectionRecord],
-    output: TextIO,
-    *,
-    items: Sequence[str] | None = None,
-    include_raw_text: bool = False,
+    records: Iterable[ReflectionRecord], output: TextIO, *, items: Sequence[str] | None = None
 ) -> int:
-    """One row per reflection with a column per item's value; free-text items are empty unless
-    include_raw_text, since their value is the client's own words.
+    """One row per reflection with a column per item's value (free text as its anonymized copy).
 
     Columns follow the item bank's order unless `items` is given; answers to other items are left out."""
     item_columns = tuple(items) if items is not None else load_item_bank().slots
-    withheld = frozenset() if include_raw_text else _words_items()
+    text_items = words_items()
     writer = csv.writer(output)
     writer.writerow([*CSV_LEADING_COLUMNS, *item_columns, "next_steps"])
     count = 0
@@ -96,7 +107,7 @@ def write_csv(
             _iso(record.completed_at),
         )
         values = (
-            record.answers[item].value if item in record.answers and item not in withheld else None
+            exported_value(record.answers[item], text_items) if item in record.answers else None
             for item in item_columns
         )
         row = [*leading, *values, NEXT_STEP_SEPARATOR.join(record.next_steps)]

@@ -55,6 +55,8 @@ class Item:
         if self.kind == "scale" and isinstance(value, int) and value in bank.scale_words:
             return bank.scale_words[value]
         return self.describe(value)
+    # The questionnaires (``questionnaires`` in the bank) that ask this item; empty means every one.
+    questionnaires: tuple[str, ...] = ()
 
     def describe(self, value: object) -> str:
         """A stored value in plain words, e.g. ``2`` -> ``2 of 5`` or ``early`` -> ``3 sessions or fewer``."""
@@ -65,6 +67,17 @@ class Item:
         return str(value)
 
 
+@dataclass(frozen=True)
+class QuestionnaireSpec:
+    """A questionnaire built from the bank for FHIR exports: the reflection (mode ``self``) or intake
+    (mode ``clinic_intake``)."""
+
+    id: str
+    url: str
+    version: str
+    title: str
+    mode: str
+
 
 @dataclass(frozen=True)
 class ItemBank:
@@ -72,6 +85,18 @@ class ItemBank:
     scale_labels: dict[int, str]
     scale_words: dict[int, str] = field(default_factory=dict)
     returning_in_words: str = ""
+    questionnaires: tuple[QuestionnaireSpec, ...] = ()
+
+    def questionnaire_items(self, questionnaire_id: str) -> tuple[Item, ...]:
+        return tuple(
+            item for item in self.items if not item.questionnaires or questionnaire_id in item.questionnaires
+        )
+
+    def questionnaire_for_mode(self, mode: str) -> QuestionnaireSpec:
+        for spec in self.questionnaires:
+            if spec.mode == mode:
+                return spec
+        raise KeyError(f"no questionnaire for mode {mode!r} in the item bank")
 
     @property
     def slots(self) -> tuple[str, ...]:
@@ -146,6 +171,7 @@ def _item_from_dict(raw: dict[str, Any]) -> Item:
         not_applicable=raw.get("not_applicable"),
         dont_know=raw.get("dont_know"),
         topic=raw.get("topic"),
+        questionnaires=tuple(raw.get("questionnaires", ())),
     )
 
 
@@ -160,11 +186,31 @@ def parse_item_bank(document: dict[str, Any]) -> ItemBank:
     scale_words = {int(number): str(word) for number, word in document.get("scale_words", {}).items()}
     if scale_words and sorted(scale_words) != [1, 2, 3, 4, 5]:
         raise ItemBankError("scale_words must name exactly 1 to 5")
+    questionnaires = []
+    for questionnaire_id, raw in (document.get("questionnaires") or {}).items():
+        for required in ("url", "version", "title", "mode"):
+            if required not in raw:
+                raise ItemBankError(f"questionnaire {questionnaire_id!r} has no {required!r}")
+        questionnaires.append(
+            QuestionnaireSpec(
+                id=questionnaire_id,
+                url=raw["url"],
+                version=str(raw["version"]),
+                title=raw["title"],
+                mode=raw["mode"],
+            )
+        )
+    known = {spec.id for spec in questionnaires}
+    for item in items:
+        unknown = set(item.questionnaires) - known
+        if unknown:
+            raise ItemBankError(f"item {item.slot!r} names unknown questionnaires {sorted(unknown)}")
     return ItemBank(
         items=items,
         scale_labels=labels,
         scale_words=scale_words,
         returning_in_words=str(document.get("returning_in_words", "")),
+        questionnaires=tuple(questionnaires),
     )
 
 

@@ -53,6 +53,10 @@ class Settings:
     # Escalation webhooks must be public https:// URLs; local tests may allow http:// and private addresses.
     allow_private_webhooks: bool = False
     webhook_secrets: Mapping[str, str] = field(default_factory=dict)
+    # The web app anonymizes consented conversations and answers in a background thread (ingest.py).
+    ingest_worker: bool = True
+    # Staff console sessions end after this many idle minutes.
+    console_idle_minutes: int = 15
 
     def require(self, *names: str) -> None:
         """Raise SettingsError unless each named secret (e.g. "PSEUDONYM_SECRET") is set and long enough."""
@@ -88,6 +92,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         allow_private_webhooks=_flag(env, "ALLOW_PRIVATE_WEBHOOKS"),
         webhook_secrets={name: env[name] for name in env if name.startswith(WEBHOOK_SECRET_PREFIX)},
+        ingest_worker=_flag(env, "INGEST_WORKER", default=True),
+        console_idle_minutes=_positive_int(env, "CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes),
     )
 
 
@@ -110,9 +116,11 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     raw = (env.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no"):
+    if raw == "":
+        return default
+    if raw in ("0", "false", "no"):
         return False
     if raw in ("1", "true", "yes"):
         return True

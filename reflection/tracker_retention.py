@@ -15,7 +15,14 @@ import sqlalchemy as sa
 
 from reflection.erasure import checkpoint_if_sqlite, zero_deleted_pages
 
-EVENTS = sa.table("events", sa.column("sender_id"))
+EVENTS = sa.table(
+    "events",
+    sa.column("id"),
+    sa.column("sender_id"),
+    sa.column("type_name"),
+    sa.column("timestamp"),
+    sa.column("data"),
+)
 RETENTION = sa.Table(
     "conversation_retention",
     sa.MetaData(),

@@ -17,6 +17,9 @@ def database_url(tmp_path: Path) -> str:
     upgrade(url)
     store = ReflectionStore.from_url(url)
     store.record_answer("client-a", "depth", 2, "=we stay on the surface")
+    store.record_answer(
+        "client-a", "hopes", "to tell Dr. Priya Raman how I feel", "to tell Dr. Priya Raman how I feel"
+    )
     store.complete("client-a", ["ask_for_depth", "share_goals"])
     store.record_answer("client-b", "felt_heard", 4, "mostly")
     store.pause("client-b")
@@ -44,7 +47,7 @@ def test_database_url_comes_from_the_environment(
     assert json.loads(capsys.readouterr().out)["client_id"] == "client-a"
 
 
-def test_export_jsonl_to_a_private_file(database_url: str, tmp_path: Path) -> None:
+def test_export_jsonl_to_a_private_file_with_anonymized_words_only(database_url: str, tmp_path: Path) -> None:
     output = tmp_path / "export.jsonl"
 
     exit_code = main(["export", "--format", "jsonl", "--output", str(output), "--database-url", database_url])
@@ -52,20 +55,17 @@ def test_export_jsonl_to_a_private_file(database_url: str, tmp_path: Path) -> No
     assert exit_code == 0
     [exported] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert exported["status"] == "complete"
-    assert "raw_text" not in exported["answers"]["depth"]  # the client's words only when asked for
-    assert "surface" not in output.read_text(encoding="utf-8")
+    assert "raw_text" not in exported["answers"]["depth"]
+    assert exported["answers"]["depth"]["words"] == "=we stay on the surface"  # nothing to take out here
+    assert exported["answers"]["hopes"]["value"].endswith("<PERSON> how I feel")
+    assert "Priya" not in output.read_text(encoding="utf-8")
     assert stat.S_IMODE(output.stat().st_mode) == 0o600
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")] == []
 
 
-def test_export_holds_the_clients_words_only_when_asked(
-    database_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["export", "--format", "jsonl", "--include-raw-text", "--database-url", database_url]) == 0
-
-    captured = capsys.readouterr()
-    assert json.loads(captured.out)["answers"]["depth"]["raw_text"] == "=we stay on the surface"
-    assert "own words" in captured.err
+def test_raw_text_can_no_longer_be_asked_for(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--format", "jsonl", "--include-raw-text", "--database-url", database_url]) == 2
+    assert "unrecognized arguments: --include-raw-text" in capsys.readouterr().err
 
 
 def test_export_csv_to_standard_output_by_status(

@@ -14,8 +14,21 @@ STARTED = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
 COMPLETED = datetime(2026, 3, 1, 9, 42, tzinfo=timezone.utc)
 
 
-def answer(item: str, value: int | str, raw_text: str | None = None) -> AnswerRecord:
-    return AnswerRecord(item=item, value=value, raw_text=raw_text, answered_at=STARTED)
+def answer(
+    item: str,
+    value: int | str,
+    raw_text: str | None = None,
+    value_anonymized: str | None = None,
+    raw_text_anonymized: str | None = None,
+) -> AnswerRecord:
+    return AnswerRecord(
+        item=item,
+        value=value,
+        raw_text=raw_text,
+        answered_at=STARTED,
+        value_anonymized=value_anonymized,
+        raw_text_anonymized=raw_text_anonymized,
+    )
 
 
 def reflection(record_id: int = 1, **answers: AnswerRecord) -> ReflectionRecord:
@@ -33,55 +46,62 @@ def reflection(record_id: int = 1, **answers: AnswerRecord) -> ReflectionRecord:
     )
 
 
-def csv_rows(*records: ReflectionRecord, include_raw_text: bool = False) -> list[dict[str, str]]:
+def csv_rows(*records: ReflectionRecord) -> list[dict[str, str]]:
     output = io.StringIO()
-    write_csv(records, output, include_raw_text=include_raw_text)
+    write_csv(records, output)
     return list(csv.DictReader(io.StringIO(output.getvalue())))
 
 
-def test_jsonl_has_one_object_per_reflection_with_nested_answers_and_words() -> None:
+def test_jsonl_has_one_object_per_reflection_with_anonymized_words_only() -> None:
     output = io.StringIO()
-    words = 'We talk about the week. "Homework" feels generic 😕\nSecond line'
+    words = 'We talk about the week with Morag. "Homework" feels generic 😕\nSecond line'
+    copy = 'We talk about the week with <PERSON>. "Homework" feels generic 😕\nSecond line'
 
     count = write_jsonl(
         [
-            reflection(1, depth=answer("depth", 2, words)),
-            reflection(2, sessions_so_far=answer("sessions_so_far", "early")),
+            reflection(1, depth=answer("depth", 2, words, "2", copy)),
+            reflection(2, sessions_so_far=answer("sessions_so_far", "early", None, "early")),
         ],
         output,
-        include_raw_text=True,
     )
 
     lines = output.getvalue().splitlines()
     assert count == 2 and len(lines) == 2
     first = json.loads(lines[0])
-    assert first["answers"] == {"depth": {"value": 2, "raw_text": words, "answered_at": STARTED.isoformat()}}
+    assert first["answers"] == {"depth": {"value": 2, "words": copy, "answered_at": STARTED.isoformat()}}
     assert first["next_steps"] == ["ask_for_depth", "share_goals"]
     assert first["completed_at"] == "2026-03-01T09:42:00+00:00"
     assert json.loads(lines[1])["answers"]["sessions_so_far"]["value"] == "early"
-    assert "😕" in lines[0]
+    assert "😕" in lines[0] and "Morag" not in output.getvalue()
 
 
-def test_jsonl_leaves_out_the_clients_words_by_default() -> None:
+def test_raw_words_never_reach_an_export_even_before_their_copy_is_made() -> None:
     output = io.StringIO()
     hopes = answer("hopes", "to talk to Morag about my dad", "to talk to Morag about my dad")
 
     write_jsonl([reflection(depth=answer("depth", 2, "private"), hopes=hopes)], output)
 
     answers = json.loads(output.getvalue())["answers"]
-    assert answers["depth"] == {"value": 2, "answered_at": STARTED.isoformat()}
-    assert answers["hopes"] == {"value": None, "answered_at": STARTED.isoformat(), "words_withheld": True}
+    assert answers["depth"] == {
+        "value": 2,
+        "words": None,
+        "answered_at": STARTED.isoformat(),
+        "words_pending": True,
+    }
+    assert answers["hopes"]["value"] is None and answers["hopes"]["words_pending"] is True
     assert "private" not in output.getvalue() and "Morag" not in output.getvalue()
 
 
-def test_csv_leaves_free_text_answers_empty_unless_asked() -> None:
-    hopes = answer("hopes", "to talk to Morag", "to talk to Morag")
-    withheld, included = io.StringIO(), io.StringIO()
+def test_csv_holds_free_text_answers_as_their_anonymized_copy() -> None:
+    hopes = answer(
+        "hopes", "to talk to Morag", "to talk to Morag", "to talk to <PERSON>", "to talk to <PERSON>"
+    )
+    pending = answer("missing", "Morag's calls", "Morag's calls")
 
-    write_csv([reflection(hopes=hopes)], withheld)
-    write_csv([reflection(hopes=hopes)], included, include_raw_text=True)
+    [row] = csv_rows(reflection(hopes=hopes, missing=pending))
 
-    assert "Morag" not in withheld.getvalue() and "Morag" in included.getvalue()
+    assert row["hopes"] == "to talk to <PERSON>" and row["missing"] == ""
+    assert "Morag" not in str(row)
 
 
 def test_csv_has_a_column_per_item_in_item_bank_order_then_next_steps() -> None:
@@ -98,8 +118,9 @@ def test_csv_has_a_column_per_item_in_item_bank_order_then_next_steps() -> None:
 
 def test_csv_row_holds_values_blanks_and_joined_next_steps() -> None:
     [row] = csv_rows(
-        reflection(felt_heard=answer("felt_heard", 4, "mostly"), hopes=answer("hopes", "given")),
-        include_raw_text=True,
+        reflection(
+            felt_heard=answer("felt_heard", 4, "mostly"), hopes=answer("hopes", "given", None, "given")
+        )
     )
 
     assert row["felt_heard"] == "4"
@@ -111,14 +132,14 @@ def test_csv_row_holds_values_blanks_and_joined_next_steps() -> None:
 
 
 def test_csv_cells_that_look_like_formulas_are_defused() -> None:
+    formula = '=HYPERLINK("http://evil.example","click")'
     [row] = csv_rows(
         reflection(
-            hopes=answer("hopes", '=HYPERLINK("http://evil.example","click")'),
-            missing=answer("missing", "+1 more session"),
+            hopes=answer("hopes", formula, None, formula),
+            missing=answer("missing", "+1 more session", None, "+1 more session"),
             sessions_so_far=answer("sessions_so_far", "@SUM(A1)"),
             raised_needs=answer("raised_needs", "-2"),
-        ),
-        include_raw_text=True,
+        )
     )
 
     assert row["hopes"] == '\'=HYPERLINK("http://evil.example","click")'

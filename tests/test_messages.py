@@ -19,6 +19,9 @@ def test_every_message_the_actions_send_exists() -> None:
         "data_consented_clinic",
         "data_not_consented",
         "data_undecided",
+        "raw_words_kept_days",
+        "raw_words_kept_until_deleted",
+        "break_glass_note",
     }
     assert used <= message_names(), used - message_names()
 
@@ -35,18 +38,27 @@ def test_a_missing_value_is_an_error_not_a_blank() -> None:
         message("human_contact", clinic_name="Example")
 
 
-FILLED = {"clinic_name": "Northside", "crisis_line": "call 988", "no_consent_retention": "an hour"}
+FILLED = {
+    "clinic_name": "Northside",
+    "crisis_line": "call 988",
+    "no_consent_retention": "an hour",
+    "raw_words_kept": "for 30 days",
+    "break_glass_note": "",
+}
 
 
 @pytest.mark.parametrize(
     "name", ["ask_consent", "ask_consent_clinic", "data_consented", "data_consented_clinic"]
 )
-def test_what_the_client_is_told_about_their_words_is_true_today(name: str) -> None:
-    """Nothing removes names yet, so nothing may promise it; the client hears where, who and how long."""
+def test_what_the_client_is_told_about_their_words_is_true(name: str) -> None:
+    """Staff see only anonymized copies (the console), the exact words go after the clinic's retention days
+    (`reflect purge` and the ingest worker), and "delete my data" erases every copy (erase_client)."""
     text = message(name, **FILLED).text
-    assert "removed" not in text
-    assert "word for word" in text  # who can read them, and that nothing is taken out
-    assert "delete my data" in text  # how long: until the client erases them
+    assert "word for word" not in text
+    assert "names and other details taken out" in text
+    assert "can miss some" in text  # the engine is measured, not perfect
+    assert "exact words are kept for 30 days" in text
+    assert "delete my data" in text and "every copy we keep" in text
     assert "code instead of your name" in text
 
 

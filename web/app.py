@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reflection.clinics import DEFAULT_CLINIC_ID, is_known_clinic, load_clinics
 from reflection.settings import Settings, settings
+from web import console
 from web.edge import Refusal, Text, check_chat_message
 from web.proxy import ORIGIN_REFUSED, SocketProxy
 from web.tokens import (
@@ -51,6 +52,7 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
 
 
 app = FastAPI(title="Therapy Reflection Assistant", lifespan=lifespan)
+app.include_router(console.router)  # the staff console at /console/ (web/console/)
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -1,4 +1,5 @@
-"""SQLAlchemy ORM models: reflections, their answers and next steps, risk flags and escalation attempts."""
+"""SQLAlchemy ORM models: reflections, their answers and next steps, risk flags and escalation attempts;
+the anonymized transcript and the staff console's accounts, sessions, audit log and review workflow."""
 
 from datetime import datetime, timezone
 
@@ -24,12 +25,17 @@ RISK_CATEGORIES = ("self_harm", "abuse", "medical_emergency")
 # A flag is delivered to its clinic's webhook when the clinic has one; undelivered flags wait in the table.
 DELIVERY_STATES = ("not_needed", "pending", "delivered", "failed")
 VALUE_TYPES = ("int", "str")
+SPEAKERS = ("client", "assistant")
+STAFF_ROLES = ("reviewer", "admin")
 
 CLIENT_ID_LENGTH = 64
 CLINIC_LENGTH = 100
 ITEM_LENGTH = 64
 NEXT_STEP_CODE_LENGTH = 64
 ERROR_LENGTH = 200
+USERNAME_LENGTH = 64
+TAG_LENGTH = 40
+ENTITY_TYPE_LENGTH = 32
 
 
 def _sql_in(column: str, values: tuple[str, ...]) -> str:
@@ -127,6 +133,11 @@ class Answer(Base):
     value_type: Mapped[str] = mapped_column(String(8))
     raw_text: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime]
+    # The copies staff and exports see: identifiers replaced by placeholders (reflection/ingest.py fills them
+    # after the reply). Null until then, and again whenever the answer changes.
+    value_anonymized: Mapped[str | None] = mapped_column(Text)
+    raw_text_anonymized: Mapped[str | None] = mapped_column(Text)
+    anonymized_at: Mapped[datetime | None] = mapped_column(index=True)
 
     reflection: Mapped[Reflection] = relationship(back_populates="answers")
 
@@ -189,3 +200,167 @@ class EscalationAttempt(Base):
     succeeded: Mapped[bool]
 
     flag: Mapped[RiskFlag] = relationship(back_populates="delivery_attempts")
+
+
+class TranscriptTurn(Base):
+    """One message of a consented conversation, anonymized, copied from Rasa's tracker store."""
+
+    __tablename__ = "transcript_turns"
+    __table_args__ = (
+        UniqueConstraint("client_id", "event_id"),
+        CheckConstraint(_sql_in("speaker", SPEAKERS), name="speaker"),
+        Index("ix_transcript_turns_client_id_sent_at", "client_id", "sent_at"),
+        Index("ix_transcript_turns_clinic_sent_at", "clinic", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(CLIENT_ID_LENGTH))
+    clinic: Mapped[str | None] = mapped_column(String(CLINIC_LENGTH))
+    # The tracker store's event id: makes a repeated ingest a no-op and finds the raw event for break-glass.
+    event_id: Mapped[int]
+    speaker: Mapped[str] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(ITEM_LENGTH))
+    text_anonymized: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime]
+    ingested_at: Mapped[datetime]
+
+
+class IngestState(Base):
+    """Per client: how far their conversation has been ingested, the slot values that decide what is ingested
+    (consent, clinic), and when their data was last erased (older events are never ingested again)."""
+
+    __tablename__ = "ingest_state"
+
+    client_id: Mapped[str] = mapped_column(String(CLIENT_ID_LENGTH), primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(default=0, server_default="0")
+    consent: Mapped[bool | None]
+    clinic: Mapped[str | None] = mapped_column(String(CLINIC_LENGTH))
+    erased_before: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint(_sql_in("role", STAFF_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_LENGTH), unique=True)
+    clinic: Mapped[str] = mapped_column(String(CLINIC_LENGTH), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+
+class StaffSession(Base):
+    """A signed-in browser: only the token's hash is stored; idle sessions end (reflection/staff.py)."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class LoginFailure(Base):
+    """A failed sign-in, by hashed username and address, for rate limiting; old rows are deleted."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username_key: Mapped[str] = mapped_column(String(64), index=True)
+    address_key: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditEntry(Base):
+    """Append-only (database triggers refuse UPDATE and DELETE): who did what, never a client's words."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_clinic_at", "clinic", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    clinic: Mapped[str | None] = mapped_column(String(CLINIC_LENGTH))
+    actor: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ReviewMark(Base):
+    __tablename__ = "review_marks"
+
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), primary_key=True
+    )
+    reviewed_by: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    reviewed_at: Mapped[datetime]
+
+
+class ReflectionTag(Base):
+    __tablename__ = "reflection_tags"
+    __table_args__ = (UniqueConstraint("reflection_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"), index=True)
+    tag: Mapped[str] = mapped_column(String(TAG_LENGTH))
+    created_by: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    created_at: Mapped[datetime]
+
+
+class ReviewNote(Base):
+    __tablename__ = "review_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class SavedView(Base):
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime]
+
+
+class BreakGlassRequest(Base):
+    """A request to see one reflection's raw words: needs a second admin's approval, and expires."""
+
+    __tablename__ = "break_glass_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"), index=True)
+    clinic: Mapped[str] = mapped_column(String(CLINIC_LENGTH))
+    requested_by: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    reason: Mapped[str] = mapped_column(Text)
+    requested_at: Mapped[datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(USERNAME_LENGTH))
+    approved_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+
+
+class AnonymizationCandidate(Base):
+    """An identifier a reviewer found in an anonymized copy: a case for the evaluation set. Tied to the
+    client so that "delete my data" erases it; exported only with the identifier replaced."""
+
+    __tablename__ = "anonymization_candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(CLIENT_ID_LENGTH), index=True)
+    clinic: Mapped[str | None] = mapped_column(String(CLINIC_LENGTH))
+    entity_type: Mapped[str] = mapped_column(String(ENTITY_TYPE_LENGTH))
+    identifier: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    created_at: Mapped[datetime]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, Select, delete, func, select, text, update
+from sqlalchemy import Engine, Select, case, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -28,14 +28,22 @@ from reflection.storage.models import (
     OPEN_STATUSES,
     RISK_CATEGORIES,
     STATUSES,
+    AnonymizationCandidate,
     Answer,
+    BreakGlassRequest,
     EscalationAttempt,
+    IngestState,
     NextStep,
     Reflection,
+    ReflectionTag,
+    ReviewMark,
+    ReviewNote,
     RiskFlag,
+    TranscriptTurn,
 )
 
 EXPORT_BATCH_SIZE = 500
+DEFAULT_CLINIC = "default"  # the clinics.py id of clients without a clinic (storage does not import clinics)
 OPEN_ATTEMPTS = 3
 
 
@@ -49,6 +57,9 @@ class AnswerRecord:
     value: int | str
     raw_text: str | None
     answered_at: datetime
+    # Anonymized copies (None until the ingest worker has made them); the only text staff and exports see.
+    value_anonymized: str | None = None
+    raw_text_anonymized: str | None = None
 
 
 @dataclass(frozen=True)
@@ -227,8 +238,24 @@ class ReflectionStore:
             return _to_record(latest) if latest else None
 
     def erase_client(self, client_id: str) -> int:
-        """Delete everything stored about the client; returns how many rows were deleted."""
+        """Delete every copy stored about the client: reflections with their answers (raw and anonymized),
+        next steps, review marks, tags, notes and break-glass requests; risk flags; the anonymized
+        transcript; candidate cases found in their words. Returns how many rows were deleted.
+
+        The ingest state is kept as a marker (no words, only the time of erasure), so that events Rasa
+        still holds for a moment are never ingested again; `reflect purge` drops it a day later."""
+        now = _now()
         with self._sessions.begin() as session:
+            # Written first: it takes the ingest's per-client lock, so a concurrent ingest waits and then
+            # sees the erasure time (reflection/ingest.py).
+            session.execute(
+                _insert(session, IngestState)
+                .values(client_id=client_id, last_event_id=0, erased_before=now, updated_at=now)
+                .on_conflict_do_update(
+                    index_elements=[IngestState.client_id],
+                    set_={"erased_before": now, "consent": None, "updated_at": now},
+                )
+            )
             flag_ids = select(RiskFlag.id).where(RiskFlag.client_id == client_id)
             reflection_ids = select(Reflection.id).where(Reflection.client_id == client_id)
             statements = (
@@ -236,7 +263,13 @@ class ReflectionStore:
                 delete(RiskFlag).where(RiskFlag.client_id == client_id),
                 delete(NextStep).where(NextStep.reflection_id.in_(reflection_ids)),
                 delete(Answer).where(Answer.reflection_id.in_(reflection_ids)),
+                delete(ReviewMark).where(ReviewMark.reflection_id.in_(reflection_ids)),
+                delete(ReflectionTag).where(ReflectionTag.reflection_id.in_(reflection_ids)),
+                delete(ReviewNote).where(ReviewNote.reflection_id.in_(reflection_ids)),
+                delete(BreakGlassRequest).where(BreakGlassRequest.reflection_id.in_(reflection_ids)),
                 delete(Reflection).where(Reflection.client_id == client_id),
+                delete(TranscriptTurn).where(TranscriptTurn.client_id == client_id),
+                delete(AnonymizationCandidate).where(AnonymizationCandidate.client_id == client_id),
             )
             deleted = sum(
                 session.execute(statement, execution_options={"synchronize_session": False}).rowcount
@@ -360,8 +393,11 @@ class ReflectionStore:
                 for attempt in attempts
             ]
 
-    def iter_reflections(self, *, status: str | None = None) -> Iterator[ReflectionRecord]:
-        """Every reflection (or those with `status`) ordered by id, read in batches to bound memory."""
+    def iter_reflections(
+        self, *, status: str | None = None, clinic: str | None = None, since: datetime | None = None
+    ) -> Iterator[ReflectionRecord]:
+        """Every reflection (or those with `status`, of `clinic`, updated `since`) ordered by id, read in
+        batches to bound memory. The clinic "default" means reflections that came through no clinic."""
         if status is not None:
             _check_choice("status", status, STATUSES)
         last_id = 0
@@ -370,6 +406,10 @@ class ReflectionStore:
                 query = _select_reflections().where(Reflection.id > last_id)
                 if status is not None:
                     query = query.where(Reflection.status == status)
+                if clinic is not None:
+                    query = query.where(clinic_is(Reflection.clinic, clinic))
+                if since is not None:
+                    query = query.where(Reflection.updated_at >= since)
                 batch = session.scalars(query.order_by(Reflection.id).limit(EXPORT_BATCH_SIZE)).all()
                 records = [_to_record(reflection) for reflection in batch]
             yield from records
@@ -408,6 +448,12 @@ class ReflectionStore:
         raise StorageError("Could not open a reflection: it kept being completed by concurrent requests.")
 
 
+def clinic_is(column: Any, clinic: str) -> Any:
+    """A condition: the row belongs to `clinic`; rows of clients who came through no clinic are stored
+    with no clinic and belong to the "default" clinic (the service's own staff)."""
+    return column.is_(None) if clinic == DEFAULT_CLINIC else column == clinic
+
+
 def _upsert_answer(
     session: Session, reflection_id: int, item: str, value: int | str, raw_text: str | None, now: datetime
 ) -> None:
@@ -422,6 +468,11 @@ def _upsert_answer(
         "answered_at": now,
     }
     statement = _insert(session, Answer).values(row)
+    # A changed answer loses its anonymized copy until the worker makes a new one; the same answer written
+    # again (completion re-saves every answer) keeps it, with any identifier a reviewer removed by hand.
+    unchanged = (Answer.value == statement.excluded.value) & Answer.raw_text.is_not_distinct_from(
+        statement.excluded.raw_text
+    )
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[Answer.reflection_id, Answer.item],
@@ -430,6 +481,10 @@ def _upsert_answer(
                 "value_type": statement.excluded.value_type,
                 "raw_text": statement.excluded.raw_text,
                 "answered_at": statement.excluded.answered_at,
+                **{
+                    column: case((unchanged, getattr(Answer, column)), else_=None)
+                    for column in ("value_anonymized", "raw_text_anonymized", "anonymized_at")
+                },
             },
         )
     )
@@ -476,6 +531,8 @@ def _to_record(reflection: Reflection) -> ReflectionRecord:
                 value=answer.typed_value,
                 raw_text=answer.raw_text,
                 answered_at=answer.answered_at,
+                value_anonymized=answer.value_anonymized,
+                raw_text_anonymized=answer.raw_text_anonymized,
             )
             for answer in reflection.answers
         },

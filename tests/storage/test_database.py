@@ -18,7 +18,25 @@ from reflection.storage.database import (
 from reflection.storage.models import Answer, Base, Reflection
 from reflection.storage.repository import ReflectionStore
 
-TABLES = {"reflections", "answers", "next_steps", "risk_flags", "escalation_attempts"}
+TABLES = {
+    "reflections",
+    "answers",
+    "next_steps",
+    "risk_flags",
+    "escalation_attempts",
+    "transcript_turns",
+    "ingest_state",
+    "staff_users",
+    "staff_sessions",
+    "login_failures",
+    "audit_log",
+    "review_marks",
+    "reflection_tags",
+    "review_notes",
+    "saved_views",
+    "break_glass_requests",
+    "anonymization_candidates",
+}
 
 
 def table_names(database_url: str) -> set[str]:
@@ -110,6 +128,7 @@ def test_cli_upgrades_and_exports_on_each_backend(
     exported = json.loads(output.read_text(encoding="utf-8"))
     assert exported["answers"]["depth"] == {
         "value": 2,
+        "words": "we stay on the surface",  # the anonymized copy, made by the export
         "answered_at": exported["answers"]["depth"]["answered_at"],
     }
     assert exported["next_steps"] == ["ask_for_depth"]
