@@ -47,3 +47,35 @@ def test_a_clinic_can_replace_its_crisis_lines(tmp_path: Path) -> None:
     clinic = load_clinic_file(own)
     assert clinic.crisis_lines("self_harm") == ["Our line: 0100"]
     assert any("988" in line for line in clinic.crisis_lines("youth"))
+
+
+def test_the_demo_clinics_differ_in_look_exit_and_intake() -> None:
+    clinics = load_clinics()
+    default, riverside = clinics["default"], clinics["riverside"]
+    assert default.colours != riverside.colours and default.quick_exit_url != riverside.quick_exit_url
+    assert not default.intake.enabled and riverside.intake.enabled and riverside.intake.questions
+    assert riverside.allowed_origins == ("https://riverside-therapy.example",)
+
+
+@pytest.mark.parametrize(
+    ("lines", "problem"),
+    [
+        ("colours: {primary: '#ffcc00', on_primary: '#ffffff'}", "contrast"),
+        ("colours: {primary: 'blue'}", "not a colour"),
+        ("quick_exit_url: http://news.example", "https://"),
+        ("allowed_origins: ['https://clinic.example/path']", "not an origin"),
+        ("allowed_origins: ['*']", "not an origin"),
+        ("logo: ../secret.svg", "inside the clinics folder"),
+        ("logo: missing.svg", "not found"),
+        ("retention_days: 0", "greater than 0"),
+        ("intake: {enabled: yes, questions: [{text: 'no id'}]}", "id"),
+    ],
+)
+def test_a_bad_widget_setting_fails_at_start_up_with_a_clear_message(
+    tmp_path: Path, lines: str, problem: str
+) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(f"id: bad\nname: Bad\n{lines}\n")
+    with pytest.raises(ClinicConfigError, match="bad.yml") as error:
+        load_clinic_file(bad)
+    assert problem in str(error.value)
