@@ -176,13 +176,20 @@ def load_clinic_file(path: Path) -> Clinic:
         raise ClinicConfigError(f"clinic file {path} is invalid: {error}") from error
     if clinic.id != path.stem:
         raise ClinicConfigError(f"clinic file {path} has id {clinic.id!r}; the id must match the file name")
-    if clinic.logo is not None and not (path.parent / clinic.logo).is_file():
-        raise ClinicConfigError(f"clinic file {path} names logo {clinic.logo!r}, not found in {path.parent}")
     return clinic
 
 
-def logo_path(clinic: Clinic) -> Path | None:
-    return clinics_dir() / clinic.logo if clinic.logo else None
+def logo_path(clinic: Clinic, directory: Path | None = None) -> Path | None:
+    return (directory or clinics_dir()) / clinic.logo if clinic.logo else None
+
+
+def check_logos(directory: Path | None = None) -> None:
+    """Every clinic's logo file exists (checked by the web app, the only process that serves them)."""
+    folder = directory or clinics_dir()
+    for clinic in load_clinics(directory).values():
+        path = logo_path(clinic, folder)
+        if path is not None and not path.is_file():
+            raise ClinicConfigError(f"{folder / clinic.id}.yml names logo {clinic.logo!r}, which is missing")
 
 
 @cache

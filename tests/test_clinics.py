@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from reflection.clinics import ClinicConfigError, clinic_for, load_clinic_file, load_clinics
+from reflection.clinics import ClinicConfigError, check_logos, clinic_for, load_clinic_file, load_clinics
 
 
 def test_default_clinic_is_us_with_988() -> None:
@@ -66,7 +66,6 @@ def test_the_demo_clinics_differ_in_look_exit_and_intake() -> None:
         ("allowed_origins: ['https://clinic.example/path']", "not an origin"),
         ("allowed_origins: ['*']", "not an origin"),
         ("logo: ../secret.svg", "inside the clinics folder"),
-        ("logo: missing.svg", "not found"),
         ("retention_days: 0", "greater than 0"),
         ("intake: {enabled: yes, questions: [{text: 'no id'}]}", "id"),
     ],
@@ -79,3 +78,9 @@ def test_a_bad_widget_setting_fails_at_start_up_with_a_clear_message(
     with pytest.raises(ClinicConfigError, match="bad.yml") as error:
         load_clinic_file(bad)
     assert problem in str(error.value)
+
+
+def test_a_missing_logo_stops_the_web_app_at_start_up(tmp_path: Path) -> None:
+    (tmp_path / "default.yml").write_text("id: default\nname: Default\nlogo: logos/missing.svg\n")
+    with pytest.raises(ClinicConfigError, match="missing.svg"):
+        check_logos(tmp_path)

@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
-from reflection.clinics import DEFAULT_CLINIC_ID, Clinic, clinic_for, load_clinics, logo_path
+from reflection.clinics import DEFAULT_CLINIC_ID, Clinic, check_logos, clinic_for, load_clinics, logo_path
 from reflection.settings import Settings, settings
 from web.conversation import AssistantUnavailable, fetch_conversation, shown_messages
 from web.edge import Refusal, Text
@@ -71,7 +71,7 @@ def get_settings() -> Settings:
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     # Fail at start-up, with a message saying what to do, rather than in front of a client.
     settings().require("SOCKETIO_JWT_SECRET", "WEB_SESSION_SECRET", "RASA_TOKEN")
-    load_clinics()
+    check_logos()
     if not (WIDGET_BUILD / "loader.js").is_file():
         logger.warning("The widget is not built (web/static/widget/): run `make run` or `make widget`.")
     yield
