@@ -106,19 +106,25 @@ async def assistant_unavailable(_: Request, error: AssistantUnavailable) -> JSON
     return JSONResponse({"detail": detail}, status_code=503)
 
 
-def keep_session(response: Response, request: Request, session: ChatSession, config: Settings) -> None:
-    """The signed session cookie: HttpOnly, Secure over https (partitioned, so a clinic's site can embed)."""
+def set_session_cookie(response: Response, request: Request, value: str, max_age: int | None = None) -> None:
+    """HttpOnly, and over https Secure and partitioned (SameSite=None), so a clinic's site can embed the chat;
+    deleting uses the same attributes, or the browser would keep the partitioned cookie."""
     secure = request.url.scheme == "https"
     response.set_cookie(
         SESSION_COOKIE,
-        session_cookie(session, config),
+        value,
+        max_age=max_age,
         httponly=True,
         secure=secure,
         samesite="none" if secure else "lax",
     )
     if secure:  # Starlette sets Partitioned only on Python 3.14+, so add it by hand
-        name, value = response.raw_headers[-1]
-        response.raw_headers[-1] = (name, value + b"; Partitioned")
+        name, header = response.raw_headers[-1]
+        response.raw_headers[-1] = (name, header + b"; Partitioned")
+
+
+def keep_session(response: Response, request: Request, session: ChatSession, config: Settings) -> None:
+    set_session_cookie(response, request, session_cookie(session, config))
 
 
 def require_page_allowed(request: Request, clinic_id: str) -> None:
@@ -243,9 +249,9 @@ def start_session(
 
 
 @app.post("/api/session/forget", status_code=204)
-def forget_session(response: Response) -> None:
+def forget_session(request: Request, response: Response) -> None:
     """ "Leave quickly": this browser forgets its conversation (which is kept, not deleted)."""
-    response.delete_cookie(SESSION_COOKIE)
+    set_session_cookie(response, request, "", max_age=0)
 
 
 @app.get("/api/history")
