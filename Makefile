@@ -13,7 +13,10 @@ TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py com
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup run test train lint clean
+WIDGET_STAMP := web/static/widget/.built
+WIDGET_DEPS := widget/node_modules/.installed
+
+.PHONY: help setup run test train lint clean widget browser
 
 help:
 	@echo "make run   - set up (first time), train if needed, start everything (Ctrl-C stops)"
@@ -36,7 +39,25 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 .env: .env.example | $(VENV)/.installed
 	@$(VENV)/bin/python scripts/create_env.py $(CURDIR)
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed .env
+# The chat widget: npm packages pinned by widget/package-lock.json, bundled by esbuild (needs Node.js 18+).
+$(WIDGET_DEPS): widget/package.json widget/package-lock.json
+	@echo "Installing the widget's npm packages…"
+	@cd widget && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WIDGET_STAMP): $(WIDGET_DEPS) widget/build.mjs $(wildcard widget/src/*)
+	@echo "Building the chat widget…"
+	@cd widget && node build.mjs
+	@touch $@
+
+widget: $(WIDGET_STAMP)
+
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+browser:
+	@test -x /usr/bin/chromium || { echo "Installing Chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET_STAMP)
 
 $(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed
 	@echo "Training the model (about a minute)…"
@@ -52,8 +73,8 @@ run: setup train
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-test: setup train
+test: setup train browser
 	@scripts/test.sh
 
 clean:
-	rm -rf models/*.tar.gz $(MODEL_STAMP) .rasa results reports
+	rm -rf models/*.tar.gz $(MODEL_STAMP) .rasa results reports web/static/widget

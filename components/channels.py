@@ -26,7 +26,7 @@ from typing import Any
 
 import jwt
 import yaml
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
@@ -146,8 +146,6 @@ class ReflectionRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        from rasa.core.channels.channel import CollectingOutputChannel
-
         webhook = Blueprint("reflection_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -162,9 +160,13 @@ class ReflectionRestInput(RestInput):
                 logger.info("Refused a REST message: %s", error.code)
                 return _error(error)
             collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-            )
+            try:
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+                )
+            except Exception:  # Rasa's own handler logs the message text here; the traceback is enough
+                logger.exception("The assistant failed on a REST message.")
+                return _error(EdgeError("The assistant couldn't answer.", status=500, code="assistant_error"))
             return response.json(collector.messages)
 
         return webhook

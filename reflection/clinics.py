@@ -22,10 +22,69 @@ DEFAULT_CLINIC_ID = "default"
 CrisisCategory = Literal["self_harm", "abuse", "medical_emergency", "youth"]
 CRISIS_CATEGORIES: tuple[str, ...] = ("self_harm", "abuse", "medical_emergency", "youth")
 ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+MIN_CONTRAST = 4.5
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio between two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 class ClinicConfigError(ValueError):
     """A clinic file is missing or invalid; the message names the file."""
+
+
+class Colours(BaseModel):
+    """The widget's colours: ``primary`` backs the header, buttons and the client's messages, with
+    ``on_primary`` text on it; primary is also used as text on white. Both pairs must meet WCAG AA (4.5:1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    primary: str = "#1f4e79"
+    on_primary: str = "#ffffff"
+
+    @field_validator("primary", "on_primary")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not HEX_COLOUR.fullmatch(value):
+            raise ValueError(f"{value!r} is not a colour like #1f4e79")
+        return value.lower()
+
+    @model_validator(mode="after")
+    def _readable(self) -> Colours:
+        for first, second, what in (
+            (self.primary, self.on_primary, "on_primary text on primary"),
+            (self.primary, "#ffffff", "primary text on white"),
+        ):
+            ratio = contrast_ratio(first, second)
+            if ratio < MIN_CONTRAST:
+                raise ValueError(f"{what} has contrast {ratio:.1f}:1; WCAG AA needs {MIN_CONTRAST}:1")
+        return self
+
+
+class IntakeQuestion(BaseModel):
+    """A clinic's own extra question in intake mode, asked after the standard ones."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    text: str
+    buttons: tuple[str, ...] = ()
+
+
+class Intake(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = False
+    questions: tuple[IntakeQuestion, ...] = ()
 
 
 class Clinic(BaseModel):
@@ -50,12 +109,31 @@ class Clinic(BaseModel):
     break_glass: bool = False
     # Whether a client whose fit looks low (reflection/alliance.py) is told that staff can see it.
     tell_clients_about_alliance_concern: bool = False
+    colours: Colours = Colours()
+    logo: str | None = None  # an image file beside the clinic files, e.g. "logos/northside.svg"
+    # "Leave quickly" replaces the page with this neutral site.
+    quick_exit_url: str = "https://www.google.com/"
+    intake: Intake = Intake()
 
     @field_validator("id")
     @classmethod
     def _safe_id(cls, value: str) -> str:
         if not value.replace("-", "").replace("_", "").isalnum():
             raise ValueError("id may hold only letters, digits, '-' and '_'")
+        return value
+
+    @field_validator("quick_exit_url")
+    @classmethod
+    def _https_url(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError("must be an https:// URL")
+        return value
+
+    @field_validator("logo")
+    @classmethod
+    def _relative_file(cls, value: str | None) -> str | None:
+        if value is not None and (value.startswith("/") or ".." in Path(value).parts):
+            raise ValueError("must be a file name inside the clinics folder, e.g. logos/clinic.svg")
         return value
 
     @field_validator("referral_link")
@@ -134,6 +212,19 @@ def load_clinic_file(path: Path) -> Clinic:
     if clinic.id != path.stem:
         raise ClinicConfigError(f"clinic file {path} has id {clinic.id!r}; the id must match the file name")
     return clinic
+
+
+def logo_path(clinic: Clinic, directory: Path | None = None) -> Path | None:
+    return (directory or clinics_dir()) / clinic.logo if clinic.logo else None
+
+
+def check_logos(directory: Path | None = None) -> None:
+    """Every clinic's logo file exists (checked by the web app, the only process that serves them)."""
+    folder = directory or clinics_dir()
+    for clinic in load_clinics(directory).values():
+        path = logo_path(clinic, folder)
+        if path is not None and not path.is_file():
+            raise ClinicConfigError(f"{folder / clinic.id}.yml names logo {clinic.logo!r}, which is missing")
 
 
 @cache

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from reflection.clinics import ClinicConfigError, clinic_for, load_clinic_file, load_clinics
+from reflection.clinics import ClinicConfigError, check_logos, clinic_for, load_clinic_file, load_clinics
 
 
 def test_default_clinic_is_us_with_988() -> None:
@@ -94,3 +94,40 @@ def test_local_testing_may_allow_a_private_http_webhook(
         "escalation_secret: WEBHOOK_SECRET_LOCAL\n"
     )
     assert load_clinic_file(clinic).webhook_target() is not None
+
+
+def test_the_demo_clinics_differ_in_look_exit_and_intake() -> None:
+    clinics = load_clinics()
+    default, riverside = clinics["default"], clinics["riverside"]
+    assert default.colours != riverside.colours and default.quick_exit_url != riverside.quick_exit_url
+    assert not default.intake.enabled and riverside.intake.enabled and riverside.intake.questions
+    assert riverside.allowed_origins == ("https://riverside-therapy.example",)
+
+
+@pytest.mark.parametrize(
+    ("lines", "problem"),
+    [
+        ("colours: {primary: '#ffcc00', on_primary: '#ffffff'}", "contrast"),
+        ("colours: {primary: 'blue'}", "not a colour"),
+        ("quick_exit_url: http://news.example", "https://"),
+        ("allowed_origins: ['https://clinic.example/path']", "not an origin"),
+        ("allowed_origins: ['*']", "not an origin"),
+        ("logo: ../secret.svg", "inside the clinics folder"),
+        ("retention_days: 0", "greater than 0"),
+        ("intake: {enabled: yes, questions: [{text: 'no id'}]}", "id"),
+    ],
+)
+def test_a_bad_widget_setting_fails_at_start_up_with_a_clear_message(
+    tmp_path: Path, lines: str, problem: str
+) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(f"id: bad\nname: Bad\n{lines}\n")
+    with pytest.raises(ClinicConfigError, match="bad.yml") as error:
+        load_clinic_file(bad)
+    assert problem in str(error.value)
+
+
+def test_a_missing_logo_stops_the_web_app_at_start_up(tmp_path: Path) -> None:
+    (tmp_path / "default.yml").write_text("id: default\nname: Default\nlogo: logos/missing.svg\n")
+    with pytest.raises(ClinicConfigError, match="missing.svg"):
+        check_logos(tmp_path)

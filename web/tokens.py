@@ -40,7 +40,8 @@ def _encode(claims: dict[str, object], key: str, audience: str, seconds: int) ->
     return jwt.encode({**claims, "aud": audience, "iat": now, "exp": now + seconds}, key, algorithm="HS256")
 
 
-def _decode(token: str | None, key: str, audience: str) -> ChatSession | None:
+def _decode(token: str | None, key: str, audience: str, max_age: int | None = None) -> ChatSession | None:
+    """The session a token names; with ``max_age``, an expired token still counts if issued that recently."""
     if not token:
         return None
     try:
@@ -49,9 +50,14 @@ def _decode(token: str | None, key: str, audience: str) -> ChatSession | None:
             key,
             algorithms=["HS256"],
             audience=audience,
-            options={"require": ["session_id", "clinic", "mode", "exp"]},
+            options={
+                "require": ["session_id", "clinic", "mode", "exp", "iat"],
+                "verify_exp": max_age is None,
+            },
         )
     except jwt.InvalidTokenError:
+        return None
+    if max_age is not None and not (isinstance(claims["iat"], int) and claims["iat"] + max_age > time.time()):
         return None
     session_id, clinic, mode = claims["session_id"], claims["clinic"], claims["mode"]
     if not (isinstance(session_id, str) and SESSION_ID.fullmatch(session_id)):
@@ -74,6 +80,12 @@ def socket_token(session: ChatSession, settings: Settings) -> str:
 
 def read_socket_token(token: str | None, settings: Settings) -> ChatSession | None:
     return _decode(token, settings.socketio_jwt_secret, SOCKET_AUDIENCE)
+
+
+def read_resume_token(token: str | None, settings: Settings) -> ChatSession | None:
+    """An earlier socket token, perhaps expired, that lets an open widget reconnect to its conversation
+    when the browser keeps no cookie (a third-party embed in a browser that blocks them)."""
+    return _decode(token, settings.socketio_jwt_secret, SOCKET_AUDIENCE, settings.web_session_hours * 3600)
 
 
 def session_cookie(session: ChatSession, settings: Settings) -> str:

@@ -1,70 +1,69 @@
-"""One running system for the edge tests: Rasa and the action server (tests/live.py) plus the web app, started
-once per test session on free ports, with the shipped clinic files."""
-
-from __future__ import annotations
-
-import os
-import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
-from tests.live import ROOT, Assistant, _wait_until_up, free_port, running_assistant
-
-
-@dataclass(frozen=True)
-class Stack:
-    assistant: Assistant
-    web_url: str
-    socketio_jwt_secret: str
-    web_session_secret: str
-    rasa_log: Path
-    web_log: Path
-
-    @property
-    def rasa_url(self) -> str:
-        return self.assistant.rasa_url
+from tests.web.stack import Stack, running_stack
+from tests.web.widget_page import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, WATCH_PAGE, Widget
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    jwt_secret, session_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    with running_assistant({"SOCKETIO_JWT_SECRET": jwt_secret}) as assistant:
-        port = free_port()
-        log_dir = ROOT / "reports" / "live" / assistant.rasa_url.rsplit(":", 1)[1]
-        web_log = log_dir / "web.log"
-        env = {
-            **os.environ,
-            "RASA_URL": assistant.rasa_url,
-            "RASA_TOKEN": assistant.token,
-            "SOCKETIO_JWT_SECRET": jwt_secret,
-            "WEB_SESSION_SECRET": session_secret,
-            "PSEUDONYM_SECRET": assistant.pseudonym_secret,
-            "DATABASE_URL": assistant.database_url,
-            "PYTHONPATH": str(ROOT),
-        }
-        with web_log.open("wb") as log:
-            web = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "web.app:app", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            _wait_until_up(f"http://127.0.0.1:{port}/health", [web], [web_log])
-            yield Stack(
-                assistant=assistant,
-                web_url=f"http://127.0.0.1:{port}",
-                socketio_jwt_secret=jwt_secret,
-                web_session_secret=session_secret,
-                rasa_log=log_dir / "rasa.log",
-                web_log=web_log,
-            )
-        finally:
-            web.terminate()
-            web.wait(timeout=20)
+    with running_stack() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Chromium is needed for the browser tests: `make test` installs it (apt-get install chromium)."
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context_options() -> dict[str, Any]:
+    return {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def console_errors_allowed() -> tuple[str, ...]:
+    """Console errors a test expects (e.g. a websocket failing while the server restarts)."""
+    return ()
+
+
+@pytest.fixture
+def widget(
+    request: pytest.FixtureRequest,
+    chromium: Browser,
+    stack: Stack,
+    browser_context_options: dict[str, Any],
+    console_errors_allowed: tuple[str, ...],
+) -> Iterator[Widget]:
+    """A fresh browser profile on the demo site; afterwards, a screenshot and no CSP violation or error."""
+    context = chromium.new_context(**browser_context_options)
+    context.add_init_script(WATCH_PAGE)
+    problems: list[str] = []
+    context.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    context.on("weberror", lambda error: problems.append(f"uncaught: {error.error}"))
+    page = context.new_page()
+    page.goto(stack.web_url + "/")
+    try:
+        yield Widget(page, stack)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for number, open_page in enumerate(context.pages):
+            if not open_page.is_closed():
+                suffix = f"-{number}" if number else ""
+                open_page.screenshot(path=SCREENSHOTS / f"{request.node.name}{suffix}.png")
+    finally:
+        context.close()
+    unexpected = [p for p in problems if not any(allowed in p for allowed in console_errors_allowed)]
+    assert not unexpected, f"CSP violations or console errors: {unexpected}"

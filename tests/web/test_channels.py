@@ -9,8 +9,8 @@ import pytest
 import socketio
 
 from tests.live import new_sender
-from tests.web.conftest import Stack
 from tests.web.socket_client import Chat, make_token, session_of
+from tests.web.stack import Stack
 
 MARKER = "my-private-words"
 

@@ -10,8 +10,8 @@ import jwt
 import pytest
 import socketio
 
-from tests.web.conftest import Stack
 from tests.web.socket_client import Chat, make_token, session_of, texts
+from tests.web.stack import Stack
 
 GREETING = "glad you're here"
 CONSENT_QUESTION = "okay to save your answers"
@@ -124,6 +124,19 @@ async def test_the_proxy_answers_an_over_long_message_itself(stack: Stack) -> No
     assert [reply["error"] for reply in replies] == ["message_too_long"]
     assert "2000 characters" in replies[0]["text"]
     assert "message_too_long" not in stack.rasa_log.read_text()[start:]  # Rasa never saw it
+
+
+async def test_the_proxy_refuses_text_that_is_not_text_without_logging_it(stack: Stack) -> None:
+    start = stack.web_log.stat().st_size
+    chat = await Chat.open(stack.web_url, web_token(stack))
+    try:
+        replies = await chat.say("my secret words \ud800")
+        assert [reply["error"] for reply in replies] == ["message_not_text"]
+        assert "didn't come through" in replies[0]["text"]
+        assert GREETING in texts(await chat.say("hi"))  # and the connection carries on
+    finally:
+        await chat.close()
+    assert "secret words" not in stack.web_log.read_text()[start:]
 
 
 async def test_the_proxy_refuses_pages_and_tokens_the_clinic_does_not_allow(stack: Stack) -> None:
