@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from reflection.clinics import Clinic, clinic_for
 from reflection.escalation import EscalationQueue, WebhookTarget
-from reflection.flow import question_slots
+from reflection.flow import INTAKE_MODE, REFLECTION_MODE, question_slots
 from reflection.items import Button
 from reflection.messages import message
 from reflection.pseudonym import pseudonymize
@@ -104,8 +104,15 @@ class Conversation:
 
     @property
     def mode(self) -> str:
-        # clinic_id is only set for a clinic that exists, so it alone tells how the client came.
-        return "clinic_intake" if self.clinic_id else "self"
+        """How the answers are stored: ``clinic_intake`` for a clinic's intake, else ``self`` (a reflection).
+
+        The session start sets the ``mode`` slot from the signed session (only ``intake`` for a clinic that
+        runs intake); the client's own words can't change it."""
+        return INTAKE_MODE if self.tracker.get_slot("mode") == "intake" else REFLECTION_MODE
+
+    @property
+    def intake(self) -> bool:
+        return self.mode == INTAKE_MODE
 
     @property
     def consented(self) -> bool:

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, fail_soft, read_or_none, say
 from reflection.alliance import alliance_signal
 from reflection.clinics import clinic_for, is_known_clinic
+from reflection.flow import CLINIC_ITEM_PREFIX
 from reflection.items import load_item_bank
 from reflection.next_steps import suggest_next_steps
 from reflection.storage.repository import ReflectionRecord
@@ -29,6 +30,8 @@ def _fresh_reflection_events() -> list[EventType]:
         SlotSet("missed_answers", {}),
         SlotSet("answer_words", {}),
         SlotSet("answer_notes", {}),
+        SlotSet("clinic_answers", {}),
+        SlotSet("clinic_extra", None),
         SlotSet("pending_confirmation", None),
         SlotSet("pending_correction", None),
         SlotSet("last_answered", None),
@@ -54,6 +57,9 @@ def _previous_reflection_events(
     conversation: Conversation, dispatcher: CollectingDispatcher
 ) -> list[EventType]:
     """Greets, and for a returning client loads their last completed reflection to compare with."""
+    if conversation.intake:
+        say(dispatcher, conversation, "greet_intake")
+        return [SlotSet("previous_answers", None)]
     previous = read_or_none(lambda store: store.latest_completed(conversation.client_id))
     if previous is None:
         say(dispatcher, conversation, "greet")
@@ -96,11 +102,14 @@ class ActionSessionStart(Action):
         )
         known = is_known_clinic(clinic_id)
         clinic = clinic_for(clinic_id if known else None, locale)
+        # Intake only for a clinic that runs it (the web app's signed token says so too).
+        intake = metadata.get("mode") == "intake" and known and clinic.intake.enabled
         return [
             SessionStarted(),
             *carried,
             SlotSet("clinic_id", clinic_id if known else None),
             SlotSet("locale", clinic.locale),
+            SlotSet("mode", "intake" if intake else "reflection"),
             ActionExecuted("action_listen"),
         ]
 
@@ -192,14 +201,22 @@ class ActionCompleteReflection(Action):
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
-        steps = suggest_next_steps(conversation.answers())
+        # Intake asks about past therapy for the clinic to match a new therapist: no steps for the client.
+        steps = [] if conversation.intake else suggest_next_steps(conversation.answers())
         # Every answer is written again with the completion, in one transaction: a reflection is never
         # complete in the database with an answer missing, even if an earlier write failed.
-        words = tracker.get_slot("answer_words") or {}
+        words = dict(tracker.get_slot("answer_words") or {})
         # "Don't know" and "doesn't apply" are kept as answers without a number.
         notes = tracker.get_slot("answer_notes") or {}
         answered = {slot: note for slot, note in notes.items() if note != "skipped"}
         answered.update((slot, value) for slot, value in conversation.answers().items() if value is not None)
+        clinic_answers = {
+            f"{CLINIC_ITEM_PREFIX}{key}": value
+            for key, value in (tracker.get_slot("clinic_answers") or {}).items()
+            if value
+        }
+        answered.update(clinic_answers)
+        words.update(clinic_answers)
         completion = {
             "op": "complete",
             "next_steps": steps,
@@ -217,6 +234,9 @@ class ActionCompleteReflection(Action):
             and alliance_signal(conversation.answers()).concern
         ):
             say(dispatcher, conversation, "alliance_concern_told")
+        if conversation.intake:
+            closing = "intake_closing" if conversation.consented else "intake_closing_not_saved"
+            say(dispatcher, conversation, closing)
         say(dispatcher, conversation, "offer_copy")
         return [SlotSet("next_steps", steps), SlotSet("reflection_status", "complete")]
 
@@ -231,7 +251,7 @@ class ActionSendSummaryCopy(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         steps = tracker.get_slot("next_steps") or []
-        if tracker.get_slot("reflection_status") == "complete" and steps:
+        if tracker.get_slot("reflection_status") == "complete":
             dispatcher.utter_message(text=_summary(conversation, steps).as_text())
         else:
             say(dispatcher, conversation, "no_summary_yet")

@@ -25,11 +25,27 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say
 from reflection.agreement import confirmation as confirmation_prompt
-from reflection.answer_parsing import Reading
-from reflection.flow import MAX_MISSES, applicable_slots, question_slots, remaining_slots
+from reflection.answer_parsing import Reading, is_skip
+from reflection.flow import (
+    CLINIC_EXTRA_SLOT,
+    CLINIC_ITEM_PREFIX,
+    MAX_MISSES,
+    applicable_slots,
+    question_slots,
+    remaining_slots,
+)
 from reflection.items import Button, ItemBank, load_item_bank
 from reflection.messages import message
-from reflection.turns import CONSENT_SLOT, Confirmation, FormState, Message, TurnPlan, plan_turn
+from reflection.turns import (
+    CONFIDENT_INTENT,
+    CONSENT_SLOT,
+    SIDE_REQUEST_INTENTS,
+    Confirmation,
+    FormState,
+    Message,
+    TurnPlan,
+    plan_turn,
+)
 from reflection.wording import acknowledgement, question_for
 
 FORM_NAME = "reflection_form"
@@ -103,8 +119,12 @@ class ValidateReflectionForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list[str]:
+        conversation = Conversation(tracker)
         slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
-        return applicable_slots(slots, _settled(tracker))
+        required = applicable_slots(slots, _settled(tracker), mode=conversation.mode)
+        if conversation.intake and conversation.clinic.intake.questions:
+            required.append(CLINIC_EXTRA_SLOT)
+        return required
 
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
@@ -112,9 +132,11 @@ class ValidateReflectionForm(FormValidationAction):
             events = await super().run(dispatcher, tracker, domain)
             return [*events, SlotSet("reflection_status", "in_progress")]
         conversation = Conversation(tracker)
-        slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
-        open_items = remaining_slots(slots, _settled(tracker))
         requested = tracker.get_slot("requested_slot")
+        if requested == CLINIC_EXTRA_SLOT:
+            return await self._clinic_question(dispatcher, conversation, tracker, domain)
+        slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
+        open_items = remaining_slots(slots, _settled(tracker), mode=conversation.mode)
         # Answers that can be corrected: with a value, or settled as "don't know" / "doesn't apply".
         answered: dict[str, object] = dict(tracker.get_slot("answer_notes") or {})
         answered.update(
@@ -156,6 +178,32 @@ class ValidateReflectionForm(FormValidationAction):
             )
             say(dispatcher, conversation, "also_noted", noted=noted)
         return [*turn_events, *slot_events, SlotSet("reflection_status", "in_progress")]
+
+    async def _clinic_question(
+        self, dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        """The answer to one of the clinic's own intake questions: kept in the client's words, as asked."""
+        intent, confidence = conversation.latest_intent
+        side_request = intent in SIDE_REQUEST_INTENTS and confidence >= CONFIDENT_INTENT
+        if _risk_tier(tracker) != "none" or side_request:
+            return []
+        answers = dict(tracker.get_slot("clinic_answers") or {})
+        question = next(q for q in conversation.clinic.intake.questions if q.id not in answers)
+        text = conversation.latest_text.strip()
+        skipped = intent == "skip" or is_skip(text)
+        answers[question.id] = None if skipped else text
+        if not skipped:
+            _write_answer(conversation, dispatcher, f"{CLINIC_ITEM_PREFIX}{question.id}", text)
+        say(dispatcher, conversation, "skipped" if skipped else "clinic_answer_noted")
+        done = all(q.id in answers for q in conversation.clinic.intake.questions)
+        events = [SlotSet("clinic_answers", answers)]
+        plan = TurnPlan(values={CLINIC_EXTRA_SLOT: "done"} if done else {})
+        tracker.add_slots(events)
+        token = _PLAN.set(plan)
+        try:
+            return [*events, *await super().run(dispatcher, tracker, domain)]
+        finally:
+            _PLAN.reset(token)
 
     def _turn_events(
         self, dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker, plan: TurnPlan
@@ -214,7 +262,7 @@ class ValidateReflectionForm(FormValidationAction):
     def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, dict[str, Any]]]:
         """``extract_<question>`` and ``validate_<question>`` for every question of the item bank."""
         kind, _, slot = name.partition("_")
-        if kind not in ("extract", "validate") or slot not in question_slots():
+        if kind not in ("extract", "validate") or slot not in (*question_slots(), CLINIC_EXTRA_SLOT):
             raise AttributeError(name)
         return self._extractor(slot) if kind == "extract" else self._validator(slot)
 
@@ -234,6 +282,8 @@ class ValidateReflectionForm(FormValidationAction):
             conversation = Conversation(tracker)
             if slot == CONSENT_SLOT:
                 say(dispatcher, conversation, "consent_given" if value else "consent_declined")
+                return {slot: value}
+            if slot == CLINIC_EXTRA_SLOT:
                 return {slot: value}
             _write_answer(conversation, dispatcher, slot, value)
             if slot not in _current_plan().also_answered:
@@ -291,6 +341,7 @@ class AskReflectionQuestion(Action, ABC):
             just_answered=tracker.get_slot("last_answered") or (earlier[-1] if earlier else None),
             bank=bank,
             gave_numbers=bool(tracker.get_slot("gave_numbers")),
+            intake=conversation.intake,
         )
         buttons = list(question.buttons)
         if self.slot in OPTIONAL_BUTTONS:
@@ -326,6 +377,23 @@ class AskReflectionQuestion(Action, ABC):
         dispatcher.utter_message(text=text, buttons=button_payloads(buttons))
 
 
+class AskClinicQuestion(Action):
+    """Asks the next of the clinic's own intake questions (its clinic file), with its buttons if any."""
+
+    def name(self) -> str:
+        return f"action_ask_{CLINIC_EXTRA_SLOT}"
+
+    @fail_soft
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        conversation = Conversation(tracker)
+        answers = tracker.get_slot("clinic_answers") or {}
+        question = next((q for q in conversation.clinic.intake.questions if q.id not in answers), None)
+        if question is not None:
+            buttons = [Button(title=title, payload=title) for title in question.buttons] + [SKIP_BUTTON]
+            dispatcher.utter_message(text=question.text, buttons=button_payloads(buttons))
+        return []
+
+
 class AskForConsent(Action):
     """The opening: what this is, that it is not for emergencies, what is stored; then asks to save."""
 
@@ -342,7 +410,9 @@ class AskForConsent(Action):
             say(
                 dispatcher,
                 conversation,
-                "ask_consent_clinic" if conversation.mode == "clinic_intake" else "ask_consent",
+                "ask_consent_intake"
+                if conversation.intake
+                else "ask_consent_clinic" if conversation.clinic_id else "ask_consent",
             )
         return []
 

@@ -25,7 +25,7 @@ class ActionExplainData(Action):
         conversation = Conversation(tracker)
         consent = tracker.get_slot("consent")
         if consent is True:
-            name = "data_consented_clinic" if conversation.mode == "clinic_intake" else "data_consented"
+            name = "data_consented_clinic" if conversation.clinic_id else "data_consented"
         else:
             name = "data_not_consented" if consent is False else "data_undecided"
         say(dispatcher, conversation, name)

@@ -181,6 +181,13 @@ def build_summary(
         given_back.append(text["missing"].format(missing=missing))
     if given_back:
         sections.append("\n".join(given_back))
+    looking_for = [
+        text["looking_for"][slot].format(words=words)
+        for slot in text["looking_for"]
+        if (words := own_words(answers.get(slot), slot))
+    ]
+    if looking_for:
+        sections.append("\n".join([text["looking_for_heading"], *looking_for]))
     sections += [_step_section(step, answers, bank, referral_link) for step in next_steps]
     sections.append(text["data_saved"] if saved else text["data_not_saved"])
     return Summary(sections=tuple(sections))

@@ -52,14 +52,18 @@ def question_for(
     just_answered: str | None = None,
     bank: ItemBank | None = None,
     gave_numbers: bool = True,
+    intake: bool = False,
 ) -> Question:
     """The wording and buttons for ``slot``, adapted to this client.
 
     ``gave_numbers``: the client rated with numbers; if not, the question speaks in words ("It sounds like
-    ... is the hardest part" rather than "You rated ... lowest").
+    ... is the hardest part" rather than "You rated ... lowest"). ``intake``: a new client tells a clinic
+    about their past therapy, so the question asks about that (its ``intake`` wording).
     """
     bank = bank or load_item_bank()
     item = bank.item(slot)
+    if intake and "intake" in item.question:
+        return Question(text=item.question["intake"], buttons=bank.buttons_for(item))
     text = _last_answer_wording(item, previous or {}, bank, gave_numbers)
     if text is None and just_answered is not None:
         lead = band(answers.get(just_answered))
