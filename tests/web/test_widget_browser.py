@@ -19,6 +19,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from reflection.pseudonym import pseudonymize
+from reflection.storage.repository import ReflectionStore
 from tests.live import ROOT
 from tests.web.stack import Stack
 from tests.web.widget_page import AXE, Widget
@@ -343,14 +345,18 @@ def test_the_host_page_hears_ready_opened_and_closed_and_never_any_text(widget: 
 
 
 def answer_reflection(widget: Widget, answers: list[tuple[str, str]]) -> None:
-    """Types each answer the assistant is waiting for, checking which question it is on."""
+    """Types the answer to each question the assistant asks, checking which question it is on; taps "Yes"
+    when it checks a reading, as these answers mean what they say."""
     session = widget.session_id()
-    for slot, text in answers:
-        requested = widget.stack.assistant.slots(session)["requested_slot"]
-        if requested is None:
+    script = dict(answers)
+    for _ in range(3 * len(answers)):
+        slots = widget.stack.assistant.slots(session)
+        if slots["requested_slot"] is None:
             return
-        if requested == slot:
-            widget.send(text)
+        if slots.get("pending_confirmation"):
+            widget.choose("Yes")
+        else:
+            widget.send(script.get(slots["requested_slot"], "skip"))
 
 
 def test_a_whole_reflection_completes_with_an_event_and_a_printable_summary(widget: Widget) -> None:
@@ -420,7 +426,7 @@ def test_two_clinics_look_and_behave_as_their_files_say(widget: Widget) -> None:
     assert (default["title"], riverside["title"]) == ("Therapy Reflection", "Riverside Therapy Centre")
     assert (default["colour"], riverside["colour"]) == ("rgb(31, 78, 121)", "rgb(36, 81, 58)")
     assert default["logo"] != riverside["logo"]
-    assert "Riverside Therapy Centre staff" in riverside["consent"]
+    assert "Riverside Therapy Centre" in riverside["consent"]
     assert "Riverside" not in default["consent"]
 
 
@@ -434,19 +440,45 @@ def test_intake_mode_travels_in_the_token_to_the_conversation(widget: Widget) ->
     assert [event["clinic"] for event in events(widget)] == ["riverside", "riverside"]
 
 
-@pytest.mark.skip(
-    reason="The intake conversation (issue 9) is built in the actions by the lead; see the steps."
-)
+INTAKE = [
+    *[(slot, text) for slot, text in HAPPY_REFLECTION if slot not in ("tell_more", "hopes", "missing")],
+    ("hopes", "to feel less stuck"),
+    ("missing", "she never remembered what I said"),
+    ("wants_style", "someone direct but kind"),
+    ("wants_focus", "my anxiety at work"),
+    ("practical_needs", "evenings"),
+]
+
+
 def test_intake_end_to_end(widget: Widget) -> None:
-    """For the lead to complete once the intake conversation exists:
-    1. open /intake and check the intake opening (different from the reflection's greeting);
-    2. answer the fit items about the *past* therapist (HAPPY_REFLECTION's phrasing works for them);
-    3. answer what they want in a new therapist: style, focus, practical needs (times, online or in person,
-       language) and riverside's extra questions from config/clinics/riverside.yml (buttons shown as quick
-       replies);
-    4. check the intake closing wording, the `completed` event, and that the answers are stored for the clinic
-       with mode "intake" (store().latest_completed(...)).
-    """
+    widget.page.goto(widget.stack.web_url + "/intake")
+    opening = " ".join(widget.open())
+    assert "welcome to Riverside Therapy Centre" in opening and "therapy has gone for you before" in opening
+    widget.choose("Yes, save my answers")
+    asked_about_the_past = " ".join(widget.bot_messages())
+    assert "the therapist you saw most recently" in asked_about_the_past
+    answer_reflection(widget, INTAKE)
+    session = widget.session_id()
+    assert widget.stack.assistant.slots(session)["requested_slot"] == "clinic_extra"
+    assert "online, in person, or either" in widget.bot_messages()[-1]
+    widget.choose("Either is fine")  # the clinic's own question, as quick replies
+    assert "Which language" in widget.bot_messages()[-1]
+    closing = " ".join(widget.send("Spanish"))
+    assert "Riverside Therapy Centre will use what you've told us" in closing
+    assert "To work on: \"my anxiety at work\"" in closing
+
+    expect(widget.shadow(".summary-ready")).to_be_visible()
+    completed = [event for event in events(widget) if event["event"] == "completed"]
+    assert len(completed) == 1 and "anxiety" not in json.dumps(completed)
+    slots = widget.stack.assistant.slots(session)
+    assert slots["mode"] == "intake" and slots["next_steps"] == []
+    assert slots["clinic_answers"] == {"session_format": "Either is fine", "language": "Spanish"}
+    store = ReflectionStore.from_url(widget.stack.assistant.database_url)
+    stored = store.latest_completed(pseudonymize(session, widget.stack.assistant.pseudonym_secret))
+    store.close()
+    assert stored is not None and (stored.mode, stored.clinic) == ("clinic_intake", "riverside")
+    assert stored.answers["clinic_language"].value == "Spanish"
+    assert stored.answers["wants_focus"].value == "my anxiety at work"
 
 
 def test_intake_is_refused_for_a_clinic_that_does_not_use_it(stack: Stack) -> None:
