@@ -60,7 +60,8 @@ SIDE_REQUEST_INTENTS = frozenset(
     }
 )
 NUDGE_INTENTS = frozenset({"resume", "im_safe", "greet", "start_reflection"})
-CONFIDENT_INTENT = 0.8  # a free-text answer ("to stop feeling stuck") may look like a side request
+CONFIDENT_INTENT = 0.8
+CERTAIN_INTENT = 0.97  # a free-text answer ("to stop feeling stuck") may look like a side request
 CORRECTION_INTENT = "correct_answer"
 MAX_READ_CHARS = 2000  # the channels pass nothing longer; free text is still kept whole
 NOT_SURE = "dont_know"
@@ -231,10 +232,13 @@ def _consent(message: Message, text: str) -> TurnPlan:
 
 
 def _is_side_request(message: Message, requested: str, answers_asked: bool) -> bool:
+    """A side request that is not also the answer. For a free-text question ("what do you hope for?") the
+    reader's own word counts most: "my anxiety at work" is an answer, whatever the classifier guessed."""
     if message.intent not in SIDE_REQUEST_INTENTS:
         return False
-    free_text = requested in load_item_bank().free_text_slots
-    return not answers_asked or (free_text and message.confidence >= CONFIDENT_INTENT)
+    if requested in load_item_bank().free_text_slots:
+        return not answers_asked or message.confidence >= CERTAIN_INTENT
+    return not answers_asked
 
 
 def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]) -> TurnPlan:
