@@ -17,18 +17,20 @@ help:
 	@echo "make run   - set up (first time), train if needed, start everything (Ctrl-C stops)"
 	@echo "make test  - set up what tests need and run every test"
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-encoder.txt pyproject.toml
 	@echo "Setting up $(VENV) (Python 3.12)…"
 	@test -x $(VENV)/bin/python || $$(scripts/find_python.sh 3.12) -m venv $(VENV)
 	@$(VENV)/bin/pip install --quiet --upgrade pip
 	@$(VENV)/bin/pip install --quiet -r requirements.txt
+	@$(VENV)/bin/pip install --quiet --no-deps -r requirements-encoder.txt
 	@$(VENV)/bin/pip install --quiet --no-deps -e .
 	@touch $@
 
-$(RASA_VENV)/.installed: requirements-rasa.txt
+$(RASA_VENV)/.installed: requirements-rasa.txt requirements-encoder.txt
 	@echo "Setting up $(RASA_VENV) (Python 3.10, Rasa 3.6.21); the first time takes a few minutes…"
 	@test -x $(RASA_VENV)/bin/python || $$(scripts/find_python.sh 3.10) -m venv $(RASA_VENV)
 	@$(RASA_VENV)/bin/pip install --quiet -r requirements-rasa.txt
+	@$(RASA_VENV)/bin/pip install --quiet --no-deps -r requirements-encoder.txt
 	@touch $@
 
 .env: .env.example | $(VENV)/.installed
