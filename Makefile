@@ -7,7 +7,7 @@ RASA_VENV := .venv-rasa
 RASA := $(RASA_VENV)/bin/rasa
 MODEL_STAMP := models/.trained
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
-	reflection/safety.py
+	reflection/safety.py $(wildcard reflection/content/safety/*.yml)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
