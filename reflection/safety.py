@@ -83,7 +83,9 @@ class LanguageNet:
         self.language: str = data["language"]
         self._blocks = {name: _joined(value) for name, value in (data.get("blocks") or {}).items()}
         self._spelling = {_squeeze(wrong): _squeeze(right) for wrong, right in data["spelling"].items()}
-        self._short_forms = [(self._compile(pattern), _squeeze(short)) for pattern, short in data["short_forms"]]
+        self._short_forms = [
+            (self._compile(pattern), _squeeze(short)) for pattern, short in data["short_forms"]
+        ]
         spaced = data.get("spaced_apostrophe")
         self._spaced_apostrophe = re.compile(spaced) if spaced else None
         self.rules = tuple(
@@ -181,7 +183,7 @@ class LanguageNet:
             previous = window[index]
             for word in [*window[index + 1 :], first_word]:
                 if word in self._subjects and previous not in self._complement_words:
-                    return False  # "I'm not ok i want to die": a new clause starts beyond the negation's reach
+                    return False  # "I'm not ok i want to die": a new clause, beyond the negation's reach
                 previous = word
             return True
         return False
