@@ -6,6 +6,7 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 RASA := $(RASA_VENV)/bin/rasa
 MODEL_STAMP := models/.trained
+RISK_MODEL := models/risk_classifier.npz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
 	reflection/safety.py $(wildcard reflection/content/safety/*.yml)
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -38,7 +39,14 @@ $(RASA_VENV)/.installed: requirements-rasa.txt requirements-encoder.txt
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed .env
 
-$(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed
+# The semantic risk classifier (layer 2 of docs/SAFETY.md); the NLU pipeline loads it, so it is built first.
+$(RISK_MODEL): data/safety/train.yml data/safety/validation.yml $(wildcard data/nlu/*.yml) reflection/encoder.py \
+		reflection/risk_model.py reflection/safety.py $(wildcard reflection/content/safety/*.yml) \
+		scripts/train_risk_classifier.py | $(VENV)/.installed
+	@echo "Training the risk classifier…"
+	@$(VENV)/bin/python scripts/train_risk_classifier.py --out $@
+
+$(MODEL_STAMP): $(TRAINING_INPUTS) $(RISK_MODEL) | $(RASA_VENV)/.installed
 	@echo "Training the model (about a minute)…"
 	@time $(RASA) train --fixed-model-name reflection --out models --quiet
 	@touch $@

@@ -157,6 +157,9 @@ class LanguageNet:
                 fired[rule.category] = rule.rule_id
         return fired, minor
 
+    def is_minor(self, text: str) -> bool:
+        return bool(self._minor.search(self.normalize(text)))
+
     def mentions_risk_language(self, text: str) -> bool:
         normalized = self.normalize(text)
         if self._risk_words.search(normalized) or self._idioms.search(normalized):
@@ -271,3 +274,8 @@ def mentions_risk_language(text: str) -> bool:
     if not text or not text.strip():
         return False
     return any(net.mentions_risk_language(text) for net in registry().nets)
+
+
+def detect_minor(text: str) -> bool:
+    """Whether the speaker says or implies they are under 18, in any registered language."""
+    return bool(text and text.strip()) and any(net.is_minor(text) for net in registry().nets)
