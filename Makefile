@@ -7,8 +7,11 @@ RASA_VENV := .venv-rasa
 RASA := $(RASA_VENV)/bin/rasa
 MODEL_STAMP := models/.trained
 RISK_MODEL := models/risk_classifier.npz
-TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
-	reflection/safety.py $(wildcard reflection/content/safety/*.yml)
+# Channels and the tracker store shape no model, so editing them does not retrain.
+TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py,\
+	$(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null)) \
+	reflection/safety.py reflection/encoder.py reflection/risk_model.py reflection/risk_verdict.py \
+	$(wildcard reflection/content/safety/*.yml)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 

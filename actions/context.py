@@ -3,21 +3,26 @@ consent and their answers, plus the shared store. Actions stay thin; the logic i
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from reflection.clinics import Clinic, clinic_for
+from reflection.escalation import EscalationQueue, WebhookTarget
 from reflection.flow import question_slots
 from reflection.items import Button
 from reflection.messages import message
 from reflection.pseudonym import pseudonymize
 from reflection.settings import settings
-from reflection.storage.repository import ReflectionStore
+from reflection.storage.outbox import STORAGE_ERRORS, DurableWriter, Outbox, Write
+from reflection.storage.repository import ReflectionRecord, ReflectionStore
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +33,54 @@ CONTRACT_RESET_SLOTS: tuple[str, ...] = (*ANSWER_SLOTS, "next_steps")
 @cache
 def store() -> ReflectionStore:
     return ReflectionStore.from_url(settings().database_url)
+
+
+@cache
+def writer() -> DurableWriter:
+    """Every write goes through here: to the database at once, or through the outbox if it is down."""
+    return DurableWriter(store, Outbox(settings().outbox_dir))
+
+
+def _webhook_target(clinic_id: str | None) -> WebhookTarget | None:
+    return clinic_for(clinic_id).webhook_target()
+
+
+@cache
+def escalation_queue() -> EscalationQueue:
+    return EscalationQueue(store(), _webhook_target, allow_private=settings().allow_private_webhooks)
+
+
+def read_or_none(read: Callable[[ReflectionStore], ReflectionRecord | None]) -> ReflectionRecord | None:
+    """A read that may fail softly: with the database down, the client goes on as if nothing was stored."""
+    try:
+        return read(store())
+    except STORAGE_ERRORS as error:
+        logger.error("Could not read stored reflections: %s", str(error).splitlines()[0])
+        return None
+
+
+ActionRun = TypeVar("ActionRun", bound=Callable[..., Awaitable[list[Any]]])
+
+
+def fail_soft(run: ActionRun) -> ActionRun:
+    """An action that fails tells the client so, in a word, and logs one line with no conversation in it.
+
+    Without this, rasa-sdk answers Rasa with an error, Rasa drops the turn's events and the client hears
+    nothing. A form that was asking a question keeps asking it."""
+
+    @functools.wraps(run)
+    async def guarded(
+        self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[Any]:
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except Exception as error:
+            logger.error("Action %s failed: %s", self.name(), type(error).__name__)
+            dispatcher.utter_message(text=message("something_went_wrong").text)
+            requested = tracker.get_slot("requested_slot")
+            return [SlotSet("requested_slot", requested)] if requested else []
+
+    return guarded  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -58,6 +111,12 @@ class Conversation:
     def consented(self) -> bool:
         return self.tracker.get_slot("consent") is True
 
+    def write(self, operation: Write) -> bool:
+        """Store a change to this client's reflection, only with consent; False if it had to be queued."""
+        if not self.consented:
+            return True
+        return writer().write(self.client_id, {"clinic": self.clinic_id, "mode": self.mode, **operation})
+
     def answers(self) -> dict[str, Any]:
         return {slot: self.tracker.get_slot(slot) for slot in ANSWER_SLOTS}
 
@@ -75,6 +134,15 @@ class Conversation:
         return str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
 
 
+def in_words(minutes: int) -> str:
+    """A retention period as a person would say it: "an hour", "30 minutes", "2 hours"."""
+    if minutes == 60:
+        return "an hour"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} hours"
+    return f"{minutes} minutes" if minutes != 1 else "a minute"
+
+
 def button_payloads(buttons: tuple[Button, ...] | list[Button]) -> list[dict[str, str]]:
     return [{"title": button.title, "payload": button.payload} for button in buttons]
 
@@ -87,6 +155,7 @@ def say(dispatcher: CollectingDispatcher, conversation: Conversation, name: str,
         clinic_name=clinic.name,
         crisis_line=clinic.crisis_line,
         emergency=clinic.emergency_number,
+        no_consent_retention=in_words(settings().no_consent_retention_minutes),
         **values,
     )
     dispatcher.utter_message(text=filled.text, buttons=button_payloads(filled.buttons))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, say, store
+from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, fail_soft, read_or_none, say
 from reflection.clinics import clinic_for, is_known_clinic
 from reflection.next_steps import suggest_next_steps
 from reflection.storage.repository import ReflectionRecord
@@ -24,6 +25,7 @@ def _fresh_reflection_events() -> list[EventType]:
         SlotSet("next_steps", []),
         SlotSet("items_without_value", []),
         SlotSet("missed_answers", {}),
+        SlotSet("answer_words", {}),
         SlotSet("requested_slot", None),
     ]
 
@@ -45,7 +47,7 @@ def _previous_reflection_events(
     conversation: Conversation, dispatcher: CollectingDispatcher
 ) -> list[EventType]:
     """Greets, and for a returning client loads their last completed reflection to compare with."""
-    previous = store().latest_completed(conversation.client_id)
+    previous = read_or_none(lambda store: store.latest_completed(conversation.client_id))
     if previous is None:
         say(dispatcher, conversation, "greet")
         return [SlotSet("previous_answers", None)]
@@ -61,6 +63,7 @@ class ActionSessionStart(Action):
     def name(self) -> str:
         return "action_session_start"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         metadata = tracker.get_slot("session_started_metadata") or {}
         carried = [
@@ -68,8 +71,12 @@ class ActionSessionStart(Action):
             for name, value in tracker.current_slot_values().items()
             if name != "session_started_metadata" and value is not None
         ]
-        clinic_id = metadata.get("clinic") if isinstance(metadata, dict) else None
-        locale = metadata.get("locale") if isinstance(metadata, dict) else None
+        metadata = metadata if isinstance(metadata, dict) else {}
+        # Metadata comes from outside: anything but a short string names no clinic or locale.
+        clinic_id, locale = (
+            value if isinstance(value, str) and len(value) <= 100 else None
+            for value in (metadata.get("clinic"), metadata.get("locale"))
+        )
         known = is_known_clinic(clinic_id)
         clinic = clinic_for(clinic_id if known else None, locale)
         return [
@@ -87,14 +94,14 @@ class ActionStartReflection(Action):
     def name(self) -> str:
         return "action_start_reflection"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         if _has_progress(tracker):
-            if conversation.consented:
-                store().open_reflection(conversation.client_id, conversation.clinic_id, conversation.mode)
+            conversation.write({"op": "open"})
             say(dispatcher, conversation, "resuming")
             return [SlotSet("reflection_status", "in_progress")]
-        partial = store().current_reflection(conversation.client_id)
+        partial = read_or_none(lambda store: store.current_reflection(conversation.client_id))
         if partial is not None and partial.answers:
             say(dispatcher, conversation, "resuming")
             return _restore_events(partial)
@@ -119,11 +126,11 @@ class ActionStartOver(Action):
     def name(self) -> str:
         return "action_start_over"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
-        if conversation.consented:
-            for slot in ANSWER_SLOTS:
-                store().remove_answer(conversation.client_id, slot)
+        for slot in ANSWER_SLOTS:
+            conversation.write({"op": "remove_answer", "item": slot})
         say(dispatcher, conversation, "starting_over")
         return [*_fresh_reflection_events(), SlotSet("reflection_status", "in_progress")]
 
@@ -134,13 +141,14 @@ class ActionPauseReflection(Action):
     def name(self) -> str:
         return "action_pause_reflection"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         if tracker.get_slot("reflection_status") not in ("in_progress", "paused"):
             say(dispatcher, conversation, "nothing_to_pause")
             return [ActiveLoop(None)]
         if conversation.consented:
-            store().pause(conversation.client_id)
+            conversation.write({"op": "pause"})
             say(dispatcher, conversation, "paused_saved")
         else:
             say(dispatcher, conversation, "paused_not_saved")
@@ -163,11 +171,22 @@ class ActionCompleteReflection(Action):
     def name(self) -> str:
         return "action_complete_reflection"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         steps = suggest_next_steps(conversation.answers())
-        if conversation.consented:
-            store().complete(conversation.client_id, steps)
+        # Every answer is written again with the completion, in one transaction: a reflection is never
+        # complete in the database with an answer missing, even if an earlier write failed.
+        words = tracker.get_slot("answer_words") or {}
+        answered = {slot: value for slot, value in conversation.answers().items() if value is not None}
+        completion = {
+            "op": "complete",
+            "next_steps": steps,
+            "answers": {slot: [value, words.get(slot)] for slot, value in answered.items()},
+            "completion_key": str(uuid.uuid4()),
+        }
+        if not conversation.write(completion):
+            say(dispatcher, conversation, "save_failed_at_end")
         for section in _summary(conversation, steps).sections:
             dispatcher.utter_message(text=section)
         say(dispatcher, conversation, "offer_copy")
@@ -180,6 +199,7 @@ class ActionSendSummaryCopy(Action):
     def name(self) -> str:
         return "action_send_summary_copy"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         steps = tracker.get_slot("next_steps") or []

@@ -10,9 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.context import Conversation, button_payloads, say, store
+from actions.context import Conversation, button_payloads, fail_soft, say
 from reflection.answer_parsing import parse_answer
 from reflection.flow import MAX_MISSES, next_slot, question_slots
 from reflection.items import Button, load_item_bank
@@ -41,24 +40,15 @@ def answer_is_fresh(tracker: Tracker) -> bool:
 def _save_answer(
     dispatcher: CollectingDispatcher, conversation: Conversation, slot: str, value: Any, raw_text: str
 ) -> None:
-    """Saves an answer as it is given, with consent only; None (skipped, "nothing") removes a saved one."""
-    if not conversation.consented or slot == "consent":
+    """Saves an answer as it is given, with consent only; None (skipped, "nothing") removes a saved one.
+
+    If the database is down the answer waits in the outbox and is saved as soon as it can be."""
+    if slot == "consent":
         return
-    try:
-        if value is None:
-            store().remove_answer(conversation.client_id, slot)
-        else:
-            store().record_answer(
-                conversation.client_id,
-                slot,
-                value,
-                raw_text,
-                clinic=conversation.clinic_id,
-                mode=conversation.mode,
-            )
-    except SQLAlchemyError:
-        # The answer is still in the conversation, so the client can carry on and still get a summary.
-        logger.exception("Could not save an answer.")
+    write = {"op": "remove_answer", "item": slot} if value is None else {
+        "op": "answer", "item": slot, "value": value, "raw_text": raw_text
+    }
+    if not conversation.write(write):
         say(dispatcher, conversation, "save_failed")
 
 
@@ -72,11 +62,14 @@ class ValidateReflectionForm(FormValidationAction):
     def name(self) -> str:
         return f"validate_{FORM_NAME}"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
         settled = list(tracker.get_slot("items_without_value") or [])
         misses = dict(tracker.get_slot("missed_answers") or {})
+        # The client's own words per answer, kept with the values so the completion can store both again.
+        words = dict(tracker.get_slot("answer_words") or {})
         requested = tracker.get_slot("requested_slot")
         events: list[EventType] = []
 
@@ -89,7 +82,7 @@ class ValidateReflectionForm(FormValidationAction):
                 misses.pop(requested, None)
                 slots[requested] = outcome.value
                 events.append(SlotSet(requested, outcome.value))
-                events += self._accepted(dispatcher, conversation, requested, outcome, slots, settled)
+                events += self._accepted(dispatcher, conversation, requested, outcome, slots, settled, words)
             elif isinstance(outcome, Skip):
                 misses.pop(requested, None)
                 settled.append(requested)
@@ -105,6 +98,7 @@ class ValidateReflectionForm(FormValidationAction):
             *events,
             SlotSet("items_without_value", sorted(set(settled))),
             SlotSet("missed_answers", misses),
+            SlotSet("answer_words", words),
             SlotSet("reflection_status", "in_progress"),
             SlotSet("requested_slot", next_slot(slots, settled)),
         ]
@@ -117,10 +111,12 @@ class ValidateReflectionForm(FormValidationAction):
         outcome: Accept,
         slots: dict[str, Any],
         settled: list[str],
+        words: dict[str, str],
     ) -> list[EventType]:
         if slot == "consent":
             say(dispatcher, conversation, "consent_given" if outcome.value else "consent_declined")
             return []
+        words[slot] = outcome.raw_text
         _save_answer(dispatcher, conversation, slot, outcome.value, outcome.raw_text)
         if outcome.value is None:
             settled.append(slot)  # e.g. "nothing" is missing: answered, with no value to keep
@@ -137,6 +133,7 @@ class ValidateReflectionForm(FormValidationAction):
             homework = parse_answer("homework_fit", outcome.raw_text)
             if homework is not None and homework.value == "none":
                 slots["homework_fit"] = "none"
+                words["homework_fit"] = outcome.raw_text
                 extra.append(SlotSet("homework_fit", "none"))
                 _save_answer(dispatcher, conversation, "homework_fit", "none", outcome.raw_text)
                 dispatcher.utter_message(text=load_item_bank().item("homework_fit").ack["none"])
@@ -154,6 +151,7 @@ class AskReflectionQuestion(Action, ABC):
     def name(self) -> str:
         return f"action_ask_{self.slot}"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         bank = load_item_bank()
@@ -189,6 +187,7 @@ class AskForConsent(Action):
     def name(self) -> str:
         return "action_ask_consent"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         missed = (tracker.get_slot("missed_answers") or {}).get("consent", 0)

@@ -3,47 +3,33 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import Conversation, say, store
-from reflection.escalation import EscalationPayload, send_escalation
+from actions.context import Conversation, escalation_queue, fail_soft, say, store
 from reflection.messages import message
 from reflection.safety import detect_risk
+from reflection.storage.outbox import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 
-def _escalate_in_background(webhook_url: str, flag_id: int) -> None:
-    def deliver() -> None:
-        flag = store().risk_flag(flag_id)
-        if flag is not None:
-            send_escalation(webhook_url, EscalationPayload.from_risk_flag(flag), store())
-
-    threading.Thread(target=deliver, name=f"escalate-{flag_id}", daemon=True).start()
-
-
 def _flag(conversation: Conversation, category: str, minor: bool) -> None:
-    """Records the flag (never the text) and tells the clinic's webhook, if it has one."""
-    try:
-        flag_id = store().flag_risk(conversation.client_id, category, minor, conversation.clinic_id)
-    except Exception:  # the client already has the resources; a storage fault must not hide them
-        logger.exception("Could not record a risk flag.")
-        return
-    if conversation.clinic.escalation_webhook:
-        _escalate_in_background(conversation.clinic.escalation_webhook, flag_id)
+    """Records the flag (never the text) and queues it for the clinic's webhook, if it has one.
 
-
-def _pause_stored_reflection(conversation: Conversation) -> None:
-    if not conversation.consented:
-        return
+    Without consent the flag keeps no client id: only what safeguarding needs (category, age group, clinic,
+    time) so the clinic can be told, with nothing that links it to the person or their words."""
+    deliver = conversation.clinic.webhook_target() is not None
+    client_id = conversation.client_id if conversation.consented else None
     try:
-        store().pause(conversation.client_id)
-    except Exception:  # the reply to the client matters more than the status row
-        logger.exception("Could not pause a reflection after a disclosure.")
+        store().flag_risk(client_id, category, minor, conversation.clinic_id, deliver=deliver)
+    except STORAGE_ERRORS as error:  # the client already has the resources; a storage fault can't hide them
+        logger.error("Could not record a risk flag: %s", str(error).splitlines()[0])
+        return
+    if deliver:
+        escalation_queue().wake()
 
 
 class ActionCrisisResponse(Action):
@@ -56,13 +42,14 @@ class ActionCrisisResponse(Action):
     def name(self) -> str:
         return "action_crisis_response"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         signal = detect_risk(conversation.latest_text)
         pause_events: list[EventType] = [ActiveLoop(None)]
         if tracker.get_slot("reflection_status") == "in_progress":
             pause_events.append(SlotSet("reflection_status", "paused"))
-            _pause_stored_reflection(conversation)
+            conversation.write({"op": "pause"})
         if signal is None:
             # Only the classifier saw a risk, in words the net does not know: ask, rather than alarm or flag.
             say(dispatcher, conversation, "risk_check_in")
@@ -96,6 +83,7 @@ class ActionCrisisUnsafe(Action):
     def name(self) -> str:
         return "action_crisis_unsafe"
 
+    @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         say(dispatcher, conversation, "crisis_unsafe")

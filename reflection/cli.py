@@ -1,20 +1,23 @@
-"""The `reflect` command: migrate the database and export stored reflections."""
+"""The `reflect` command: migrate the database, export stored reflections, erase expired conversations."""
 
 import argparse
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from reflection.export import write_csv, write_jsonl
 from reflection.settings import load_settings
-from reflection.storage.database import StorageError, upgrade
+from reflection.storage.database import StorageError, make_engine, upgrade
 from reflection.storage.repository import ReflectionStore
+from reflection.tracker_retention import RETENTION, erase_conversations, expired_without_consent
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -55,12 +58,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--status", choices=EXPORT_STATUSES, default="complete", help="which reflections (default: complete)"
     )
     export.add_argument(
-        "--without-raw-text",
+        "--include-raw-text",
         action="store_true",
-        help="leave out raw_text, the clients' own words, from JSON Lines (CSV has no raw_text)",
+        help="also write the clients' own words (raw text and free-text answers), which are left out by "
+        "default; they may hold names and other details",
     )
     _add_database_url(export)
     export.set_defaults(run=_export)
+
+    purge = commands.add_parser(
+        "purge", help="erase conversations whose retention has ended (safe to run from cron)"
+    )
+    purge.add_argument(
+        "--tracker-db-url",
+        default=load_settings().tracker_db_url,
+        help="Rasa's conversation store (default: $TRACKER_DB_URL)",
+    )
+    purge.set_defaults(run=_purge)
 
     database = commands.add_parser("db", help="database maintenance")
     database_commands = database.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
@@ -94,12 +108,32 @@ def _export(arguments: argparse.Namespace) -> int:
         records = store.iter_reflections(status=None if arguments.status == "all" else arguments.status)
         with _output_stream(arguments.output) as output:
             if arguments.format == "jsonl":
-                count = write_jsonl(records, output, include_raw_text=not arguments.without_raw_text)
+                count = write_jsonl(records, output, include_raw_text=arguments.include_raw_text)
             else:
-                count = write_csv(records, output)
+                count = write_csv(records, output, include_raw_text=arguments.include_raw_text)
     finally:
         store.close()
     print(f"Exported {count} reflection(s) to {arguments.output or 'standard output'}.", file=sys.stderr)
+    if arguments.include_raw_text:
+        print("This export holds clients' own words: keep it private, delete it when done.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _purge(arguments: argparse.Namespace) -> int:
+    """Conversations without consent are erased once their session has ended (NO_CONSENT_RETENTION_MINUTES
+    after their last message); Rasa's tracker store does the same every minute while it runs."""
+    minutes = load_settings().no_consent_retention_minutes
+    engine = make_engine(arguments.tracker_db_url)
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(RETENTION.name):
+                print("No conversations have been stored yet.", file=sys.stderr)
+                return EXIT_OK
+            expired = expired_without_consent(connection, time.time() - minutes * 60)
+        erase_conversations(engine, expired)
+    finally:
+        engine.dispose()
+    print(f"Erased {len(expired)} conversation(s) without consent whose session had ended.", file=sys.stderr)
     return EXIT_OK
 
 

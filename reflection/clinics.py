@@ -6,19 +6,22 @@ message instead of in front of a client.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from reflection.settings import load_settings
+from reflection.settings import WEBHOOK_SECRET_PREFIX, load_settings
+from reflection.webhooks import WebhookAddressError, WebhookTarget, check_webhook_url
 
 CRISIS_RESOURCES_PATH = Path(__file__).parent / "content" / "crisis_resources.yml"
 DEFAULT_CLINIC_ID = "default"
 CrisisCategory = Literal["self_harm", "abuse", "medical_emergency", "youth"]
 CRISIS_CATEGORIES: tuple[str, ...] = ("self_harm", "abuse", "medical_emergency", "youth")
+ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class ClinicConfigError(ValueError):
@@ -34,8 +37,12 @@ class Clinic(BaseModel):
     contact: str | None = None
     referral_link: str | None = None
     escalation_webhook: str | None = None
+    # The name of the environment variable (WEBHOOK_SECRET_...) holding the key that signs webhook requests.
+    escalation_secret: str | None = None
     crisis_short: str | None = None  # the one-line mention in the greeting, e.g. "call or text 988"
     crisis_resources: dict[CrisisCategory, list[str]] = {}
+    # Sites that may embed this clinic's widget and receive its events, e.g. "https://northside.example".
+    allowed_origins: tuple[str, ...] = ()
 
     @field_validator("id")
     @classmethod
@@ -44,12 +51,46 @@ class Clinic(BaseModel):
             raise ValueError("id may hold only letters, digits, '-' and '_'")
         return value
 
-    @field_validator("referral_link", "escalation_webhook")
+    @field_validator("referral_link")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("https://", "http://")):
             raise ValueError("must be an http(s) URL")
         return value
+
+    @model_validator(mode="after")
+    def _webhook_is_callable_and_signed(self) -> Clinic:
+        if self.escalation_webhook is None:
+            return self
+        current = load_settings()
+        try:
+            check_webhook_url(
+                self.escalation_webhook, allow_private=current.allow_private_webhooks, resolve=False
+            )
+        except WebhookAddressError as error:
+            raise ValueError(f"escalation_webhook: {error}") from None
+        secret_name = self.escalation_secret or ""
+        if not secret_name.startswith(WEBHOOK_SECRET_PREFIX) or not current.webhook_secrets.get(secret_name):
+            raise ValueError(
+                "escalation_webhook needs escalation_secret: the name of an environment variable starting "
+                f"with {WEBHOOK_SECRET_PREFIX} (set in .env) that holds the key signing its requests"
+            )
+        return self
+
+    def webhook_target(self) -> WebhookTarget | None:
+        """Where and how to send this clinic's escalations, or None when it has no webhook."""
+        if self.escalation_webhook is None or self.escalation_secret is None:
+            return None
+        secret = load_settings().webhook_secrets.get(self.escalation_secret, "")
+        return WebhookTarget(url=self.escalation_webhook, secret=secret) if secret else None
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            if not ORIGIN.fullmatch(value):
+                raise ValueError(f"{value!r} is not an origin like https://clinic.example (no path, no '*')")
+        return values
 
     def crisis_lines(self, category: str) -> list[str]:
         """The lines to show for a risk category: the clinic's own, else its locale's defaults."""

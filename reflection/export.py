@@ -24,10 +24,20 @@ CSV_LEADING_COLUMNS = (
 NEXT_STEP_SEPARATOR = ";"
 
 
-def reflection_to_dict(record: ReflectionRecord, *, include_raw_text: bool = True) -> dict[str, Any]:
+def _words_items() -> frozenset[str]:
+    """Items whose value is the client's own words (free text), withheld like raw text."""
+    return frozenset(item.slot for item in load_item_bank().items if item.kind == "text")
+
+
+def reflection_to_dict(record: ReflectionRecord, *, include_raw_text: bool = False) -> dict[str, Any]:
+    """One reflection; the client's own words (raw text and free-text values) only with include_raw_text."""
+    words_items = _words_items()
     answers: dict[str, dict[str, Any]] = {}
     for item, answer in record.answers.items():
-        answers[item] = {"value": answer.value, "answered_at": _iso(answer.answered_at)}
+        withheld = item in words_items and not include_raw_text
+        answers[item] = {"value": None if withheld else answer.value, "answered_at": _iso(answer.answered_at)}
+        if withheld:
+            answers[item]["words_withheld"] = True
         if include_raw_text:
             answers[item]["raw_text"] = answer.raw_text
     return {
@@ -44,7 +54,9 @@ def reflection_to_dict(record: ReflectionRecord, *, include_raw_text: bool = Tru
     }
 
 
-def write_jsonl(records: Iterable[ReflectionRecord], output: TextIO, *, include_raw_text: bool = True) -> int:
+def write_jsonl(
+    records: Iterable[ReflectionRecord], output: TextIO, *, include_raw_text: bool = False
+) -> int:
     """One JSON object per reflection and line; returns how many were written."""
     count = 0
     for record in records:
@@ -57,12 +69,18 @@ def write_jsonl(records: Iterable[ReflectionRecord], output: TextIO, *, include_
 
 
 def write_csv(
-    records: Iterable[ReflectionRecord], output: TextIO, *, items: Sequence[str] | None = None
+    records: Iterable[ReflectionRecord],
+    output: TextIO,
+    *,
+    items: Sequence[str] | None = None,
+    include_raw_text: bool = False,
 ) -> int:
-    """One row per reflection with a column per item's value (the client's own words stay in JSONL).
+    """One row per reflection with a column per item's value; free-text items are empty unless
+    include_raw_text, since their value is the client's own words.
 
     Columns follow the item bank's order unless `items` is given; answers to other items are left out."""
     item_columns = tuple(items) if items is not None else load_item_bank().slots
+    withheld = frozenset() if include_raw_text else _words_items()
     writer = csv.writer(output)
     writer.writerow([*CSV_LEADING_COLUMNS, *item_columns, "next_steps"])
     count = 0
@@ -77,7 +95,10 @@ def write_csv(
             _iso(record.updated_at),
             _iso(record.completed_at),
         )
-        values = (record.answers[item].value if item in record.answers else None for item in item_columns)
+        values = (
+            record.answers[item].value if item in record.answers and item not in withheld else None
+            for item in item_columns
+        )
         row = [*leading, *values, NEXT_STEP_SEPARATOR.join(record.next_steps)]
         writer.writerow([csv_safe(cell) for cell in row])
         count += 1

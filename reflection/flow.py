@@ -8,7 +8,6 @@ from reflection.items import ItemBank, load_item_bank
 from reflection.next_steps import rated_values
 
 CONSENT_SLOT = "consent"
-TELL_MORE_SLOT = "tell_more"
 MAX_MISSES = 3  # one friendly re-ask, then buttons or skip, then move on: never an endless loop
 
 
@@ -23,14 +22,17 @@ def remaining_slots(
     """The questions still to ask, in order.
 
     A slot is done when it has a value or was settled without one (skipped, "nothing", or left after
-    repeated misses). The "tell me more" question is only asked when an area has been rated.
+    repeated misses). A question that needs a rating ("tell me more" about the lowest area) is only asked
+    when an area has been rated.
     """
+    bank = bank or load_item_bank()
     settled = set(settled_without_value or [])
+    needs_a_rating = {item.slot for item in bank.items if item.needs_a_rating}
     remaining = []
     for slot in question_slots(bank):
         if slots.get(slot) is not None or slot in settled:
             continue
-        if slot == TELL_MORE_SLOT and not rated_values(slots):
+        if slot in needs_a_rating and not rated_values(slots):
             continue
         remaining.append(slot)
     return remaining

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reflection.answer_parsing import is_skip, parse_answer
+from reflection.items import load_item_bank
 from reflection.safety import detect_risk
 
 RISK_INTENTS = frozenset({"disclose_self_harm", "disclose_abuse", "disclose_medical_emergency"})
@@ -36,7 +37,7 @@ SIDE_REQUEST_INTENTS = frozenset(
     }
 )
 NUDGE_INTENTS = frozenset({"resume", "im_safe", "greet", "start_reflection"})
-FREE_TEXT_SLOTS = frozenset({"hopes", "missing", "tell_more"})
+FREE_TEXT_SLOTS = frozenset(load_item_bank().free_text_slots)
 # A free-text answer ("to stop feeling stuck") may look like a side request; only a confident one interrupts.
 FREE_TEXT_INTERRUPT_CONFIDENCE = 0.8
 MAX_PARSED_CHARS = 2000  # a rating or choice never needs more; longer text is only read this far

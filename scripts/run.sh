@@ -3,7 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-mkdir -p var logs
+umask 077  # databases and logs hold clients' words: readable by their owner only
+LOG_DIR=${LOG_DIR:-logs}
+mkdir -p var "$LOG_DIR"
+chmod 700 var "$LOG_DIR"
+ACTION_PORT=${ACTION_PORT:-5055} RASA_PORT=${RASA_PORT:-5005} WEB_PORT=${WEB_PORT:-8000}
+# The processes started here find each other on loopback.
+export ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTION_PORT/webhook" RASA_URL="http://127.0.0.1:$RASA_PORT"
 
 pids=()
 stop_all() {
@@ -22,39 +28,37 @@ wait_for() {  # name url seconds
   for ((i = 0; i < seconds; i++)); do
     if curl -fsS -o /dev/null "$url" 2>/dev/null; then echo "  ✓ $name is up"; return 0; fi
     for pid in "${pids[@]}"; do
-      kill -0 "$pid" 2>/dev/null || { echo "  ✗ $name stopped; see logs/ for why"; tail -n 20 logs/*.log; return 1; }
+      kill -0 "$pid" 2>/dev/null || { echo "  ✗ $name stopped; see $LOG_DIR/ for why"; tail -n 20 "$LOG_DIR"/*.log; return 1; }
     done
     sleep 1
   done
-  echo "  ✗ $name did not come up in ${seconds}s; see logs/"; return 1
+  echo "  ✗ $name did not come up in ${seconds}s; see $LOG_DIR/"; return 1
 }
 
 echo "Preparing the database…"
 .venv/bin/reflect db upgrade
 
-echo "Starting the action server on :5055 (logs/actions.log)…"
-.venv/bin/python -m rasa_sdk --actions actions --port 5055 >logs/actions.log 2>&1 &
+echo "Starting the action server on :$ACTION_PORT ($LOG_DIR/actions.log)…"
+.venv/bin/python -m actions.server --port "$ACTION_PORT" >"$LOG_DIR"/actions.log 2>&1 &
 pids+=($!)
-wait_for "action server" http://127.0.0.1:5055/health 60
+wait_for "action server" "http://127.0.0.1:$ACTION_PORT/health" 60
 
-echo "Starting Rasa on :5005 (logs/rasa.log); loading the model takes a little while…"
-.venv-rasa/bin/rasa run --model models --port 5005 --enable-api --auth-token "$RASA_TOKEN" \
-  --credentials credentials.yml --endpoints endpoints.yml --cors "http://localhost:8000" \
-  >logs/rasa.log 2>&1 &
+echo "Starting Rasa on :$RASA_PORT ($LOG_DIR/rasa.log); loading the model takes a little while…"
+# The API token reaches Rasa through the environment, never the command line (scripts/serve_rasa.py).
+.venv-rasa/bin/python scripts/serve_rasa.py --port "$RASA_PORT" --model models \
+  --cors "http://localhost:$WEB_PORT" >"$LOG_DIR"/rasa.log 2>&1 &
 pids+=($!)
-wait_for "Rasa" http://127.0.0.1:5005/ 240
+wait_for "Rasa" "http://127.0.0.1:$RASA_PORT/" 240
 
-echo "Starting the web app on :8000 (logs/web.log)…"
-.venv/bin/uvicorn web.app:app --host 127.0.0.1 --port 8000 >logs/web.log 2>&1 &
+echo "Starting the web app on :$WEB_PORT ($LOG_DIR/web.log)…"
+.venv/bin/uvicorn web.app:app --host "$BIND_HOST" --port "$WEB_PORT" >"$LOG_DIR"/web.log 2>&1 &
 pids+=($!)
-wait_for "web app" http://127.0.0.1:8000/health 60
+wait_for "web app" "http://127.0.0.1:$WEB_PORT/health" 60
 
 cat <<MSG
 
-All running. Open http://localhost:8000 to chat, or:
-  curl -s localhost:5005/webhooks/rest/webhook -H 'Content-Type: application/json' \\
-       -d '{"sender": "me", "message": "hi, I would like to think about how my therapy is going"}'
+All running. Open http://localhost:$WEB_PORT to chat.
 Press Ctrl-C to stop everything.
 MSG
 wait -n "${pids[@]}" || true
-echo "A process stopped; see logs/."
+echo "A process stopped; see $LOG_DIR/."

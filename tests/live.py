@@ -138,6 +138,8 @@ def running_assistant(extra_env: dict[str, str] | None = None) -> Iterator[Assis
             "PSEUDONYM_SECRET": secret,
             "RASA_TOKEN": token,
             "SOCKETIO_JWT_SECRET": secrets.token_urlsafe(24),
+            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
+            "BIND_HOST": "127.0.0.1",
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
             "LOCK_STORE_TYPE": "redis",
             "REDIS_HOST": "127.0.0.1",
@@ -158,24 +160,10 @@ def running_assistant(extra_env: dict[str, str] | None = None) -> Iterator[Assis
         logs = [log_dir / "actions.log", log_dir / "rasa.log"]
         for log in logs:
             log.write_bytes(b"")
-        rasa = ROOT / ".venv-rasa" / "bin" / "rasa"
+        rasa_python = ROOT / ".venv-rasa" / "bin" / "python"
         commands = [
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            [
-                str(rasa),
-                "run",
-                "--model",
-                str(MODEL),
-                "--port",
-                str(rasa_port),
-                "--enable-api",
-                "--auth-token",
-                token,
-                "--credentials",
-                "credentials.yml",
-                "--endpoints",
-                "endpoints.yml",
-            ],
+            [sys.executable, "-m", "actions.server", "--port", str(action_port)],
+            [str(rasa_python), "scripts/serve_rasa.py", "--port", str(rasa_port), "--model", str(MODEL)],
         ]
         def launch(command: list[str], log: Path) -> subprocess.Popen[bytes]:
             handle = log.open("ab")

@@ -52,9 +52,20 @@ def test_export_jsonl_to_a_private_file(database_url: str, tmp_path: Path) -> No
     assert exit_code == 0
     [exported] = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert exported["status"] == "complete"
-    assert exported["answers"]["depth"]["raw_text"] == "=we stay on the surface"
+    assert "raw_text" not in exported["answers"]["depth"]  # the client's words only when asked for
+    assert "surface" not in output.read_text(encoding="utf-8")
     assert stat.S_IMODE(output.stat().st_mode) == 0o600
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")] == []
+
+
+def test_export_holds_the_clients_words_only_when_asked(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "--format", "jsonl", "--include-raw-text", "--database-url", database_url]) == 0
+
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["answers"]["depth"]["raw_text"] == "=we stay on the surface"
+    assert "own words" in captured.err
 
 
 def test_export_csv_to_standard_output_by_status(

@@ -47,3 +47,50 @@ def test_a_clinic_can_replace_its_crisis_lines(tmp_path: Path) -> None:
     clinic = load_clinic_file(own)
     assert clinic.crisis_lines("self_harm") == ["Our line: 0100"]
     assert any("988" in line for line in clinic.crisis_lines("youth"))
+
+
+@pytest.mark.parametrize(
+    ("webhook", "problem"),
+    [
+        ("http://clinic.example/hook", "https://"),
+        ("https://169.254.169.254/latest", "link-local"),
+        ("https://127.0.0.1:9000/hook", "loopback"),
+    ],
+)
+def test_a_clinic_webhook_must_be_a_public_https_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, webhook: str, problem: str
+) -> None:
+    monkeypatch.setenv("WEBHOOK_SECRET_NORTH", "a-long-enough-signing-secret")
+    clinic = tmp_path / "north.yml"
+    clinic.write_text(
+        f"id: north\nname: North\nescalation_webhook: {webhook}\nescalation_secret: WEBHOOK_SECRET_NORTH\n"
+    )
+    with pytest.raises(ClinicConfigError, match=problem):
+        load_clinic_file(clinic)
+
+
+def test_a_clinic_webhook_needs_its_signing_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clinic = tmp_path / "north.yml"
+    clinic.write_text(
+        "id: north\nname: North\nescalation_webhook: https://clinic.example/hook\n"
+        "escalation_secret: WEBHOOK_SECRET_NORTH\n"
+    )
+    with pytest.raises(ClinicConfigError, match="escalation_secret"):
+        load_clinic_file(clinic)  # the variable is not set
+
+    monkeypatch.setenv("WEBHOOK_SECRET_NORTH", "a-long-enough-signing-secret")
+    target = load_clinic_file(clinic).webhook_target()
+    assert target is not None and target.secret == "a-long-enough-signing-secret"
+
+
+def test_local_testing_may_allow_a_private_http_webhook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALLOW_PRIVATE_WEBHOOKS", "true")
+    monkeypatch.setenv("WEBHOOK_SECRET_LOCAL", "a-long-enough-signing-secret")
+    clinic = tmp_path / "local.yml"
+    clinic.write_text(
+        "id: local\nname: Local\nescalation_webhook: http://127.0.0.1:9000/hook\n"
+        "escalation_secret: WEBHOOK_SECRET_LOCAL\n"
+    )
+    assert load_clinic_file(clinic).webhook_target() is not None

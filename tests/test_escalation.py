@@ -1,38 +1,58 @@
+"""Escalation to a clinic's webhook: signed, only to public https addresses, queued in the database until
+delivered, and never with what the client said."""
+
+import hashlib
+import hmac
 import json
 import logging
 import socket
 import threading
+import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from reflection.escalation import EscalationPayload, backoff_delay, send_escalation
-from reflection.storage.database import make_engine, upgrade
+from reflection.escalation import EscalationQueue, backoff_delay
+from reflection.storage.database import upgrade
 from reflection.storage.repository import ReflectionStore
+from reflection.webhooks import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    WebhookAddressError,
+    WebhookTarget,
+    check_webhook_url,
+    signature,
+)
+
+SECRET = "clinic-signing-secret-0123456789"
 
 
 class ScriptedWebhook(ThreadingHTTPServer):
-    """Answers each POST with the next status code of its script, and keeps the bodies it received."""
+    """Answers each POST with the next status code of its script, and keeps what it received."""
 
     def __init__(self, statuses: list[int]) -> None:
         super().__init__(("127.0.0.1", 0), WebhookHandler)
         self.statuses = statuses
-        self.bodies: list[dict[str, object]] = []
+        self.requests: list[tuple[dict[str, str], bytes]] = []
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/escalations"
 
+    @property
+    def bodies(self) -> list[dict[str, object]]:
+        return [json.loads(body) for _, body in self.requests]
+
 
 class WebhookHandler(BaseHTTPRequestHandler):
     server: ScriptedWebhook
 
-    def do_POST(self) -> None:
-        length = int(self.headers["Content-Length"])
-        self.server.bodies.append(json.loads(self.rfile.read(length)))
+    def do_POST(self) -> None:  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.requests.append((dict(self.headers), body))
         status = self.server.statuses.pop(0) if self.server.statuses else 200
         self.send_response(status)
         self.send_header("Content-Length", "0")
@@ -44,7 +64,7 @@ class WebhookHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def webhook(request: pytest.FixtureRequest) -> Iterator[ScriptedWebhook]:
-    server = ScriptedWebhook(list(request.param))
+    server = ScriptedWebhook(list(getattr(request, "param", [])))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server
@@ -54,146 +74,197 @@ def webhook(request: pytest.FixtureRequest) -> Iterator[ScriptedWebhook]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[ReflectionStore]:
+def database_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'reflection.db'}"
     upgrade(url)
-    reflection_store = ReflectionStore.from_url(url)
+    return url
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[ReflectionStore]:
+    reflection_store = ReflectionStore.from_url(database_url)
     yield reflection_store
     reflection_store.close()
 
 
-@pytest.fixture
-def payload(store: ReflectionStore) -> EscalationPayload:
-    flag_id = store.flag_risk("c" * 64, "self_harm", minor=True, clinic="north-clinic")
-    flag = store.risk_flag(flag_id)
-    assert flag is not None
-    return EscalationPayload.from_risk_flag(flag)
+class Clock:
+    """A clock the test moves forward, so retries come due without waiting."""
 
-
-class RecordedSleep:
     def __init__(self) -> None:
-        self.delays: list[float] = []
+        self.now = datetime.now(timezone.utc) + timedelta(seconds=1)  # flags made just after are due
 
-    def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def queue_for(store: ReflectionStore, url: str | None, clock: Clock, **options: object) -> EscalationQueue:
+    target = WebhookTarget(url=url, secret=SECRET) if url else None
+    return EscalationQueue(store, lambda clinic: target, allow_private=True, now=clock, **options)
+
+
+def deliver_until_settled(queue: EscalationQueue, clock: Clock, rounds: int = 20) -> None:
+    for _ in range(rounds):
+        queue.deliver_due()
+        clock.advance(4000)
 
 
 @pytest.mark.parametrize("webhook", [[503, 500, 200]], indirect=True)
-def test_retries_server_errors_until_delivered(
-    webhook: ScriptedWebhook, store: ReflectionStore, payload: EscalationPayload
-) -> None:
-    sleep = RecordedSleep()
+def test_retries_server_errors_until_delivered(webhook: ScriptedWebhook, store: ReflectionStore) -> None:
+    clock = Clock()
+    flag = store.flag_risk("c" * 64, "self_harm", minor=True, clinic="north-clinic", deliver=True)
+    queue = queue_for(store, webhook.url, clock)
 
-    delivered = send_escalation(webhook.url, payload, store, base_delay=1.0, sleep=sleep)
+    assert queue.deliver_due() == 1
+    assert queue.deliver_due() == 0  # the retry waits for its backoff
+    deliver_until_settled(queue, clock)
 
-    assert delivered is True
-    attempts = store.escalation_attempts(payload.flag_id)
+    attempts = store.escalation_attempts(flag.public_id)
     assert [(a.attempt, a.status_code, a.succeeded) for a in attempts] == [
         (1, 503, False),
         (2, 500, False),
         (3, 200, True),
     ]
-    assert len(sleep.delays) == 2
-    assert 0.5 <= sleep.delays[0] <= 1.0 and 1.0 <= sleep.delays[1] <= 2.0
+    assert store.risk_flag(flag.id).delivery == "delivered"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("webhook", [[200]], indirect=True)
-def test_posts_only_the_flag_never_what_was_said(
-    webhook: ScriptedWebhook, store: ReflectionStore, payload: EscalationPayload
+def test_posts_only_the_flag_signed_and_never_what_was_said(
+    webhook: ScriptedWebhook, store: ReflectionStore
 ) -> None:
-    assert send_escalation(webhook.url, payload, store, sleep=RecordedSleep())
+    flag = store.flag_risk("c" * 64, "self_harm", minor=True, clinic="north-clinic", deliver=True)
+    queue_for(store, webhook.url, Clock()).deliver_due()
 
-    [body] = webhook.bodies
-    assert body == {
-        "flag_id": payload.flag_id,
+    [(headers, body)] = webhook.requests
+    assert json.loads(body) == {
+        "flag_id": flag.public_id,
         "client_id": "c" * 64,
         "category": "self_harm",
         "minor": True,
         "clinic": "north-clinic",
-        "flagged_at": payload.flagged_at.isoformat(),
+        "flagged_at": flag.created_at.isoformat(),
     }
-    assert datetime.fromisoformat(str(body["flagged_at"])).tzinfo is not None
+    timestamp = headers[TIMESTAMP_HEADER]
+    assert abs(int(timestamp) - time.time()) < 60
+    expected = hmac.new(SECRET.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert headers[SIGNATURE_HEADER] == f"sha256={expected}"
+    assert signature("another-secret", timestamp, body) != headers[SIGNATURE_HEADER]
 
 
-@pytest.mark.parametrize("webhook", [[429, 200]], indirect=True)
-def test_retries_when_rate_limited(
-    webhook: ScriptedWebhook, store: ReflectionStore, payload: EscalationPayload
+@pytest.mark.parametrize("webhook", [[200]], indirect=True)
+def test_a_flag_without_consent_reaches_the_clinic_with_no_client_id(
+    webhook: ScriptedWebhook, store: ReflectionStore
 ) -> None:
-    assert send_escalation(webhook.url, payload, store, sleep=RecordedSleep())
-    assert len(webhook.bodies) == 2
+    store.flag_risk(None, "abuse", minor=False, clinic="north-clinic", deliver=True)
+    queue_for(store, webhook.url, Clock()).deliver_due()
+
+    assert webhook.bodies[0]["client_id"] is None and webhook.bodies[0]["category"] == "abuse"
+
+
+@pytest.mark.parametrize("webhook", [[503]], indirect=True)
+def test_undelivered_flags_survive_a_restart(
+    webhook: ScriptedWebhook, database_url: str, store: ReflectionStore
+) -> None:
+    clock = Clock()
+    flag = store.flag_risk("c" * 64, "medical_emergency", minor=False, clinic="north", deliver=True)
+    queue_for(store, webhook.url, clock).deliver_due()  # the clinic is down: it fails
+    store.close()
+
+    restarted = ReflectionStore.from_url(database_url)  # a new process: nothing kept in memory
+    clock.advance(60)
+    queue_for(restarted, webhook.url, clock).deliver_due()
+
+    assert [a.succeeded for a in restarted.escalation_attempts(flag.public_id)] == [False, True]
+    restarted.close()
 
 
 @pytest.mark.parametrize("webhook", [[400, 200]], indirect=True)
 def test_does_not_retry_a_refusal(
-    webhook: ScriptedWebhook,
-    store: ReflectionStore,
-    payload: EscalationPayload,
-    caplog: pytest.LogCaptureFixture,
+    webhook: ScriptedWebhook, store: ReflectionStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    sleep = RecordedSleep()
+    clock = Clock()
+    flag = store.flag_risk("c" * 64, "abuse", minor=False, clinic=None, deliver=True)
 
     with caplog.at_level(logging.ERROR, logger="reflection.escalation"):
-        delivered = send_escalation(webhook.url, payload, store, sleep=sleep)
+        deliver_until_settled(queue_for(store, webhook.url, clock), clock)
 
-    assert delivered is False
-    assert len(webhook.bodies) == 1 and sleep.delays == []
-    assert [(a.status_code, a.succeeded) for a in store.escalation_attempts(payload.flag_id)] == [
-        (400, False)
-    ]
-    assert "refused with HTTP 400" in caplog.text
+    assert len(webhook.requests) == 1
+    assert store.risk_flag(flag.id).delivery == "failed"  # type: ignore[union-attr]
+    assert "gave up (HTTP 400)" in caplog.text
 
 
-def test_gives_up_after_the_last_attempt_when_nobody_listens(
-    store: ReflectionStore, payload: EscalationPayload, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_gives_up_after_the_last_attempt_when_nobody_listens(store: ReflectionStore) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    sleep = RecordedSleep()
+    clock = Clock()
+    flag = store.flag_risk("c" * 64, "self_harm", minor=False, clinic=None, deliver=True)
 
-    with caplog.at_level(logging.WARNING, logger="reflection.escalation"):
-        delivered = send_escalation(
-            f"http://127.0.0.1:{closed_port}/", payload, store, attempts=3, timeout=1.0, sleep=sleep
-        )
-
-    assert delivered is False
-    attempts = store.escalation_attempts(payload.flag_id)
-    assert [a.attempt for a in attempts] == [1, 2, 3]
-    assert all(a.status_code is None and a.error and a.error.startswith("ConnectError") for a in attempts)
-    assert len(sleep.delays) == 2
-    assert "failed after 3 attempts" in caplog.text
-
-
-@pytest.mark.parametrize("webhook", [[503, 200]], indirect=True)
-def test_delivers_even_when_attempts_cannot_be_recorded(
-    webhook: ScriptedWebhook, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    # The constructor does not check the schema, so every write to this store fails.
-    never_migrated = ReflectionStore(make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}"))
-    payload = EscalationPayload(
-        flag_id=1,
-        client_id="c" * 64,
-        category="abuse",
-        minor=False,
-        clinic=None,
-        flagged_at=datetime(2026, 3, 1, tzinfo=timezone.utc),
+    deliver_until_settled(
+        queue_for(store, f"http://127.0.0.1:{closed_port}/", clock, max_attempts=3, timeout=1.0), clock
     )
 
-    with caplog.at_level(logging.ERROR, logger="reflection.escalation"):
-        delivered = send_escalation(webhook.url, payload, never_migrated, sleep=RecordedSleep())
-
-    assert delivered is True
-    assert len(webhook.bodies) == 2
-    assert "Could not record escalation attempt" in caplog.text
+    attempts = store.escalation_attempts(flag.public_id)
+    assert [a.attempt for a in attempts] == [1, 2, 3]
+    assert all(a.status_code is None and a.error and a.error.startswith("ConnectError") for a in attempts)
+    assert store.risk_flag(flag.id).delivery == "failed"  # type: ignore[union-attr]
 
 
-def test_backoff_doubles_with_jitter_in_the_upper_half() -> None:
-    for attempt, ceiling in [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0)]:
-        delays = [backoff_delay(attempt, 0.5) for _ in range(50)]
+def test_two_workers_never_send_the_same_flag_twice(webhook: ScriptedWebhook, store: ReflectionStore) -> None:
+    clock = Clock()
+    for _ in range(6):
+        store.flag_risk("c" * 64, "self_harm", minor=False, clinic=None, deliver=True)
+    workers = [queue_for(store, webhook.url, clock) for _ in range(2)]
+
+    threads = [threading.Thread(target=worker.deliver_due) for worker in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    flag_ids = [body["flag_id"] for body in webhook.bodies]
+    assert len(flag_ids) == 6 and len(set(flag_ids)) == 6
+
+
+def test_backoff_doubles_with_jitter_in_the_upper_half_up_to_a_ceiling() -> None:
+    for attempt, ceiling in [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (9, 10.0)]:
+        delays = [backoff_delay(attempt, 0.5, 10.0) for _ in range(50)]
         assert all(ceiling / 2 <= delay <= ceiling for delay in delays)
         assert len(set(delays)) > 1
 
 
-def test_refuses_a_webhook_url_that_is_not_http(store: ReflectionStore, payload: EscalationPayload) -> None:
-    with pytest.raises(ValueError, match="https://"):
-        send_escalation("ftp://clinic.example/hook", payload, store)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://clinic.example/hook",  # not https
+        "ftp://clinic.example/hook",
+        "https://127.0.0.1/hook",  # loopback
+        "https://169.254.169.254/latest/meta-data",  # link-local: cloud metadata
+        "https://10.0.0.5/hook",  # private
+        "https://[::1]/hook",
+        "https://localhost/hook",  # resolves to loopback
+        "https:///no-host",
+    ],
+)
+def test_refuses_webhooks_that_are_not_public_https(url: str) -> None:
+    with pytest.raises(WebhookAddressError):
+        check_webhook_url(url, allow_private=False)
+
+
+def test_a_public_https_address_is_allowed() -> None:
+    check_webhook_url("https://93.184.216.34/hooks/escalation", allow_private=False)
+
+
+def test_a_refused_address_is_never_called_and_not_retried(store: ReflectionStore) -> None:
+    clock = Clock()
+    flag = store.flag_risk("c" * 64, "self_harm", minor=False, clinic=None, deliver=True)
+    metadata_service = WebhookTarget("https://169.254.169.254/x", SECRET)
+    queue = EscalationQueue(store, lambda clinic: metadata_service, allow_private=False, now=clock)
+
+    deliver_until_settled(queue, clock)
+
+    [attempt] = store.escalation_attempts(flag.public_id)
+    assert attempt.status_code is None and "link-local" in (attempt.error or "")
+    assert store.risk_flag(flag.id).delivery == "failed"  # type: ignore[union-attr]

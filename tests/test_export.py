@@ -33,9 +33,9 @@ def reflection(record_id: int = 1, **answers: AnswerRecord) -> ReflectionRecord:
     )
 
 
-def csv_rows(*records: ReflectionRecord) -> list[dict[str, str]]:
+def csv_rows(*records: ReflectionRecord, include_raw_text: bool = False) -> list[dict[str, str]]:
     output = io.StringIO()
-    write_csv(records, output)
+    write_csv(records, output, include_raw_text=include_raw_text)
     return list(csv.DictReader(io.StringIO(output.getvalue())))
 
 
@@ -49,6 +49,7 @@ def test_jsonl_has_one_object_per_reflection_with_nested_answers_and_words() -> 
             reflection(2, sessions_so_far=answer("sessions_so_far", "early")),
         ],
         output,
+        include_raw_text=True,
     )
 
     lines = output.getvalue().splitlines()
@@ -61,16 +62,26 @@ def test_jsonl_has_one_object_per_reflection_with_nested_answers_and_words() -> 
     assert "😕" in lines[0]
 
 
-def test_jsonl_can_leave_out_the_clients_words() -> None:
+def test_jsonl_leaves_out_the_clients_words_by_default() -> None:
     output = io.StringIO()
+    hopes = answer("hopes", "to talk to Morag about my dad", "to talk to Morag about my dad")
 
-    write_jsonl([reflection(depth=answer("depth", 2, "private"))], output, include_raw_text=False)
+    write_jsonl([reflection(depth=answer("depth", 2, "private"), hopes=hopes)], output)
 
-    assert json.loads(output.getvalue())["answers"]["depth"] == {
-        "value": 2,
-        "answered_at": STARTED.isoformat(),
-    }
-    assert "private" not in output.getvalue()
+    answers = json.loads(output.getvalue())["answers"]
+    assert answers["depth"] == {"value": 2, "answered_at": STARTED.isoformat()}
+    assert answers["hopes"] == {"value": None, "answered_at": STARTED.isoformat(), "words_withheld": True}
+    assert "private" not in output.getvalue() and "Morag" not in output.getvalue()
+
+
+def test_csv_leaves_free_text_answers_empty_unless_asked() -> None:
+    hopes = answer("hopes", "to talk to Morag", "to talk to Morag")
+    withheld, included = io.StringIO(), io.StringIO()
+
+    write_csv([reflection(hopes=hopes)], withheld)
+    write_csv([reflection(hopes=hopes)], included, include_raw_text=True)
+
+    assert "Morag" not in withheld.getvalue() and "Morag" in included.getvalue()
 
 
 def test_csv_has_a_column_per_item_in_item_bank_order_then_next_steps() -> None:
@@ -86,7 +97,10 @@ def test_csv_has_a_column_per_item_in_item_bank_order_then_next_steps() -> None:
 
 
 def test_csv_row_holds_values_blanks_and_joined_next_steps() -> None:
-    [row] = csv_rows(reflection(felt_heard=answer("felt_heard", 4, "mostly"), hopes=answer("hopes", "given")))
+    [row] = csv_rows(
+        reflection(felt_heard=answer("felt_heard", 4, "mostly"), hopes=answer("hopes", "given")),
+        include_raw_text=True,
+    )
 
     assert row["felt_heard"] == "4"
     assert row["hopes"] == "given"
@@ -103,7 +117,8 @@ def test_csv_cells_that_look_like_formulas_are_defused() -> None:
             missing=answer("missing", "+1 more session"),
             sessions_so_far=answer("sessions_so_far", "@SUM(A1)"),
             raised_needs=answer("raised_needs", "-2"),
-        )
+        ),
+        include_raw_text=True,
     )
 
     assert row["hopes"] == '\'=HYPERLINK("http://evil.example","click")'

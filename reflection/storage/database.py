@@ -142,4 +142,7 @@ def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _connecti
     cursor.execute("PRAGMA foreign_keys = ON")
     # WAL lets an export read while the action server writes.
     cursor.execute("PRAGMA journal_mode = WAL")
+    # Deleted rows are overwritten with zeros, so erased words don't linger in free pages of the file.
+    cursor.execute("PRAGMA secure_delete = ON")
     cursor.close()
+

@@ -21,6 +21,8 @@ MODES = ("self", "clinic_intake")
 STATUSES = ("in_progress", "partial", "complete")
 OPEN_STATUSES = ("in_progress", "partial")
 RISK_CATEGORIES = ("self_harm", "abuse", "medical_emergency")
+# A flag is delivered to its clinic's webhook when the clinic has one; undelivered flags wait in the table.
+DELIVERY_STATES = ("not_needed", "pending", "delivered", "failed")
 VALUE_TYPES = ("int", "str")
 
 CLIENT_ID_LENGTH = 64
@@ -97,6 +99,8 @@ class Reflection(Base):
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     consent: Mapped[bool] = mapped_column(default=True)
+    # Set by the completion that closed it, so a repeated completion (a replayed write) changes nothing.
+    completion_key: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="reflection", cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.id"
@@ -147,19 +151,28 @@ class NextStep(Base):
 
 
 class RiskFlag(Base):
-    """That a risk was disclosed, never what was said."""
+    """That a risk was disclosed, never what was said. Without consent, not even who (client_id is null)."""
 
     __tablename__ = "risk_flags"
-    __table_args__ = (CheckConstraint(_sql_in("category", RISK_CATEGORIES), name="category"),)
+    __table_args__ = (
+        CheckConstraint(_sql_in("category", RISK_CATEGORIES), name="category"),
+        CheckConstraint(_sql_in("delivery", DELIVERY_STATES), name="delivery"),
+        Index("ix_risk_flags_delivery_next_attempt_at", "delivery", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = mapped_column(String(CLIENT_ID_LENGTH), index=True)
+    # The id receivers see and drop duplicates by: random, so it is never reused after an erase.
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str | None] = mapped_column(String(CLIENT_ID_LENGTH), index=True)
     clinic: Mapped[str | None] = mapped_column(String(CLINIC_LENGTH))
     category: Mapped[str] = mapped_column(String(32))
     minor: Mapped[bool]
     created_at: Mapped[datetime]
+    delivery: Mapped[str] = mapped_column(String(16), default="not_needed", server_default="not_needed")
+    next_attempt_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    attempts: Mapped[list["EscalationAttempt"]] = relationship(
+    delivery_attempts: Mapped[list["EscalationAttempt"]] = relationship(
         back_populates="flag", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -175,4 +188,4 @@ class EscalationAttempt(Base):
     attempted_at: Mapped[datetime]
     succeeded: Mapped[bool]
 
-    flag: Mapped[RiskFlag] = relationship(back_populates="attempts")
+    flag: Mapped[RiskFlag] = relationship(back_populates="delivery_attempts")

@@ -5,15 +5,17 @@ client wait for each other instead of racing (SQLite takes its write lock, Postg
 Retried actions are safe: opening, answering and completing are idempotent.
 """
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, Select, delete, select, text, update
+from sqlalchemy import Engine, Select, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from reflection.erasure import checkpoint_if_sqlite
 from reflection.storage.database import StorageError, ensure_schema_is_current, make_engine
 from reflection.storage.models import (
     CLIENT_ID_LENGTH,
@@ -75,11 +77,14 @@ class EscalationAttemptRecord:
 @dataclass(frozen=True)
 class RiskFlagRecord:
     id: int
-    client_id: str
+    public_id: str
+    client_id: str | None
     clinic: str | None
     category: str
     minor: bool
     created_at: datetime
+    delivery: str
+    attempts: int
 
 
 class ReflectionStore:
@@ -138,30 +143,10 @@ class ReflectionStore:
         _check_text("item", item, ITEM_LENGTH)
         _check_optional_text("clinic", clinic, CLINIC_LENGTH)
         _check_choice("mode", mode, MODES)
-        stored_value, value_type = _encode_value(value)
-        now = _now()
+        _encode_value(value)  # a bad value fails before anything is written
         with self._sessions.begin() as session:
             reflection_id = self._open(session, client_id, clinic, mode)
-            row = {
-                "reflection_id": reflection_id,
-                "item": item,
-                "value": stored_value,
-                "value_type": value_type,
-                "raw_text": raw_text,
-                "answered_at": now,
-            }
-            statement = _insert(session, Answer).values(row)
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[Answer.reflection_id, Answer.item],
-                    set_={
-                        "value": statement.excluded.value,
-                        "value_type": statement.excluded.value_type,
-                        "raw_text": statement.excluded.raw_text,
-                        "answered_at": statement.excluded.answered_at,
-                    },
-                )
-            )
+            _upsert_answer(session, reflection_id, item, value, raw_text, _now())
 
     def remove_answer(self, client_id: str, item: str) -> None:
         """Forget the answer to `item` in the open reflection, e.g. when the client takes it back."""
@@ -182,19 +167,45 @@ class ReflectionStore:
                 .values(status="partial", updated_at=_now())
             )
 
-    def complete(self, client_id: str, next_steps: list[str]) -> ReflectionRecord:
+    def complete(
+        self,
+        client_id: str,
+        next_steps: list[str],
+        *,
+        answers: Mapping[str, tuple[int | str, str | None]] | None = None,
+        clinic: str | None = None,
+        mode: str = "self",
+        completion_key: str | None = None,
+    ) -> ReflectionRecord:
         """Close the open reflection with its suggested next steps (duplicates dropped, order kept).
 
-        If there is no open reflection, the last completed one is returned unchanged, so a retried action does
-        not fail; NoReflectionError if the client never completed one either."""
+        With ``answers`` ({item: (value, raw_text)}), the reflection's answers are made exactly these in the
+        same transaction (opening it if an earlier write never arrived), so it is never complete with an
+        answer missing. ``completion_key`` makes a repeated completion a no-op. Without answers, if there is
+        no open reflection the last completed one is returned unchanged, so a retried action does not fail;
+        NoReflectionError if the client never completed one either."""
         for code in next_steps:
             _check_text("next step", code, NEXT_STEP_CODE_LENGTH)
+        for value, _raw_text in (answers or {}).values():
+            _encode_value(value)
         now = _now()
         with self._sessions.begin() as session:
+            if completion_key is not None:
+                done = session.scalars(
+                    _select_reflections().where(Reflection.completion_key == completion_key)
+                ).one_or_none()
+                if done is not None:
+                    return _to_record(done)
+            if answers is not None:
+                reflection_id = self._open(session, client_id, clinic, mode)
+                unanswered = Answer.item.not_in(list(answers))
+                session.execute(delete(Answer).where(Answer.reflection_id == reflection_id, unanswered))
+                for item, (value, raw_text) in answers.items():
+                    _upsert_answer(session, reflection_id, item, value, raw_text, now)
             completed_id = session.scalars(
                 update(Reflection)
                 .where(Reflection.client_id == client_id, Reflection.status.in_(OPEN_STATUSES))
-                .values(status="complete", completed_at=now, updated_at=now)
+                .values(status="complete", completed_at=now, updated_at=now, completion_key=completion_key)
                 .returning(Reflection.id)
             ).one_or_none()
             if completed_id is None:
@@ -227,41 +238,91 @@ class ReflectionStore:
                 delete(Answer).where(Answer.reflection_id.in_(reflection_ids)),
                 delete(Reflection).where(Reflection.client_id == client_id),
             )
-            return sum(
+            deleted = sum(
                 session.execute(statement, execution_options={"synchronize_session": False}).rowcount
                 for statement in statements
             )
+        checkpoint_if_sqlite(self._engine)
+        return deleted
 
-    def flag_risk(self, client_id: str, category: str, minor: bool, clinic: str | None) -> int:
-        """Record that a risk was disclosed (never what was said); returns the flag id."""
-        _check_text("client_id", client_id, CLIENT_ID_LENGTH)
+    def flag_risk(
+        self, client_id: str | None, category: str, minor: bool, clinic: str | None, *, deliver: bool = False
+    ) -> RiskFlagRecord:
+        """Record that a risk was disclosed (never what was said). Without consent, pass no client id.
+
+        With ``deliver``, the flag waits in the delivery queue for its clinic's webhook (escalation.py)."""
+        if client_id is not None:
+            _check_text("client_id", client_id, CLIENT_ID_LENGTH)
         _check_choice("category", category, RISK_CATEGORIES)
         _check_optional_text("clinic", clinic, CLINIC_LENGTH)
+        now = _now()
         with self._sessions.begin() as session:
             flag = RiskFlag(
-                client_id=client_id, category=category, minor=minor, clinic=clinic, created_at=_now()
+                public_id=str(uuid.uuid4()),
+                client_id=client_id,
+                category=category,
+                minor=minor,
+                clinic=clinic,
+                created_at=now,
+                delivery="pending" if deliver else "not_needed",
+                next_attempt_at=now if deliver else None,
+                attempts=0,
             )
             session.add(flag)
             session.flush()
-            return flag.id
+            return _flag_record(flag)
 
     def risk_flag(self, flag_id: int) -> RiskFlagRecord | None:
         with self._sessions() as session:
             flag = session.get(RiskFlag, flag_id)
-            if flag is None:
-                return None
-            return RiskFlagRecord(
-                id=flag.id,
-                client_id=flag.client_id,
-                clinic=flag.clinic,
-                category=flag.category,
-                minor=flag.minor,
-                created_at=flag.created_at,
+            return _flag_record(flag) if flag is not None else None
+
+    def due_flags(self, now: datetime, limit: int = 20) -> list[int]:
+        """Flags waiting for delivery whose next attempt is due, oldest first."""
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(RiskFlag.id)
+                    .where(RiskFlag.delivery == "pending", RiskFlag.next_attempt_at <= now)
+                    .order_by(RiskFlag.next_attempt_at, RiskFlag.id)
+                    .limit(limit)
+                )
             )
 
-    def record_escalation_attempt(
-        self, flag_id: int, attempt: int, status_code: int | None, error: str | None, succeeded: bool
+    def next_delivery_at(self) -> datetime | None:
+        """When the earliest waiting flag is next due, if any flag is waiting."""
+        with self._sessions() as session:
+            return session.scalar(
+                select(func.min(RiskFlag.next_attempt_at)).where(RiskFlag.delivery == "pending")
+            )
+
+    def claim_flag(self, flag_id: int, now: datetime, lease_until: datetime) -> RiskFlagRecord | None:
+        """Take a due flag for one delivery attempt, or None if another worker took it first.
+
+        The claim moves its next attempt to ``lease_until``, so a worker that dies mid-attempt leaves the flag
+        to be retried after the lease rather than lost."""
+        with self._sessions.begin() as session:
+            claimed = session.scalars(
+                update(RiskFlag)
+                .where(RiskFlag.id == flag_id, RiskFlag.delivery == "pending")
+                .where(RiskFlag.next_attempt_at <= now)
+                .values(next_attempt_at=lease_until, attempts=RiskFlag.attempts + 1)
+                .returning(RiskFlag)
+            ).one_or_none()
+            return _flag_record(claimed) if claimed is not None else None
+
+    def record_delivery_attempt(
+        self,
+        flag_id: int,
+        attempt: int,
+        status_code: int | None,
+        error: str | None,
+        *,
+        delivered: bool,
+        retry_at: datetime | None,
     ) -> None:
+        """Log an attempt; the flag is then delivered, waits until ``retry_at``, or (neither) has failed."""
+        state = "delivered" if delivered else ("pending" if retry_at is not None else "failed")
         with self._sessions.begin() as session:
             session.add(
                 EscalationAttempt(
@@ -270,16 +331,22 @@ class ReflectionStore:
                     status_code=status_code,
                     error=error[:ERROR_LENGTH] if error else None,
                     attempted_at=_now(),
-                    succeeded=succeeded,
+                    succeeded=delivered,
                 )
             )
+            session.execute(
+                update(RiskFlag)
+                .where(RiskFlag.id == flag_id)
+                .values(delivery=state, next_attempt_at=None if state != "pending" else retry_at)
+            )
 
-    def escalation_attempts(self, flag_id: int) -> list[EscalationAttemptRecord]:
-        """The delivery attempts for a risk flag, oldest first (for audits)."""
+    def escalation_attempts(self, flag_public_id: str) -> list[EscalationAttemptRecord]:
+        """The delivery attempts for a risk flag (by the id its receivers see), oldest first, for audits."""
         with self._sessions() as session:
             attempts = session.scalars(
                 select(EscalationAttempt)
-                .where(EscalationAttempt.flag_id == flag_id)
+                .join(RiskFlag)
+                .where(RiskFlag.public_id == flag_public_id)
                 .order_by(EscalationAttempt.id)
             )
             return [
@@ -341,6 +408,33 @@ class ReflectionStore:
         raise StorageError("Could not open a reflection: it kept being completed by concurrent requests.")
 
 
+def _upsert_answer(
+    session: Session, reflection_id: int, item: str, value: int | str, raw_text: str | None, now: datetime
+) -> None:
+    _check_text("item", item, ITEM_LENGTH)
+    stored_value, value_type = _encode_value(value)
+    row = {
+        "reflection_id": reflection_id,
+        "item": item,
+        "value": stored_value,
+        "value_type": value_type,
+        "raw_text": raw_text,
+        "answered_at": now,
+    }
+    statement = _insert(session, Answer).values(row)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Answer.reflection_id, Answer.item],
+            set_={
+                "value": statement.excluded.value,
+                "value_type": statement.excluded.value_type,
+                "raw_text": statement.excluded.raw_text,
+                "answered_at": statement.excluded.answered_at,
+            },
+        )
+    )
+
+
 def _insert(session: Session, model: type[Any]) -> Any:
     """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
     dialect = session.get_bind().dialect.name
@@ -386,6 +480,20 @@ def _to_record(reflection: Reflection) -> ReflectionRecord:
             for answer in reflection.answers
         },
         next_steps=[step.code for step in reflection.next_steps],
+    )
+
+
+def _flag_record(flag: RiskFlag) -> RiskFlagRecord:
+    return RiskFlagRecord(
+        id=flag.id,
+        public_id=flag.public_id,
+        client_id=flag.client_id,
+        clinic=flag.clinic,
+        category=flag.category,
+        minor=flag.minor,
+        created_at=flag.created_at,
+        delivery=flag.delivery,
+        attempts=flag.attempts,
     )
 
 

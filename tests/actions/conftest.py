@@ -21,12 +21,14 @@ def answers_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     monkeypatch.setenv("PSEUDONYM_SECRET", "a-test-secret-of-enough-length")
-    context.settings.cache_clear()
-    context.store.cache_clear()
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    caches = (context.settings, context.store, context.writer, context.escalation_queue)
+    for cached in caches:
+        cached.cache_clear()
     yield url
     context.store().close()
-    context.store.cache_clear()
-    context.settings.cache_clear()
+    for cached in caches:
+        cached.cache_clear()
 
 
 def make_tracker(

@@ -66,3 +66,11 @@ async def test_a_classifier_only_guess_asks_first_and_flags_nothing() -> None:
     await ActionCrisisUnsafe().run(unsafe, tracker_after("/not_safe", "not_safe", bot_text=check_in), {})
     assert "911" in said(unsafe)
     assert flags() == [("self_harm", False)]
+
+
+async def test_without_consent_a_flag_keeps_no_client_id() -> None:
+    declined = tracker_after("i want to kill myself", "disclose_self_harm", {"consent": False})
+    await ActionCrisisResponse().run(CollectingDispatcher(), declined, {})
+    with store()._engine.connect() as connection:  # noqa: SLF001 - reading the audit table
+        rows = connection.execute(text("SELECT client_id, category FROM risk_flags")).all()
+    assert [tuple(row) for row in rows] == [(None, "self_harm")]

@@ -1,3 +1,4 @@
+import hmac
 import json
 import shutil
 import threading
@@ -9,11 +10,15 @@ from typing import Any
 import pytest
 
 from reflection.storage.repository import ReflectionStore
+from reflection.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from tests.live import ROOT, Assistant, running_assistant
+
+WEBHOOK_SECRET = "webhook-clinic-signing-secret-for-tests"
 
 
 class WebhookReceiver:
-    """A clinic's escalation endpoint: fails the first request, then records what it receives."""
+    """A clinic's escalation endpoint: fails the first request, then records what it receives, after
+    checking its signature as a clinic would."""
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
@@ -23,10 +28,12 @@ class WebhookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
                 receiver.requests += 1
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                status = 503 if receiver.requests == 1 else 204
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                expected = signature(WEBHOOK_SECRET, self.headers[TIMESTAMP_HEADER], raw)
+                signed = hmac.compare_digest(self.headers.get(SIGNATURE_HEADER, ""), expected)
+                status = 401 if not signed else (503 if receiver.requests == 1 else 204)
                 if status == 204:
-                    receiver.received.append(body)
+                    receiver.received.append(json.loads(raw))
                 self.send_response(status)
                 self.end_headers()
 
@@ -52,8 +59,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, webhook: WebhookReceiver
         shutil.copy(shipped, clinics)
     (clinics / "webhook-clinic.yml").write_text(
         f"id: webhook-clinic\nname: Webhook Clinic\nlocale: US\nescalation_webhook: {webhook.url}\n"
+        "escalation_secret: WEBHOOK_SECRET_TEST_CLINIC\n"
     )
-    with running_assistant({"CLINICS_DIR": str(clinics)}) as running:
+    local_webhooks = {"ALLOW_PRIVATE_WEBHOOKS": "true", "WEBHOOK_SECRET_TEST_CLINIC": WEBHOOK_SECRET}
+    with running_assistant({"CLINICS_DIR": str(clinics), **local_webhooks}) as running:
         yield running
 
 

@@ -1,11 +1,12 @@
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select
 
 from reflection.storage import repository
-from reflection.storage.database import make_engine
+from reflection.storage.database import make_engine, upgrade
 from reflection.storage.models import Answer, EscalationAttempt, NextStep, Reflection, RiskFlag
 from reflection.storage.repository import NoReflectionError, ReflectionStore
 
@@ -202,8 +203,8 @@ def test_erase_client_removes_everything_about_that_client_only(
     store.record_answer("client-a", "depth", 2, "private words")
     store.complete("client-a", ["ask_for_depth", "share_goals"])
     store.record_answer("client-a", "depth", 3, None)
-    flag_id = store.flag_risk("client-a", "self_harm", minor=False, clinic=None)
-    store.record_escalation_attempt(flag_id, 1, 503, None, succeeded=False)
+    flag = store.flag_risk("client-a", "self_harm", minor=False, clinic=None, deliver=True)
+    store.record_delivery_attempt(flag.id, 1, 503, None, delivered=False, retry_at=None)
     store.record_answer("client-b", "depth", 5, "keep me")
     store.flag_risk("client-b", "abuse", minor=True, clinic="north-clinic")
 
@@ -213,17 +214,98 @@ def test_erase_client_removes_everything_about_that_client_only(
     assert deleted == 8
     assert store.current_reflection("client-a") is None
     assert store.latest_completed("client-a") is None
-    assert store.escalation_attempts(flag_id) == []
+    assert store.escalation_attempts(flag.public_id) == []
     assert store.current_reflection("client-b").answers["depth"].raw_text == "keep me"  # type: ignore[union-attr]
     assert count_rows(database_url, RiskFlag) == 1
     assert count_rows(database_url, EscalationAttempt) == 0
     assert store.erase_client("client-a") == 0
 
 
-def test_risk_flags_record_the_category_but_never_any_text(store: ReflectionStore, database_url: str) -> None:
-    flag_id = store.flag_risk("client-a", "medical_emergency", minor=True, clinic="north-clinic")
+def test_erased_words_are_gone_from_the_sqlite_files_too(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'answers.db'}"
+    upgrade(url)
+    sqlite_store = ReflectionStore.from_url(url)
+    words = "to tell Zebediah Quint the truth"
+    sqlite_store.record_answer("client-a", "hopes", words, words)
+    sqlite_store.complete("client-a", ["keep_going"])
 
-    flag = store.risk_flag(flag_id)
+    sqlite_store.erase_client("client-a")
+    sqlite_store.close()
+
+    on_disk = b"".join(path.read_bytes() for path in tmp_path.iterdir() if path.is_file())
+    assert b"Zebediah" not in on_disk
+
+
+def test_flag_ids_receivers_see_are_never_reused_after_an_erase(store: ReflectionStore) -> None:
+    first = store.flag_risk("client-a", "self_harm", minor=False, clinic=None)
+    store.erase_client("client-a")
+    second = store.flag_risk("client-a", "self_harm", minor=False, clinic=None)
+
+    assert first.public_id != second.public_id
+    assert len(second.public_id) == 36
+
+
+def test_a_flag_without_consent_keeps_no_client_id(store: ReflectionStore) -> None:
+    flag = store.flag_risk(None, "abuse", minor=True, clinic="north-clinic")
+
+    stored = store.risk_flag(flag.id)
+    assert stored is not None and stored.client_id is None and stored.category == "abuse"
+
+
+def test_flags_wait_for_delivery_until_delivered_or_given_up(store: ReflectionStore) -> None:
+    waiting = store.flag_risk("client-a", "self_harm", minor=False, clinic="north", deliver=True)
+    not_needed = store.flag_risk("client-b", "self_harm", minor=False, clinic=None)
+    now = datetime.now(timezone.utc)
+    assert store.due_flags(now) == [waiting.id] and not_needed.delivery == "not_needed"
+
+    claimed = store.claim_flag(waiting.id, now, now + timedelta(seconds=20))
+    assert claimed is not None and claimed.attempts == 1
+    assert store.claim_flag(waiting.id, now, now + timedelta(seconds=20)) is None  # taken: not due again yet
+    retry_at = now + timedelta(seconds=5)
+    store.record_delivery_attempt(waiting.id, 1, 503, None, delivered=False, retry_at=retry_at)
+    assert store.due_flags(now) == [] and store.due_flags(now + timedelta(seconds=6)) == [waiting.id]
+
+    retried = store.claim_flag(waiting.id, now + timedelta(seconds=6), now + timedelta(seconds=26))
+    assert retried is not None and retried.attempts == 2
+    store.record_delivery_attempt(waiting.id, 2, 204, None, delivered=True, retry_at=None)
+    assert store.due_flags(now + timedelta(days=1)) == []
+    assert store.risk_flag(waiting.id).delivery == "delivered"  # type: ignore[union-attr]
+    assert [a.succeeded for a in store.escalation_attempts(waiting.public_id)] == [False, True]
+
+
+def test_completing_with_the_answers_stores_exactly_those_answers(store: ReflectionStore) -> None:
+    store.record_answer("client-a", "depth", 2, "rarely")
+    store.record_answer("client-a", "tell_more", "taken back later", "taken back later")
+
+    completed = store.complete(
+        "client-a",
+        ["talk_to_therapist"],
+        answers={"depth": (2, "rarely"), "felt_heard": (1, "never")},  # felt_heard's write never arrived
+        completion_key="3f1a2b4c-0000-4000-8000-000000000001",
+    )
+
+    assert {item: answer.value for item, answer in completed.answers.items()} == {"depth": 2, "felt_heard": 1}
+    assert completed.status == "complete" and completed.next_steps == ["talk_to_therapist"]
+
+
+def test_a_repeated_completion_changes_nothing(store: ReflectionStore) -> None:
+    key = "3f1a2b4c-0000-4000-8000-000000000002"
+    first = store.complete("client-a", ["keep_going"], answers={"depth": (5, "yes")}, completion_key=key)
+    again = store.complete("client-a", ["keep_going"], answers={"depth": (5, "yes")}, completion_key=key)
+
+    assert again.id == first.id
+    assert len(list(store.iter_reflections())) == 1
+
+
+def test_completing_answers_that_never_arrived_opens_the_reflection(store: ReflectionStore) -> None:
+    completed = store.complete("client-a", ["keep_going"], answers={"goals_shared": (4, "mostly")})
+
+    assert completed.answers["goals_shared"].raw_text == "mostly"
+
+
+def test_risk_flags_record_the_category_but_never_any_text(store: ReflectionStore, database_url: str) -> None:
+    flagged = store.flag_risk("client-a", "medical_emergency", minor=True, clinic="north-clinic")
+    flag = store.risk_flag(flagged.id)
     engine = make_engine(database_url)
     columns = {column["name"] for column in inspect(engine).get_columns("risk_flags")}
     engine.dispose()
@@ -236,16 +318,22 @@ def test_risk_flags_record_the_category_but_never_any_text(store: ReflectionStor
         "north-clinic",
     )
     assert flag.created_at.tzinfo == timezone.utc
-    assert columns == {"id", "client_id", "clinic", "category", "minor", "created_at"}
+    assert columns == {
+        "id", "public_id", "client_id", "clinic", "category", "minor", "created_at",
+        "delivery", "next_attempt_at", "attempts",
+    }
 
 
 def test_escalation_attempts_are_kept_in_order(store: ReflectionStore) -> None:
-    flag_id = store.flag_risk("client-a", "abuse", minor=False, clinic=None)
+    flag = store.flag_risk("client-a", "abuse", minor=False, clinic=None, deliver=True)
+    retry_at = datetime.now(timezone.utc)
 
-    store.record_escalation_attempt(flag_id, 1, None, "ConnectError: refused " + "x" * 500, succeeded=False)
-    store.record_escalation_attempt(flag_id, 2, 200, None, succeeded=True)
+    store.record_delivery_attempt(
+        flag.id, 1, None, "ConnectError: refused " + "x" * 500, delivered=False, retry_at=retry_at
+    )
+    store.record_delivery_attempt(flag.id, 2, 200, None, delivered=True, retry_at=None)
 
-    attempts = store.escalation_attempts(flag_id)
+    attempts = store.escalation_attempts(flag.public_id)
     assert [(a.attempt, a.status_code, a.succeeded) for a in attempts] == [(1, None, False), (2, 200, True)]
     assert attempts[0].error is not None and len(attempts[0].error) == 200
 
