@@ -75,7 +75,9 @@ class ValidateReflectionForm(FormValidationAction):
 
         if requested in slots and answer_is_fresh(tracker):
             intent, confidence = conversation.latest_intent
-            outcome = interpret_turn(requested, conversation.latest_text, intent, confidence)
+            outcome = interpret_turn(
+                requested, conversation.latest_text, intent, confidence, conversation.risk.tier
+            )
             if isinstance(outcome, Interrupt):
                 return []
             if isinstance(outcome, Accept):

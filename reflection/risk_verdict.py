@@ -51,7 +51,7 @@ NO_RISK = RiskVerdict(tier="none", category=None, minor=False, source=None)
 
 def decide(text: str, vector: np.ndarray | None, model: RiskModel | None) -> RiskVerdict:
     """The verdict for ``text``, given its sentence vector and the trained classifier."""
-    if not text or not text.strip():
+    if not text or not text.strip() or text.startswith("/"):  # a button's payload ("/im_safe") says nothing
         return NO_RISK
     signal = detect_risk(text)
     if signal is not None:

@@ -2,7 +2,8 @@
 
 Decided in this order, so that safety always comes first and a side request is never stored as an answer:
 
-1. a disclosure of risk (from the NLU or the deterministic net) -> ``Interrupt``; it is never stored;
+1. a risk verdict (crisis or check-in, decided once in the NLU pipeline and passed in) -> ``Interrupt``;
+   it is never stored;
 2. "skip" -> ``Skip``;
 3. words that only mean "go on" ("continue", "I'm ok") -> ``Nudge`` (ask the same question again);
 4. a side request ("why do you ask?", "delete my data", ...) -> ``Interrupt`` when the answer can't be
@@ -16,9 +17,16 @@ from dataclasses import dataclass
 
 from reflection.answer_parsing import is_skip, parse_answer
 from reflection.items import load_item_bank
-from reflection.safety import detect_risk
 
-RISK_INTENTS = frozenset({"disclose_self_harm", "disclose_abuse", "disclose_medical_emergency"})
+RISK_INTENTS = frozenset(
+    {
+        "disclose_self_harm",
+        "disclose_abuse",
+        "disclose_medical_emergency",
+        "disclose_harm_to_others",
+        "risk_check_in",
+    }
+)
 SIDE_REQUEST_INTENTS = frozenset(
     {
         "ask_why",
@@ -85,10 +93,15 @@ def _consent_from(intent: str, text: str) -> bool | None:
     return None
 
 
-def interpret_turn(slot: str, text: str, intent: str, confidence: float) -> TurnOutcome:
-    """Decide what the client's message does to the open question ``slot``."""
+def interpret_turn(
+    slot: str, text: str, intent: str, confidence: float, risk_tier: str = "none"
+) -> TurnOutcome:
+    """Decide what the client's message does to the open question ``slot``.
+
+    ``risk_tier`` is the turn's verdict (``tracker.latest_message["risk"]["tier"]``); it is read, never
+    judged again here."""
     text = text or ""
-    if intent in RISK_INTENTS or detect_risk(text) is not None:
+    if risk_tier != "none" or intent in RISK_INTENTS:
         return Interrupt(reason="risk")
     if slot == "consent":
         consent = _consent_from(intent, text)

@@ -10,13 +10,21 @@ def test_an_answer_is_placed_whatever_the_classifier_thought() -> None:
 
 
 @pytest.mark.parametrize("slot", ["felt_heard", "hopes", "raised_needs", "consent"])
-def test_a_disclosure_interrupts_and_is_never_an_answer(slot: str) -> None:
-    outcome = interpret_turn(slot, "2, she never listens and honestly I want to die", "answer", 0.9)
+@pytest.mark.parametrize("tier", ["crisis", "check_in"])
+def test_a_risk_verdict_interrupts_and_is_never_an_answer(slot: str, tier: str) -> None:
+    outcome = interpret_turn(slot, "2, she never listens and honestly I want to die", "answer", 0.9, tier)
     assert outcome == Interrupt(reason="risk")
+
+
+def test_the_turn_reads_the_verdict_and_does_not_judge_the_text_again() -> None:
+    # the verdict (made once in the NLU pipeline) said no risk: the words alone do not interrupt
+    outcome = interpret_turn("felt_heard", "2, she never listens and honestly I want to die", "answer", 0.9)
+    assert outcome != Interrupt(reason="risk")
 
 
 def test_the_classifiers_risk_intent_interrupts_even_without_the_lexicon() -> None:
     assert interpret_turn("depth", "3", "disclose_self_harm", 0.95) == Interrupt(reason="risk")
+    assert interpret_turn("depth", "3", "risk_check_in", 1.0) == Interrupt(reason="risk")
 
 
 def test_skip_settles_the_question() -> None:
