@@ -31,7 +31,7 @@ CRISIS_MARK = message("ask_safe").text
 CHECK_IN_MARK = message("risk_check_in").text
 # The first line of each crisis message tells which resources were given.
 CATEGORY_MARKS = {
-    category: message(f"crisis_{category}").text.splitlines()[0]
+    category: message(f"crisis_{category}", resources="").text.splitlines()[0]
     for category in ("self_harm", "abuse", "medical_emergency", "harm_to_others", "youth")
 }
 
