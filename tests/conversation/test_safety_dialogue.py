@@ -6,12 +6,16 @@ from __future__ import annotations
 import time
 
 import pytest
+import yaml
 
+from reflection.encoder import shared_encoder
 from reflection.items import load_item_bank
+from reflection.risk_model import RiskModel
+from reflection.risk_verdict import decide
 from reflection.storage.repository import ReflectionStore
 from tests.conversation.conftest import WebhookReceiver
 from tests.conversation.script import UNHAPPY_ANSWERS, answer_all, client_id, start
-from tests.live import Assistant, new_sender, texts
+from tests.live import ROOT, Assistant, new_sender, texts
 
 DISCLOSURE = "honestly I don't see the point in living anymore"
 
@@ -148,18 +152,15 @@ def test_the_verdict_rides_with_the_message_to_the_tracker_the_action_server_get
 
 
 def _a_check_in_message(assistant: Assistant) -> str:
-    """A message the trained classifier puts in the middle band (the net has no rule for it)."""
-    candidates = (
-        "I'm so tired of everything",
-        "I've been having some scary thoughts",
-        "I feel like I'm disappearing",
-        "I don't know how much more of this I can take",
-        "everything feels so heavy and dark lately",
-    )
-    for text in candidates:
-        if assistant.parse(text)["risk"]["tier"] == "check_in":
+    """A disclosure of the validation split that the trained model puts in the middle band, judged here from
+    the same files, and checked to get the same verdict from the running assistant."""
+    model = RiskModel.load()
+    validation = yaml.safe_load((ROOT / "data" / "safety" / "validation.yml").read_text(encoding="utf-8"))
+    for text in validation["self_harm"]:
+        if decide(text, shared_encoder().encode_one(text), model).tier == "check_in":
+            assert assistant.parse(text)["risk"]["tier"] == "check_in", text
             return text
-    pytest.fail(f"none of {candidates} reaches the check-in tier")
+    pytest.fail("no validation disclosure gets a check-in; see reports/risk_classifier_validation.txt")
 
 
 def test_the_check_in_tier_asks_gently_flags_nothing_and_lets_the_reflection_go_on(

@@ -50,11 +50,12 @@ FLOORS = {
     "cases.yml": Floors(
         crisis_recall=1.0, any_recall=1.0, max_crisis_on_negatives=0.03, max_check_in_on_negatives=0.10
     ),
-    # floors at the first run (2026-12-02; docs/SAFETY.md): 93/128 crisis, 108/128 either, 4/127 false crises,
-    # 11/127 check-ins on negatives, the same cold and mid-reflection. Below the targets, except
-    # check-ins; raise them as the layers improve, never tune on the set itself.
+    # The first run (2026-12-02, docs/SAFETY.md) gave 93/128 crisis, 108/128 either, 4/127 false crises and
+    # 11/127 check-ins. Removing 13 sentences that train/validation shared with cases.yml retrained the
+    # classifier (crisis threshold 0.75 -> 0.84); the shipped model gives 83/128, 109/128, 3/127 and 15/127,
+    # cold and mid-reflection alike. These floors guard the shipped model; raise them, never tune on the set.
     "blind_v2.yml": Floors(
-        crisis_recall=0.726, any_recall=0.843, max_crisis_on_negatives=0.032, max_check_in_on_negatives=0.087
+        crisis_recall=0.648, any_recall=0.851, max_crisis_on_negatives=0.024, max_check_in_on_negatives=0.119
     ),
 }
 
