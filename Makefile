@@ -6,10 +6,11 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 RASA := $(RASA_VENV)/bin/rasa
 MODEL_STAMP := models/.trained
-# Channels and the tracker store shape no model, so editing them does not retrain.
-TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py,\
-	$(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null)) \
-	reflection/safety.py
+RISK_MODEL := models/risk_classifier.npz
+# Channels, the tracker store and the risk layers' data shape no Rasa model, so editing them does not retrain
+# Rasa (the risk classifier has its own target below; the NLU pipeline loads it at start-up).
+TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py data/safety/%,\
+	$(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null)) reflection/encoder.py
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
@@ -22,18 +23,20 @@ help:
 	@echo "make run   - set up (first time), train if needed, start everything (Ctrl-C stops)"
 	@echo "make test  - set up what tests need and run every test"
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-encoder.txt pyproject.toml
 	@echo "Setting up $(VENV) (Python 3.12)…"
 	@test -x $(VENV)/bin/python || $$(scripts/find_python.sh 3.12) -m venv $(VENV)
 	@$(VENV)/bin/pip install --quiet --upgrade pip
 	@$(VENV)/bin/pip install --quiet -r requirements.txt
+	@$(VENV)/bin/pip install --quiet --no-deps -r requirements-encoder.txt
 	@$(VENV)/bin/pip install --quiet --no-deps -e .
 	@touch $@
 
-$(RASA_VENV)/.installed: requirements-rasa.txt
+$(RASA_VENV)/.installed: requirements-rasa.txt requirements-encoder.txt
 	@echo "Setting up $(RASA_VENV) (Python 3.10, Rasa 3.6.21); the first time takes a few minutes…"
 	@test -x $(RASA_VENV)/bin/python || $$(scripts/find_python.sh 3.10) -m venv $(RASA_VENV)
 	@$(RASA_VENV)/bin/pip install --quiet -r requirements-rasa.txt
+	@$(RASA_VENV)/bin/pip install --quiet --no-deps -r requirements-encoder.txt
 	@touch $@
 
 .env: .env.example | $(VENV)/.installed
@@ -59,13 +62,20 @@ browser:
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET_STAMP)
 
-$(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed
+# The semantic risk classifier (layer 2 of docs/SAFETY.md); the NLU pipeline loads it, so it is built first.
+$(RISK_MODEL): data/safety/train.yml data/safety/validation.yml $(wildcard data/nlu/*.yml) reflection/encoder.py \
+		reflection/risk_model.py reflection/safety.py $(wildcard reflection/content/safety/*.yml) \
+		scripts/train_risk_classifier.py | $(VENV)/.installed
+	@echo "Training the risk classifier…"
+	@$(VENV)/bin/python scripts/train_risk_classifier.py --out $@
+
+$(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed $(RISK_MODEL)
 	@echo "Training the model (about a minute)…"
 	@touch $@.started  # the stamp keeps the start time: an input edited during training trains again
 	@time $(RASA) train --fixed-model-name reflection --out models --quiet
 	@mv $@.started $@
 
-train: $(MODEL_STAMP)
+train: $(MODEL_STAMP) $(RISK_MODEL)
 
 run: setup train
 	@scripts/run.sh

@@ -20,6 +20,7 @@ from reflection.flow import INTAKE_MODE, REFLECTION_MODE, question_slots
 from reflection.items import Button
 from reflection.messages import message
 from reflection.pseudonym import pseudonymize
+from reflection.risk_verdict import RiskVerdict
 from reflection.settings import settings
 from reflection.storage.outbox import STORAGE_ERRORS, DurableWriter, Outbox, Write
 from reflection.storage.repository import ReflectionRecord, ReflectionStore
@@ -134,6 +135,11 @@ class Conversation:
     @property
     def latest_text(self) -> str:
         return self.tracker.latest_message.get("text") or ""
+
+    @property
+    def risk(self) -> RiskVerdict:
+        """This turn's risk verdict, made once in the NLU pipeline and carried in the parse data."""
+        return RiskVerdict.from_parse_data(self.tracker.latest_message)
 
     @property
     def latest_intent(self) -> tuple[str, float]:

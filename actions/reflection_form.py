@@ -36,6 +36,7 @@ from reflection.flow import (
 )
 from reflection.items import Button, ItemBank, load_item_bank
 from reflection.messages import message
+from reflection.risk_verdict import RiskVerdict
 from reflection.turns import (
     CONFIDENT_INTENT,
     CONSENT_SLOT,
@@ -99,11 +100,13 @@ def _model_readings(tracker: Tracker) -> dict[str, Reading]:
 
 
 def _risk_tier(tracker: Tracker) -> str:
-    verdict = tracker.latest_message.get("risk") or {}
-    if isinstance(verdict, dict) and verdict.get("tier"):
-        return str(verdict["tier"])
+    """The turn's risk verdict, made once in the NLU pipeline; a disclosure intent without one (a button
+    payload such as "/not_safe") counts as the crisis it names."""
+    verdict = RiskVerdict.from_parse_data(tracker.latest_message)
+    if verdict.tier != "none":
+        return verdict.tier
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    return "crisis" if intent.startswith("disclose_") else "none"
+    return "crisis" if intent.startswith("disclose_") else "check_in" if intent == "risk_check_in" else "none"
 
 
 def _pending_confirmation(tracker: Tracker) -> Confirmation | None:

@@ -1,4 +1,4 @@
-"""The response to a disclosure of risk: crisis resources at once, a flag, and the clinic's webhook."""
+"""The response to the turn's risk verdict (docs/SAFETY.md): crisis resources, or a gentle check-in."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Conversation, escalation_queue, fail_soft, say, store
-from reflection.messages import message
-from reflection.safety import detect_risk
+from reflection.risk_verdict import RiskVerdict
 from reflection.storage.outbox import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -32,11 +31,27 @@ def _flag(conversation: Conversation, category: str, minor: bool) -> None:
         escalation_queue().wake()
 
 
-class ActionCrisisResponse(Action):
-    """Gives the right crisis resources, asks whether the client is safe and pauses the reflection.
+def _pause(tracker: Tracker, conversation: Conversation) -> list[EventType]:
+    events: list[EventType] = [ActiveLoop(None)]
+    if tracker.get_slot("reflection_status") == "in_progress":
+        events.append(SlotSet("reflection_status", "paused"))
+        conversation.write({"op": "pause"})
+    return events
 
-    The disclosure is never stored as an answer: the form rejected the turn before this runs. When only
-    the classifier (not the deterministic net) saw a risk, the client is asked first.
+
+def _give_resources(dispatcher: CollectingDispatcher, conversation: Conversation, risk: RiskVerdict) -> None:
+    category = risk.category or "self_harm"
+    # An under-18 gets youth services, except in a medical emergency, where the emergency number comes first.
+    resources_category = "youth" if risk.minor and category != "medical_emergency" else category
+    resources = "\n".join(f"• {line}" for line in conversation.clinic.crisis_lines(resources_category))
+    say(dispatcher, conversation, f"crisis_{resources_category}", resources=resources)
+
+
+class ActionCrisisResponse(Action):
+    """Crisis tier: the right crisis resources at once, "are you safe?", a flag, and the reflection paused.
+
+    It reads the turn's verdict (``risk`` in the parse data) and never judges the text again. The
+    disclosure is never stored as an answer: the form rejected the turn before this runs.
     """
 
     def name(self) -> str:
@@ -45,40 +60,47 @@ class ActionCrisisResponse(Action):
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
-        signal = detect_risk(conversation.latest_text)
-        pause_events: list[EventType] = [ActiveLoop(None)]
-        if tracker.get_slot("reflection_status") == "in_progress":
-            pause_events.append(SlotSet("reflection_status", "paused"))
-            conversation.write({"op": "pause"})
-        if signal is None:
-            # Only the classifier saw a risk, in words the net does not know: ask, rather than alarm or flag.
-            say(dispatcher, conversation, "risk_check_in")
-            return pause_events
-        category, minor = signal.category, signal.minor
-        clinic = conversation.clinic
-
-        resources_category = "youth" if minor and category != "medical_emergency" else category
-        resources = "\n".join(f"• {line}" for line in clinic.crisis_lines(resources_category))
-        say(dispatcher, conversation, f"crisis_{resources_category}", resources=resources)
+        verdict = conversation.risk
+        if verdict.tier != "crisis":
+            # a disclose_* intent without a crisis verdict (a test story, an old event) is still one
+            intent, _ = conversation.latest_intent
+            category = intent.removeprefix("disclose_") if intent.startswith("disclose_") else "self_harm"
+            verdict = RiskVerdict(tier="crisis", category=category, minor=False, source=None)
+        events = _pause(tracker, conversation)
+        _give_resources(dispatcher, conversation, verdict)
         say(dispatcher, conversation, "ask_safe")
-
-        _flag(conversation, category, minor)
-
-        return pause_events
+        _flag(conversation, verdict.category or "self_harm", verdict.minor)
+        return events
 
 
-def _latest_disclosure_category(tracker: Tracker) -> str | None:
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        intent = (event.get("parse_data") or {}).get("intent", {}).get("name", "")
-        if intent.startswith("disclose_"):
-            return intent.removeprefix("disclose_")
-    return None
+class ActionRiskCheckIn(Action):
+    """Check-in tier: a warm "are you safe right now?" with buttons. No alarm, no flag, nothing paused.
+
+    In the reflection the form then asks its open question again, so the client can simply go on; only
+    "I'm not safe" (``action_crisis_unsafe``) leads to resources and a flag.
+    """
+
+    def name(self) -> str:
+        return "action_risk_check_in"
+
+    @fail_soft
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        say(dispatcher, Conversation(tracker), "risk_check_in")
+        return []
+
+
+def _check_in_answered(tracker: Tracker) -> RiskVerdict | None:
+    """The check-in verdict of the message before this one, when this message answers that check-in."""
+    user_events = [event for event in tracker.events if event.get("event") == "user"]
+    if len(user_events) < 2:
+        return None
+    verdict = RiskVerdict.from_parse_data(user_events[-2].get("parse_data"))
+    return verdict if verdict.tier == "check_in" else None
 
 
 class ActionCrisisUnsafe(Action):
-    """The emergency number and crisis line at once; flagged when it answers a check-in."""
+    """The emergency number and crisis line at once. Answering a check-in, it is the client's "yes": the
+    resources for what the check-in was about, a flag, and the reflection paused."""
 
     def name(self) -> str:
         return "action_crisis_unsafe"
@@ -86,10 +108,12 @@ class ActionCrisisUnsafe(Action):
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
+        check_in = _check_in_answered(tracker)
+        if check_in is None:
+            say(dispatcher, conversation, "crisis_unsafe")
+            return []
+        events = _pause(tracker, conversation)
+        _give_resources(dispatcher, conversation, check_in)
         say(dispatcher, conversation, "crisis_unsafe")
-        last_bot_text = next(
-            (event.get("text") or "" for event in reversed(tracker.events) if event.get("event") == "bot"), ""
-        )
-        if last_bot_text.startswith(message("risk_check_in").text):
-            _flag(conversation, _latest_disclosure_category(tracker) or "self_harm", minor=False)
-        return []
+        _flag(conversation, check_in.category or "self_harm", check_in.minor)
+        return events

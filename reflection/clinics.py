@@ -19,8 +19,8 @@ from reflection.webhooks import WebhookAddressError, WebhookTarget, check_webhoo
 
 CRISIS_RESOURCES_PATH = Path(__file__).parent / "content" / "crisis_resources.yml"
 DEFAULT_CLINIC_ID = "default"
-CrisisCategory = Literal["self_harm", "abuse", "medical_emergency", "youth"]
-CRISIS_CATEGORIES: tuple[str, ...] = ("self_harm", "abuse", "medical_emergency", "youth")
+CrisisCategory = Literal["self_harm", "abuse", "medical_emergency", "harm_to_others", "youth"]
+CRISIS_CATEGORIES: tuple[str, ...] = ("self_harm", "abuse", "medical_emergency", "harm_to_others", "youth")
 ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 MIN_CONTRAST = 4.5

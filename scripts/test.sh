@@ -22,7 +22,8 @@ step "pytest" .venv/bin/python -m pytest -q
 
 echo
 echo "=== measured ==="
-[ -f reports/safety_report.txt ] && grep -E "^(Safety set|each sent|  [a-z_]+( \(minor\))?:|Recall|False-positive|Check-in)" reports/safety_report.txt
+[ -f reports/safety_report.txt ] && grep -vE "(MISSED|CHECK-IN ONLY|FALSE CRISIS|false check-in)" reports/safety_report.txt
+[ -f reports/risk_classifier_validation.txt ] && head -4 reports/risk_classifier_validation.txt
 [ -f reports/heldout_accuracy.txt ] && cat reports/heldout_accuracy.txt
 [ -f reports/anonymization.txt ] && cat reports/anonymization.txt
 

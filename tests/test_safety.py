@@ -93,7 +93,11 @@ def test_training_examples_stay_out_of_the_test_set() -> None:
 
 
 def test_training_examples_are_caught_with_their_intent() -> None:
-    for intent, examples in _nlu_examples().items():
+    disclosures = {
+        intent: texts for intent, texts in _nlu_examples().items() if intent.startswith("disclose_")
+    }
+    assert len(disclosures) == 4
+    for intent, examples in disclosures.items():
         assert 25 <= len(examples) <= 40
         category = intent.removeprefix("disclose_")
         wrong = [text for text in examples if getattr(detect_risk(text), "category", None) != category]
@@ -268,3 +272,73 @@ def test_it_is_fast() -> None:
 )
 def test_mentions_risk_language_says_when_the_net_has_judged_a_message(text: str, judged: bool) -> None:
     assert mentions_risk_language(text) is judged
+
+
+# --- the registry: harm to others, Spanish, data files --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to kill him",
+        "I'm going to hurt someone tonight",
+        "I keep having thoughts of hurting my baby",
+        "I'm scared I might hurt my kids",
+        "i keep thinking about stabbing my coworker",
+    ],
+)
+def test_harm_to_others_fires(text: str) -> None:
+    assert _category(text) == "harm_to_others"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I could kill him for eating my lunch",
+        "I'm going to kill my sister if she reads my diary",
+        "I'm not going to hurt anyone, I'm just angry",
+        "my brother wants to kill our dad",  # someone else's risk, not the client's own
+        "he wants to kill me",  # the client is the one in danger: abuse
+    ],
+)
+def test_harm_to_others_leaves_hyperbole_denials_and_other_speakers_alone(text: str) -> None:
+    assert _category(text) != "harm_to_others"
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "minor"),
+    [
+        ("me quiero morir", "self_harm", False),
+        ("ya no quiero vivir", "self_harm", False),
+        ("me estoy cortando otra vez", "self_harm", False),
+        ("tengo 14 años y mi papá me pega", "abuse", True),
+        ("me tomé todas las pastillas", "medical_emergency", False),
+        ("quiero matar a mi jefe", "harm_to_others", False),
+    ],
+)
+def test_short_spanish_disclosures(text: str, category: str, minor: bool) -> None:
+    signal = detect_risk(text)
+    assert signal is not None and signal.category == category and signal.minor is minor
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no me quiero morir, solo estoy cansada",
+        "me muero de risa",
+        "me corté el pelo",
+        "estoy muerta de cansancio",
+    ],
+)
+def test_spanish_denials_and_idioms_do_not_fire(text: str) -> None:
+    assert detect_risk(text) is None
+
+
+def test_every_language_file_is_registered_and_every_rule_names_a_known_category() -> None:
+    from reflection.safety import CONTENT_DIR, registry
+
+    files = {path.stem for path in CONTENT_DIR.glob("*.yml")} - {"registry"}
+    nets = registry().nets
+    assert {net.language for net in nets} == files
+    known = set(registry().priority)
+    assert all(rule.category in known for net in nets for rule in net.rules)

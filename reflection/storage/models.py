@@ -21,7 +21,7 @@ from sqlalchemy.types import TypeDecorator
 MODES = ("self", "clinic_intake")
 STATUSES = ("in_progress", "partial", "complete")
 OPEN_STATUSES = ("in_progress", "partial")
-RISK_CATEGORIES = ("self_harm", "abuse", "medical_emergency")
+RISK_CATEGORIES = ("self_harm", "abuse", "medical_emergency", "harm_to_others")
 # A flag is delivered to its clinic's webhook when the clinic has one; undelivered flags wait in the table.
 DELIVERY_STATES = ("not_needed", "pending", "delivered", "failed")
 VALUE_TYPES = ("int", "str")

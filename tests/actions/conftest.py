@@ -38,18 +38,26 @@ def make_tracker(
     confidence: float = 0.95,
     fresh: bool = True,
     sender: str = "client-1",
+    risk: dict[str, Any] | None = None,
 ) -> Tracker:
-    """A tracker as Rasa sends it to the form's validation action (``fresh``: the client just spoke)."""
+    """A tracker as Rasa sends it to the form's validation action (``fresh``: the client just spoke).
+
+    ``risk`` is the turn's verdict as the NLU pipeline puts it in the parse data (none by default)."""
     previous = "action_listen" if fresh else "utter_why"
+    parse_data = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "risk": risk or {"tier": "none", "category": None, "minor": False, "source": None},
+    }
     events = [
         {"event": "action", "name": previous},
-        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": confidence}}},
+        {"event": "user", "text": text, "parse_data": parse_data},
         {"event": "action", "name": FORM},
     ]
     return Tracker(
         sender_id=sender,
         slots={"items_without_value": [], "missed_answers": {}, **(slots or {})},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": confidence}},
+        latest_message=parse_data,
         events=events,
         paused=False,
         followup_action=None,

@@ -43,12 +43,26 @@ async def test_without_consent_nothing_is_stored(dispatcher) -> None:  # noqa: A
     assert store().current_reflection(client()) is None
 
 
+CRISIS = {"tier": "crisis", "category": "self_harm", "minor": False, "source": "net"}
+CHECK_IN = {"tier": "check_in", "category": "self_harm", "minor": False, "source": "model"}
+
+
 @pytest.mark.parametrize(
-    "text,intent",
-    [("why do you ask?", "ask_why"), ("I want to die", "disclose_self_harm"), ("3", "disclose_self_harm")],
+    "text,intent,risk",
+    [
+        ("why do you ask?", "ask_why", None),
+        ("2, I want to die", "answer", CRISIS),
+        ("3", "disclose_self_harm", None),
+        ("3, the dark thoughts are louder today", "answer", CHECK_IN),
+    ],
 )
-async def test_side_requests_and_disclosures_reject_the_form_turn(dispatcher, text: str, intent: str) -> None:  # noqa: ANN001
-    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, text, intent)
+async def test_side_requests_and_risk_verdicts_reject_the_form_turn(
+    dispatcher,  # noqa: ANN001
+    text: str,
+    intent: str,
+    risk: dict | None,
+) -> None:
+    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, text, intent, risk=risk)
     assert await validate(tracker, dispatcher) == []
     assert store().current_reflection(client()) is None
 

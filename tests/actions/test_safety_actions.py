@@ -3,22 +3,31 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import text
 
 from actions.context import store
-from actions.safety import ActionCrisisResponse, ActionCrisisUnsafe
+from actions.safety import ActionCrisisResponse, ActionCrisisUnsafe, ActionRiskCheckIn
 from reflection.messages import message
 from tests.actions.conftest import said, slot_events
 
 
-def tracker_after(user_text: str, intent: str, slots: dict | None = None, bot_text: str = "") -> Tracker:
-    events = []
-    if bot_text:
-        events.append({"event": "bot", "text": bot_text})
-    events.append(
-        {"event": "user", "text": user_text, "parse_data": {"intent": {"name": intent, "confidence": 1.0}}}
-    )
+def verdict(tier: str, category: str | None, minor: bool = False, source: str | None = "net") -> dict:
+    return {"tier": tier, "category": category, "minor": minor, "source": source}
+
+
+NO_RISK = verdict("none", None, source=None)
+
+
+def tracker_after(
+    user_text: str,
+    intent: str,
+    risk: dict | None = None,
+    slots: dict | None = None,
+    earlier: list[dict] | None = None,
+) -> Tracker:
+    parse_data = {"text": user_text, "intent": {"name": intent, "confidence": 1.0}, "risk": risk or NO_RISK}
+    events = [*(earlier or []), {"event": "user", "text": user_text, "parse_data": parse_data}]
     return Tracker(
         sender_id="client-1",
         slots={"reflection_status": "in_progress", "consent": True, **(slots or {})},
-        latest_message={"text": user_text, "intent": {"name": intent, "confidence": 1.0}},
+        latest_message=parse_data,
         events=events,
         paused=False,
         followup_action=None,
@@ -35,7 +44,9 @@ def flags() -> list[tuple[str, bool]]:
 async def test_a_disclosure_gets_resources_a_flag_and_pauses() -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionCrisisResponse().run(
-        dispatcher, tracker_after("i want to kill myself", "disclose_self_harm"), {}
+        dispatcher,
+        tracker_after("i want to kill myself", "disclose_self_harm", verdict("crisis", "self_harm")),
+        {},
     )
     assert "988" in said(dispatcher) and "Are you safe right now?" in said(dispatcher)
     assert {"event": "active_loop", "name": None} in [
@@ -45,31 +56,67 @@ async def test_a_disclosure_gets_resources_a_flag_and_pauses() -> None:
     assert flags() == [("self_harm", False)]
 
 
-async def test_a_minor_disclosing_abuse_gets_youth_resources() -> None:
+async def test_the_action_reads_the_verdict_and_never_judges_the_text() -> None:
+    # the words alone would fire the net for self-harm; the verdict of the turn says abuse, minor
     dispatcher = CollectingDispatcher()
-    await ActionCrisisResponse().run(
-        dispatcher, tracker_after("im 13 and my dad hits me", "disclose_abuse"), {}
-    )
+    risk = verdict("crisis", "abuse", minor=True, source="model")
+    await ActionCrisisResponse().run(dispatcher, tracker_after("i want to die", "disclose_abuse", risk), {})
     assert "Childhelp" in said(dispatcher)
     assert flags() == [("abuse", True)]
 
 
-async def test_a_classifier_only_guess_asks_first_and_flags_nothing() -> None:
+async def test_harm_to_others_gets_its_own_resources_and_flag() -> None:
     dispatcher = CollectingDispatcher()
+    risk = verdict("crisis", "harm_to_others")
     await ActionCrisisResponse().run(
-        dispatcher, tracker_after("the dark thoughts are louder today", "disclose_self_harm"), {}
+        dispatcher, tracker_after("I'm going to hurt him", "disclose_harm_to_others", risk), {}
+    )
+    assert "Having these thoughts doesn't make you a bad person" in said(dispatcher) and "911" in said(
+        dispatcher
+    )
+    assert flags() == [("harm_to_others", False)]
+
+
+async def test_a_check_in_asks_gently_flags_nothing_and_pauses_nothing() -> None:
+    dispatcher = CollectingDispatcher()
+    risk = verdict("check_in", "self_harm", source="model")
+    events = await ActionRiskCheckIn().run(
+        dispatcher, tracker_after("the dark thoughts are louder today", "risk_check_in", risk), {}
     )
     assert said(dispatcher) == message("risk_check_in").text
-    assert flags() == []
-    unsafe = CollectingDispatcher()
-    check_in = message("risk_check_in").text
-    await ActionCrisisUnsafe().run(unsafe, tracker_after("/not_safe", "not_safe", bot_text=check_in), {})
-    assert "911" in said(unsafe)
+    assert "988" not in said(dispatcher)
+    assert events == [] and flags() == []
+
+
+async def test_not_safe_after_a_check_in_gives_resources_flags_and_pauses() -> None:
+    check_in_turn = {
+        "event": "user",
+        "text": "the dark thoughts are louder today",
+        "parse_data": {
+            "intent": {"name": "risk_check_in"},
+            "risk": verdict("check_in", "self_harm", source="model"),
+        },
+    }
+    dispatcher = CollectingDispatcher()
+    events = await ActionCrisisUnsafe().run(
+        dispatcher, tracker_after("/not_safe", "not_safe", earlier=[check_in_turn]), {}
+    )
+    assert "988" in said(dispatcher) and "911" in said(dispatcher)
+    assert slot_events(events)["reflection_status"] == "paused"
     assert flags() == [("self_harm", False)]
 
 
+async def test_not_safe_out_of_the_blue_gives_the_emergency_number_without_a_second_flag() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionCrisisUnsafe().run(dispatcher, tracker_after("/not_safe", "not_safe"), {})
+    assert "911" in said(dispatcher)
+    assert events == [] and flags() == []
+
+
 async def test_without_consent_a_flag_keeps_no_client_id() -> None:
-    declined = tracker_after("i want to kill myself", "disclose_self_harm", {"consent": False})
+    declined = tracker_after(
+        "i want to kill myself", "disclose_self_harm", verdict("crisis", "self_harm"), {"consent": False}
+    )
     await ActionCrisisResponse().run(CollectingDispatcher(), declined, {})
     with store()._engine.connect() as connection:  # noqa: SLF001 - reading the audit table
         rows = connection.execute(text("SELECT client_id, category FROM risk_flags")).all()

@@ -252,6 +252,15 @@ def test_a_flag_without_consent_keeps_no_client_id(store: ReflectionStore) -> No
     assert stored is not None and stored.client_id is None and stored.category == "abuse"
 
 
+def test_a_flag_for_harm_to_others_is_stored_and_an_unknown_category_refused(store: ReflectionStore) -> None:
+    flag = store.flag_risk(None, "harm_to_others", minor=False, clinic=None)
+
+    stored = store.risk_flag(flag.id)
+    assert stored is not None and stored.category == "harm_to_others"
+    with pytest.raises(ValueError):
+        store.flag_risk(None, "bad_day", minor=False, clinic=None)
+
+
 def test_flags_wait_for_delivery_until_delivered_or_given_up(store: ReflectionStore) -> None:
     waiting = store.flag_risk("client-a", "self_harm", minor=False, clinic="north", deliver=True)
     not_needed = store.flag_risk("client-b", "self_harm", minor=False, clinic=None)

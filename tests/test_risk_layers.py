@@ -1,0 +1,100 @@
+"""Layer 2 and the verdict: data kept apart, deterministic training, tiers from thresholds, plain data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from reflection.encoder import DIMENSION
+from reflection.risk_model import CLASSES, RiskModel, RiskModelMissing, fit, train
+from reflection.risk_verdict import NO_RISK, RiskVerdict, decide
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _texts(path: Path) -> set[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "positives" in data:  # a test set
+        return {
+            str(case["text"]).lower()
+            for key in ("positives", "negatives", "ambiguous")
+            for case in data.get(key) or []
+        }
+    return {str(text).lower() for texts in data.values() for text in texts or []}
+
+
+def test_training_tuning_and_test_sets_share_no_sentence() -> None:
+    training = _texts(ROOT / "data" / "safety" / "train.yml")
+    tuning = _texts(ROOT / "data" / "safety" / "validation.yml")
+    tests = set().union(*(_texts(path) for path in (ROOT / "tests" / "safety").glob("*.yml")))
+    assert not training & tuning
+    assert not training & tests
+    assert not tuning & tests
+
+
+def test_every_split_uses_only_known_classes_and_strings() -> None:
+    for name in ("train.yml", "validation.yml"):
+        data = yaml.safe_load((ROOT / "data" / "safety" / name).read_text(encoding="utf-8"))
+        assert set(data) == set(CLASSES), name
+        assert all(isinstance(text, str) and text.strip() for texts in data.values() for text in texts), name
+
+
+def test_training_is_deterministic() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(40, 8))
+    labels = np.arange(40) % len(CLASSES)
+    first, second = fit(vectors, labels, epochs=50), fit(vectors, labels, epochs=50)
+    assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
+
+
+def _unit(index: int) -> np.ndarray:
+    vector = np.zeros(DIMENSION, dtype=np.float32)
+    vector[index] = 1.0
+    return vector
+
+
+def _toy_model(check_in: float, crisis: float) -> RiskModel:
+    """Disclosures near axis 0, ordinary messages near axis 1."""
+    vectors = np.stack([_unit(0)] * 3 + [_unit(1)] * 3)
+    labels = np.array([1, 1, 1, 0, 0, 0])
+    return train(vectors, labels).with_thresholds(check_in, crisis)
+
+
+def test_scores_fall_into_tiers_by_the_thresholds() -> None:
+    model = _toy_model(check_in=0.3, crisis=0.85)
+    near_disclosure, near_ordinary = model.score(_unit(0)), model.score(_unit(1))
+    assert near_disclosure.score > 0.85 > near_ordinary.score
+    assert decide("words the net has no rule for", _unit(0), model).tier == "crisis"
+    middle = _toy_model(check_in=near_ordinary.score - 0.01, crisis=0.99)
+    assert decide("words the net has no rule for", _unit(1), middle) == RiskVerdict(
+        tier="check_in", category="self_harm", minor=False, source="model"
+    )
+    assert decide("words the net has no rule for", _unit(1), _toy_model(0.99, 0.999)) == NO_RISK
+
+
+def test_the_net_decides_first_and_a_button_payload_is_never_judged() -> None:
+    model = _toy_model(check_in=0.0, crisis=0.0)  # would call everything a crisis
+    assert decide("I'm 15 and my dad hits me", None, None) == RiskVerdict("crisis", "abuse", True, "net")
+    assert decide("/im_safe", _unit(0), model) == NO_RISK
+    assert decide("   ", _unit(0), model) == NO_RISK
+
+
+def test_the_model_round_trips_and_a_missing_one_says_how_to_build_it(tmp_path: Path) -> None:
+    model = _toy_model(0.4, 0.8)
+    model.save(tmp_path / "risk.npz")
+    loaded = RiskModel.load(tmp_path / "risk.npz")
+    assert (loaded.check_in_threshold, loaded.crisis_threshold) == (0.4, 0.8)
+    assert loaded.score(_unit(0)) == model.score(_unit(0))
+    with pytest.raises(RiskModelMissing, match="make train"):
+        RiskModel.load(tmp_path / "nothing.npz")
+
+
+def test_the_verdict_travels_as_plain_data() -> None:
+    verdict = RiskVerdict("check_in", "harm_to_others", False, "model")
+    parse_data = {"risk": verdict.as_dict()}
+    assert RiskVerdict.from_parse_data(parse_data) == verdict
+    assert RiskVerdict.from_parse_data({}) == NO_RISK
+    assert RiskVerdict.from_parse_data({"risk": {"tier": "none"}}) == NO_RISK
