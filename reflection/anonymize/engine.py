@@ -68,6 +68,9 @@ SPACY_LABELS = (
 )
 TRIM_CHARACTERS = " \t\r\n.,;:!?)(\"'“”‘’[]{}<>"
 NER_RECOGNIZER = "SpacyRecognizer"
+PERSON_RECOGNIZER = "PersonRecognizer"
+# The score of a name found after a cue (title, relation word, introduction).
+CUED_NAME_SCORE = 0.8
 EXTRA_INFIXES = (r"[<>()\[\]{}\"“”]", r"(?<=\w)'(?=[^\w\s])", r"(?<=[^\w\s])'(?=\w)")
 LONG_RUN = re.compile(r"\S{200,}")
 RUN_PIECE = 100
@@ -250,9 +253,12 @@ class Anonymizer:
             start, end = self._trim(text, result)
             if start >= end or not any(character.isalnum() for character in text[start:end]):
                 continue
-            # A name found after a cue ("my friend jordan") stands even if the word is also a kept one.
+            # A name found after a cue ("my friend jordan") stands even if the word is also a kept one; the
+            # NER model's guess does not ("Abuela raised me", "from Jordan").
             if self._is_keep(text[start:end]) and not (
-                result.entity_type == "PERSON" and result.score >= 0.8
+                result.entity_type == "PERSON"
+                and result.score >= CUED_NAME_SCORE
+                and _recognizer(result) == PERSON_RECOGNIZER
             ):
                 continue
             candidates.append((start, end, result.entity_type, result.score))
@@ -318,8 +324,7 @@ class Anonymizer:
             and ")" in text[start:end]
         ):
             start -= 1
-        recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
-        if recognizer == NER_RECOGNIZER:
+        if _recognizer(result) == NER_RECOGNIZER:
             start, end = self._trim_words(text, start, end)
         return start, end
 
@@ -332,7 +337,10 @@ class Anonymizer:
             words.pop(0)
             while start < end and text[start] in TRIM_CHARACTERS:
                 start += 1
-        while len(words) > 1 and words[-1].lower().strip(".,") in self._ner_edge_places:
+        # "Brookline MA 02445": the ZIP code has its own recognizer, and the state stays.
+        while len(words) > 1 and (
+            words[-1].lower().strip(".,") in self._ner_edge_places or words[-1].strip(".,-").isdigit()
+        ):
             end = text.rindex(words[-1], start, end)
             words.pop()
             while end > start and text[end - 1] in TRIM_CHARACTERS:
@@ -370,6 +378,10 @@ class Anonymizer:
             for result in sorted(replaced, key=lambda result: result.start)
         )
         return Redaction(anonymized.text, original, kept_spans)
+
+
+def _recognizer(result: RecognizerResult) -> str | None:
+    return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
 
 
 def _clean(text: object) -> str:

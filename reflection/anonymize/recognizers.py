@@ -33,6 +33,11 @@ NOT_NAME_POS = {"VERB", "AUX", "ADP", "ADV", "PRON", "DET", "CCONJ", "SCONJ", "P
 FINITE_VERB_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 CONNECTORS = {"'s", "’s", "&", "of", "and", "-", "'", "’"}
 DETERMINERS = {"the", "a", "an", "my", "our"}
+# Tags of a word before which a word is not a name: "the bill said", "i will tell", "my faith is".
+NOT_BEFORE_A_NAME_TAGS = {"DT", "PDT", "PRP", "PRP$", "WP$", "CD", "JJ", "JJR", "JJS", "MD", "TO", "POS"}
+# Score of a name found by a cue: above the NER model's, so Presidio's de-duplication keeps the cued result.
+CUED_SCORE = 0.9
+APPOSITION_MARKS = {"(", ",", "-", "–"}
 SENTENCE_END = {".", "!", "?", "\n", ":", ";", '"', "“", "”", "(", ")", "…"}
 
 
@@ -149,13 +154,22 @@ def matches_before(doc: Doc, end: int, words: Sequence[str]) -> bool:
     return start >= 0 and all(norm(doc[start + offset]) == word for offset, word in enumerate(words))
 
 
+def matches_after(doc: Doc, start: int, words: Sequence[str]) -> bool:
+    """True when the tokens from `start` on are `words` (lower case)."""
+    return start + len(words) <= len(doc) and all(
+        norm(doc[start + offset]) == word for offset, word in enumerate(words)
+    )
+
+
 class Cues:
-    """Word sequences looked up by their last word, so checking each token costs one dictionary lookup."""
+    """Word sequences looked up by their last (or first) word, so checking a token costs one lookup."""
 
     def __init__(self, cues: Iterable[Sequence[str]]) -> None:
         self.by_last: dict[str, list[tuple[str, ...]]] = {}
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
         for cue in cues:
             self.by_last.setdefault(cue[-1], []).append(tuple(cue))
+            self.by_first.setdefault(cue[0], []).append(tuple(cue))
 
     def before(self, doc: Doc, end: int) -> tuple[str, ...] | None:
         """The cue whose last word is the token just before `end`, if any."""
@@ -166,9 +180,20 @@ class Cues:
                 return cue
         return None
 
+    def after(self, doc: Doc, start: int) -> tuple[str, ...] | None:
+        """The cue whose first word is the token at `start`, if any."""
+        if start >= len(doc):
+            return None
+        for cue in self.by_first.get(norm(doc[start]), ()):
+            if matches_after(doc, start, cue):
+                return cue
+        return None
+
 
 class PersonRecognizer(TokenRecognizer):
-    """People's names: after a title, a relation noun or an introduction, and known first names anywhere."""
+    """People's names: after a title, a relation noun or an introduction; names that are also words where the
+    context makes them people ("bill from work", "Joy (my wife)"); known first names anywhere; and every
+    other mention of a name found by a cue."""
 
     ENTITIES = ("PERSON",)
 
@@ -181,8 +206,23 @@ class PersonRecognizer(TokenRecognizer):
         self.preceding_words = set(cues.preceding_words)
         self.introductions = Cues(cues.introductions)
         self.greetings = Cues(cues.greetings)
+        self.stop_word_names = set(cues.stop_word_names)
+        self.possessives = set(cues.possessives)
+        self.person_verbs = Cues(cues.person_verbs)
+        self.social_places = set(cues.social_places)
+        self.social_origins = Cues(cues.social_origins)
+        self.companions = Cues(cues.companions)
+        self.meeting_cues = Cues(cues.meeting_cues)
 
     def find(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
+        cued = list(self._cued_names(doc))
+        cued += list(self._joined_names(doc, cued))
+        for start, end, score, reason in [*cued, *self._other_mentions(doc, cued)]:
+            yield (*self.chars(doc, start, end), "PERSON", score, reason)
+        yield from self._known_names(doc)
+
+    def _cued_names(self, doc: Doc) -> Iterable[tuple[int, int, float, str]]:
+        """Token spans of names after a cue, or names that are also words in a person's context."""
         for index, token in enumerate(doc):
             word = norm(token).rstrip(".")
             start = None
@@ -191,7 +231,7 @@ class PersonRecognizer(TokenRecognizer):
             if word in self.titles and index + 1 < len(doc):
                 start = index + 2 if doc[index + 1].text == "." and index + 2 < len(doc) else index + 1
                 if self._after_title(doc, start):
-                    score, reason = 0.9, "after a title"
+                    score, reason = CUED_SCORE + 0.05, "after a title"
                 else:
                     start = None
             if start is None and self._is_relation(doc, index):
@@ -199,7 +239,7 @@ class PersonRecognizer(TokenRecognizer):
                 if start < len(doc) and doc[start].text in {",", "(", "-", ":"}:
                     start += 1
                 if start < len(doc) and self._name_after_cue(doc, start):
-                    score, reason = 0.85, "after a relation word"
+                    score, reason = CUED_SCORE, "after a relation word"
                 else:
                     start = None
             candidate = index + 1
@@ -207,15 +247,168 @@ class PersonRecognizer(TokenRecognizer):
                 cue = self.introductions.before(doc, candidate)
                 # "called" is also the phone verb ("i called work"): then only a name-like word counts.
                 if cue and self._name_after_cue(doc, candidate, any_word=cue[0] != "called"):
-                    start, score, reason = candidate, 0.85, "after an introduction"
+                    start, score, reason = candidate, CUED_SCORE, "after an introduction"
                 elif (
                     self.greetings.before(doc, candidate) and norm(doc[candidate]) in self.lexicon.first_names
                 ):
-                    start, score, reason = candidate, 0.8, "after a greeting"
+                    start, score, reason = candidate, CUED_SCORE - 0.1, "after a greeting"
             if start is not None:
-                end = self._extend(doc, start + 1, is_capitalised(doc[start]))
-                yield (*self.chars(doc, start, end), "PERSON", score, reason)
-        yield from self._known_names(doc)
+                yield start, self._extend(doc, start + 1, is_capitalised(doc[start])), score, reason
+            elif self._word_name(doc, index):
+                end = self._extend(doc, index + 1, is_capitalised(token))
+                reason = self._person_context(doc, index, end)
+                if reason:
+                    yield index, end, CUED_SCORE, reason
+
+    def _word_name(self, doc: Doc, index: int) -> bool:
+        """True for a first name, even one that is also a word ("will", "grace", "jordan"); in lower case
+        only one common as a name ("bill", not "yoga")."""
+        token = doc[index]
+        word = norm(token)
+        lexicon = self.lexicon
+        if not is_word(token) or (token.text.isupper() and len(token.text) > 1):
+            return False
+        if word not in lexicon.first_name_words or not (
+            word not in lexicon.never_names or word in self.stop_word_names or word in lexicon.cue_only_names
+        ):
+            return False
+        if word in lexicon.first_names or is_capitalised(token):
+            return True
+        # "rose from my bed", "drew from experience": a lower-case verb is not a name.
+        return word in lexicon.common_word_names and token.tag_ not in {"VBD", "VBN", "VBG"}
+
+    def _free_standing(self, doc: Doc, index: int) -> bool:
+        """False after a determiner, possessive, pronoun or adjective: "the bill said", "i will tell"."""
+        if index == 0:
+            return True
+        previous = doc[index - 1]
+        return previous.tag_ not in NOT_BEFORE_A_NAME_TAGS and norm(previous) not in self.possessives
+
+    def _person_context(self, doc: Doc, start: int, end: int) -> str | None:
+        """Why the name-like words doc[start:end] are a person here, or None."""
+        free = self._free_standing(doc, start)
+        if free and (self.person_verbs.after(doc, end) or self._from_a_social_place(doc, end)):
+            return "a name doing what people do"
+        if free and self.companions.after(doc, end) and self._surely_a_name(doc, start):
+            return "a name beside the speaker"
+        if self._apposition(doc, end):
+            return "a name beside a relation word"
+        if (
+            free
+            and end + 1 < len(doc)
+            and norm(doc[end]) == "'s"
+            and not doc[end - 1].whitespace_
+            and self._is_relation(doc, end + 1)
+        ):
+            return "a name with a relation ('Grace's husband')"
+        if (
+            self.meeting_cues.before(doc, start)
+            and not self._auxiliary(doc, start)
+            and self._surely_a_name(doc, start)
+        ):
+            return "a name after a meeting cue"
+        return None
+
+    def _from_a_social_place(self, doc: Doc, index: int) -> bool:
+        """True for "from work", "at church", "from my old job" or "from next door" at `index`."""
+        if self.social_origins.after(doc, index):
+            return True
+        if index >= len(doc) or norm(doc[index]) not in {"from", "at"}:
+            return False
+        index += 1
+        if index < len(doc) and (norm(doc[index]) in self.possessives or norm(doc[index]) in DETERMINERS):
+            index += 1
+        return any(norm(token) in self.social_places for token in doc[index : min(index + 2, len(doc))])
+
+    def _surely_a_name(self, doc: Doc, index: int) -> bool:
+        """Weak cues ("me and", "sessions with") take a name that is also a word only when capitalised
+        mid-sentence or common as a name: "sessions with grace", not "sessions with patience"."""
+        token = doc[index]
+        word = norm(token)
+        return (
+            word in self.lexicon.first_names
+            or word in self.lexicon.common_word_names
+            or (is_capitalised(token) and not starts_sentence(doc, index))
+        )
+
+    @staticmethod
+    def _auxiliary(doc: Doc, index: int) -> bool:
+        """True for "will" or "may" before a verb ("and will be there"), not "told will about it"."""
+        following = doc[index + 1] if index + 1 < len(doc) else None
+        return doc[index].tag_ == "MD" and following is not None and following.tag_ in {"VB", "RB", "PRP"}
+
+    def _apposition(self, doc: Doc, end: int) -> bool:
+        """True for "(my wife)", ", my key worker" or "is my sponsor" right after a name."""
+        possessive = end + 1
+        if possessive >= len(doc) or norm(doc[possessive]) not in self.possessives:
+            return False
+        if not (doc[end].text in APPOSITION_MARKS or norm(doc[end]) in {"is", "was"}):
+            return False
+        # Up to two words between the possessive and the relation: "my best friend", "my grandma's carer".
+        for index in range(possessive + 1, min(possessive + 4, len(doc))):
+            if self._is_relation(doc, index):
+                return True
+            if not (is_word(doc[index]) or norm(doc[index]) == "'s"):
+                return False
+        return False
+
+    def _joined_names(
+        self, doc: Doc, found: list[tuple[int, int, float, str]]
+    ) -> Iterable[tuple[int, int, float, str]]:
+        """ "rob and ed": a name-like word joined by "and" to a name found by a cue or known."""
+        ends = {end for _, end, _, _ in found}
+        ends |= {index + 1 for index, token in enumerate(doc) if norm(token) in self.lexicon.first_names}
+        for end in sorted(ends):
+            following = end + 1
+            if (
+                following < len(doc)
+                and norm(doc[end]) in {"and", "&", "or"}
+                and self._word_name(doc, following)
+                and not self._auxiliary(doc, following)
+            ):
+                yield following, following + 1, CUED_SCORE, "a name joined to a name"
+
+    def _other_mentions(
+        self, doc: Doc, found: list[tuple[int, int, float, str]]
+    ) -> Iterable[tuple[int, int, float, str]]:
+        """Every other mention of a name found by a cue: "jordan keeps telling me ... but jordan doesnt"."""
+        covered = {index for start, end, _, _ in found for index in range(start, end)}
+        exact: set[str] = set()
+        folded: set[str] = set()
+        for index in covered:
+            token = doc[index]
+            word = norm(token)
+            if not is_word(token) or (word in self.lexicon.never_names and not self._word_name(doc, index)):
+                continue
+            # A name that is also a word is followed only as written: "Joy (my wife)" but "joy isn't".
+            if self._is_ordinary_word(word):
+                exact.add(token.text)
+            else:
+                folded.add(word)
+        if not exact and not folded:
+            return
+        for index, token in enumerate(doc):
+            if index in covered:
+                continue
+            # "ginger tea" is no second mention of Ginger.
+            mention_of_a_word = (
+                token.text in exact
+                and self._free_standing(doc, index)
+                and (index + 1 >= len(doc) or doc[index + 1].pos_ != "NOUN")
+            )
+            if norm(token) in folded or mention_of_a_word:
+                yield index, index + 1, CUED_SCORE, "another mention of a name found by a cue"
+
+    def _is_ordinary_word(self, word: str) -> bool:
+        lexicon = self.lexicon
+        return (
+            word in lexicon.ambiguous_first_names
+            or word in lexicon.cue_only_names
+            or word in self.stop_word_names
+            or word in lexicon.keep_phrases
+            or word in lexicon.ambiguous_surnames
+            or (word not in lexicon.first_names and word not in lexicon.surnames)
+        )
 
     def _known_names(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         for index, token in enumerate(doc):
@@ -254,6 +447,9 @@ class PersonRecognizer(TokenRecognizer):
             return False
         token = doc[index]
         word = norm(token)
+        # "Dr. French", "Mrs. Summer": any capitalised name after a title.
+        if is_capitalised(token) and word in self.lexicon.name_words:
+            return True
         return (
             is_word(token)
             and word not in self.lexicon.never_names
@@ -268,6 +464,9 @@ class PersonRecognizer(TokenRecognizer):
         if not is_word(token):
             return False
         if word in self.lexicon.first_names or word in self.lexicon.surnames:
+            return True
+        # "my partner Will", "my therapist (Hope)": a capitalised name that is also a word.
+        if is_capitalised(token) and self._word_name(doc, index):
             return True
         # "my daughter summer", "her name is june": a name that is also a kept word, after a cue.
         if word in self.lexicon.cue_only_names or word in self.lexicon.ambiguous_first_names:
@@ -290,6 +489,9 @@ class PersonRecognizer(TokenRecognizer):
                 break
             word = norm(token)
             if not is_word(token) or word in self.lexicon.never_names:
+                break
+            # "Penny said": a lower-case finite verb after a name is no surname, even if it is one ("said").
+            if token.tag_ in FINITE_VERB_TAGS and not is_capitalised(token):
                 break
             next_is_boundary = end + 1 >= len(doc) or not is_word(doc[end + 1])
             if (
