@@ -151,6 +151,8 @@ class PersonCues(_Strict):
 class OrganizationCues(_Strict):
     suffixes: list[str]
     weak_suffixes: list[str]
+    activity_suffixes: list[str]
+    name_joiners: list[str]
     of_heads: list[str]
     descriptors: list[str]
     employer_cues: list[list[str]]

@@ -74,6 +74,7 @@ CUED_NAME_SCORE = 0.8
 EXTRA_INFIXES = (r"[<>()\[\]{}\"“”]", r"(?<=\w)'(?=[^\w\s])", r"(?<=[^\w\s])'(?=\w)")
 LONG_RUN = re.compile(r"\S{200,}")
 RUN_PIECE = 100
+JOINERS = {"&", "and", "+", "/"}
 NAME_TYPES = {"PERSON", "ORGANIZATION", "LOCATION", "ADDRESS"}
 EDGE_WORDS = {"the", "a", "an", "my", "our", "his", "her", "their", "your", "'s", "’s"}
 
@@ -332,6 +333,13 @@ class Anonymizer:
         """Drop leading articles, titles and kept words from an NER span ("the Harbor View Clinic")."""
         drop = self._ner_edge_words
         words = text[start:end].split()
+        # A lower-case list holding a kept word ("drugs & alcohol", "cbt and dbt") names nothing.
+        if (
+            text[start:end].islower()
+            and any(word in JOINERS for word in words)
+            and any(word.strip(".,'") in self.data.lexicon.keep_tokens for word in words)
+        ):
+            return start, start
         while words and words[0].lower().strip(".,") in drop:
             start = text.index(words[0], start) + len(words[0])
             words.pop(0)

@@ -38,6 +38,8 @@ NOT_BEFORE_A_NAME_TAGS = {"DT", "PDT", "PRP", "PRP$", "WP$", "CD", "JJ", "JJR", 
 # Score of a name found by a cue: above the NER model's, so Presidio's de-duplication keeps the cued result.
 CUED_SCORE = 0.9
 APPOSITION_MARKS = {"(", ",", "-", "–"}
+# The most words a name joined by "&" or "and" reaches on either side of it.
+MAX_JOINED_WORDS = 6
 SENTENCE_END = {".", "!", "?", "\n", ":", ";", '"', "“", "”", "(", ")", "…"}
 
 
@@ -137,6 +139,12 @@ def is_word(token: Token) -> bool:
 def is_capitalised(token: Token) -> bool:
     text = token.text
     return text[:1].isupper() and not (len(text) > 1 and text.isupper())
+
+
+def mostly_capitalised(doc: Doc) -> bool:
+    """True for ALL-CAPS or Title Case text, where capitals say nothing about names."""
+    words = [token for token in doc if is_word(token)]
+    return not words or sum(token.text[:1].isupper() for token in words) > 0.5 * len(words)
 
 
 def starts_sentence(doc: Doc, index: int) -> bool:
@@ -520,6 +528,8 @@ class OrganizationRecognizer(TokenRecognizer):
         cues = data.context.organization
         self.suffixes = set(cues.suffixes)
         self.weak_suffixes = set(cues.weak_suffixes)
+        self.activity_suffixes = set(cues.activity_suffixes)
+        self.name_joiners = set(cues.name_joiners)
         self.descriptors = set(cues.descriptors)
         self.of_heads = set(cues.of_heads)
         self.saints = {saint.rstrip(".") for saint in cues.saints}
@@ -541,6 +551,7 @@ class OrganizationRecognizer(TokenRecognizer):
 
     def find(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         yield from self._by_suffix(doc)
+        yield from self._joined_names(doc)
         yield from self._of_names(doc)
         yield from self._saints(doc)
         yield from self._after_employer_cue(doc)
@@ -582,10 +593,67 @@ class OrganizationRecognizer(TokenRecognizer):
                 is_capitalised(name) or name.pos_ in {"NOUN", "PROPN"} or name.tag_ == "VBG" for name in names
             ):
                 continue
+            if word in self.activity_suffixes and not any(
+                is_capitalised(name) and not starts_sentence(doc, name.i) for name in names
+            ):
+                continue
             # Start the span at the first name word, not at a descriptor before it.
             while start < index and not (self._name_like(doc[start]) or norm(doc[start]) in self.saints):
                 start += 1
             yield (*self.chars(doc, start, end), "ORGANIZATION", 0.75, f"a name before '{word}'")
+
+    def _joined_names(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
+        """ "Baker & Sons", "Hope and Healing Partners": capitalised words joined by "&" or "and"."""
+        if mostly_capitalised(doc):
+            return
+        for index, token in enumerate(doc):
+            joiner = norm(token)
+            if joiner not in {"&", "+", "and"} or not 0 < index < len(doc) - 1:
+                continue
+            if not (self._title_word(doc, index - 1) and self._title_word(doc, index + 1)):
+                continue
+            start = index - 1
+            while start > 0 and index - start < MAX_JOINED_WORDS and not starts_sentence(doc, start):
+                if self._title_word(doc, start - 1):
+                    start -= 1
+                elif (
+                    start > 1
+                    and norm(doc[start - 1]) in self.name_joiners
+                    and self._title_word(doc, start - 2)
+                ):
+                    start -= 2
+                else:
+                    break
+            end = index + 2
+            while end < len(doc) and end - index < MAX_JOINED_WORDS:
+                if self._title_word(doc, end):
+                    end += 1
+                elif (
+                    end + 1 < len(doc)
+                    and norm(doc[end]) in self.name_joiners
+                    and self._title_word(doc, end + 1)
+                ):
+                    end += 2
+                else:
+                    break
+            words = [norm(word) for word in doc[start:end] if self._title_word(doc, word.i)]
+            # "Mum & Dad", "Anxiety and Depression" are no names; "Tom and Sarah" is left to the name finders.
+            if all(word in self.lexicon.never_names or word in self.lexicon.keep_tokens for word in words):
+                continue
+            if joiner == "and" and len(words) < 3:
+                continue
+            yield (
+                *self.chars(doc, start, end),
+                "ORGANIZATION",
+                # Above the NER model's score, so its copy of the span (losing "Sons" as a kept word) goes.
+                CUED_SCORE,
+                f"capitalised words joined by '{joiner}'",
+            )
+
+    @staticmethod
+    def _title_word(doc: Doc, index: int) -> bool:
+        token = doc[index]
+        return is_word(token) and is_capitalised(token) and norm(token) != "i"
 
     def _of_names(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         for index in range(len(doc) - 2):
@@ -716,10 +784,8 @@ class ProperNounRecognizer(TokenRecognizer):
         self.suffixes = set(data.context.organization.suffixes)
 
     def find(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
-        words = [token for token in doc if is_word(token)]
-        capitalised = [token for token in words if token.text[:1].isupper()]
         # In ALL-CAPS or Title Case text capitals say nothing; in all-lower-case text there are none.
-        if not words or len(capitalised) > 0.5 * len(words):
+        if mostly_capitalised(doc):
             return
         index = 0
         while index < len(doc):
