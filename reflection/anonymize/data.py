@@ -166,6 +166,9 @@ class OrganizationCues(_Strict):
 class LocationCues(_Strict):
     extra_places: list[str]
     cues: list[list[str]]
+    directions: list[str]
+    place_nouns: list[str]
+    direction_place_nouns: list[str]
     strong_cues: list[list[str]]
 
 

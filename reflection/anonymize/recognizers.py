@@ -738,8 +738,12 @@ class LocationRecognizer(TokenRecognizer):
 
     def __init__(self, data: AnonymizeData, tokenizer: Tokenizer) -> None:
         super().__init__(data)
-        self.cues = Cues(data.context.location.cues)
-        self.strong_cues = Cues(data.context.location.strong_cues)
+        cues = data.context.location
+        self.cues = Cues(cues.cues)
+        self.strong_cues = Cues(cues.strong_cues)
+        self.directions = set(cues.directions)
+        self.place_nouns = set(cues.place_nouns)
+        self.direction_place_nouns = set(cues.direction_place_nouns)
         self.matcher = PhraseMatcher(tokenizer.vocab, attr="LOWER")
         for label, names in (
             ("PLACE", self.lexicon.places),
@@ -760,16 +764,57 @@ class LocationRecognizer(TokenRecognizer):
             label = doc.vocab.strings[match_id]
             cued = self.cues.before(doc, start) is not None
             capitalised = all(is_capitalised(token) for token in doc[start:end] if is_word(token))
+            named_start = self._with_directions(doc, start)
             if label == "PLACE":
-                yield (*self.chars(doc, start, end), "LOCATION", 0.75 if cued else 0.6, "a known place")
+                yield (*self.chars(doc, named_start, end), "LOCATION", 0.75 if cued else 0.6, "a known place")
             elif label == "NAMED" and (cued or (capitalised and not starts_sentence(doc, start))):
-                yield (*self.chars(doc, start, end), "LOCATION", 0.75, "a known place after a cue")
+                yield (*self.chars(doc, named_start, end), "LOCATION", 0.75, "a known place after a cue")
             elif label == "AMBIGUOUS" and (
                 self.strong_cues.before(doc, start) is not None
                 or (capitalised and (cued or not starts_sentence(doc, start)))
                 or (cued and self._stands_alone(doc, start, end))
             ):
-                yield (*self.chars(doc, start, end), "LOCATION", 0.7, "a known place, capitalised or cued")
+                yield (
+                    *self.chars(doc, named_start, end),
+                    "LOCATION",
+                    0.7,
+                    "a known place, capitalised or cued",
+                )
+        yield from self._neighbourhoods(doc)
+
+    def _with_directions(self, doc: Doc, start: int) -> int:
+        """The start of a place's name with the direction words before it: "east harlem"."""
+        first = start
+        while first > 0 and start - first < 2 and norm(doc[first - 1]) in self.directions:
+            first -= 1
+        return first
+
+    def _neighbourhoods(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
+        """ "in little five points", "near jackson heights", "over in west end": words before a place noun,
+        right after a place cue."""
+        for index, token in enumerate(doc):
+            word = norm(token)
+            if word not in self.place_nouns or index == 0:
+                continue
+            start = index
+            while start > 0 and index - start < 3 and self._neighbourhood_word(doc[start - 1]):
+                start -= 1
+            if start == index or self.cues.before(doc, start) is None:
+                continue
+            if word in self.direction_place_nouns and norm(doc[index - 1]) not in self.directions:
+                continue
+            yield (
+                *self.chars(doc, start, index + 1),
+                "LOCATION",
+                0.6,
+                f"a name before '{word}' after a place cue",
+            )
+
+    def _neighbourhood_word(self, token: Token) -> bool:
+        word = norm(token)
+        if not is_word(token) or token.pos_ in {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX", "PART"}:
+            return False
+        return word not in self.lexicon.never_names or token.like_num or word in self.directions
 
 
 class ProperNounRecognizer(TokenRecognizer):
