@@ -126,6 +126,7 @@ class KeepFile(_Strict):
     proper_nouns: list[str]
     countries: list[str]
     us_states: list[str]
+    regions: list[str]
     public_numbers: list[str]
 
 
@@ -314,6 +315,7 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
             keep.proper_nouns,
             keep.countries,
             keep.us_states,
+            keep.regions,
             keep.public_numbers,
         )
         for phrase in group

@@ -40,6 +40,8 @@ CUED_SCORE = 0.9
 APPOSITION_MARKS = {"(", ",", "-", "–"}
 # The most words a name joined by "&" or "and" reaches on either side of it.
 MAX_JOINED_WORDS = 6
+# A UK postcode's first half in capitals ("E11", "M14", "SW1A").
+POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
 SENTENCE_END = {".", "!", "?", "\n", ":", ";", '"', "“", "”", "(", ")", "…"}
 
 
@@ -138,7 +140,9 @@ def is_word(token: Token) -> bool:
 
 def is_capitalised(token: Token) -> bool:
     text = token.text
-    return text[:1].isupper() and not (len(text) > 1 and text.isupper())
+    # "CBT" and its plural "ACEs" are acronyms, not capitalised words.
+    acronym = text.isupper() or (len(text) > 2 and text.endswith("s") and text[:-1].isupper())
+    return text[:1].isupper() and not (len(text) > 1 and acronym)
 
 
 def mostly_capitalised(doc: Doc) -> bool:
@@ -267,6 +271,14 @@ class PersonRecognizer(TokenRecognizer):
                 reason = self._person_context(doc, index, end)
                 if reason:
                     yield index, end, CUED_SCORE, reason
+            elif (
+                self._unknown_word(token)
+                and index + 1 < len(doc)
+                and doc[index + 1].text == "("
+                and self._apposition(doc, index + 1)
+            ):
+                # "priyanka (my therapist)": any word named by a relation in brackets.
+                yield index, index + 1, CUED_SCORE, "a word named by a relation in brackets"
 
     def _word_name(self, doc: Doc, index: int) -> bool:
         """True for a first name, even one that is also a word ("will", "grace", "jordan"); in lower case
@@ -284,6 +296,16 @@ class PersonRecognizer(TokenRecognizer):
             return True
         # "rose from my bed", "drew from experience": a lower-case verb is not a name.
         return word in lexicon.common_word_names and token.tag_ not in {"VBD", "VBN", "VBG"}
+
+    def _unknown_word(self, token: Token) -> bool:
+        """A word that could be a name the lexicons lack: no stop, kept or never-name word."""
+        word = norm(token)
+        return (
+            is_word(token)
+            and word not in self.lexicon.never_names
+            and word not in self.lexicon.keep_tokens
+            and token.pos_ in {"NOUN", "PROPN", "ADJ", "X"}
+        )
 
     def _free_standing(self, doc: Doc, index: int) -> bool:
         """False after a determiner, possessive, pronoun or adjective: "the bill said", "i will tell"."""
@@ -732,9 +754,10 @@ class OrganizationRecognizer(TokenRecognizer):
 
 
 class LocationRecognizer(TokenRecognizer):
-    """Towns, cities and districts from the gazetteer, with cues for names that are also words."""
+    """Towns, cities and districts from the gazetteer, with cues for names that are also words, and a UK
+    postcode district right after a place ("Leytonstone, E11")."""
 
-    ENTITIES = ("LOCATION",)
+    ENTITIES = ("LOCATION", "ZIP_CODE")
 
     def __init__(self, data: AnonymizeData, tokenizer: Tokenizer) -> None:
         super().__init__(data)
@@ -779,6 +802,16 @@ class LocationRecognizer(TokenRecognizer):
                     "LOCATION",
                     0.7,
                     "a known place, capitalised or cued",
+                )
+            else:
+                continue
+            district = end + 1 if end + 1 < len(doc) and doc[end].text == "," else end
+            if district < len(doc) and POSTCODE_DISTRICT.fullmatch(doc[district].text):
+                yield (
+                    *self.chars(doc, district, district + 1),
+                    "ZIP_CODE",
+                    0.6,
+                    "a postcode district after a place",
                 )
         yield from self._neighbourhoods(doc)
 
@@ -856,6 +889,9 @@ class ProperNounRecognizer(TokenRecognizer):
         if not is_word(token) or not token.text[:1].isupper() or word in self.lexicon.never_names:
             return False
         if word in self.lexicon.keep_tokens or (not inside and starts_sentence(doc, index)):
+            return False
+        # A plural acronym ("ACEs", "SSRIs", "GPs") is a kind of thing, not a name.
+        if len(token.text) > 2 and token.text.endswith("s") and token.text[:-1].isupper():
             return False
         return not (token.text.isupper() and len(token.text) > 6)
 
