@@ -74,7 +74,19 @@ CENSUS_SURNAMES = 20_000
 # Census frequency (percent of people) from which a first name that is also a word counts as common.
 COMMON_NAME_PERCENT = 0.009
 # Census first names that, in lower-case chat, are words whatever the context ("brain keeps telling me").
-NOT_NAMES_IN_LOWER_CASE = {"brain", "numbers", "young", "son", "queen", "hung", "junior", "ma", "in", "my", "so"}
+NOT_NAMES_IN_LOWER_CASE = {
+    "brain",
+    "numbers",
+    "young",
+    "son",
+    "queen",
+    "hung",
+    "junior",
+    "ma",
+    "in",
+    "my",
+    "so",
+}
 NAME_SHAPE = re.compile(r"[a-zà-ÿ][a-zà-ÿ'\-]*[a-zà-ÿ]")
 PLACE_SHAPE = re.compile(r"[a-z][a-z'.\- ]*[a-z]")
 
