@@ -2,15 +2,17 @@
 
     .venv/bin/python -m bench.anonymize_bench [--messages 300] [--batch 2000]
 
-Reports the model load time, p50/p95 latency for single messages of about 200 characters after loading,
-and batch throughput through spaCy's nlp.pipe. The messages are built from the tuning split's sentences,
-so they look like clients' chat (names, clinics, numbers, therapy words).
+Reports the model load time, the process's resident memory (RSS) after loading, p50/p95 latency for single
+messages of about 200 characters after loading, and batch throughput through spaCy's nlp.pipe. The messages
+are built from the tuning split's sentences, so they look like clients' chat (names, clinics, numbers,
+therapy words).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -40,16 +42,30 @@ def messages(count: int, seed: int = 7) -> list[str]:
     return built
 
 
+def resident_megabytes() -> float:
+    """The process's resident memory now (Linux /proc), else its peak so far."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=300, help="single messages timed (default 300)")
     parser.add_argument("--batch", type=int, default=2000, help="messages in the batch run (default 2000)")
     arguments = parser.parse_args()
 
+    before = resident_megabytes()
     started = time.perf_counter()
     anonymizer = Anonymizer()
     load_seconds = time.perf_counter() - started
+    anonymizer.anonymize("warm-up: my sister becca")
     print(f"model and data load: {load_seconds:.2f} s")
+    print(f"resident memory after load: {resident_megabytes():.0f} MB (before loading: {before:.0f} MB)")
 
     singles = messages(arguments.messages)
     for text in singles[:10]:

@@ -71,6 +71,22 @@ FAKER_LOCALES = (
 ENGLISH_SPEAKING = {"US", "GB", "IE", "CA", "AU", "NZ"}
 WORLD_CITY_MIN_POPULATION = 200_000
 CENSUS_SURNAMES = 20_000
+# Census frequency (percent of people) from which a first name that is also a word counts as common.
+COMMON_NAME_PERCENT = 0.009
+# Census first names that, in lower-case chat, are words whatever the context ("brain keeps telling me").
+NOT_NAMES_IN_LOWER_CASE = {
+    "brain",
+    "numbers",
+    "young",
+    "son",
+    "queen",
+    "hung",
+    "junior",
+    "ma",
+    "in",
+    "my",
+    "so",
+}
 NAME_SHAPE = re.compile(r"[a-zà-ÿ][a-zà-ÿ'\-]*[a-zà-ÿ]")
 PLACE_SHAPE = re.compile(r"[a-z][a-z'.\- ]*[a-z]")
 
@@ -92,6 +108,13 @@ def main() -> None:
         names_source,
     )
     write("first_names_ambiguous.txt", first & words, "first names that are also English words", names_source)
+    write(
+        "first_names_common_words.txt",
+        (first & words & common_first_names()) - NOT_NAMES_IN_LOWER_CASE,
+        "first names that are also English words and common as names "
+        f"(US Census 1990 frequency >= {COMMON_NAME_PERCENT}%, or in Faker's en_US or en_GB lists)",
+        names_source,
+    )
     write(
         "surnames.txt",
         {n for n in last if n not in words},
@@ -126,6 +149,24 @@ def census_names() -> tuple[set[str], set[str]]:
     last_lines = (folder / "dist.all.last").read_text().splitlines()[:CENSUS_SURNAMES]
     last = {line.split()[0].lower() for line in last_lines if line.strip()}
     return first, last
+
+
+def common_first_names() -> set[str]:
+    """First names common enough that a lower-case "will" or "grace" may be one, given a person's context."""
+    folder = Path(names.__file__).parent
+    common = {
+        fields[0].lower()
+        for file in ("dist.female.first", "dist.male.first")
+        for fields in (line.split() for line in (folder / file).read_text().splitlines())
+        if fields and float(fields[1]) >= COMMON_NAME_PERCENT
+    }
+    for locale in ("en_US", "en_GB"):
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in dir(provider):
+            if attribute.startswith("first_names"):
+                values = getattr(provider, attribute)
+                common.update(value.lower() for value in values if isinstance(value, str))
+    return common
 
 
 def faker_names() -> tuple[set[str], set[str]]:

@@ -61,6 +61,10 @@ def redacted(anonymizer: Anonymizer, text: str) -> str:
         ("insurance member id XJH448812390", ["XJH448812390"], "<ID_NUMBER>"),
         ("national insurance number QQ 12 34 56 C", ["QQ 12 34 56 C"], "<ID_NUMBER>"),
         ("my ip address is 192.168.1.24", ["192.168.1.24"], "<IP_ADDRESS>"),
+        ("my patient number at the hospital is RV5 0039281", ["RV5", "0039281"], "<MEDICAL_RECORD_NUMBER>"),
+        ("my login for the portal is j.mensah84", ["mensah84", "j."], "<ID_NUMBER>"),
+        ("i live on the corner of maple and 5th", ["maple", "5th"], "<ADDRESS>"),
+        ("I'm in Leytonstone, E11 so the Central line works", ["E11"], "<ZIP_CODE>"),
     ],
 )
 def test_identifiers_are_replaced(
@@ -71,6 +75,81 @@ def test_identifiers_are_replaced(
     for fragment in gone:
         assert fragment not in result
     assert placeholder in result
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("jordan keeps telling me to quit but jordan doesnt get it", ["jordan"]),
+        ("bill from work found out im in therapy", ["bill"]),
+        ("Joy (my wife) says I'm calmer since EMDR", ["Joy"]),
+        ("Dawn, my key worker, says the list is long", ["Dawn"]),
+        ("my therapist (Will) is a good guy", ["Will"]),
+        ("My therapist asked me to invite my partner Will to a session", ["Will"]),
+        ("two video sessions with grace this month", ["grace"]),
+        ("Grace's husband works with my dad", ["Grace"]),
+        ("Penny said I should switch, but Penny switches everything", ["Penny"]),
+        ("i told rob and ed that i'm in therapy", ["rob", " ed "]),
+        ("priyanka (my therapist) said it explains a lot", ["priyanka"]),
+    ],
+)
+def test_names_that_are_also_words_go_where_the_context_makes_them_people(
+    anonymizer: Anonymizer, text: str, gone: list[str]
+) -> None:
+    result = redacted(anonymizer, text)
+
+    assert "<PERSON>" in result
+    for fragment in gone:
+        assert fragment not in result
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("I will try the breathing but I don't have much hope it will work", ["will try", "much hope"]),
+        ("Joy (my wife) says so. joy isn't something I've felt in a while", ["joy isn't"]),
+        ("mark my words, i'm not doing another worksheet", ["mark my words"]),
+        ("the bill for the last three sessions came to 450 dollars", ["the bill"]),
+        ("my anxiety rose again after the move", ["rose again"]),
+        ("she handled my anger with grace, i'll give her that", ["with grace"]),
+        ("the guy at reception was lovely", ["the guy"]),
+        ("brain keeps telling me i'm worthless", ["brain keeps"]),
+        ("We moved here from Jordan when I was 9", ["Jordan"]),
+        ("Abuela raised me and she speaks Spanish with me", ["Abuela", "Spanish"]),
+    ],
+)
+def test_words_that_are_also_names_stay_where_they_are_words(
+    anonymizer: Anonymizer, text: str, kept: list[str]
+) -> None:
+    result = redacted(anonymizer, text)
+
+    for fragment in kept:
+        assert fragment in result
+
+
+@pytest.mark.parametrize(
+    ("text", "placeholder", "gone"),
+    [
+        ("we both see therapists at Kids & Families First", "<ORGANIZATION>", ["Kids", "Families", "First"]),
+        ("my wife works for Baker & Sons, a building firm", "<ORGANIZATION>", ["Baker", "Sons"]),
+        ("I was referred to Hope and Healing Partners by my GP", "<ORGANIZATION>", ["Hope", "Healing"]),
+        ("she's my CPN at Larkfield CMHT", "my CPN at <", ["Larkfield", "CMHT"]),
+        ("i'm in atlanta, somewhere in little five points", "<LOCATION>", ["little five points"]),
+        ("we live in jackson heights now", "<LOCATION>", ["jackson heights"]),
+        ("Abuela raised me in east harlem", "<LOCATION>", ["east harlem"]),
+        ("my dad's date of birth is 04/07/1931 and hes 95 now", "<AGE>", ["95"]),
+        ("Grandpa (96) lives with us", "<AGE>", ["96"]),
+        ("my great aunt, 91, asks about therapy", "<AGE>", ["91"]),
+    ],
+)
+def test_organisations_neighbourhoods_and_ages_found_by_their_shape(
+    anonymizer: Anonymizer, text: str, placeholder: str, gone: list[str]
+) -> None:
+    result = redacted(anonymizer, text)
+
+    assert placeholder in result
+    for fragment in gone:
+        assert fragment not in result
 
 
 @pytest.mark.parametrize(
@@ -85,6 +164,14 @@ def test_identifiers_are_replaced(
         "In the UK and in Canada, and later in Texas, I was told different things about my meds.",
         "Will she ever ask what I want? I hope so. Grace period is over, mark my words.",
         "we do ifs on zoom on saturdays at 11 and 4-7-8 breathing before bed",
+        "Her office is in MA and mine is in IL, both with an EAP and a CPN.",
+        "DBT skills group on mondays, a running club on fridays and a book club once a month",
+        "drugs & alcohol were my way of coping before CBT & DBT",
+        "Can I get a therapist who speaks Polish or Urdu? Amma only speaks Tamil.",
+        "my PHQ-9 was 21, last time it was 92 on the other scale, and 95% of the time I'm fine",
+        "I moved here from Puerto Rico and my ACEs score is high",
+        "a hospital in the Midlands, then the crisis line on 0800 58 58 58",
+        "Mum & Dad paid for the first few sessions",
     ],
 )
 def test_therapy_content_is_kept(anonymizer: Anonymizer, text: str) -> None:
@@ -129,6 +216,19 @@ def test_bad_input_never_raises_and_returns_text(anonymizer: Anonymizer, text: s
 
     assert isinstance(result, str)
     assert "becca" not in result
+
+
+def test_a_weekday_stays_outside_the_date_it_comes_before(anonymizer: Anonymizer) -> None:
+    result = anonymizer.anonymize("Session on Tuesday 14 May was the best one yet, then wed 12/02")
+
+    assert result == "Session on Tuesday <DATE> was the best one yet, then wed <DATE>"
+
+
+def test_a_state_code_stays_between_a_town_and_its_zip_code(anonymizer: Anonymizer) -> None:
+    result = anonymizer.anonymize("her office at 2200 Commonwealth Ave, Brookline MA 02445 is far")
+
+    assert result.startswith("her office at <ADDRESS>, <") and result.endswith("> MA <ZIP_CODE> is far")
+    assert "Brookline" not in result
 
 
 def test_markup_is_left_as_text(anonymizer: Anonymizer) -> None:
@@ -177,6 +277,13 @@ CPU_SECONDS_PER_20_KB = 5.0
         "www." * 5_000,
         "fe80:" * 4_000,
         "my therapist dr. smith at the harbor clinic " * 450,
+        "Ab & Cd " * 2_500,
+        "Joy, my wife, " * 1_400,
+        "Zed (my sister) " * 1_300,
+        "shes 97 now " * 1_600,
+        "corner of maple and 5th and " * 700,
+        "my login for the portal is " * 750,
+        "UHC 8834 " * 2_200,
     ],
     ids=lambda text: f"{text[:12]!r}x{len(text)}",
 )

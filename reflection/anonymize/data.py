@@ -120,9 +120,13 @@ class KeepFile(_Strict):
     feelings: list[str]
     relations: list[str]
     time_words: list[str]
+    services: list[str]
+    relations_other_languages: list[str]
+    languages: list[str]
     proper_nouns: list[str]
     countries: list[str]
     us_states: list[str]
+    regions: list[str]
     public_numbers: list[str]
 
 
@@ -133,6 +137,13 @@ class PersonCues(_Strict):
     greetings: list[list[str]]
     preceding_words: list[str]
     following_words: list[str]
+    stop_word_names: list[str]
+    possessives: list[str]
+    person_verbs: list[list[str]]
+    social_places: list[str]
+    social_origins: list[list[str]]
+    companions: list[list[str]]
+    meeting_cues: list[list[str]]
     chat_words: list[str]
     common_names: list[str]
     extra_first_names: list[str]
@@ -141,6 +152,8 @@ class PersonCues(_Strict):
 class OrganizationCues(_Strict):
     suffixes: list[str]
     weak_suffixes: list[str]
+    activity_suffixes: list[str]
+    name_joiners: list[str]
     of_heads: list[str]
     descriptors: list[str]
     employer_cues: list[list[str]]
@@ -154,6 +167,9 @@ class OrganizationCues(_Strict):
 class LocationCues(_Strict):
     extra_places: list[str]
     cues: list[list[str]]
+    directions: list[str]
+    place_nouns: list[str]
+    direction_place_nouns: list[str]
     strong_cues: list[list[str]]
 
 
@@ -188,6 +204,13 @@ class Lexicon:
     never_names: frozenset[str]
     # Names that are also kept words ("summer", "june"): names only right after a cue ("my daughter summer").
     cue_only_names: frozenset[str]
+    # Every first name and surname, ordinary words included ("will", "hope", "french"): a name after a title
+    # when capitalised ("Dr. French").
+    name_words: frozenset[str]
+    # Every first name, ordinary words included: a person where the context says so ("Joy (my wife)").
+    first_name_words: frozenset[str]
+    # First names that are also words but common as names: people in lower case too ("bill from work").
+    common_word_names: frozenset[str]
     # Whole lower-case phrases (one or more words) that must survive de-identification.
     keep_phrases: frozenset[str]
     keep_tokens: frozenset[str]
@@ -286,9 +309,13 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
             keep.feelings,
             keep.relations,
             keep.time_words,
+            keep.services,
+            keep.relations_other_languages,
+            keep.languages,
             keep.proper_nouns,
             keep.countries,
             keep.us_states,
+            keep.regions,
             keep.public_numbers,
         )
         for phrase in group
@@ -310,7 +337,8 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
     never_names = (
         set(STOP_WORDS)
         | set(person.chat_words)
-        # Countries and states stay out: "jordan" and "georgia" are names too; the keep check drops them.
+        # Countries, states and relation words in other languages stay out: "jordan", "georgia" and "nana" are
+        # names too; the keep check drops them unless a cue makes them names.
         | {
             phrase
             for group in (
@@ -319,6 +347,8 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
                 keep.diagnoses,
                 keep.relations,
                 keep.time_words,
+                keep.services,
+                keep.languages,
                 keep.proper_nouns,
             )
             for phrase in group
@@ -331,11 +361,14 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
     soft_words = set(keep.feelings) | months
     first = _read_words(folder / "first_names.txt") | set(person.common_names) | set(person.extra_first_names)
     ambiguous_first = _read_words(folder / "first_names_ambiguous.txt")
+    first_name_words = first | ambiguous_first
+    name_words = set(first_name_words)
     ambiguous_first |= {name for name in first if len(name) <= 2 or name in soft_words}
     first = {name for name in first if name not in ambiguous_first or name in person.common_names}
     ambiguous_first -= set(person.common_names)
     surnames = _read_words(folder / "surnames.txt")
     ambiguous_surnames = _read_words(folder / "surnames_ambiguous.txt") | {s for s in surnames if len(s) <= 2}
+    name_words |= surnames | ambiguous_surnames
     surnames -= ambiguous_surnames
     places = _read_words(folder / "places.txt") | set(context.location.extra_places)
     ambiguous_places = _read_words(folder / "places_ambiguous.txt")
@@ -354,6 +387,9 @@ def _build_lexicon(folder: Path, keep: KeepFile, context: ContextFile) -> Lexico
         ambiguous_places=frozenset(ambiguous_places - never_names - keep_phrases),
         never_names=frozenset(never_names),
         cue_only_names=frozenset((first | ambiguous_first) & (set(keep.time_words) | soft_words)),
+        name_words=frozenset(name_words),
+        first_name_words=frozenset(first_name_words),
+        common_word_names=frozenset(_read_words(folder / "first_names_common_words.txt")),
         keep_phrases=frozenset(keep_phrases),
         keep_tokens=frozenset(keep_tokens),
     )

@@ -29,6 +29,8 @@ from presidio_analyzer.predefined_recognizers import (
 )
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
@@ -68,9 +70,14 @@ SPACY_LABELS = (
 )
 TRIM_CHARACTERS = " \t\r\n.,;:!?)(\"'“”‘’[]{}<>"
 NER_RECOGNIZER = "SpacyRecognizer"
+PERSON_RECOGNIZER = "PersonRecognizer"
+# The score of a name found after a cue (title, relation word, introduction).
+CUED_NAME_SCORE = 0.8
 EXTRA_INFIXES = (r"[<>()\[\]{}\"“”]", r"(?<=\w)'(?=[^\w\s])", r"(?<=[^\w\s])'(?=\w)")
 LONG_RUN = re.compile(r"\S{200,}")
 RUN_PIECE = 100
+RELATION_AFFIXES = re.compile(r"^(?:(?:great|step|grand)[\s\-]{0,2})+|[\s\-]{1,2}in[\s\-]{1,2}law$")
+JOINERS = {"&", "and", "+", "/"}
 NAME_TYPES = {"PERSON", "ORGANIZATION", "LOCATION", "ADDRESS"}
 EDGE_WORDS = {"the", "a", "an", "my", "our", "his", "her", "their", "your", "'s", "’s"}
 
@@ -172,6 +179,9 @@ class Anonymizer:
             ),
         )
         self._anonymizer = AnonymizerEngine()
+        self._keep_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        phrases = sorted(phrase for phrase in self.data.lexicon.keep_phrases if " " in phrase)
+        self._keep_matcher.add("KEEP", list(nlp.tokenizer.pipe(phrases)))
         self._tier = {entity: rank for rank, tier in enumerate(spec.tiers) for entity in tier}
         self._placeholder = dict(spec.placeholders)
         organization = self.data.context.organization
@@ -179,6 +189,15 @@ class Anonymizer:
         # Countries and states at the edge of a longer NER span ("lagos nigeria", "Portland, Oregon") stay.
         self._ner_edge_places = frozenset(
             phrase for phrase in self.data.keep.countries + self.data.keep.us_states if " " not in phrase
+        )
+        person = self.data.context.person
+        self._firm_edge_words = (
+            EDGE_WORDS
+            | STOP_WORDS
+            | set(person.titles)
+            | set(person.relations)
+            | set(self.data.keep.relations)
+            | set(self.data.keep.time_words)
         )
         self._ner_generic_words = (
             self._ner_edge_words | set(organization.suffixes) | set(organization.descriptors)
@@ -229,7 +248,7 @@ class Anonymizer:
         for (number, offset, chunk), (_, nlp_artifacts) in zip(pieces, artifacts, strict=True):
             try:
                 results = self._analyzer.analyze(chunk, LANGUAGE, nlp_artifacts=nlp_artifacts)
-                found = self._resolve(chunk, results)
+                found = self._resolve(chunk, results, self._keep_phrase_spans(nlp_artifacts.tokens))
             except Exception:  # noqa: BLE001 - one bad piece must not stop a backfill; it is withheld instead
                 logger.exception(
                     "De-identification failed on a piece of %d characters; withheld.", len(chunk)
@@ -244,16 +263,28 @@ class Anonymizer:
 
     # Resolution of overlapping and doubtful results
 
-    def _resolve(self, text: str, results: list[RecognizerResult]) -> list[RedactedSpan]:
+    def _keep_phrase_spans(self, doc: Doc) -> bytearray:
+        """Which characters of the piece lie inside a kept phrase of several words ("puerto rico")."""
+        inside = bytearray(len(doc.text))
+        for _, start, end in self._keep_matcher(doc):
+            first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+            inside[first:last] = b"\x01" * (last - first)
+        return inside
+
+    def _resolve(self, text: str, results: list[RecognizerResult], kept: bytearray) -> list[RedactedSpan]:
         candidates = []
         for result in results:
             start, end = self._trim(text, result)
             if start >= end or not any(character.isalnum() for character in text[start:end]):
                 continue
-            # A name found after a cue ("my friend jordan") stands even if the word is also a kept one.
-            if self._is_keep(text[start:end]) and not (
-                result.entity_type == "PERSON" and result.score >= 0.8
-            ):
+            # A name found after a cue ("my friend jordan") stands even if the word is also a kept one; the
+            # NER model's guess does not ("Abuela raised me", "from Jordan"), nor "Rico" in "Puerto Rico".
+            cued_name = (
+                result.entity_type == "PERSON"
+                and result.score >= CUED_NAME_SCORE
+                and _recognizer(result) == PERSON_RECOGNIZER
+            )
+            if not cued_name and (self._is_keep(text[start:end]) or all(kept[start:end])):
                 continue
             candidates.append((start, end, result.entity_type, result.score))
         candidates.sort(key=lambda item: (item[0], -item[1]))
@@ -318,8 +349,7 @@ class Anonymizer:
             and ")" in text[start:end]
         ):
             start -= 1
-        recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
-        if recognizer == NER_RECOGNIZER:
+        if _recognizer(result) == NER_RECOGNIZER:
             start, end = self._trim_words(text, start, end)
         return start, end
 
@@ -327,12 +357,22 @@ class Anonymizer:
         """Drop leading articles, titles and kept words from an NER span ("the Harbor View Clinic")."""
         drop = self._ner_edge_words
         words = text[start:end].split()
-        while words and words[0].lower().strip(".,") in drop:
+        # A lower-case list holding a kept word ("drugs & alcohol", "cbt and dbt") names nothing.
+        if (
+            text[start:end].islower()
+            and any(word in JOINERS for word in words)
+            and any(word.strip(".,'") in self.data.lexicon.keep_tokens for word in words)
+        ):
+            return start, start
+        while words and words[0].lower().strip(".,") in drop and not self._starts_a_name(words):
             start = text.index(words[0], start) + len(words[0])
             words.pop(0)
             while start < end and text[start] in TRIM_CHARACTERS:
                 start += 1
-        while len(words) > 1 and words[-1].lower().strip(".,") in self._ner_edge_places:
+        # "Brookline MA 02445": the ZIP code has its own recognizer, and the state stays.
+        while len(words) > 1 and (
+            words[-1].lower().strip(".,") in self._ner_edge_places or words[-1].strip(".,-").isdigit()
+        ):
             end = text.rindex(words[-1], start, end)
             words.pop()
             while end > start and text[end - 1] in TRIM_CHARACTERS:
@@ -347,9 +387,22 @@ class Anonymizer:
             return start, start
         return start, end
 
+    def _starts_a_name(self, words: list[str]) -> bool:
+        """True when a kept word opens a capitalised name: "Calm Harbour", not "The Harbour", "CBT Sarah"."""
+        first, second = (words + [""])[:2]
+        return (
+            first[:1].isupper()
+            and not first.isupper()
+            and second[:1].isupper()
+            and first.lower().strip(".,") not in self._firm_edge_words
+            and second.lower().strip(".,") not in self._ner_edge_words
+        )
+
     def _is_keep(self, fragment: str) -> bool:
         lexicon = self.data.lexicon
         phrase = " ".join(fragment.lower().replace("’", "'").split())
+        # "great-gran", "step-dad", "mother-in-law": a kept relation word with its prefix or suffix.
+        phrase = RELATION_AFFIXES.sub("", phrase) or phrase
         return phrase in lexicon.keep_phrases
 
     def _apply(self, original: str, spans: list[RedactedSpan], withheld: list[tuple[int, int]]) -> Redaction:
@@ -370,6 +423,10 @@ class Anonymizer:
             for result in sorted(replaced, key=lambda result: result.start)
         )
         return Redaction(anonymized.text, original, kept_spans)
+
+
+def _recognizer(result: RecognizerResult) -> str | None:
+    return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
 
 
 def _clean(text: object) -> str:

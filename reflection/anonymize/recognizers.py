@@ -33,6 +33,15 @@ NOT_NAME_POS = {"VERB", "AUX", "ADP", "ADV", "PRON", "DET", "CCONJ", "SCONJ", "P
 FINITE_VERB_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 CONNECTORS = {"'s", "’s", "&", "of", "and", "-", "'", "’"}
 DETERMINERS = {"the", "a", "an", "my", "our"}
+# Tags of a word before which a word is not a name: "the bill said", "i will tell", "my faith is".
+NOT_BEFORE_A_NAME_TAGS = {"DT", "PDT", "PRP", "PRP$", "WP$", "CD", "JJ", "JJR", "JJS", "MD", "TO", "POS"}
+# Score of a name found by a cue: above the NER model's, so Presidio's de-duplication keeps the cued result.
+CUED_SCORE = 0.9
+APPOSITION_MARKS = {"(", ",", "-", "–"}
+# The most words a name joined by "&" or "and" reaches on either side of it.
+MAX_JOINED_WORDS = 6
+# A UK postcode's first half in capitals ("E11", "M14", "SW1A").
+POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?")
 SENTENCE_END = {".", "!", "?", "\n", ":", ";", '"', "“", "”", "(", ")", "…"}
 
 
@@ -131,7 +140,15 @@ def is_word(token: Token) -> bool:
 
 def is_capitalised(token: Token) -> bool:
     text = token.text
-    return text[:1].isupper() and not (len(text) > 1 and text.isupper())
+    # "CBT" and its plural "ACEs" are acronyms, not capitalised words.
+    acronym = text.isupper() or (len(text) > 2 and text.endswith("s") and text[:-1].isupper())
+    return text[:1].isupper() and not (len(text) > 1 and acronym)
+
+
+def mostly_capitalised(doc: Doc) -> bool:
+    """True for ALL-CAPS or Title Case text, where capitals say nothing about names."""
+    words = [token for token in doc if is_word(token)]
+    return not words or sum(token.text[:1].isupper() for token in words) > 0.5 * len(words)
 
 
 def starts_sentence(doc: Doc, index: int) -> bool:
@@ -149,13 +166,22 @@ def matches_before(doc: Doc, end: int, words: Sequence[str]) -> bool:
     return start >= 0 and all(norm(doc[start + offset]) == word for offset, word in enumerate(words))
 
 
+def matches_after(doc: Doc, start: int, words: Sequence[str]) -> bool:
+    """True when the tokens from `start` on are `words` (lower case)."""
+    return start + len(words) <= len(doc) and all(
+        norm(doc[start + offset]) == word for offset, word in enumerate(words)
+    )
+
+
 class Cues:
-    """Word sequences looked up by their last word, so checking each token costs one dictionary lookup."""
+    """Word sequences looked up by their last (or first) word, so checking a token costs one lookup."""
 
     def __init__(self, cues: Iterable[Sequence[str]]) -> None:
         self.by_last: dict[str, list[tuple[str, ...]]] = {}
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
         for cue in cues:
             self.by_last.setdefault(cue[-1], []).append(tuple(cue))
+            self.by_first.setdefault(cue[0], []).append(tuple(cue))
 
     def before(self, doc: Doc, end: int) -> tuple[str, ...] | None:
         """The cue whose last word is the token just before `end`, if any."""
@@ -166,9 +192,20 @@ class Cues:
                 return cue
         return None
 
+    def after(self, doc: Doc, start: int) -> tuple[str, ...] | None:
+        """The cue whose first word is the token at `start`, if any."""
+        if start >= len(doc):
+            return None
+        for cue in self.by_first.get(norm(doc[start]), ()):
+            if matches_after(doc, start, cue):
+                return cue
+        return None
+
 
 class PersonRecognizer(TokenRecognizer):
-    """People's names: after a title, a relation noun or an introduction, and known first names anywhere."""
+    """People's names: after a title, a relation noun or an introduction; names that are also words where the
+    context makes them people ("bill from work", "Joy (my wife)"); known first names anywhere; and every
+    other mention of a name found by a cue."""
 
     ENTITIES = ("PERSON",)
 
@@ -181,8 +218,23 @@ class PersonRecognizer(TokenRecognizer):
         self.preceding_words = set(cues.preceding_words)
         self.introductions = Cues(cues.introductions)
         self.greetings = Cues(cues.greetings)
+        self.stop_word_names = set(cues.stop_word_names)
+        self.possessives = set(cues.possessives)
+        self.person_verbs = Cues(cues.person_verbs)
+        self.social_places = set(cues.social_places)
+        self.social_origins = Cues(cues.social_origins)
+        self.companions = Cues(cues.companions)
+        self.meeting_cues = Cues(cues.meeting_cues)
 
     def find(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
+        cued = list(self._cued_names(doc))
+        cued += list(self._joined_names(doc, cued))
+        for start, end, score, reason in [*cued, *self._other_mentions(doc, cued)]:
+            yield (*self.chars(doc, start, end), "PERSON", score, reason)
+        yield from self._known_names(doc)
+
+    def _cued_names(self, doc: Doc) -> Iterable[tuple[int, int, float, str]]:
+        """Token spans of names after a cue, or names that are also words in a person's context."""
         for index, token in enumerate(doc):
             word = norm(token).rstrip(".")
             start = None
@@ -191,7 +243,7 @@ class PersonRecognizer(TokenRecognizer):
             if word in self.titles and index + 1 < len(doc):
                 start = index + 2 if doc[index + 1].text == "." and index + 2 < len(doc) else index + 1
                 if self._after_title(doc, start):
-                    score, reason = 0.9, "after a title"
+                    score, reason = CUED_SCORE + 0.05, "after a title"
                 else:
                     start = None
             if start is None and self._is_relation(doc, index):
@@ -199,7 +251,7 @@ class PersonRecognizer(TokenRecognizer):
                 if start < len(doc) and doc[start].text in {",", "(", "-", ":"}:
                     start += 1
                 if start < len(doc) and self._name_after_cue(doc, start):
-                    score, reason = 0.85, "after a relation word"
+                    score, reason = CUED_SCORE, "after a relation word"
                 else:
                     start = None
             candidate = index + 1
@@ -207,15 +259,186 @@ class PersonRecognizer(TokenRecognizer):
                 cue = self.introductions.before(doc, candidate)
                 # "called" is also the phone verb ("i called work"): then only a name-like word counts.
                 if cue and self._name_after_cue(doc, candidate, any_word=cue[0] != "called"):
-                    start, score, reason = candidate, 0.85, "after an introduction"
+                    start, score, reason = candidate, CUED_SCORE, "after an introduction"
                 elif (
                     self.greetings.before(doc, candidate) and norm(doc[candidate]) in self.lexicon.first_names
                 ):
-                    start, score, reason = candidate, 0.8, "after a greeting"
+                    start, score, reason = candidate, CUED_SCORE - 0.1, "after a greeting"
             if start is not None:
-                end = self._extend(doc, start + 1, is_capitalised(doc[start]))
-                yield (*self.chars(doc, start, end), "PERSON", score, reason)
-        yield from self._known_names(doc)
+                yield start, self._extend(doc, start + 1, is_capitalised(doc[start])), score, reason
+            elif self._word_name(doc, index):
+                end = self._extend(doc, index + 1, is_capitalised(token))
+                reason = self._person_context(doc, index, end)
+                if reason:
+                    yield index, end, CUED_SCORE, reason
+            elif (
+                self._unknown_word(token)
+                and index + 1 < len(doc)
+                and doc[index + 1].text == "("
+                and self._apposition(doc, index + 1)
+            ):
+                # "priyanka (my therapist)": any word named by a relation in brackets.
+                yield index, index + 1, CUED_SCORE, "a word named by a relation in brackets"
+
+    def _word_name(self, doc: Doc, index: int) -> bool:
+        """True for a first name, even one that is also a word ("will", "grace", "jordan"); in lower case
+        only one common as a name ("bill", not "yoga")."""
+        token = doc[index]
+        word = norm(token)
+        lexicon = self.lexicon
+        if not is_word(token) or (token.text.isupper() and len(token.text) > 1):
+            return False
+        if word not in lexicon.first_name_words or not (
+            word not in lexicon.never_names or word in self.stop_word_names or word in lexicon.cue_only_names
+        ):
+            return False
+        if word in lexicon.first_names or is_capitalised(token):
+            return True
+        # "rose from my bed", "drew from experience": a lower-case verb is not a name.
+        return word in lexicon.common_word_names and token.tag_ not in {"VBD", "VBN", "VBG"}
+
+    def _unknown_word(self, token: Token) -> bool:
+        """A word that could be a name the lexicons lack: no stop, kept or never-name word."""
+        word = norm(token)
+        return (
+            is_word(token)
+            and word not in self.lexicon.never_names
+            and word not in self.lexicon.keep_tokens
+            and token.pos_ in {"NOUN", "PROPN", "ADJ", "X"}
+        )
+
+    def _free_standing(self, doc: Doc, index: int) -> bool:
+        """False after a determiner, possessive, pronoun or adjective: "the bill said", "i will tell"."""
+        if index == 0:
+            return True
+        previous = doc[index - 1]
+        return previous.tag_ not in NOT_BEFORE_A_NAME_TAGS and norm(previous) not in self.possessives
+
+    def _person_context(self, doc: Doc, start: int, end: int) -> str | None:
+        """Why the name-like words doc[start:end] are a person here, or None."""
+        free = self._free_standing(doc, start)
+        if free and (self.person_verbs.after(doc, end) or self._from_a_social_place(doc, end)):
+            return "a name doing what people do"
+        if free and self.companions.after(doc, end) and self._surely_a_name(doc, start):
+            return "a name beside the speaker"
+        if self._apposition(doc, end):
+            return "a name beside a relation word"
+        if (
+            free
+            and end + 1 < len(doc)
+            and norm(doc[end]) == "'s"
+            and not doc[end - 1].whitespace_
+            and self._is_relation(doc, end + 1)
+        ):
+            return "a name with a relation ('Grace's husband')"
+        if (
+            self.meeting_cues.before(doc, start)
+            and not self._auxiliary(doc, start)
+            and self._surely_a_name(doc, start)
+        ):
+            return "a name after a meeting cue"
+        return None
+
+    def _from_a_social_place(self, doc: Doc, index: int) -> bool:
+        """True for "from work", "at church", "from my old job" or "from next door" at `index`."""
+        if self.social_origins.after(doc, index):
+            return True
+        if index >= len(doc) or norm(doc[index]) not in {"from", "at"}:
+            return False
+        index += 1
+        if index < len(doc) and (norm(doc[index]) in self.possessives or norm(doc[index]) in DETERMINERS):
+            index += 1
+        return any(norm(token) in self.social_places for token in doc[index : min(index + 2, len(doc))])
+
+    def _surely_a_name(self, doc: Doc, index: int) -> bool:
+        """Weak cues ("me and", "sessions with") take a name that is also a word only when capitalised
+        mid-sentence or common as a name: "sessions with grace", not "sessions with patience"."""
+        token = doc[index]
+        word = norm(token)
+        return (
+            word in self.lexicon.first_names
+            or word in self.lexicon.common_word_names
+            or (is_capitalised(token) and not starts_sentence(doc, index))
+        )
+
+    @staticmethod
+    def _auxiliary(doc: Doc, index: int) -> bool:
+        """True for "will" or "may" before a verb ("and will be there"), not "told will about it"."""
+        following = doc[index + 1] if index + 1 < len(doc) else None
+        return doc[index].tag_ == "MD" and following is not None and following.tag_ in {"VB", "RB", "PRP"}
+
+    def _apposition(self, doc: Doc, end: int) -> bool:
+        """True for "(my wife)", ", my key worker" or "is my sponsor" right after a name."""
+        possessive = end + 1
+        if possessive >= len(doc) or norm(doc[possessive]) not in self.possessives:
+            return False
+        if not (doc[end].text in APPOSITION_MARKS or norm(doc[end]) in {"is", "was"}):
+            return False
+        # Up to two words between the possessive and the relation: "my best friend", "my grandma's carer".
+        for index in range(possessive + 1, min(possessive + 4, len(doc))):
+            if self._is_relation(doc, index):
+                return True
+            if not (is_word(doc[index]) or norm(doc[index]) == "'s"):
+                return False
+        return False
+
+    def _joined_names(
+        self, doc: Doc, found: list[tuple[int, int, float, str]]
+    ) -> Iterable[tuple[int, int, float, str]]:
+        """ "rob and ed": a name-like word joined by "and" to a name found by a cue or known."""
+        ends = {end for _, end, _, _ in found}
+        ends |= {index + 1 for index, token in enumerate(doc) if norm(token) in self.lexicon.first_names}
+        for end in sorted(ends):
+            following = end + 1
+            if (
+                following < len(doc)
+                and norm(doc[end]) in {"and", "&", "or"}
+                and self._word_name(doc, following)
+                and not self._auxiliary(doc, following)
+            ):
+                yield following, following + 1, CUED_SCORE, "a name joined to a name"
+
+    def _other_mentions(
+        self, doc: Doc, found: list[tuple[int, int, float, str]]
+    ) -> Iterable[tuple[int, int, float, str]]:
+        """Every other mention of a name found by a cue: "jordan keeps telling me ... but jordan doesnt"."""
+        covered = {index for start, end, _, _ in found for index in range(start, end)}
+        exact: set[str] = set()
+        folded: set[str] = set()
+        for index in covered:
+            token = doc[index]
+            word = norm(token)
+            if not is_word(token) or (word in self.lexicon.never_names and not self._word_name(doc, index)):
+                continue
+            # A name that is also a word is followed only as written: "Joy (my wife)" but "joy isn't".
+            if self._is_ordinary_word(word):
+                exact.add(token.text)
+            else:
+                folded.add(word)
+        if not exact and not folded:
+            return
+        for index, token in enumerate(doc):
+            if index in covered:
+                continue
+            # "ginger tea" is no second mention of Ginger.
+            mention_of_a_word = (
+                token.text in exact
+                and self._free_standing(doc, index)
+                and (index + 1 >= len(doc) or doc[index + 1].pos_ != "NOUN")
+            )
+            if norm(token) in folded or mention_of_a_word:
+                yield index, index + 1, CUED_SCORE, "another mention of a name found by a cue"
+
+    def _is_ordinary_word(self, word: str) -> bool:
+        lexicon = self.lexicon
+        return (
+            word in lexicon.ambiguous_first_names
+            or word in lexicon.cue_only_names
+            or word in self.stop_word_names
+            or word in lexicon.keep_phrases
+            or word in lexicon.ambiguous_surnames
+            or (word not in lexicon.first_names and word not in lexicon.surnames)
+        )
 
     def _known_names(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         for index, token in enumerate(doc):
@@ -254,6 +477,9 @@ class PersonRecognizer(TokenRecognizer):
             return False
         token = doc[index]
         word = norm(token)
+        # "Dr. French", "Mrs. Summer": any capitalised name after a title.
+        if is_capitalised(token) and word in self.lexicon.name_words:
+            return True
         return (
             is_word(token)
             and word not in self.lexicon.never_names
@@ -268,6 +494,9 @@ class PersonRecognizer(TokenRecognizer):
         if not is_word(token):
             return False
         if word in self.lexicon.first_names or word in self.lexicon.surnames:
+            return True
+        # "my partner Will", "my therapist (Hope)": a capitalised name that is also a word.
+        if is_capitalised(token) and self._word_name(doc, index):
             return True
         # "my daughter summer", "her name is june": a name that is also a kept word, after a cue.
         if word in self.lexicon.cue_only_names or word in self.lexicon.ambiguous_first_names:
@@ -290,6 +519,9 @@ class PersonRecognizer(TokenRecognizer):
                 break
             word = norm(token)
             if not is_word(token) or word in self.lexicon.never_names:
+                break
+            # "Penny said": a lower-case finite verb after a name is no surname, even if it is one ("said").
+            if token.tag_ in FINITE_VERB_TAGS and not is_capitalised(token):
                 break
             next_is_boundary = end + 1 >= len(doc) or not is_word(doc[end + 1])
             if (
@@ -318,6 +550,8 @@ class OrganizationRecognizer(TokenRecognizer):
         cues = data.context.organization
         self.suffixes = set(cues.suffixes)
         self.weak_suffixes = set(cues.weak_suffixes)
+        self.activity_suffixes = set(cues.activity_suffixes)
+        self.name_joiners = set(cues.name_joiners)
         self.descriptors = set(cues.descriptors)
         self.of_heads = set(cues.of_heads)
         self.saints = {saint.rstrip(".") for saint in cues.saints}
@@ -339,6 +573,7 @@ class OrganizationRecognizer(TokenRecognizer):
 
     def find(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         yield from self._by_suffix(doc)
+        yield from self._joined_names(doc)
         yield from self._of_names(doc)
         yield from self._saints(doc)
         yield from self._after_employer_cue(doc)
@@ -380,10 +615,67 @@ class OrganizationRecognizer(TokenRecognizer):
                 is_capitalised(name) or name.pos_ in {"NOUN", "PROPN"} or name.tag_ == "VBG" for name in names
             ):
                 continue
+            if word in self.activity_suffixes and not any(
+                is_capitalised(name) and not starts_sentence(doc, name.i) for name in names
+            ):
+                continue
             # Start the span at the first name word, not at a descriptor before it.
             while start < index and not (self._name_like(doc[start]) or norm(doc[start]) in self.saints):
                 start += 1
             yield (*self.chars(doc, start, end), "ORGANIZATION", 0.75, f"a name before '{word}'")
+
+    def _joined_names(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
+        """ "Baker & Sons", "Hope and Healing Partners": capitalised words joined by "&" or "and"."""
+        if mostly_capitalised(doc):
+            return
+        for index, token in enumerate(doc):
+            joiner = norm(token)
+            if joiner not in {"&", "+", "and"} or not 0 < index < len(doc) - 1:
+                continue
+            if not (self._title_word(doc, index - 1) and self._title_word(doc, index + 1)):
+                continue
+            start = index - 1
+            while start > 0 and index - start < MAX_JOINED_WORDS and not starts_sentence(doc, start):
+                if self._title_word(doc, start - 1):
+                    start -= 1
+                elif (
+                    start > 1
+                    and norm(doc[start - 1]) in self.name_joiners
+                    and self._title_word(doc, start - 2)
+                ):
+                    start -= 2
+                else:
+                    break
+            end = index + 2
+            while end < len(doc) and end - index < MAX_JOINED_WORDS:
+                if self._title_word(doc, end):
+                    end += 1
+                elif (
+                    end + 1 < len(doc)
+                    and norm(doc[end]) in self.name_joiners
+                    and self._title_word(doc, end + 1)
+                ):
+                    end += 2
+                else:
+                    break
+            words = [norm(word) for word in doc[start:end] if self._title_word(doc, word.i)]
+            # "Mum & Dad", "Anxiety and Depression" are no names; "Tom and Sarah" is left to the name finders.
+            if all(word in self.lexicon.never_names or word in self.lexicon.keep_tokens for word in words):
+                continue
+            if joiner == "and" and len(words) < 3:
+                continue
+            yield (
+                *self.chars(doc, start, end),
+                "ORGANIZATION",
+                # Above the NER model's score, so its copy of the span (losing "Sons" as a kept word) goes.
+                CUED_SCORE,
+                f"capitalised words joined by '{joiner}'",
+            )
+
+    @staticmethod
+    def _title_word(doc: Doc, index: int) -> bool:
+        token = doc[index]
+        return is_word(token) and is_capitalised(token) and norm(token) != "i"
 
     def _of_names(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
         for index in range(len(doc) - 2):
@@ -462,14 +754,19 @@ class OrganizationRecognizer(TokenRecognizer):
 
 
 class LocationRecognizer(TokenRecognizer):
-    """Towns, cities and districts from the gazetteer, with cues for names that are also words."""
+    """Towns, cities and districts from the gazetteer, with cues for names that are also words, and a UK
+    postcode district right after a place ("Leytonstone, E11")."""
 
-    ENTITIES = ("LOCATION",)
+    ENTITIES = ("LOCATION", "ZIP_CODE")
 
     def __init__(self, data: AnonymizeData, tokenizer: Tokenizer) -> None:
         super().__init__(data)
-        self.cues = Cues(data.context.location.cues)
-        self.strong_cues = Cues(data.context.location.strong_cues)
+        cues = data.context.location
+        self.cues = Cues(cues.cues)
+        self.strong_cues = Cues(cues.strong_cues)
+        self.directions = set(cues.directions)
+        self.place_nouns = set(cues.place_nouns)
+        self.direction_place_nouns = set(cues.direction_place_nouns)
         self.matcher = PhraseMatcher(tokenizer.vocab, attr="LOWER")
         for label, names in (
             ("PLACE", self.lexicon.places),
@@ -490,16 +787,67 @@ class LocationRecognizer(TokenRecognizer):
             label = doc.vocab.strings[match_id]
             cued = self.cues.before(doc, start) is not None
             capitalised = all(is_capitalised(token) for token in doc[start:end] if is_word(token))
+            named_start = self._with_directions(doc, start)
             if label == "PLACE":
-                yield (*self.chars(doc, start, end), "LOCATION", 0.75 if cued else 0.6, "a known place")
+                yield (*self.chars(doc, named_start, end), "LOCATION", 0.75 if cued else 0.6, "a known place")
             elif label == "NAMED" and (cued or (capitalised and not starts_sentence(doc, start))):
-                yield (*self.chars(doc, start, end), "LOCATION", 0.75, "a known place after a cue")
+                yield (*self.chars(doc, named_start, end), "LOCATION", 0.75, "a known place after a cue")
             elif label == "AMBIGUOUS" and (
                 self.strong_cues.before(doc, start) is not None
                 or (capitalised and (cued or not starts_sentence(doc, start)))
                 or (cued and self._stands_alone(doc, start, end))
             ):
-                yield (*self.chars(doc, start, end), "LOCATION", 0.7, "a known place, capitalised or cued")
+                yield (
+                    *self.chars(doc, named_start, end),
+                    "LOCATION",
+                    0.7,
+                    "a known place, capitalised or cued",
+                )
+            else:
+                continue
+            district = end + 1 if end + 1 < len(doc) and doc[end].text == "," else end
+            if district < len(doc) and POSTCODE_DISTRICT.fullmatch(doc[district].text):
+                yield (
+                    *self.chars(doc, district, district + 1),
+                    "ZIP_CODE",
+                    0.6,
+                    "a postcode district after a place",
+                )
+        yield from self._neighbourhoods(doc)
+
+    def _with_directions(self, doc: Doc, start: int) -> int:
+        """The start of a place's name with the direction words before it: "east harlem"."""
+        first = start
+        while first > 0 and start - first < 2 and norm(doc[first - 1]) in self.directions:
+            first -= 1
+        return first
+
+    def _neighbourhoods(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
+        """ "in little five points", "near jackson heights", "over in west end": words before a place noun,
+        right after a place cue."""
+        for index, token in enumerate(doc):
+            word = norm(token)
+            if word not in self.place_nouns or index == 0:
+                continue
+            start = index
+            while start > 0 and index - start < 3 and self._neighbourhood_word(doc[start - 1]):
+                start -= 1
+            if start == index or self.cues.before(doc, start) is None:
+                continue
+            if word in self.direction_place_nouns and norm(doc[index - 1]) not in self.directions:
+                continue
+            yield (
+                *self.chars(doc, start, index + 1),
+                "LOCATION",
+                0.6,
+                f"a name before '{word}' after a place cue",
+            )
+
+    def _neighbourhood_word(self, token: Token) -> bool:
+        word = norm(token)
+        if not is_word(token) or token.pos_ in {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX", "PART"}:
+            return False
+        return word not in self.lexicon.never_names or token.like_num or word in self.directions
 
 
 class ProperNounRecognizer(TokenRecognizer):
@@ -514,10 +862,8 @@ class ProperNounRecognizer(TokenRecognizer):
         self.suffixes = set(data.context.organization.suffixes)
 
     def find(self, doc: Doc) -> Iterable[tuple[int, int, str, float, str]]:
-        words = [token for token in doc if is_word(token)]
-        capitalised = [token for token in words if token.text[:1].isupper()]
         # In ALL-CAPS or Title Case text capitals say nothing; in all-lower-case text there are none.
-        if not words or len(capitalised) > 0.5 * len(words):
+        if mostly_capitalised(doc):
             return
         index = 0
         while index < len(doc):
@@ -543,6 +889,9 @@ class ProperNounRecognizer(TokenRecognizer):
         if not is_word(token) or not token.text[:1].isupper() or word in self.lexicon.never_names:
             return False
         if word in self.lexicon.keep_tokens or (not inside and starts_sentence(doc, index)):
+            return False
+        # A plural acronym ("ACEs", "SSRIs", "GPs") is a kind of thing, not a name.
+        if len(token.text) > 2 and token.text.endswith("s") and token.text[:-1].isupper():
             return False
         return not (token.text.isupper() and len(token.text) > 6)
 
