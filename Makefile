@@ -13,11 +13,15 @@ TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py com
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup run test train lint clean
+.PHONY: help setup run run-prod test train lint clean bench load audit
 
 help:
 	@echo "make run   - set up (first time), train if needed, start everything (Ctrl-C stops)"
 	@echo "make test  - set up what tests need and run every test"
+	@echo "make run-prod - the production shape here: PostgreSQL, Redis, several workers of each server"
+	@echo "make bench - the benchmark against a vanilla rasa init bot (reports/bench-latest.md)"
+	@echo "make load  - 50 clients for 2 minutes, then every stored answer checked against what was said"
+	@echo "make audit - known vulnerabilities in both venvs (pip-audit)"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@echo "Setting up $(VENV) (Python 3.12)…"
@@ -47,6 +51,21 @@ train: $(MODEL_STAMP)
 
 run: setup train
 	@scripts/run.sh
+
+run-prod: setup train
+	@scripts/services.sh
+	@source scripts/env.sh && .venv/bin/python -m deploy.run_prod
+
+bench: setup train
+	@scripts/services.sh
+	@source scripts/env.sh && .venv/bin/python -m bench $(BENCH_ARGS)
+
+load: setup train
+	@scripts/services.sh
+	@source scripts/env.sh && .venv/bin/python -m bench.soak $(LOAD_ARGS)
+
+audit: setup
+	@scripts/audit.sh
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,110 @@
+"""Whole conversations for the benchmark: what a client says next, given what the bot just said.
+
+A reflection client recognises the question the bot asks from the item bank's own wording (and the consent
+and copy messages), so it follows the flow as it adapts (skipped homework, the optional "tell me more") and
+keeps working when the wording changes. When it cannot place a reply it asks the tracker for
+``requested_slot`` instead; the benchmark counts those look-ups.
+The vanilla client walks the ``rasa init`` demo bot's greet / mood / goodbye flow.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reflection.items import load_item_bank
+from reflection.messages import MESSAGES_PATH
+
+ANSWERS_PATH = Path(__file__).with_name("answers.yml")
+PLACEHOLDER = re.compile(r"\{[^}]*\}")
+DONE = "done"
+UNKNOWN = "unknown"
+
+
+@cache
+def answers() -> dict[str, list[str]]:
+    with ANSWERS_PATH.open(encoding="utf-8") as handle:
+        loaded: dict[str, list[str]] = yaml.safe_load(handle)
+    return loaded
+
+
+def _fragment(text: str) -> str:
+    """The longest piece of a wording that holds no {placeholder}: what every filled-in version contains."""
+    return max(PLACEHOLDER.split(text.strip()), key=len).strip()
+
+
+@cache
+def question_fragments() -> tuple[tuple[str, str], ...]:
+    """(fragment, what the bot is asking for) for every question, re-ask and the copy offer, longest first."""
+    found: list[tuple[str, str]] = []
+    for item in load_item_bank().items:
+        for wording in (*item.question.values(), item.reask):
+            found.append((_fragment(wording), item.slot))
+    with MESSAGES_PATH.open(encoding="utf-8") as handle:
+        messages = yaml.safe_load(handle)
+    for name in ("ask_consent", "ask_consent_clinic", "ask_consent_again"):
+        if name in messages:
+            found.append((_fragment(messages[name]["text"].splitlines()[-1]), "consent"))
+    found.append((_fragment(messages["offer_copy"]["text"]), "copy"))
+    return tuple(
+        sorted(((text, slot) for text, slot in found if len(text) >= 12), key=lambda pair: -len(pair[0]))
+    )
+
+
+def asked_for(bot_texts: list[str]) -> str:
+    """What the bot's latest question asks for: a slot, "consent", "copy", or UNKNOWN."""
+    for text in reversed(bot_texts):
+        for fragment, slot in question_fragments():
+            if fragment in text:
+                return slot
+    return UNKNOWN
+
+
+@dataclass
+class ReflectionClient:
+    """One client's whole reflection: greeting, consent, every question the bot asks, summary, copy."""
+
+    seed: int
+    rng: random.Random = field(init=False)
+    given: dict[str, str] = field(default_factory=dict)
+    turns: int = 0
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def say(self, slot: str) -> str:
+        text = self.rng.choice(answers()[slot])
+        if slot not in ("consent", "copy"):
+            self.given[slot] = text
+        return text
+
+    def opening(self) -> str:
+        return self.rng.choice(answers()["opening"])
+
+
+class VanillaClient:
+    """The demo bot's flow: greet, say how you are, answer "did that help?" when cheered up, say bye."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def script(self) -> Iterator[tuple[str, str]]:
+        """(message, a word the bot's last reply to it contains) for one conversation."""
+        yield self.rng.choice(["hi", "hello", "hey there", "good morning"]), "How are you"
+        if self.rng.random() < 0.5:
+            yield self.rng.choice(["great", "I am amazing", "very good", "perfect"]), "carry on"
+        else:
+            yield self.rng.choice(["sad", "not good", "I am unhappy", "very bad"]), "Did that help"
+            yield self.rng.choice(["yes", "indeed", "of course"]), "carry on"
+        yield self.rng.choice(["bye", "goodbye", "see you later"]), "Bye"
+
+
+def texts_of(replies: list[dict[str, Any]]) -> list[str]:
+    return [reply.get("text") or "" for reply in replies]
