@@ -169,7 +169,7 @@ def test_web_chat_odd_but_valid_text_gets_a_reply(stack: Stack, name: str) -> No
 
 
 async def open_socket(stack: Stack) -> websockets.ClientConnection:
-    """A websocket to the web app's proxy, past Engine.IO's handshake and Socket.IO's connect, with a token."""
+    """A websocket to the web app's proxy, past Engine.IO's handshake and Socket.IO's connect (a token)."""
     token = httpx.post(f"{stack.web_url}/api/session", json={}, timeout=10).json()["token"]
     url = stack.web_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
     socket = await websockets.connect(url, max_size=None)
