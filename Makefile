@@ -13,7 +13,7 @@ TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py com
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup run run-prod test train lint clean bench load audit
+.PHONY: help setup run run-prod test train lint clean bench load audit profile
 
 help:
 	@echo "make run   - set up (first time), train if needed, start everything (Ctrl-C stops)"
@@ -21,6 +21,7 @@ help:
 	@echo "make run-prod - the production shape here: PostgreSQL, Redis, several workers of each server"
 	@echo "make bench - the benchmark against a vanilla rasa init bot (reports/bench-latest.md)"
 	@echo "make load  - 50 clients for 2 minutes, then every stored answer checked against what was said"
+	@echo "make profile - py-spy flame graphs of Rasa and the action server under 10 clients (reports/)"
 	@echo "make audit - known vulnerabilities in both venvs (pip-audit)"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -64,8 +65,12 @@ load: setup train
 	@scripts/services.sh
 	@source scripts/env.sh && .venv/bin/python -m bench.soak $(LOAD_ARGS)
 
+profile: setup train
+	@scripts/services.sh
+	@source scripts/env.sh && .venv/bin/python -m bench.profile $(PROFILE_ARGS)
+
 audit: setup
-	@scripts/audit.sh
+	@.venv/bin/python scripts/audit.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -2,8 +2,8 @@
 
 The machine's PostgreSQL and Redis are shared with other work and are never touched here: this starts two
 private PostgreSQL clusters (the answers database and Rasa's tracker store, so either can fail alone) and a
-private Redis, on free ports, plus the action server, Rasa and the web app (deploy/stack.py, one worker
-each, so a test knows which process it kills).
+private Redis, on free ports, plus the action server, Rasa and the web app in the production shape
+(deploy/stack.py: two workers each; a test kills or stops a server with all its workers).
 """
 
 from __future__ import annotations
@@ -101,9 +101,9 @@ def system() -> Iterator[FaultSystem]:
             redis_port=redis.port,
             log_dir=ROOT / "reports" / "faults",
             outbox_dir=Path(scratch) / "outbox",
-            rasa_workers=1,
-            action_workers=1,
-            web_workers=1,
+            rasa_workers=2,
+            action_workers=2,
+            web_workers=2,
         )
         stack = Stack(config)
         try:
