@@ -102,9 +102,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--channel", choices=["rest", "socketio"], default="rest")
+    parser.add_argument("--report-only", action="store_true", help="redo profile.md from the last run")
     arguments = parser.parse_args()
-    with AREAS.open() as handle:
-        areas: dict[str, dict[str, list[str]]] = yaml.safe_load(handle)
+    if arguments.report_only:
+        header = (REPORTS / "profile.md").read_text().split("\n## ", 1)[0].splitlines()
+        write_report(header)
+        return
     REPORTS.mkdir(exist_ok=True)
     with (
         fresh_databases(prefix="profile") as databases,
@@ -133,13 +136,23 @@ def main() -> None:
                 _, errors = spy.communicate(timeout=120)
                 if spy.returncode != 0:
                     print("py-spy:", errors.decode()[-500:], file=sys.stderr)
-    lines = [
-        f"# Profile under {arguments.clients} clients ({arguments.channel}, {arguments.seconds:.0f} s)",
-        "",
-        f"Load: {summary['throughput']} turns/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
-        f"errors {summary['errors']}. py-spy at {RATE} Hz on every worker.",
-        "",
-    ]
+    write_report(
+        [
+            f"# Profile under {arguments.clients} clients ({arguments.channel}, {arguments.seconds:.0f} s)",
+            "",
+            f"Load: {summary['throughput']} turns/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
+            f"errors {summary['errors']}. py-spy at {RATE} Hz on every worker; load average "
+            f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}.",
+            "",
+        ]
+    )
+
+
+def write_report(header: list[str]) -> None:
+    """The share of busy samples per area, from the collapsed stacks of the last run."""
+    with AREAS.open() as handle:
+        areas: dict[str, dict[str, list[str]]] = yaml.safe_load(handle)
+    lines = [*header]
     for server in ("rasa", "actions"):
         counts, busy, idle = breakdown(REPORTS / f"profile-{server}.collapsed", areas[server])
         lines += [
