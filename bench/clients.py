@@ -2,8 +2,7 @@
 
 A turn is timed from sending the message to the arrival of the bot's last reply to it. Over REST that is the
 response. Over socket.io replies come one by one, so a turn ends when ``done`` says the replies so far
-complete it (the next question has arrived), or when no reply has come for ``QUIET_SECONDS`` after the
-first; the time is still that of the last reply, not of the wait.
+complete it (the next question has arrived); a turn that never completes is a timeout.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import jwt
 import socketio
 
 TURN_TIMEOUT_SECONDS = 30.0
-QUIET_SECONDS = 1.0
 Done = Callable[[list[str]], bool]
 
 
@@ -128,11 +126,7 @@ class SocketChannel:
             if new and done([reply.get("text") or "" for _, reply in new]):
                 break
             wait = deadline - time.perf_counter()
-            if new:  # after the first reply, a quiet moment also ends the turn
-                wait = min(wait, QUIET_SECONDS - (time.perf_counter() - new[-1][0]))
             if wait <= 0:
-                if new:
-                    break
                 raise TurnError("timeout" if self.client.connected else "disconnected")
             self.arrived.clear()
             with contextlib.suppress(TimeoutError):

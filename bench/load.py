@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from bench.clients import Channel, TurnError
+from bench.clients import TURN_TIMEOUT_SECONDS, Channel, TurnError
 from bench.conversation import DONE, UNKNOWN, ReflectionClient, VanillaClient, asked_for, texts_of
 
 MAX_TURNS_PER_REFLECTION = 40
@@ -91,7 +91,14 @@ def tracker_lookup(http: httpx.AsyncClient, rasa_url: str, token: str) -> SlotLo
     """What the bot waits for, from the tracker: the form's ``requested_slot``, or DONE once complete."""
 
     async def lookup(sender: str) -> str:
-        response = await http.get(f"{rasa_url}/conversations/{sender}/tracker", params={"token": token})
+        try:
+            response = await http.get(
+                f"{rasa_url}/conversations/{sender}/tracker",
+                params={"token": token},
+                timeout=TURN_TIMEOUT_SECONDS,
+            )
+        except httpx.HTTPError:
+            raise TurnError("slot look-up failed") from None
         if response.status_code != 200:
             return UNKNOWN
         slots = response.json().get("slots", {})
@@ -134,9 +141,10 @@ async def one_reflection(
             break
         if asked == UNKNOWN:
             raise TurnError("lost the flow")
-        said = await _turn(channel, client.say(asked), _asks_something, window, result)
-        if asked == "copy":
+        if asked == "copy":  # the last turn: its first reply completes it
+            await _turn(channel, client.say(asked), lambda texts: True, window, result)
             break
+        said = await _turn(channel, client.say(asked), _asks_something, window, result)
     else:
         raise TurnError("too many turns")
     result.completed_senders.add(channel.sender)

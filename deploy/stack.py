@@ -217,8 +217,7 @@ class Stack:
 
     def restart(self, server: str) -> None:
         self.stop(server)
-        self.launch(server)
-        self.wait_until_ready(server)
+        self.start(server)
 
     def stop_all(self) -> None:
         for server in reversed(list(self.processes)):
