@@ -17,6 +17,7 @@ TARGET_P95_MS_AT_50 = 1000.0
 TARGET_TRAIN_SECONDS = 90.0
 TARGET_READY_SECONDS = 30.0
 TARGET_MEMORY_MB = 1536.0
+Y_TICKS_MS = (50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000)
 
 
 @dataclass
@@ -158,6 +159,7 @@ class BenchReport:
 
     def plot(self, path: Path) -> None:
         import matplotlib
+        import matplotlib.ticker
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
@@ -185,6 +187,10 @@ class BenchReport:
         axes.set_xscale("log")
         axes.set_yscale("log")
         axes.set_xticks([1, 10, 50], labels=["1", "10", "50"])
+        low, high = axes.get_ylim()
+        axes.set_yticks([tick for tick in Y_TICKS_MS if low <= tick <= high])
+        axes.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        axes.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         axes.set_xlabel("concurrent clients")
         axes.set_ylabel("p95 latency per turn (ms)")
         axes.set_title(f"p95 latency against clients ({self.started})")
