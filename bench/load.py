@@ -1,8 +1,8 @@
 """Closed-loop load: N clients, each holding whole conversations back to back, for a fixed time.
 
 Each client waits for the bot's reply before it says the next thing, as a person would (without the time a
-person takes to read and type, so the figures are the server's). Turns that start after the warm-up and end
-within the measured window count; a failed turn ends its conversation, and the client starts a new one.
+person takes to read and type, so the figures are the server's). Turns that complete within the measured
+window (after the warm-up) count; a failed turn ends its conversation, and the client starts a new one.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ class Window:
         self.end = self.start + seconds
 
     def counts(self, turn: Turn) -> bool:
-        return turn.started >= self.start and turn.started + turn.seconds <= self.end
+        """A turn counts when it completes inside the window, so slow turns are not left out."""
+        return self.start <= turn.started + turn.seconds <= self.end
 
     def over(self) -> bool:
         return time.perf_counter() >= self.end

@@ -25,8 +25,9 @@ def test_percentiles_are_taken_from_the_measured_turns() -> None:
 def test_only_turns_inside_the_window_count() -> None:
     window = Window(warmup=0.0, seconds=60.0)
     assert window.counts(Turn(window.start + 1, 0.5))
-    assert not window.counts(Turn(window.start - 1, 0.5))  # began in the warm-up
-    assert not window.counts(Turn(window.end - 0.1, 0.5))  # ended after the window
+    assert window.counts(Turn(window.start - 5, 6.0))  # began in the warm-up, completed in the window
+    assert not window.counts(Turn(window.start - 1, 0.5))  # completed in the warm-up
+    assert not window.counts(Turn(window.end - 0.1, 0.5))  # completed after the window
 
 
 def test_memory_counts_a_server_with_all_its_workers() -> None:
