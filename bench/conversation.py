@@ -89,20 +89,36 @@ class ReflectionClient:
         return self.rng.choice(answers()["opening"])
 
 
+# How each of the demo bot's replies ends a turn (its domain's responses that are the last word of a turn).
+VANILLA_TURN_ENDS = (
+    "How are you?",
+    "Great, carry on!",
+    "Did that help you?",
+    "Bye",
+    "I am a bot, powered by Rasa.",
+)
+
+
+def vanilla_turn_done(texts: list[str]) -> bool:
+    return bool(texts) and texts[-1].strip().endswith(VANILLA_TURN_ENDS)
+
+
 class VanillaClient:
-    """The demo bot's flow: greet, say how you are, answer "did that help?" when cheered up, say bye."""
+    """The demo bot's flow: greet, say how you are, answer "did that help?" when cheered up, say bye.
+
+    The phrases are examples from the demo's own training data, as a fair yardstick."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
 
     def script(self) -> Iterator[tuple[str, str]]:
-        """(message, a word the bot's last reply to it contains) for one conversation."""
-        yield self.rng.choice(["hi", "hello", "hey there", "good morning"]), "How are you"
+        """(message, the reply the flow expects) for one conversation."""
+        yield self.rng.choice(["hi", "hello", "hey", "good morning"]), "How are you?"
         if self.rng.random() < 0.5:
-            yield self.rng.choice(["great", "I am amazing", "very good", "perfect"]), "carry on"
+            yield self.rng.choice(["great", "I am great", "amazing", "perfect"]), "Great, carry on!"
         else:
-            yield self.rng.choice(["sad", "not good", "I am unhappy", "very bad"]), "Did that help"
-            yield self.rng.choice(["yes", "indeed", "of course"]), "carry on"
+            yield self.rng.choice(["sad", "I am sad", "unhappy", "not good"]), "Did that help you?"
+            yield self.rng.choice(["yes", "of course", "indeed"]), "Great, carry on!"
         yield self.rng.choice(["bye", "goodbye", "see you later"]), "Bye"
 
 

@@ -18,7 +18,15 @@ from typing import Any
 import httpx
 
 from bench.clients import TURN_TIMEOUT_SECONDS, Channel, TurnError
-from bench.conversation import DONE, UNKNOWN, ReflectionClient, VanillaClient, asked_for, texts_of
+from bench.conversation import (
+    DONE,
+    UNKNOWN,
+    ReflectionClient,
+    VanillaClient,
+    asked_for,
+    texts_of,
+    vanilla_turn_done,
+)
 
 MAX_TURNS_PER_REFLECTION = 40
 
@@ -37,6 +45,7 @@ class LevelResult:
     errors: Counter[str] = field(default_factory=Counter)
     conversations_completed: int = 0
     slot_lookups: int = 0
+    deviations: int = 0  # the vanilla bot answered something its flow did not expect
     given: dict[str, dict[str, str]] = field(default_factory=dict)  # sender -> slot -> words
     completed_senders: set[str] = field(default_factory=set)
 
@@ -67,6 +76,7 @@ class LevelResult:
             "error_kinds": dict(self.errors),
             "conversations_completed": self.conversations_completed,
             "slot_lookups": self.slot_lookups,
+            "deviations": self.deviations,
         }
 
 
@@ -153,14 +163,14 @@ async def one_reflection(
 
 
 async def one_vanilla(channel: Channel, seed: int, window: Window, result: LevelResult) -> bool:
+    """The demo's flow; a reply other than the one expected (its NLU misread a phrase) is a deviation, not
+    an error: the bot did answer, and the client goes on with its script."""
     for text, expected in VanillaClient(seed).script():
         if window.over():
             return False
-        said = await _turn(
-            channel, text, lambda texts, word=expected: any(word in t for t in texts), window, result
-        )
-        if not any(expected in t for t in said):
-            raise TurnError("unexpected reply")
+        said = await _turn(channel, text, vanilla_turn_done, window, result)
+        if not said or not said[-1].strip().endswith(expected):
+            result.deviations += 1
     return True
 
 

@@ -98,8 +98,8 @@ class BenchReport:
         out += [
             "",
             "| bot | channel | clients | turns | turns/s | p50 ms | p95 ms | p99 ms | errors | "
-            "reflections done | slot look-ups |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "conversations done | slot look-ups | off-script replies |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in self.rows:
             errors = str(row["errors"]) + (f" {row['error_kinds']}" if row["errors"] else "")
@@ -107,7 +107,8 @@ class BenchReport:
                 f"| {row['bot']} | {row['channel']} | {row['clients']} | {row['turns']} | "
                 f"{row['throughput']:.2f} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | "
                 f"{row['p99_ms']:.0f} | "
-                f"{errors} | {row['conversations_completed']} | {row['slot_lookups']} |"
+                f"{errors} | {row['conversations_completed']} | {row['slot_lookups']} | "
+                f"{row.get('deviations', 0)} |"
             )
         out += [
             "",
