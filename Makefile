@@ -45,8 +45,9 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed .env
 
 $(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed
 	@echo "Training the model (about a minute)…"
+	@touch $@.started  # the stamp keeps the start time: an input edited during training trains again
 	@time $(RASA) train --fixed-model-name reflection --out models --quiet
-	@touch $@
+	@mv $@.started $@
 
 train: $(MODEL_STAMP)
 

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, fail_soft, read_or_none, say
 from reflection.clinics import clinic_for, is_known_clinic
+from reflection.items import load_item_bank
 from reflection.next_steps import suggest_next_steps
 from reflection.storage.repository import ReflectionRecord
 from reflection.summary import Summary, build_summary
@@ -26,6 +27,11 @@ def _fresh_reflection_events() -> list[EventType]:
         SlotSet("items_without_value", []),
         SlotSet("missed_answers", {}),
         SlotSet("answer_words", {}),
+        SlotSet("answer_notes", {}),
+        SlotSet("pending_confirmation", None),
+        SlotSet("pending_correction", None),
+        SlotSet("last_answered", None),
+        SlotSet("gave_numbers", False),
         SlotSet("requested_slot", None),
     ]
 
@@ -54,7 +60,17 @@ def _previous_reflection_events(
     answers = {item: answer.value for item, answer in previous.answers.items()}
     last_date = (previous.completed_at or previous.updated_at).strftime("%B %-d, %Y")
     say(dispatcher, conversation, "welcome_back", last_date=last_date)
-    return [SlotSet("previous_answers", {"answers": answers, "completed_on": last_date})]
+    # A client who rated with numbers last time hears numbers when compared with it.
+    rated = set(load_item_bank().scale_slots)
+    numbers = any(
+        any(character.isdigit() for character in answer.raw_text or "")
+        for item, answer in previous.answers.items()
+        if item in rated
+    )
+    return [
+        SlotSet("previous_answers", {"answers": answers, "completed_on": last_date}),
+        SlotSet("gave_numbers", numbers),
+    ]
 
 
 class ActionSessionStart(Action):
@@ -162,6 +178,7 @@ def _summary(conversation: Conversation, steps: list[str]) -> Summary:
         previous=conversation.previous_answers(),
         referral_link=conversation.clinic.referral_link,
         saved=conversation.consented,
+        gave_numbers=bool(conversation.tracker.get_slot("gave_numbers")),
     )
 
 
@@ -178,7 +195,10 @@ class ActionCompleteReflection(Action):
         # Every answer is written again with the completion, in one transaction: a reflection is never
         # complete in the database with an answer missing, even if an earlier write failed.
         words = tracker.get_slot("answer_words") or {}
-        answered = {slot: value for slot, value in conversation.answers().items() if value is not None}
+        # "Don't know" and "doesn't apply" are kept as answers without a number.
+        notes = tracker.get_slot("answer_notes") or {}
+        answered = {slot: note for slot, note in notes.items() if note != "skipped"}
+        answered.update((slot, value) for slot, value in conversation.answers().items() if value is not None)
         completion = {
             "op": "complete",
             "next_steps": steps,

@@ -1,9 +1,21 @@
-"""The reflection form: reading each answer and asking each question, wired to ``reflection``."""
+"""The reflection form: reading each message and asking each question, wired to ``reflection``.
+
+rasa-sdk's hooks do the per-question work: ``required_slots`` gives the questions still to ask, in the order
+that fits this client (consent first, "tell me more" only after a rating, a question answered earlier in
+passing is not asked); ``extract_<question>`` gives each open question its value from this turn's plan, so
+one message can answer several; ``validate_<question>`` stores the value and acknowledges it.
+
+What the whole turn means is decided once, in ``run``, by ``reflection.turns.plan_turn``, because rasa-sdk's
+hooks are per question and Rasa 3.6 can't express the rest through them: a turn that is not an answer must
+return no events at all (Rasa then lets the rules answer it and the form asks again); a correction changes a
+question that is no longer open; and confirmations, skips and re-asks concern the turn, not one question.
+"""
 
 from __future__ import annotations
 
-import logging
+import contextvars
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -12,24 +24,31 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say
-from reflection.answer_parsing import parse_answer
-from reflection.flow import MAX_MISSES, next_slot, question_slots
-from reflection.items import Button, load_item_bank
-from reflection.turns import Accept, Interrupt, Nudge, Skip, interpret_turn
+from reflection.agreement import confirmation as confirmation_prompt
+from reflection.answer_parsing import Reading
+from reflection.flow import MAX_MISSES, applicable_slots, question_slots, remaining_slots
+from reflection.items import Button, ItemBank, load_item_bank
+from reflection.messages import message
+from reflection.turns import CONSENT_SLOT, Confirmation, FormState, Message, TurnPlan, plan_turn
 from reflection.wording import acknowledgement, question_for
 
-logger = logging.getLogger(__name__)
 FORM_NAME = "reflection_form"
 SKIP_BUTTON = Button(title="Skip", payload="skip")
-ASKED_BEFORE_HOMEWORK = ("felt_heard", "depth", "advice_fit")
+NOT_SURE_BUTTON = Button(title="Not sure", payload="not sure")
 OPTIONAL_BUTTONS = {"missing": Button(title="Nothing", payload="nothing"), "tell_more": SKIP_BUTTON}
+# This turn's plan, for the per-question hooks rasa-sdk calls within the same run.
+_PLAN: contextvars.ContextVar[TurnPlan | None] = contextvars.ContextVar("turn_plan", default=None)
+
+
+def _current_plan() -> TurnPlan:
+    return _PLAN.get() or TurnPlan()
 
 
 def answer_is_fresh(tracker: Tracker) -> bool:
     """True when the form runs right after the client spoke, i.e. the latest message is an answer to read.
 
     The form also runs after a side request was answered or when it is (re)activated; then the latest
-    message was already handled and must not be read as an answer again.
+    message was already handled and must not be read again.
     """
     actions = [event.get("name") for event in tracker.events if event.get("event") == "action"]
     actions = [name for name in actions if name != "action_extract_slots"]
@@ -37,111 +56,203 @@ def answer_is_fresh(tracker: Tracker) -> bool:
     return len(actions) >= 2 and actions[-1] == FORM_NAME and actions[-2] == "action_listen"
 
 
-def _save_answer(
-    dispatcher: CollectingDispatcher, conversation: Conversation, slot: str, value: Any, raw_text: str
-) -> None:
-    """Saves an answer as it is given, with consent only; None (skipped, "nothing") removes a saved one.
+def _settled(tracker: Tracker) -> list[str]:
+    return list(tracker.get_slot("items_without_value") or [])
 
-    If the database is down the answer waits in the outbox and is saved as soon as it can be."""
-    if slot == "consent":
+
+def _write_answer(
+    conversation: Conversation, dispatcher: CollectingDispatcher, item: str, value: Any
+) -> None:
+    """Saves an answer as it is given (with consent only): a value, or a note such as "dont_know" for an
+    answer without one; None removes it. A write the database can't take now waits in the outbox, and the
+    client is told in a word."""
+    if item == CONSENT_SLOT:
         return
-    write = {"op": "remove_answer", "item": slot} if value is None else {
-        "op": "answer", "item": slot, "value": value, "raw_text": raw_text
+    text = conversation.latest_text
+    write = {"op": "remove_answer", "item": item} if value is None else {
+        "op": "answer", "item": item, "value": value, "raw_text": text
     }
     if not conversation.write(write):
         say(dispatcher, conversation, "save_failed")
 
 
-class ValidateReflectionForm(FormValidationAction):
-    """Reads the client's answer to the open question and decides the next question.
+def _model_readings(tracker: Tracker) -> dict[str, Reading]:
+    """The second reader's readings, made by the NLU on the sentence encoder, when it made any."""
+    raw = tracker.latest_message.get("answer_readings") or {}
+    return {item: Reading.from_dict(reading) for item, reading in raw.items() if isinstance(reading, dict)}
 
-    Returning no events at all makes Rasa reject the form for this turn, so the rules can answer a side
-    request or a disclosure of risk; the form then re-asks its question.
-    """
+
+def _risk_tier(tracker: Tracker) -> str:
+    verdict = tracker.latest_message.get("risk") or {}
+    if isinstance(verdict, dict) and verdict.get("tier"):
+        return str(verdict["tier"])
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    return "crisis" if intent.startswith("disclose_") else "none"
+
+
+def _pending_confirmation(tracker: Tracker) -> Confirmation | None:
+    return Confirmation.from_slot(tracker.get_slot("pending_confirmation"))
+
+
+class ValidateReflectionForm(FormValidationAction):
+    """Reads each message against every open question and decides what to ask next."""
 
     def name(self) -> str:
         return f"validate_{FORM_NAME}"
 
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[str]:
+        slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
+        return applicable_slots(slots, _settled(tracker))
+
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not answer_is_fresh(tracker):
+            events = await super().run(dispatcher, tracker, domain)
+            return [*events, SlotSet("reflection_status", "in_progress")]
         conversation = Conversation(tracker)
         slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
-        settled = list(tracker.get_slot("items_without_value") or [])
-        misses = dict(tracker.get_slot("missed_answers") or {})
-        # The client's own words per answer, kept with the values so the completion can store both again.
-        words = dict(tracker.get_slot("answer_words") or {})
+        open_items = remaining_slots(slots, _settled(tracker))
         requested = tracker.get_slot("requested_slot")
+        # Answers that can be corrected: with a value, or settled as "don't know" / "doesn't apply".
+        answered: dict[str, object] = dict(tracker.get_slot("answer_notes") or {})
+        answered.update(
+            (slot, value) for slot, value in slots.items() if slot != CONSENT_SLOT and value is not None
+        )
+        state = FormState(
+            requested=requested,
+            open_items=tuple([requested] if requested in open_items else []) + tuple(
+                item for item in open_items if item not in (requested, CONSENT_SLOT)
+            ),
+            answered=answered,
+            last_answered=tracker.get_slot("last_answered"),
+            pending_confirmation=_pending_confirmation(tracker),
+            pending_correction=tracker.get_slot("pending_correction"),
+        )
+        intent, confidence = conversation.latest_intent
+        turn = Message(
+            text=conversation.latest_text,
+            intent=intent,
+            confidence=confidence,
+            risk_tier=_risk_tier(tracker),
+            model_readings=_model_readings(tracker),
+        )
+        plan = plan_turn(turn, state)
+        if plan.interrupt is not None:
+            return []  # not an answer: the rules answer it, then the form asks its question again
+        turn_events = self._turn_events(dispatcher, conversation, tracker, plan)
+        tracker.add_slots(turn_events)
+        token = _PLAN.set(plan)
+        try:
+            slot_events = await super().run(dispatcher, tracker, domain)
+        finally:
+            _PLAN.reset(token)
+        if plan.also_answered:
+            bank = load_item_bank()
+            noted = "; ".join(
+                f"{bank.item(item).area} ({bank.item(item).describe(plan.values[item])})"
+                for item in plan.also_answered
+            )
+            say(dispatcher, conversation, "also_noted", noted=noted)
+        return [*turn_events, *slot_events, SlotSet("reflection_status", "in_progress")]
+
+    def _turn_events(
+        self, dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker, plan: TurnPlan
+    ) -> list[EventType]:
+        """What the turn changes beyond the open questions' values: corrections, settled questions, misses,
+        the prompts waiting for an answer, and the client's own words."""
+        bank = load_item_bank()
+        requested = tracker.get_slot("requested_slot")
+        settled = _settled(tracker)
+        notes = dict(tracker.get_slot("answer_notes") or {})
+        misses = dict(tracker.get_slot("missed_answers") or {})
+        words = dict(tracker.get_slot("answer_words") or {})
         events: list[EventType] = []
-
-        if requested in slots and answer_is_fresh(tracker):
-            intent, confidence = conversation.latest_intent
-            outcome = interpret_turn(requested, conversation.latest_text, intent, confidence)
-            if isinstance(outcome, Interrupt):
-                return []
-            if isinstance(outcome, Accept):
-                misses.pop(requested, None)
-                slots[requested] = outcome.value
-                events.append(SlotSet(requested, outcome.value))
-                events += self._accepted(dispatcher, conversation, requested, outcome, slots, settled, words)
-            elif isinstance(outcome, Skip):
-                misses.pop(requested, None)
+        for item in plan.corrected:
+            if item in plan.values:
+                value = plan.values[item]
+                events.append(SlotSet(item, value))
+                notes.pop(item, None)
+                settled = [other for other in settled if other != item]
+                _write_answer(conversation, dispatcher, item, value)
+                area, described = bank.item(item).area, bank.item(item).describe(value)
+                say(dispatcher, conversation, "corrected", area=area, value=described)
+        for item, note in plan.notes.items():
+            settled.append(item)
+            notes[item] = note
+            events.append(SlotSet(item, None))
+            _write_answer(conversation, dispatcher, item, None if note == "skipped" else note)
+            if item in plan.corrected:
+                say(dispatcher, conversation, "corrected_no_value", area=bank.item(item).area)
+            else:
+                say(dispatcher, conversation, "skipped" if note == "skipped" else "no_value_ok")
+        if plan.missed and requested:
+            misses[requested] = misses.get(requested, 0) + 1
+            if misses[requested] >= MAX_MISSES:
                 settled.append(requested)
-                _save_answer(dispatcher, conversation, requested, None, conversation.latest_text)
-                say(dispatcher, conversation, "skipped")
-            elif not isinstance(outcome, Nudge):
-                misses[requested] = misses.get(requested, 0) + 1
-                if misses[requested] >= MAX_MISSES:
-                    settled.append(requested)
-                    say(dispatcher, conversation, "leave_it")
-
+                say(dispatcher, conversation, "leave_it")
+        answered_now = [*plan.values, *plan.notes]
+        for item in answered_now:
+            if item != CONSENT_SLOT:
+                words[item] = conversation.latest_text
+                misses.pop(item, None)
+        last = next((item for item in reversed(answered_now) if item != CONSENT_SLOT), None)
+        confirm = plan.confirm
         return [
             *events,
             SlotSet("items_without_value", sorted(set(settled))),
+            SlotSet("answer_notes", notes),
             SlotSet("missed_answers", misses),
             SlotSet("answer_words", words),
-            SlotSet("reflection_status", "in_progress"),
-            SlotSet("requested_slot", next_slot(slots, settled)),
+            SlotSet("pending_confirmation", confirm.as_slot() if confirm else None),
+            SlotSet("pending_correction", plan.correction_prompt),
+            *([SlotSet("last_answered", last)] if last else []),
+            *([SlotSet("gave_numbers", True)] if _gave_a_number(conversation.latest_text, plan) else []),
         ]
 
+    def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, dict[str, Any]]]:
+        """``extract_<question>`` and ``validate_<question>`` for every question of the item bank."""
+        kind, _, slot = name.partition("_")
+        if kind not in ("extract", "validate") or slot not in question_slots():
+            raise AttributeError(name)
+        return self._extractor(slot) if kind == "extract" else self._validator(slot)
+
     @staticmethod
-    def _accepted(
-        dispatcher: CollectingDispatcher,
-        conversation: Conversation,
-        slot: str,
-        outcome: Accept,
-        slots: dict[str, Any],
-        settled: list[str],
-        words: dict[str, str],
-    ) -> list[EventType]:
-        if slot == "consent":
-            say(dispatcher, conversation, "consent_given" if outcome.value else "consent_declined")
-            return []
-        words[slot] = outcome.raw_text
-        _save_answer(dispatcher, conversation, slot, outcome.value, outcome.raw_text)
-        if outcome.value is None:
-            settled.append(slot)  # e.g. "nothing" is missing: answered, with no value to keep
-        ack = acknowledgement(slot, outcome.value, outcome.raw_text)
-        if ack:
-            dispatcher.utter_message(text=ack)
-        extra: list[EventType] = []
-        # A client who mentions there is no homework is not asked about homework.
-        if (
-            slot in ASKED_BEFORE_HOMEWORK
-            and slots.get("homework_fit") is None
-            and "homework_fit" not in settled
-        ):
-            homework = parse_answer("homework_fit", outcome.raw_text)
-            if homework is not None and homework.value == "none":
-                slots["homework_fit"] = "none"
-                words["homework_fit"] = outcome.raw_text
-                extra.append(SlotSet("homework_fit", "none"))
-                _save_answer(dispatcher, conversation, "homework_fit", "none", outcome.raw_text)
-                dispatcher.utter_message(text=load_item_bank().item("homework_fit").ack["none"])
-        return extra
+    def _extractor(slot: str) -> Callable[..., Coroutine[Any, Any, dict[str, Any]]]:
+        async def extract(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict[str, Any]:
+            plan = _current_plan()
+            return {slot: plan.values[slot]} if slot in plan.values and slot not in plan.corrected else {}
+
+        return extract
+
+    @staticmethod
+    def _validator(slot: str) -> Callable[..., Coroutine[Any, Any, dict[str, Any]]]:
+        async def validate(
+            value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+        ) -> dict[str, Any]:
+            conversation = Conversation(tracker)
+            if slot == CONSENT_SLOT:
+                say(dispatcher, conversation, "consent_given" if value else "consent_declined")
+                return {slot: value}
+            _write_answer(conversation, dispatcher, slot, value)
+            if slot not in _current_plan().also_answered:
+                ack = acknowledgement(slot, value, conversation.latest_text)
+                if ack:
+                    dispatcher.utter_message(text=ack)
+            return {slot: value}
+
+        return validate
+
+
+def _gave_a_number(text: str, plan: TurnPlan) -> bool:
+    rated = set(load_item_bank().scale_slots)
+    return any(character.isdigit() for character in text) and any(item in rated for item in plan.values)
 
 
 class AskReflectionQuestion(Action, ABC):
-    """Asks one question of the reflection, worded for this client; after a miss, re-asks with examples."""
+    """Asks one question, worded for this client; after a miss, re-asks with examples. While a reading
+    waits for the client's yes, or a correction for its value, it asks for that instead."""
 
     @property
     @abstractmethod
@@ -155,6 +266,19 @@ class AskReflectionQuestion(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         bank = load_item_bank()
+        correction = tracker.get_slot("pending_correction")
+        confirmation = _pending_confirmation(tracker)
+        if correction:
+            self._ask_for_correction(dispatcher, conversation, bank, correction)
+        elif confirmation is not None and confirmation.item == self.slot:
+            self._ask_to_confirm(dispatcher, tracker, confirmation)
+        else:
+            self._ask(dispatcher, conversation, tracker, bank)
+        return []
+
+    def _ask(
+        self, dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker, bank: ItemBank
+    ) -> None:
         item = bank.item(self.slot)
         misses = (tracker.get_slot("missed_answers") or {}).get(self.slot, 0)
         answers = conversation.answers()
@@ -164,8 +288,9 @@ class AskReflectionQuestion(Action, ABC):
             self.slot,
             answers,
             previous=conversation.previous_answers(),
-            just_answered=earlier[-1] if earlier else None,
+            just_answered=tracker.get_slot("last_answered") or (earlier[-1] if earlier else None),
             bank=bank,
+            gave_numbers=bool(tracker.get_slot("gave_numbers")),
         )
         buttons = list(question.buttons)
         if self.slot in OPTIONAL_BUTTONS:
@@ -178,7 +303,27 @@ class AskReflectionQuestion(Action, ABC):
             say(dispatcher, conversation, "second_miss")
             with_skip = buttons if SKIP_BUTTON in buttons else [*buttons, SKIP_BUTTON]
             dispatcher.utter_message(text=question.text, buttons=button_payloads(with_skip))
-        return []
+
+    def _ask_to_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, confirmation: Confirmation
+    ) -> None:
+        gave_numbers = bool(tracker.get_slot("gave_numbers"))
+        prompt = confirmation_prompt(self.slot, confirmation.proposed, gave_numbers=gave_numbers)
+        dispatcher.utter_message(text=prompt.text, buttons=button_payloads(prompt.buttons))
+
+    def _ask_for_correction(
+        self, dispatcher: CollectingDispatcher, conversation: Conversation, bank: ItemBank, correction: str
+    ) -> None:
+        if correction == "which":
+            answered = [slot for slot, value in conversation.answers().items() if value is not None]
+            areas = [bank.item(slot).area for slot in answered]
+            buttons = [Button(title=area[:1].upper() + area[1:], payload=area) for area in areas]
+            text = message("correction_which").text
+        else:
+            item = bank.item(correction)
+            buttons = [*bank.buttons_for(item), NOT_SURE_BUTTON]
+            text = message("correction_value", area=item.area).text
+        dispatcher.utter_message(text=text, buttons=button_payloads(buttons))
 
 
 class AskForConsent(Action):

@@ -1,4 +1,5 @@
-"""The `reflect` command: migrate the database, export stored reflections, erase expired conversations."""
+"""The `reflect` command: migrate the database, export stored reflections, erase expired conversations,
+anonymize text."""
 
 import argparse
 import logging
@@ -76,6 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     purge.set_defaults(run=_purge)
 
+    anonymize = commands.add_parser(
+        "anonymize",
+        help="replace identifiers in JSON lines read from stdin",
+        description='Reads JSON lines {"id": ..., "text": ...} on standard input and writes the same lines '
+        "to standard output with names, places, dates, numbers and other identifiers in text replaced by "
+        "<ENTITY_TYPE> placeholders. Bad lines are reported on standard error by line number and skipped.",
+    )
+    anonymize.add_argument(
+        "--batch-size", type=_positive_int, default=64, help="lines analysed together (default: 64)"
+    )
+    anonymize.set_defaults(run=_anonymize)
+
     database = commands.add_parser("db", help="database maintenance")
     database_commands = database.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     upgrade_command = database_commands.add_parser(
@@ -92,6 +105,30 @@ def _add_database_url(parser: argparse.ArgumentParser) -> None:
         default=load_settings().database_url,
         help="SQLAlchemy URL (default: $DATABASE_URL, else the SQLite file under var/)",
     )
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def _anonymize(arguments: argparse.Namespace) -> int:
+    # Imported here: loading Presidio and spaCy takes seconds the other commands should not pay.
+    from reflection.anonymize import AnonymizeDataError, get_anonymizer
+    from reflection.anonymize.jsonl import anonymize_jsonl
+
+    try:
+        anonymizer = get_anonymizer()
+    except AnonymizeDataError as error:
+        print(f"reflect anonymize: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    report = anonymize_jsonl(
+        sys.stdin.buffer, sys.stdout, sys.stderr, anonymizer.anonymize_many, batch_size=arguments.batch_size
+    )
+    print(f"Anonymized {report.written} line(s); {report.bad_lines} bad line(s) skipped.", file=sys.stderr)
+    return EXIT_FAILURE if report.bad_lines else EXIT_OK
 
 
 def _upgrade(arguments: argparse.Namespace) -> int:

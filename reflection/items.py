@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -11,6 +12,9 @@ import yaml
 
 ITEM_BANK_PATH = Path(__file__).parent / "content" / "items.yml"
 KINDS = ("choice", "scale", "text")
+# How each kind of item is read (reflection/answers/); a choice item names its own reader.
+DEFAULT_READERS = {"scale": "scale", "text": "free_text"}
+OPTIONAL_TEXT_READER = "optional_text"
 
 
 class ItemBankError(ValueError):
@@ -36,9 +40,21 @@ class Item:
     buttons: tuple[Button, ...] = ()
     allow_none: bool = False
     optional: bool = False
+    needs_a_rating: bool = False
     low_words: str = ""
     high_words: str = ""
     starters: tuple[str, ...] = ()
+    reader: str = ""
+    cues: Any = None  # the words that answer this item, read by its reader (reflection/answers/)
+    not_applicable: Mapping[str, Any] | None = None  # how "there isn't any" sounds, and the code stored
+    dont_know: str | None = None  # patterns of "I can't tell" that belong to this question
+    topic: str | None = None  # words that name the question's subject ("homework", "goals")
+
+    def describe_in_words(self, value: object, bank: ItemBank) -> str:
+        """A stored rating in words ("not really"), for a client who did not give numbers."""
+        if self.kind == "scale" and isinstance(value, int) and value in bank.scale_words:
+            return bank.scale_words[value]
+        return self.describe(value)
 
     def describe(self, value: object) -> str:
         """A stored value in plain words, e.g. ``2`` -> ``2 of 5`` or ``early`` -> ``3 sessions or fewer``."""
@@ -49,10 +65,13 @@ class Item:
         return str(value)
 
 
+
 @dataclass(frozen=True)
 class ItemBank:
     items: tuple[Item, ...]
     scale_labels: dict[int, str]
+    scale_words: dict[int, str] = field(default_factory=dict)
+    returning_in_words: str = ""
 
     @property
     def slots(self) -> tuple[str, ...]:
@@ -66,6 +85,20 @@ class ItemBank:
 
     def rated_items(self) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.kind == "scale")
+
+    @property
+    def scale_slots(self) -> tuple[str, ...]:
+        """The rated items (1-5), in question order."""
+        return tuple(item.slot for item in self.rated_items())
+
+    @property
+    def free_text_slots(self) -> tuple[str, ...]:
+        """The items answered in the client's own words, in question order."""
+        return tuple(item.slot for item in self.items if item.kind == "text")
+
+    @property
+    def choice_slots(self) -> tuple[str, ...]:
+        return tuple(item.slot for item in self.items if item.kind == "choice")
 
     def buttons_for(self, item: Item) -> tuple[Button, ...]:
         """Buttons offered with a question: a scale's 1-5 labels, or the item's own choices."""
@@ -87,6 +120,11 @@ def _item_from_dict(raw: dict[str, Any]) -> Item:
     if raw["kind"] == "choice" and not raw.get("values"):
         raise ItemBankError(f"choice item {slot!r} needs values")
     buttons = [Button(**button) for button in raw.get("buttons", []) + raw.get("buttons_extra", [])]
+    reader = raw.get("reader") or DEFAULT_READERS.get(raw["kind"], "")
+    if raw["kind"] == "text" and raw.get("optional"):
+        reader = raw.get("reader") or OPTIONAL_TEXT_READER
+    if not reader:
+        raise ItemBankError(f"{raw['kind']} item {slot!r} needs a reader")
     return Item(
         slot=raw["slot"],
         kind=raw["kind"],
@@ -99,9 +137,15 @@ def _item_from_dict(raw: dict[str, Any]) -> Item:
         buttons=tuple(buttons),
         allow_none=bool(raw.get("allow_none", False)),
         optional=bool(raw.get("optional", False)),
+        needs_a_rating=bool(raw.get("needs_a_rating", False)),
         low_words=raw.get("low_words", ""),
         high_words=raw.get("high_words", ""),
         starters=tuple(raw.get("starters", ())),
+        reader=reader,
+        cues=raw.get("cues"),
+        not_applicable=raw.get("not_applicable"),
+        dont_know=raw.get("dont_know"),
+        topic=raw.get("topic"),
     )
 
 
@@ -113,7 +157,15 @@ def parse_item_bank(document: dict[str, Any]) -> ItemBank:
     labels = {int(number): str(label) for number, label in document.get("scale_labels", {}).items()}
     if sorted(labels) != [1, 2, 3, 4, 5]:
         raise ItemBankError("scale_labels must label exactly 1 to 5")
-    return ItemBank(items=items, scale_labels=labels)
+    scale_words = {int(number): str(word) for number, word in document.get("scale_words", {}).items()}
+    if scale_words and sorted(scale_words) != [1, 2, 3, 4, 5]:
+        raise ItemBankError("scale_words must name exactly 1 to 5")
+    return ItemBank(
+        items=items,
+        scale_labels=labels,
+        scale_words=scale_words,
+        returning_in_words=str(document.get("returning_in_words", "")),
+    )
 
 
 @cache

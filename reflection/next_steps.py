@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import mean
 
-from reflection.answer_parsing import SCALE_SLOTS
+from reflection.items import load_item_bank
 
-RATED_ITEMS: tuple[str, ...] = SCALE_SLOTS  # the 1-5 items; homework may also be "none"
+RATED_ITEMS: tuple[str, ...] = load_item_bank().scale_slots  # the 1-5 items; homework may also be "none"
 
 KEEP_GOING = "keep_going"
 TALK_TO_THERAPIST = "talk_to_therapist"

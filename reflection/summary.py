@@ -1,5 +1,10 @@
 """The personalized closing summary: strongest and weakest areas, the client's own words quoted back, the
-change since last time, and concrete help for each suggested next step."""
+change since last time, and concrete help for each suggested next step.
+
+The client's hopes and what feels missing are given back cleaned (``reflection/own_words.py``): never "idk",
+"not yet" or a whole paragraph. Numbers ("2 of 5", "went up from 2 to 4") are spoken only to a client who
+gave numbers (``gave_numbers``); otherwise the summary says the same in words.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from reflection.next_steps import (
     TALK_TO_THERAPIST,
     rated_values,
 )
+from reflection.own_words import own_words
 
 SUMMARY_CONTENT_PATH = Path(__file__).parent / "content" / "summary.yml"
 MAX_STARTERS = 3
@@ -58,24 +64,41 @@ def lowest_rated_area(answers: Mapping[str, object], bank: ItemBank | None = Non
     return ranked[0] if ranked else None
 
 
-def _areas_section(ratings: Mapping[str, int], bank: ItemBank, text: dict[str, Any]) -> list[str]:
+def _in_words(text: dict[str, Any], key: str, gave_numbers: bool) -> str:
+    """The wording with numbers, or the same in words for a client who never gave a number."""
+    return text[key] if gave_numbers else text["in_words"][key]
+
+
+def _areas_section(
+    ratings: Mapping[str, int], bank: ItemBank, text: dict[str, Any], gave_numbers: bool
+) -> list[str]:
     if not ratings:
         return [text["nothing_rated"]]
     ranked = _ranked_areas(ratings, bank)
     weakest, strongest = ranked[0], ranked[-1]
     if ratings[weakest] == ratings[strongest]:
-        return [text["all_same"].format(value=f"{ratings[weakest]} of 5")]
+        value = f"{ratings[weakest]} of 5" if gave_numbers else bank.scale_words.get(ratings[weakest], "")
+        return [_in_words(text, "all_same", gave_numbers).format(value=value)]
     best = bank.item(strongest)
     worst = bank.item(weakest)
     weakest_key = "weakest_but_fine" if ratings[weakest] >= GOOD_RATING else "weakest"
-    return [
-        text["strongest"].format(area=best.area, value=best.describe(ratings[strongest])),
-        text[weakest_key].format(area=worst.area, value=worst.describe(ratings[weakest])),
-    ]
+    weakest_line = _in_words(text, weakest_key, gave_numbers)
+    # Only an area that is going well is called "working best"; otherwise the summary says so plainly.
+    if ratings[strongest] >= GOOD_RATING:
+        strongest_text = _in_words(text, "strongest", gave_numbers).format(
+            area=best.area, value=best.describe(ratings[strongest])
+        )
+    else:
+        strongest_text = text["nothing_working_yet"]
+    return [strongest_text, weakest_line.format(area=worst.area, value=worst.describe(ratings[weakest]))]
 
 
 def _change_section(
-    ratings: Mapping[str, int], previous: Mapping[str, object], bank: ItemBank, text: dict[str, Any]
+    ratings: Mapping[str, int],
+    previous: Mapping[str, object],
+    bank: ItemBank,
+    text: dict[str, Any],
+    gave_numbers: bool,
 ) -> list[str]:
     before = rated_values(previous)
     lines = []
@@ -87,7 +110,9 @@ def _change_section(
             key = "change_same"
         area = bank.item(slot).area
         lines.append(
-            text[key].format(area=area[:1].upper() + area[1:], before=before[slot], after=ratings[slot])
+            _in_words(text, key, gave_numbers).format(
+                area=area[:1].upper() + area[1:], before=before[slot], after=ratings[slot]
+            )
         )
     return [f"{text['change_heading']}\n{_bullets(lines)}"] if lines else []
 
@@ -100,9 +125,9 @@ def conversation_starters(answers: Mapping[str, object], bank: ItemBank | None =
         ratings, bank
     )
     starters = [bank.item(slot).starters[0] for slot in low_first[:2] if bank.item(slot).starters]
-    hopes = answers.get("hopes")
-    if isinstance(hopes, str) and hopes.strip():
-        starters.append(_content()["hopes_starter"].format(hopes=hopes.strip()))
+    hopes = own_words(answers.get("hopes"), "hopes")
+    if hopes:
+        starters.append(_content()["hopes_starter"].format(hopes=hopes))
     if len(starters) < 2 and low_first and len(bank.item(low_first[0]).starters) > 1:
         starters.append(bank.item(low_first[0]).starters[1])
     return starters[:MAX_STARTERS]
@@ -137,20 +162,25 @@ def build_summary(
     referral_link: str | None = None,
     saved: bool = True,
     bank: ItemBank | None = None,
+    gave_numbers: bool = True,
 ) -> Summary:
-    """Everything the client hears at the end, personalized from their answers (slot name -> value)."""
+    """Everything the client hears at the end, personalized from their answers (slot name -> value).
+
+    ``gave_numbers``: the client rated with numbers (``own_words.gave_numbers``); if not, no numbers.
+    """
     bank = bank or load_item_bank()
     text = _content()
     ratings = rated_values(answers)
-    sections = [text["heading"] + "\n" + "\n".join(_areas_section(ratings, bank, text))]
-    sections += _change_section(ratings, previous or {}, bank, text)
-    own_words = []
-    if isinstance(answers.get("hopes"), str):
-        own_words.append(text["hopes"].format(hopes=str(answers["hopes"]).strip()))
-    if isinstance(answers.get("missing"), str):
-        own_words.append(text["missing"].format(missing=str(answers["missing"]).strip()))
-    if own_words:
-        sections.append("\n".join(own_words))
+    sections = [text["heading"] + "\n" + "\n".join(_areas_section(ratings, bank, text, gave_numbers))]
+    sections += _change_section(ratings, previous or {}, bank, text, gave_numbers)
+    given_back = []
+    hopes, missing = own_words(answers.get("hopes"), "hopes"), own_words(answers.get("missing"), "missing")
+    if hopes:
+        given_back.append(text["hopes"].format(hopes=hopes))
+    if missing:
+        given_back.append(text["missing"].format(missing=missing))
+    if given_back:
+        sections.append("\n".join(given_back))
     sections += [_step_section(step, answers, bank, referral_link) for step in next_steps]
     sections.append(text["data_saved"] if saved else text["data_not_saved"])
     return Summary(sections=tuple(sections))

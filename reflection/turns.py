@@ -1,23 +1,47 @@
-"""What a client's message means while a reflection question is open.
+"""What one client message does to the reflection, decided once per turn.
 
-Decided in this order, so that safety always comes first and a side request is never stored as an answer:
+``plan_turn`` reads the message against every question not answered yet and returns a ``TurnPlan``: what to
+store, what to confirm in one tap, what to correct, or that the turn is not an answer at all. In this order,
+so that safety comes first and nothing is ever stored from a question, a request or a correction:
 
-1. a disclosure of risk (from the NLU or the deterministic net) -> ``Interrupt``; it is never stored;
-2. "skip" -> ``Skip``;
-3. words that only mean "go on" ("continue", "I'm ok") -> ``Nudge`` (ask the same question again);
-4. a side request ("why do you ask?", "delete my data", ...) -> ``Interrupt`` when the answer can't be
-   placed, or for free-text questions when the classifier is confident;
-5. otherwise the answer parser places the value (``Accept``) or can't (``NotPlaced``).
+1. a disclosure of risk (the NLU's verdict for this turn) -> interrupt: the rules answer it, nothing stored;
+2. an open "is that right?" or "which answer?" prompt -> its answer;
+3. a request to change an earlier answer -> the correction (or a prompt for the missing part); the
+   last answer given unless another is named;
+4. "skip" -> the question is settled without a value;
+5. words that only mean "go on" -> ask the same question again;
+6. a side request ("why do you ask?", "delete my data"...) that is not also an answer -> interrupt;
+7. otherwise the readings: the asked question's reading, taken, confirmed or missed by the agreement
+   policy (``decide``), plus clear answers to later questions, stored too and noted in a word.
+
+The words steering 2-4 are data (``content/turns/<lang>.yml``); the answer readers are ``answer_parsing``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
-from reflection.answer_parsing import is_skip, parse_answer
-from reflection.safety import detect_risk
+import yaml
 
-RISK_INTENTS = frozenset({"disclose_self_harm", "disclose_abuse", "disclose_medical_emergency"})
+from reflection.agreement import Confirm, Take, decide
+from reflection.answer_parsing import (
+    Reading,
+    ReadingKind,
+    is_correction,
+    is_skip,
+    read_all,
+    read_answer,
+    read_correction,
+)
+from reflection.items import load_item_bank
+
+TURNS_CONTENT = Path(__file__).parent / "content" / "turns"
+DEFAULT_LANGUAGE = "en"
+CONSENT_SLOT = "consent"
 SIDE_REQUEST_INTENTS = frozenset(
     {
         "ask_why",
@@ -36,75 +60,270 @@ SIDE_REQUEST_INTENTS = frozenset(
     }
 )
 NUDGE_INTENTS = frozenset({"resume", "im_safe", "greet", "start_reflection"})
-FREE_TEXT_SLOTS = frozenset({"hopes", "missing", "tell_more"})
-# A free-text answer ("to stop feeling stuck") may look like a side request; only a confident one interrupts.
-FREE_TEXT_INTERRUPT_CONFIDENCE = 0.8
-MAX_PARSED_CHARS = 2000  # a rating or choice never needs more; longer text is only read this far
+CONFIDENT_INTENT = 0.8  # a free-text answer ("to stop feeling stuck") may look like a side request
+CORRECTION_INTENT = "correct_answer"
+MAX_READ_CHARS = 2000  # the channels pass nothing longer; free text is still kept whole
+NOT_SURE = "dont_know"
 
 
 @dataclass(frozen=True)
-class Accept:
-    value: object
-    raw_text: str
+class Confirmation:
+    """A reading the client is asked to confirm in one tap."""
+
+    item: str
+    proposed: Reading
+
+    def as_slot(self) -> dict[str, object]:
+        return {"item": self.item, **self.proposed.as_dict()}
+
+    @classmethod
+    def from_slot(cls, raw: object) -> Confirmation | None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("item"), str):
+            return None
+        return cls(item=raw["item"], proposed=Reading.from_dict(raw))
 
 
 @dataclass(frozen=True)
-class Skip:
-    pass
+class FormState:
+    """Where the reflection stands when the message arrives."""
+
+    requested: str | None
+    open_items: tuple[str, ...]  # questions not answered yet, the asked one first
+    answered: Mapping[str, object]  # question -> stored value
+    last_answered: str | None = None
+    pending_confirmation: Confirmation | None = None
+    pending_correction: str | None = None  # "which" (ask which answer) or the question awaiting a new value
 
 
 @dataclass(frozen=True)
-class Nudge:
-    pass
+class Message:
+    text: str
+    intent: str = ""
+    confidence: float = 0.0
+    risk_tier: str = "none"  # the NLU's verdict for this turn: crisis, check_in or none
+    model_readings: Mapping[str, Reading] = field(default_factory=dict)
+
+
+@dataclass
+class TurnPlan:
+    interrupt: str | None = None  # not an answer: the rules answer it and the form asks again
+    values: dict[str, object] = field(default_factory=dict)  # question -> value to store
+    notes: dict[str, str] = field(default_factory=dict)  # question -> dont_know / not_applicable / skipped
+    also_answered: list[str] = field(default_factory=list)  # later questions this message answered too
+    corrected: list[str] = field(default_factory=list)  # earlier answers changed
+    confirm: Confirmation | None = None  # ask "is that right?" before storing
+    correction_prompt: str | None = None  # "which", or the question whose new value to ask for
+    missed: bool = False  # the asked question got no reading: a friendly re-ask
+    nudge: bool = False  # "go on": ask the same question again without counting a miss
 
 
 @dataclass(frozen=True)
-class Interrupt:
-    reason: str
+class TurnWords:
+    yes: re.Pattern[str]
+    no: re.Pattern[str]
+    not_sure: re.Pattern[str]
+    names: Mapping[str, re.Pattern[str]]
 
 
-@dataclass(frozen=True)
-class NotPlaced:
-    pass
+def _whole(alternatives: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{_alternation(alternatives)})")
 
 
-TurnOutcome = Accept | Skip | Nudge | Interrupt | NotPlaced
+def _alternation(raw: str) -> str:
+    return "|".join(part.strip() for part in raw.split("|") if part.strip())
 
 
-def _consent_from(intent: str, text: str) -> bool | None:
-    if intent == "affirm":
-        return True
-    if intent == "deny":
+@cache
+def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
+    with (TURNS_CONTENT / f"{language}.yml").open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return TurnWords(
+        yes=_whole(raw["yes_words"]),
+        no=_whole(raw["no_words"]),
+        not_sure=_whole(raw["not_sure_words"]),
+        names={slot: re.compile(rf"\b(?:{_alternation(words)})\b") for slot, words in raw["names"].items()},
+    )
+
+
+_EDGE_NOISE = re.compile(r"^[\W_]+|[\W_]+$")
+_SPACES = re.compile(r"\s+")
+
+
+def _plain(text: str) -> str:
+    """Lower case, single spaces, no punctuation or emoji at either end: how a one-word reply is compared."""
+    return _EDGE_NOISE.sub("", _SPACES.sub(" ", text.lower().replace("\u2019", "'")).strip())
+
+
+def says_yes(text: str) -> bool:
+    return bool(turn_words().yes.fullmatch(_plain(text)))
+
+
+def says_no(text: str) -> bool:
+    return bool(turn_words().no.fullmatch(_plain(text)))
+
+
+def says_not_sure(text: str) -> bool:
+    return bool(turn_words().not_sure.fullmatch(_plain(text)))
+
+
+def asks_to_correct(message: Message) -> bool:
+    confident = message.intent == CORRECTION_INTENT and message.confidence >= CONFIDENT_INTENT
+    return confident or is_correction(message.text)
+
+
+@cache
+def _names() -> dict[str, re.Pattern[str]]:
+    """Each question's names: the words in content/turns, and its area as the assistant says it."""
+    names = dict(turn_words().names)
+    for item in load_item_bank().items:
+        own = names.get(item.slot)
+        area = re.escape(item.area.lower())
+        names[item.slot] = re.compile(rf"{own.pattern}|\b{area}\b" if own else rf"\b{area}\b")
+    return names
+
+
+def named_item(text: str, among: Sequence[str]) -> str | None:
+    """The question a message names ("my answer about goals"), if it names exactly one of ``among``."""
+    plain = _plain(text)
+    named = [slot for slot in among if _names()[slot].search(plain)]
+    return named[0] if len(named) == 1 else None
+
+
+def plan_turn(message: Message, state: FormState) -> TurnPlan:
+    """Decide what the message does to the reflection (see the module's docstring for the order)."""
+    text = (message.text or "")[:MAX_READ_CHARS]
+    if message.risk_tier in ("crisis", "check_in"):
+        return TurnPlan(interrupt="risk")
+    if state.requested == CONSENT_SLOT:
+        return _consent(message, text)
+    if state.pending_confirmation is not None:
+        planned = _confirmation_answer(message, text, state, state.pending_confirmation)
+        if planned is not None:
+            return planned
+    if state.pending_correction is not None:
+        planned = _correction_answer(message, text, state, state.pending_correction)
+        if planned is not None:
+            return planned
+    if state.answered and asks_to_correct(message):
+        return _correction(message, text, state)
+    if state.requested is None:
+        return TurnPlan(interrupt=message.intent or "no_question")
+    if message.intent == "skip" or is_skip(text):
+        return TurnPlan(notes={state.requested: "skipped"})
+    readings = read_all(text, list(state.open_items), asked=state.requested)
+    asked = readings.get(state.requested)
+    answers_asked = asked is not None and asked.is_answer
+    if message.intent in NUDGE_INTENTS and message.confidence >= CONFIDENT_INTENT and not answers_asked:
+        return TurnPlan(nudge=True)
+    if _is_side_request(message, state.requested, answers_asked):
+        return TurnPlan(interrupt=message.intent)
+    return _answers(message, state, readings)
+
+
+def _consent(message: Message, text: str) -> TurnPlan:
+    if message.intent == "affirm" or says_yes(text):
+        return TurnPlan(values={CONSENT_SLOT: True})
+    if message.intent == "deny" or says_no(text):
+        return TurnPlan(values={CONSENT_SLOT: False})
+    if message.intent in SIDE_REQUEST_INTENTS or message.intent in NUDGE_INTENTS:
+        return TurnPlan(interrupt=message.intent)
+    return TurnPlan(missed=True)
+
+
+def _is_side_request(message: Message, requested: str, answers_asked: bool) -> bool:
+    if message.intent not in SIDE_REQUEST_INTENTS:
         return False
-    words = text.strip().lower().rstrip(".!")
-    if words in {"yes", "y", "yeah", "ok", "okay", "sure", "yep"}:
-        return True
-    if words in {"no", "n", "nope", "no thanks"}:
-        return False
+    free_text = requested in load_item_bank().free_text_slots
+    return not answers_asked or (free_text and message.confidence >= CONFIDENT_INTENT)
+
+
+def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]) -> TurnPlan:
+    requested = state.requested
+    assert requested is not None
+    plan = TurnPlan()
+    decision = decide(readings[requested], message.model_readings.get(requested))
+    if isinstance(decision, Take):
+        _settle(plan, requested, decision.reading, whole_text=message.text)
+    elif isinstance(decision, Confirm):
+        plan.confirm = Confirmation(requested, decision.proposed)
+    else:
+        plan.missed = True
+    for item in state.open_items:
+        if item == requested or item in plan.values or item in plan.notes:
+            continue
+        reading = readings.get(item)
+        if reading is not None and reading.kind in (ReadingKind.VALUE, ReadingKind.NOT_APPLICABLE):
+            _settle(plan, item, reading)
+            plan.also_answered.append(item)
+    return plan
+
+
+def _settle(plan: TurnPlan, item: str, reading: Reading, whole_text: str | None = None) -> None:
+    """Store a reading: a value, or a note without one. The answer to the asked free-text question is kept
+    whole, in the client's own words (``whole_text``)."""
+    if reading.kind == ReadingKind.VALUE:
+        free_text = item in load_item_bank().free_text_slots
+        plan.values[item] = whole_text.strip() if free_text and whole_text else reading.value
+    elif reading.kind == ReadingKind.NOT_APPLICABLE and reading.value is not None:
+        plan.values[item] = reading.value  # e.g. homework "none": a value of its own in the contract
+    elif reading.kind == ReadingKind.NOT_APPLICABLE:
+        plan.notes[item] = "not_applicable"
+    else:
+        plan.notes[item] = NOT_SURE
+
+
+def _confirmation_answer(
+    message: Message, text: str, state: FormState, pending: Confirmation
+) -> TurnPlan | None:
+    """The reply to "I read that as ... Is that right?"; None when it is a new answer to read instead."""
+    if message.intent == "affirm" or says_yes(text):
+        plan = TurnPlan()
+        _settle(plan, pending.item, pending.proposed)
+        return plan
+    if says_not_sure(text):
+        return TurnPlan(notes={pending.item: NOT_SURE})
+    if says_no(text):
+        return TurnPlan(nudge=True)  # "no" to "is that right?": ask the question again
+    tapped = read_answer(pending.item, text)
+    if tapped.kind == ReadingKind.VALUE and tapped.confidence >= 0.9:
+        return TurnPlan(values={pending.item: tapped.value})
+    if message.intent == "deny":
+        return TurnPlan(nudge=True)
     return None
 
 
-def interpret_turn(slot: str, text: str, intent: str, confidence: float) -> TurnOutcome:
-    """Decide what the client's message does to the open question ``slot``."""
-    text = text or ""
-    if intent in RISK_INTENTS or detect_risk(text) is not None:
-        return Interrupt(reason="risk")
-    if slot == "consent":
-        consent = _consent_from(intent, text)
-        if consent is not None:
-            return Accept(value=consent, raw_text=text)
-    elif intent == "skip" or is_skip(text):
-        return Skip()
-    if intent in NUDGE_INTENTS and confidence >= FREE_TEXT_INTERRUPT_CONFIDENCE:
-        return Nudge()
-    side_request = intent in SIDE_REQUEST_INTENTS
-    if slot in FREE_TEXT_SLOTS and side_request and confidence >= FREE_TEXT_INTERRUPT_CONFIDENCE:
-        return Interrupt(reason=intent)
-    placed = parse_answer(slot, text[:MAX_PARSED_CHARS]) if slot != "consent" else None
-    if placed is not None:
-        # Free text is kept whole and verbatim, however long: the client's own words are never cut.
-        value = text.strip() if slot in FREE_TEXT_SLOTS and placed.value is not None else placed.value
-        return Accept(value=value, raw_text=text)
-    if side_request:
-        return Interrupt(reason=intent)
-    return NotPlaced()
+def _correction_answer(message: Message, text: str, state: FormState, pending: str) -> TurnPlan | None:
+    """The reply to "which answer?" or "what should it be?"; None when the client moved on."""
+    if says_not_sure(text) or message.intent == "deny" or says_no(text):
+        return TurnPlan(nudge=True)
+    if pending == "which":
+        item = named_item(text, list(state.answered))
+        if item is None:
+            return None
+        return _correct(item, text, state)
+    reading = read_correction(pending, text)
+    if reading.is_answer:
+        plan = TurnPlan(corrected=[pending])
+        _settle(plan, pending, reading, whole_text=text)
+        return plan
+    return None
+
+
+def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
+    answered = list(state.answered)
+    item = named_item(text, answered)
+    if item is None and state.last_answered in state.answered:
+        item = state.last_answered  # "it's a 1", "wrong button": the answer just given
+    if item is None:
+        return TurnPlan(correction_prompt="which")
+    return _correct(item, text, state)
+
+
+def _correct(item: str, text: str, state: FormState) -> TurnPlan:
+    reading = read_correction(item, text)
+    unchanged = reading.kind == ReadingKind.VALUE and reading.value == state.answered.get(item)
+    if reading.is_answer and not unchanged:
+        plan = TurnPlan(corrected=[item])
+        _settle(plan, item, reading)
+        return plan
+    return TurnPlan(correction_prompt=item)

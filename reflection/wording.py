@@ -2,7 +2,9 @@
 
 The question for a slot depends on a returning client's last answer, on the answer just given (a low
 answer gets a gentler lead-in), and the "tell me more" question names the client's lowest area. Each
-answer gets an acknowledgement that fits how it landed, and substantive words are quoted back.
+answer gets an acknowledgement that fits how it landed, and a low answer's words are quoted back when they
+are short and meaningful (``reflection/own_words.py``). Numbers ("You rated", "2 of 5") are spoken only to
+a client who gave numbers (``gave_numbers``; see ``own_words.gave_numbers``).
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reflection.items import Button, Item, ItemBank, load_item_bank
+from reflection.messages import message
+from reflection.own_words import quote_of
 from reflection.summary import lowest_rated_area
-
-QUOTE_MIN_WORDS = 3
-QUOTE_MAX_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,16 @@ def band(value: object) -> str:
     return str(value)
 
 
-def _last_answer_wording(item: Item, previous: Mapping[str, object]) -> str | None:
+def _last_answer_wording(
+    item: Item, previous: Mapping[str, object], bank: ItemBank, gave_numbers: bool
+) -> str | None:
     last = previous.get(item.slot)
     if last is None:
         return None
-    if item.slot == "homework_fit" and last == "none":
+    if item.allow_none and last == "none":
         return item.question.get("returning_none")
+    if item.kind == "scale" and not gave_numbers and bank.returning_in_words:
+        return bank.returning_in_words.format(area=item.area, last=item.describe_in_words(last, bank))
     template = item.question.get("returning")
     return template.format(last=item.describe(last).replace(" of 5", "")) if template else None
 
@@ -46,31 +51,26 @@ def question_for(
     previous: Mapping[str, object] | None = None,
     just_answered: str | None = None,
     bank: ItemBank | None = None,
+    gave_numbers: bool = True,
 ) -> Question:
-    """The wording and buttons for ``slot``, adapted to this client."""
+    """The wording and buttons for ``slot``, adapted to this client.
+
+    ``gave_numbers``: the client rated with numbers; if not, the question speaks in words ("It sounds like
+    ... is the hardest part" rather than "You rated ... lowest").
+    """
     bank = bank or load_item_bank()
     item = bank.item(slot)
-    text = _last_answer_wording(item, previous or {})
+    text = _last_answer_wording(item, previous or {}, bank, gave_numbers)
     if text is None and just_answered is not None:
         lead = band(answers.get(just_answered))
         text = item.question.get(f"after_{lead}")
     if text is None:
-        text = item.question["first"]
+        text = item.question.get("first_in_words") if not gave_numbers else None
+        text = text or item.question["first"]
     if "{area}" in text:
         lowest = lowest_rated_area(answers, bank)
         text = text.format(area=bank.item(lowest).area if lowest else "one area")
     return Question(text=text, buttons=bank.buttons_for(item))
-
-
-def _quotable(raw_text: str | None, item: Item) -> str | None:
-    """The client's words, when they said more than a number or a button label."""
-    if not raw_text:
-        return None
-    words = raw_text.strip()
-    button_payloads = {button.payload.lower() for button in item.buttons}
-    if len(words.split()) < QUOTE_MIN_WORDS or words.lower() in button_payloads:
-        return None
-    return words if len(words) <= QUOTE_MAX_CHARS else words[: QUOTE_MAX_CHARS - 1].rstrip() + "…"
 
 
 def acknowledgement(
@@ -84,7 +84,8 @@ def acknowledgement(
     ack = item.ack.get(band(value))
     if ack is None:
         return None
-    quote = _quotable(raw_text, item)
-    if quote and band(value) == "low":
-        return f"You said: “{quote}”. {ack}"
-    return ack
+    if band(value) != "low":
+        return ack
+    buttons = [text for button in item.buttons for text in (button.payload, button.title)]
+    quote = quote_of(raw_text, not_these=buttons)
+    return message("quote_back", quote=quote, ack=ack).text if quote else ack

@@ -30,7 +30,7 @@ def rasa_arguments(port: int, model: str, extra: list[str]) -> list[str]:
         "--interface", current.bind_host,
         "--port", str(port),
         "--enable-api",
-        "--auth-token", current.rasa_token,
+        f"--auth-token={current.rasa_token}",  # one argument: a token may start with "-"
         "--credentials", str(ROOT / "credentials.yml"),
         "--endpoints", str(ROOT / "endpoints.yml"),
         *extra,

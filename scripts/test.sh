@@ -24,6 +24,7 @@ echo
 echo "=== measured ==="
 [ -f reports/safety_report.txt ] && grep -E "^(Safety set|each sent|  [a-z_]+( \(minor\))?:|Recall|False-positive|Check-in)" reports/safety_report.txt
 [ -f reports/heldout_accuracy.txt ] && cat reports/heldout_accuracy.txt
+[ -f reports/anonymization.txt ] && cat reports/anonymization.txt
 .venv/bin/python scripts/audit.py --measure  # reported here; `make audit` fails on findings
 
 echo

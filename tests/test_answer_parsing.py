@@ -362,7 +362,7 @@ ADVICE_FIT = [
     ("yeah it works for me", 4),
     ("very concrete", 5),
     ("way too generic", 1),
-    ("she doesn't really give advice", 2),
+    ("she doesn't really give advice", None),  # no advice at all: the question does not apply (issue 8)
     ("she just listens", 2),
     ("it's stuff I already knew", 2),
     ("good advice, but hard to fit into my life", 3),

@@ -13,7 +13,7 @@ import pytest
 from reflection.answer_parsing import is_skip, parse_answer
 from reflection.items import load_item_bank
 from reflection.safety import mentions_risk_language
-from reflection.turns import interpret_turn
+from reflection.turns import FormState, Message, plan_turn
 
 SMALL, LARGE = 2_000, 16_000
 MAX_GROWTH = 24  # well above linear (8) and well below quadratic (64), to stay clear of timing noise
@@ -45,14 +45,16 @@ PATTERNS: dict[str, str] = {
 
 
 def _readers() -> dict[str, Callable[[str], object]]:
-    # interpret_turn reads the whole message for risk, then parses it as the answer to its slot.
+    # plan_turn reads the message against the asked question and every later one.
     readers: dict[str, Callable[[str], object]] = {
         "mentions_risk_language": mentions_risk_language,
         "is_skip": is_skip,
         "parse_answer (uncapped)": lambda text: parse_answer("felt_heard", text),
     }
-    for slot in load_item_bank().slots:
-        readers[f"interpret_turn {slot}"] = lambda text, slot=slot: interpret_turn(slot, text, "answer", 0.5)
+    slots = load_item_bank().slots
+    for position, slot in enumerate(slots):
+        state = FormState(requested=slot, open_items=slots[position:], answered={})
+        readers[f"plan_turn {slot}"] = lambda text, state=state: plan_turn(Message(text=text), state)
     return readers
 
 

@@ -1,52 +1,151 @@
+"""What one message does to the reflection: plan_turn, decided once per turn."""
+
 import pytest
 
-from reflection.turns import Accept, Interrupt, NotPlaced, Nudge, Skip, interpret_turn
+from reflection.answer_parsing import Reading, ReadingKind
+from reflection.turns import Confirmation, FormState, Message, TurnPlan, plan_turn, says_yes
 
-
-def test_an_answer_is_placed_whatever_the_classifier_thought() -> None:
-    assert interpret_turn("felt_heard", "not really, she seems distracted", "deny", 0.9) == Accept(
-        2, "not really, she seems distracted"
-    )
-
-
-@pytest.mark.parametrize("slot", ["felt_heard", "hopes", "raised_needs", "consent"])
-def test_a_disclosure_interrupts_and_is_never_an_answer(slot: str) -> None:
-    outcome = interpret_turn(slot, "2, she never listens and honestly I want to die", "answer", 0.9)
-    assert outcome == Interrupt(reason="risk")
-
-
-def test_the_classifiers_risk_intent_interrupts_even_without_the_lexicon() -> None:
-    assert interpret_turn("depth", "3", "disclose_self_harm", 0.95) == Interrupt(reason="risk")
-
-
-def test_skip_settles_the_question() -> None:
-    assert interpret_turn("depth", "skip this one", "skip", 0.99) == Skip()
-
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [("why do you ask?", "ask_why"), ("delete my data", "delete_data"), ("are you a bot", "bot_challenge")],
+QUESTIONS = (
+    "sessions_so_far", "felt_heard", "depth", "advice_fit", "homework_fit", "goals_shared", "approach_fit",
+    "tell_more", "raised_needs", "hopes", "missing",
 )
-def test_side_requests_interrupt(text: str, intent: str) -> None:
-    assert interpret_turn("felt_heard", text, intent, 0.97) == Interrupt(reason=intent)
+
+
+def at(requested: str, answered: dict[str, object] | None = None, **state: object) -> FormState:
+    """The form asking ``requested``, with ``answered`` already given and every later question open."""
+    answered = answered or {}
+    open_items = tuple(q for q in QUESTIONS if q not in answered and q != requested)
+    return FormState(requested=requested, open_items=(requested, *open_items), answered=answered, **state)
+
+
+def plan(
+    text: str, state: FormState, intent: str = "answer", confidence: float = 0.9, **message: object
+) -> TurnPlan:
+    return plan_turn(Message(text=text, intent=intent, confidence=confidence, **message), state)
+
+
+def test_an_answer_is_read_whatever_the_classifier_thought() -> None:
+    planned = plan("not really, she seems distracted", at("felt_heard"), intent="deny")
+    assert planned.values == {"felt_heard": 2}
+
+
+@pytest.mark.parametrize("tier", ["crisis", "check_in"])
+def test_the_nlu_verdict_on_risk_interrupts_and_nothing_is_stored(tier: str) -> None:
+    planned = plan("about a 2, and honestly I'm not safe", at("depth"), risk_tier=tier)
+    assert planned.interrupt == "risk" and planned.values == {}
+
+
+@pytest.mark.parametrize(("text", "intent", "value"), [
+    ("yes", "affirm", True), ("ya", "pause", True), ("k", "nlu_fallback", True), ("yep!", "goodbye", True),
+    ("no thanks", "deny", False), ("nah", "nlu_fallback", False),
+])
+def test_consent_in_a_word_never_ends_the_conversation(text: str, intent: str, value: bool) -> None:
+    assert plan(text, at("consent"), intent=intent).values == {"consent": value}
+
+
+def test_a_question_at_consent_is_answered_by_the_rules() -> None:
+    assert plan("will my therapist see this?", at("consent"), intent="ask_data").interrupt == "ask_data"
+
+
+def test_skip_settles_the_question_without_a_value() -> None:
+    assert plan("skip this one", at("depth"), intent="skip").notes == {"depth": "skipped"}
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("why do you ask?", "ask_why"),
+    ("delete my data", "delete_data"),
+    ("will my therapist see this?", "ask_data"),
+])
+def test_side_requests_interrupt_and_store_nothing(text: str, intent: str) -> None:
+    planned = plan(text, at("felt_heard"), intent=intent, confidence=0.97)
+    assert planned.interrupt == intent and planned.values == {} and planned.notes == {}
+
+
+def test_a_question_the_classifier_missed_is_still_never_stored() -> None:
+    planned = plan("can I change my answer?", at("goals_shared"), intent="answer")
+    assert planned.values == {} and planned.notes == {}
 
 
 def test_free_text_that_looks_like_a_side_request_is_kept_when_the_classifier_is_unsure() -> None:
-    outcome = interpret_turn("hopes", "to stop feeling so stuck", "pause", 0.55)
-    assert outcome == Accept("to stop feeling so stuck", "to stop feeling so stuck")
+    planned = plan("to stop feeling so stuck", at("hopes"), intent="pause", confidence=0.55)
+    assert planned.values == {"hopes": "to stop feeling so stuck"}
 
 
 def test_go_on_words_just_ask_again() -> None:
-    assert interpret_turn("depth", "continue", "resume", 0.98) == Nudge()
+    assert plan("continue", at("depth"), intent="resume", confidence=0.98).nudge
 
 
-def test_unplaceable_text_is_not_placed() -> None:
-    assert interpret_turn("felt_heard", "hmm, purple", "nlu_fallback", 0.3) == NotPlaced()
+def test_unreadable_text_is_a_miss() -> None:
+    assert plan("hmm, purple", at("felt_heard"), intent="nlu_fallback", confidence=0.3).missed
 
 
-@pytest.mark.parametrize(
-    ("text", "intent", "value"),
-    [("yes", "affirm", True), ("no thanks", "deny", False), ("ok", "nlu_fallback", True)],
-)
-def test_consent(text: str, intent: str, value: bool) -> None:
-    assert interpret_turn("consent", text, intent, 0.9) == Accept(value, text)
+def test_one_message_answers_two_questions() -> None:
+    state = at("approach_fit", {"sessions_so_far": "established", "felt_heard": 2})
+    planned = plan("she never adapts, I told her twice and nothing changed", state)
+    assert planned.values["raised_needs"] == "yes_no_change"
+    assert planned.also_answered == ["raised_needs"]
+    assert "approach_fit" in planned.values or planned.confirm is not None
+
+
+def test_dont_know_and_doesnt_apply_store_no_number() -> None:
+    assert plan("she doesn't give advice", at("advice_fit")).notes == {"advice_fit": "not_applicable"}
+    assert plan("no. none", at("homework_fit")).values == {"homework_fit": "none"}
+    unsure = plan("I don't know if she would adapt, I never gave feedback", at("approach_fit"))
+    assert unsure.values == {}
+    said_so = unsure.notes == {"approach_fit": "dont_know"}
+    assert said_so or (unsure.confirm is not None and unsure.confirm.proposed.kind == ReadingKind.DONT_KNOW)
+
+
+def test_an_unsure_reading_is_confirmed_in_one_tap() -> None:
+    model = {"depth": Reading(ReadingKind.VALUE, 2, 0.7)}  # the second reader disagrees
+    planned = plan("yes, we go deep", at("depth"), model_readings=model)
+    assert planned.confirm is not None and planned.confirm.item == "depth" and planned.values == {}
+
+
+@pytest.mark.parametrize(("reply", "intent", "expected"), [
+    ("Yes", "affirm", TurnPlan(values={"depth": 3})),
+    ("/affirm", "affirm", TurnPlan(values={"depth": 3})),
+    ("ya", "nlu_fallback", TurnPlan(values={"depth": 3})),
+    ("2", "answer", TurnPlan(values={"depth": 2})),
+    ("Not sure", "answer", TurnPlan(notes={"depth": "dont_know"})),
+    ("no", "deny", TurnPlan(nudge=True)),
+])
+def test_the_reply_to_is_that_right(reply: str, intent: str, expected: TurnPlan) -> None:
+    state = at("depth", pending_confirmation=Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7)))
+    assert plan(reply, state, intent=intent) == expected
+
+
+def test_a_new_answer_instead_of_a_tap_is_read_afresh() -> None:
+    state = at("depth", pending_confirmation=Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7)))
+    afresh = plan("we really never go deep", state)
+    confirmed_one = afresh.confirm is not None and afresh.confirm.proposed.value == 1
+    assert afresh.values == {"depth": 1} or confirmed_one
+
+
+def test_the_last_answer_can_be_corrected_in_the_same_breath() -> None:
+    state = at("depth", {"sessions_so_far": "established", "felt_heard": 4}, last_answered="felt_heard")
+    planned = plan("wait, I was being sarcastic, it's a 1", state)
+    assert planned.corrected == ["felt_heard"] and planned.values == {"felt_heard": 1}
+
+
+def test_a_correction_naming_a_question_asks_for_its_new_value() -> None:
+    state = at("approach_fit", {"felt_heard": 4, "goals_shared": 4}, last_answered="goals_shared")
+    planned = plan("change my answer about goals", state, intent="correct_answer")
+    assert planned.correction_prompt == "goals_shared" and planned.values == {}
+    waiting = at("approach_fit", {"felt_heard": 4, "goals_shared": 4}, pending_correction="goals_shared")
+    then = plan("2", waiting)
+    assert then.corrected == ["goals_shared"] and then.values == {"goals_shared": 2}
+
+
+def test_can_i_change_my_answer_asks_which_one() -> None:
+    state = at("depth", {"felt_heard": 4})
+    asked = plan("can I change my answer?", state, intent="correct_answer")
+    assert asked.correction_prompt in ("which", "felt_heard")
+    answered = {"felt_heard": 4, "sessions_so_far": "early"}
+    which = plan("feeling heard", at("depth", answered, pending_correction="which"))
+    assert which.correction_prompt == "felt_heard"
+
+
+def test_short_yeses() -> None:
+    assert all(says_yes(word) for word in ("ya", "yep", "k", "Yes!", "ok 👍", "sure go on"))
+    assert not says_yes("yes, but only sometimes")

@@ -44,7 +44,8 @@ async def test_without_consent_nothing_is_stored(dispatcher) -> None:  # noqa: A
 
 
 @pytest.mark.parametrize(
-    "text,intent", [("why do you ask?", "ask_why"), ("I want to die", "answer"), ("3", "disclose_self_harm")]
+    "text,intent",
+    [("why do you ask?", "ask_why"), ("I want to die", "disclose_self_harm"), ("3", "disclose_self_harm")],
 )
 async def test_side_requests_and_disclosures_reject_the_form_turn(dispatcher, text: str, intent: str) -> None:  # noqa: ANN001
     tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, text, intent)
@@ -111,3 +112,54 @@ async def test_the_opening_names_the_crisis_line_and_what_is_stored(dispatcher) 
     await AskForConsent().run(dispatcher, make_tracker({}), {})
     text = said(dispatcher)
     assert "988" in text and "isn't therapy" in text and "save your answers" in text
+
+
+async def test_one_message_can_answer_a_later_question_too(dispatcher) -> None:  # noqa: ANN001
+    slots = {**CONSENTED, "felt_heard": 2, "depth": 2, "advice_fit": 3, "homework_fit": "none"}
+    slots |= {"goals_shared": 2, "requested_slot": "approach_fit"}
+    tracker = make_tracker(slots, "not at all, I told her twice and nothing changed")
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["approach_fit"] == 1 and events["raised_needs"] == "yes_no_change"
+    assert "raised_needs" not in (events["requested_slot"] or "")  # not asked again
+    assert "noted that too" in said(dispatcher)
+    stored = store().current_reflection(client())
+    assert stored is not None and stored.answers["raised_needs"].value == "yes_no_change"
+
+
+async def test_an_unsure_reading_is_confirmed_before_it_is_stored(dispatcher) -> None:  # noqa: ANN001
+    disagreeing = {"depth": {"kind": "value", "value": 2, "confidence": 0.7}}
+    asked_depth = {**CONSENTED, "felt_heard": 3, "requested_slot": "depth"}
+    tracker = make_tracker(asked_depth, "yes, we go deep")
+    tracker.latest_message["answer_readings"] = disagreeing
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["pending_confirmation"]["item"] == "depth" and events.get("depth") is None
+    assert events["requested_slot"] == "depth" and store().current_reflection(client()) is None
+
+    ask = CollectingDispatcher()
+    await ASK_ACTIONS["depth"]().run(ask, make_tracker({**asked_depth, **events}), {})
+    assert "I read that as" in said(ask) and "Is that right?" in said(ask)
+    titles = [b["title"] for m in ask.messages for b in m.get("buttons", [])]
+    assert titles[0] == "Yes" and titles[-1] == "Not sure" and len(titles) == 7
+
+    confirmed = make_tracker({**asked_depth, **events}, "/affirm", intent="affirm")
+    after = slot_events(await validate(confirmed, CollectingDispatcher()))
+    assert after["depth"] == 4 and after["pending_confirmation"] is None
+    assert after["requested_slot"] == "advice_fit"
+
+
+async def test_a_correction_changes_the_earlier_answer_and_the_flow_goes_on(dispatcher) -> None:  # noqa: ANN001
+    slots = {**CONSENTED, "felt_heard": 4, "last_answered": "felt_heard", "requested_slot": "depth"}
+    sarcastic = make_tracker(slots, "wait, I was being sarcastic, it's a 1")
+    events = slot_events(await validate(sarcastic, dispatcher))
+    assert events["felt_heard"] == 1 and events.get("depth") is None and events["requested_slot"] == "depth"
+    assert "changed your answer about feeling heard" in said(dispatcher)
+
+
+async def test_dont_know_is_kept_as_an_answer_without_a_number(dispatcher) -> None:  # noqa: ANN001
+    asked = {**CONSENTED, "requested_slot": "approach_fit"}
+    tracker = make_tracker(asked, "idk")
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["approach_fit"] is None and "approach_fit" in events["items_without_value"]
+    assert events["answer_notes"] == {"approach_fit": "dont_know"}
+    stored = store().current_reflection(client())
+    assert stored is not None and stored.answers["approach_fit"].value == "dont_know"

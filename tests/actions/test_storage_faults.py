@@ -105,7 +105,7 @@ async def test_an_action_that_fails_tells_the_client_and_keeps_asking(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug, with private words in it")
 
-    monkeypatch.setattr("actions.reflection_form.interpret_turn", broken)
+    monkeypatch.setattr("actions.reflection_form.plan_turn", broken)
     dispatcher = CollectingDispatcher()
     tracker = make_tracker({**CONSENTED, "requested_slot": "depth"}, "private words")
 

@@ -47,15 +47,21 @@ def start(
 
 
 def answer_all(assistant: Assistant, sender: str, answers: list[tuple[str, str]]) -> list[str]:
-    """Answers question after question, checking each one is the question the bot is waiting on."""
+    """Answers question after question, checking each one is the question the bot is waiting on.
+
+    When the assistant checks a reading ("I read that as mostly. Is that right?"), the client taps Yes, as
+    these scripts' answers mean what they say; the reply to the tap counts as the answer's reply."""
     replies = []
     for slot, text in answers:
-        requested = assistant.slots(sender)["requested_slot"]
-        if requested is None:
+        slots = assistant.slots(sender)
+        if slots["requested_slot"] is None:
             break
-        if requested != slot:
+        if slots["requested_slot"] != slot:
             continue  # adapted away (e.g. homework already known); the caller checks the outcome
-        replies.append(texts(assistant.say(sender, text)))
+        reply = texts(assistant.say(sender, text))
+        if assistant.slots(sender).get("pending_confirmation"):
+            reply += "\n" + texts(assistant.say(sender, "yes"))
+        replies.append(reply)
     return replies
 
 

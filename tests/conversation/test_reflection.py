@@ -269,14 +269,14 @@ def test_clinic_metadata_brings_the_clinic_contact_and_its_crisis_lines(assistan
 
 
 # A long answer in the client's own words, with markup: kept whole and verbatim.
-LONG_HOPES = "I hope to " + "feel calmer and more like myself at work and at home, " * 60 + "<b>really</b> 🙂"
+LONG_HOPES = "I hope to " + "feel calmer and more like myself at work and at home, " * 35 + "<b>really</b> 🙂"
 
 HOSTILE_INPUTS = [
     "<script>alert('x')</script>",
     "'); DROP TABLE answers;--",
     "😀😀😀",
     "me siento escuchada casi siempre",
-    "x" * 5000,
+    "x" * 2000,  # the longest message the channels pass on
 ]
 
 
@@ -290,6 +290,11 @@ def test_bad_input_gets_a_clear_reply_and_loses_nothing(
         reply = assistant.say(sender, message)
         assert texts(reply).strip(), f"no reply to {message[:30]!r}"
         assert assistant.slots(sender)["sessions_so_far"] == "established"
+    too_long = assistant.http.post(
+        f"{assistant.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": "x" * 2001}
+    )
+    assert too_long.status_code == 413 and "shorter" in too_long.text.lower()
+    assert assistant.slots(sender)["sessions_so_far"] == "established"
     hopes_sender = new_sender()
     start(assistant, hopes_sender)
     answer_all(
@@ -310,22 +315,3 @@ def test_a_conversation_survives_a_restart_of_rasa(assistant: Assistant) -> None
     slots = assistant.slots(sender)
     assert (slots["sessions_so_far"], slots["felt_heard"], slots["depth"]) == ("established", 2, 3)
     assert slots["requested_slot"] == "advice_fit" and "concrete" in reply
-
-
-def test_the_web_page_chats_through_the_assistant_with_a_server_issued_session(
-    assistant: Assistant, monkeypatch
-) -> None:  # noqa: ANN001
-    from fastapi.testclient import TestClient
-
-    from web.app import SESSION_COOKIE, app
-
-    monkeypatch.setenv("RASA_URL", assistant.rasa_url)
-    browser = TestClient(app)
-    first = browser.post("/api/chat", json={"message": "hi", "clinic": "example-clinic"})
-    assert first.status_code == 200
-    assert any("Example Counselling Centre" in (message["text"] or "") for message in first.json())
-    session = browser.cookies.get(SESSION_COOKIE)
-    assert session and len(session) == 43
-    second = browser.post("/api/chat", json={"message": "yes"})
-    assert any("How long" in (message["text"] or "") for message in second.json())
-    assert assistant.slots(session)["consent"] is True

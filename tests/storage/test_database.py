@@ -110,7 +110,6 @@ def test_cli_upgrades_and_exports_on_each_backend(
     exported = json.loads(output.read_text(encoding="utf-8"))
     assert exported["answers"]["depth"] == {
         "value": 2,
-        "raw_text": "we stay on the surface",
         "answered_at": exported["answers"]["depth"]["answered_at"],
     }
     assert exported["next_steps"] == ["ask_for_depth"]

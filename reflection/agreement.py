@@ -1,0 +1,105 @@
+"""Two readers of one answer, and what to do with what they read: take it, confirm it once, or nothing.
+
+The rule reader (``reflection/answer_parsing.py``) and the model reader (``reflection/answer_model.py``, run
+inside Rasa's NLU pipeline) each give a ``Reading``. ``decide(rule, model)``:
+
+* a question, correction or request (``not_an_answer`` from the rules) -> ``Nothing``: never stored;
+* both read the same answer (the same value, or both "don't know", or both "doesn't apply") -> ``Take``;
+* one is very confident and the other has no reading -> ``Take`` what the confident one read;
+* neither has a reading -> ``Nothing`` (the caller re-asks);
+* otherwise -> ``Confirm`` the more confident reading once, with one tap ("I read that as about 3 of 5,
+  *somewhat*. Is that right?"); a tap on another number or "Not sure" is the answer.
+
+Free-text questions have no model reading: the rule reader's reading is taken when it is very confident.
+``confirmation(slot, proposed)`` gives the message to ask with; its words are in ``content/messages.yml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reflection.answers.readings import Reading, ReadingKind
+from reflection.items import Button, ItemBank, load_item_bank
+from reflection.messages import Message, message
+
+VERY_CONFIDENT = 0.9
+
+
+@dataclass(frozen=True)
+class Take:
+    """Store this reading: ``reading.stored_value`` (a value, a code like "none", or None for no number)."""
+
+    reading: Reading
+
+    @property
+    def value(self) -> int | str | None:
+        return self.reading.stored_value
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """Ask once whether ``proposed`` is what the client meant (see ``confirmation``)."""
+
+    proposed: Reading
+
+
+@dataclass(frozen=True)
+class Nothing:
+    """Store nothing: not an answer, or nothing read."""
+
+    reason: str
+
+
+Decision = Take | Confirm | Nothing
+
+
+def same_answer(first: Reading, second: Reading) -> bool:
+    """Both read the same answer: the same value, or both "don't know", or both the same "doesn't apply"."""
+    return first.is_answer and second.is_answer and first.kind is second.kind and first.value == second.value
+
+
+def decide(rule: Reading, model: Reading | None, very_confident: float = VERY_CONFIDENT) -> Decision:
+    """What to do with one answer, given what the rule reader and the model reader read."""
+    if rule.kind is ReadingKind.NOT_AN_ANSWER:
+        return Nothing("not an answer")
+    model_read = model is not None and model.is_answer
+    if rule.is_answer and model_read and same_answer(rule, model):  # type: ignore[arg-type]
+        return Take(rule)
+    if rule.is_answer and not model_read:
+        return Take(rule) if rule.confidence >= very_confident else Confirm(rule)
+    if model_read and not rule.is_answer:
+        assert model is not None
+        return Take(model) if model.confidence >= very_confident else Confirm(model)
+    if not rule.is_answer:
+        return Nothing("nothing read")
+    assert model is not None
+    return Confirm(model if model.confidence > rule.confidence else rule)
+
+
+def confirmation(
+    slot: str, proposed: Reading, gave_numbers: bool = True, bank: ItemBank | None = None
+) -> Message:
+    """The one-tap question that checks a reading: "I read that as about 3 of 5, *somewhat*. Is that right?"
+
+    Buttons: "Yes", then the question's own answers (1-5, or its choices), then "Not sure". ``gave_numbers``:
+    without numbers, a rating is checked in words only.
+    """
+    bank = bank or load_item_bank()
+    item = bank.item(slot)
+    if item.kind == "scale":  # 1-5, and the question's own extra answers ("No homework")
+        answers = tuple(Button(title=str(n), payload=str(n)) for n in bank.scale_labels) + item.buttons
+    else:
+        answers = bank.buttons_for(item)
+    if proposed.kind is ReadingKind.DONT_KNOW:
+        checked = message("confirm_dont_know")
+    elif proposed.kind is ReadingKind.NOT_APPLICABLE:
+        said = (item.not_applicable or {}).get("said") or message("not_applicable_said").text
+        checked = message("confirm_not_applicable", said=said)
+    elif item.kind == "scale" and isinstance(proposed.value, int):
+        words = bank.scale_words.get(proposed.value, "")
+        name = "confirm_scale" if gave_numbers else "confirm_scale_in_words"
+        checked = message(name, value=proposed.value, words=words)
+    else:
+        checked = message("confirm_choice", words=item.describe(proposed.value))
+    yes, not_sure = checked.buttons[0], checked.buttons[-1]
+    return Message(text=checked.text, buttons=(yes, *answers, not_sure))

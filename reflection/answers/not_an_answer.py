@@ -1,0 +1,77 @@
+"""Messages that are not an answer: a question back, a correction of an earlier answer, or a request.
+
+They are never read as an answer to any question. A question followed by a statement ("how long? about six
+months") still answers with the statement, so only the sentences that are not questions are read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from reflection.answers.language import Language, alternation, pattern
+
+# A sentence ends at . ! ? (not inside a number like 3.5) or a line break.
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+
+
+class NotAnAnswerKind(str, Enum):
+    QUESTION = "question"
+    CORRECTION = "correction"
+    REQUEST = "request"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: NotAnAnswerKind | None  # None: the message (or part of it) may be an answer
+    answer_text: str  # the raw sentences that may be read as an answer
+
+
+class NotAnAnswerReader:
+    def __init__(self, language: Language) -> None:
+        n = language.section("not_an_answer")
+        self._opens_question = re.compile(rf"^{alternation(n['question_openers'])}\b")
+        verbs = alternation(n["question_verbs"])
+        self._opens_with_verb = re.compile(rf"^{verbs}\b")
+        self._asks_us = re.compile(rf"^{verbs} {alternation(n['question_to_us'])}\b")
+        lead = alternation(n["asked_lead"])
+        self._asked = re.compile(rf"^(?:{lead},? )*{alternation(n['asked'])}\b")
+        self._correction = re.compile(pattern(n["corrections"]))
+        self._request = re.compile(pattern(n["requests"]))
+
+    def verdict(self, raw: str, normalize: Callable[[str], str], free_text: bool = False) -> Verdict:
+        """Whether ``raw`` is a question, correction or request, and which of its sentences may answer.
+
+        ``free_text``: the question asks for the client's own words, which may be phrased as a question
+        ("would more structure help?"); only questions to the assistant count there.
+        """
+        whole = normalize(raw)
+        if self._correction.search(whole):
+            return Verdict(NotAnAnswerKind.CORRECTION, "")
+        if self._request.search(whole.strip(" .!?,")):
+            return Verdict(NotAnAnswerKind.REQUEST, "")
+        kept: list[str] = []
+        questions = 0
+        for match in _SENTENCE.finditer(raw):
+            sentence = match.group()
+            norm = normalize(sentence).strip()
+            if not norm:
+                continue
+            if self._is_question(norm, free_text):
+                questions += 1
+            else:
+                kept.append(sentence)
+        if questions and not any(normalize(part).strip(" .!?,") for part in kept):
+            return Verdict(NotAnAnswerKind.QUESTION, "")
+        return Verdict(None, "".join(kept).strip() if questions else raw)
+
+    def _is_question(self, norm: str, free_text: bool) -> bool:
+        if self._asked.match(norm):
+            return True
+        if not norm.endswith("?"):
+            return False
+        if self._opens_question.match(norm) or self._asks_us.match(norm):
+            return True
+        return not free_text and bool(self._opens_with_verb.match(norm))

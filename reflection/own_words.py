@@ -1,0 +1,118 @@
+"""The client's own words, given back the way a person would: short, meaningful, cut cleanly.
+
+* ``quote_of(text)``: a few words of an answer to quote back ("You said: “she seems distracted”"), or
+  None when the answer holds nothing worth quoting ("not really", "2", a button). A long answer is cut at
+  the end of its first sentence or clause, or else at a word boundary with "…"; never mid-word, and never
+  with its own closing punctuation, so the sentence around it adds the only full stop.
+* ``own_words(text)``: what the client hopes for (or feels is missing), cleaned for a summary or a
+  conversation starter: hedges like "idk, maybe" dropped, "not yet" or "k" give None, a paragraph is cut
+  to its first sentence.
+* ``gave_numbers(answers)``: whether the client rated anything with a number, so that only they hear
+  "you rated".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from reflection.answer_parsing import engine, gives_a_number, read_answer
+from reflection.answers.language import alternation, phrases
+from reflection.answers.readings import ReadingKind
+from reflection.answers.text import TOKEN
+
+QUOTE_MIN_WORDS = 3
+QUOTE_MAX_WORDS = 12
+QUOTE_MIN_CONTENT_WORDS = 1  # "not really tbh" says how, not what: nothing to quote
+OWN_WORDS_MAX_WORDS = 20
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+_TRAILING = " \t.,;:!?…-\u2014\"'“”‘’"
+_LEADING = " \t.,;:!?…-\u2014\"'“”‘’"
+
+
+@cache
+def _low_content_words() -> frozenset[str]:
+    """Words that say how much or how sure, not what: "yes", "really", "mostly", "i guess"."""
+    shared = engine().shared
+    general = {phrase for phrase in _general_phrases() if " " not in phrase}  # "yes", "mostly", "really"
+    return frozenset(general) | shared.scale_words.function_words | shared.scale_words.subjects
+
+
+@cache
+def _general_phrases() -> tuple[str, ...]:
+    terms = engine().shared.language.section("scale", "terms")
+    return tuple(phrase for term in terms for phrase in phrases(term.get("words")))
+
+
+def _content_words(text: str) -> list[str]:
+    norm = engine().shared.text.normalize(text)
+    low = _low_content_words()
+    return [t for t in TOKEN.findall(norm) if t[0].isalpha() and len(t) >= 3 and t not in low]
+
+
+@cache
+def _clause_end() -> re.Pattern[str]:
+    """A clause ends at a comma or dash, or before a word that starts a new one ("... and I never ...")."""
+    breaks = engine().shared.language.section("other_questions", "clause_breaks")
+    return re.compile(rf"[,;:\u2014]|\s(?={alternation(breaks)}\s)", re.IGNORECASE)
+
+
+def _first_part(text: str, max_words: int) -> str:
+    """The first meaningful sentence, or its first clause, or its first ``max_words`` words and "…"."""
+    sentences = [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
+    sentence = next((part for part in sentences if _content_words(part)), sentences[0] if sentences else "")
+    words = sentence.split()
+    if len(words) <= max_words:
+        return sentence.rstrip(_TRAILING)
+    clause_ends = [m.start() for m in _clause_end().finditer(sentence)]
+    fitting = [end for end in clause_ends if QUOTE_MIN_WORDS <= len(sentence[:end].split()) <= max_words]
+    if fitting:
+        return sentence[:fitting[-1]].rstrip(_TRAILING)
+    return " ".join(words[:max_words]).rstrip(_TRAILING) + "…"
+
+
+def quote_of(text: str | None, not_these: Iterable[str] = ()) -> str | None:
+    """A short, meaningful part of an answer to quote back, or None (see the module docstring)."""
+    if not text or not text.strip():
+        return None
+    stripped = text.strip()
+    if stripped.lower() in {phrase.lower() for phrase in not_these}:
+        return None  # a button the client tapped
+    if len(stripped.split()) < QUOTE_MIN_WORDS or len(_content_words(stripped)) < QUOTE_MIN_CONTENT_WORDS:
+        return None
+    quote = _first_part(stripped, QUOTE_MAX_WORDS).lstrip(_LEADING)
+    if len(quote.split()) < QUOTE_MIN_WORDS or len(_content_words(quote)) < QUOTE_MIN_CONTENT_WORDS:
+        return None
+    return quote
+
+
+def own_words(text: object, slot: str = "hopes", max_words: int = OWN_WORDS_MAX_WORDS) -> str | None:
+    """The client's own words, cleaned for a summary or a starter, or None when there is nothing to use."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    found = read_answer(slot, text)
+    if found.kind is not ReadingKind.VALUE or not isinstance(found.value, str):
+        return None  # "idk", "not yet", "k", "nothing"
+    cleaned = _without_hedges(text.strip())
+    if not _content_words(cleaned):
+        return None
+    return _first_part(cleaned, max_words).lstrip(_LEADING) or None
+
+
+@cache
+def _hedge_lead() -> re.Pattern[str]:
+    hedges = engine().shared.language.section("free_text", "hedges")
+    return re.compile(rf"^(?:{alternation(hedges)}\b[\s,.;:!-]*)+", re.IGNORECASE)
+
+
+def _without_hedges(text: str) -> str:
+    """'I don't know, maybe to understand myself better' -> 'to understand myself better'."""
+    lead = _hedge_lead().match(text.replace("\u2019", "'"))  # same length: the offset fits the original
+    trimmed = text[lead.end():].strip() if lead else text
+    return trimmed or text
+
+
+def gave_numbers(raw_answers: Iterable[str | None]) -> bool:
+    """True when any of the client's answers rated something with a number ("4", "7/10", a 1-5 button)."""
+    return any(isinstance(raw, str) and gives_a_number(raw) for raw in raw_answers)

@@ -1,0 +1,71 @@
+"""Whole conversations written blind (tests/heldout/conversations_v*.yml), held through the running
+assistant by a scripted client (blind_conversations.py). The first run of each set is its honest measure,
+recorded in FIRST_RUN and reports/; afterwards the set guards against regressions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conversation.blind_conversations import Outcome, ScriptedClient
+from tests.live import ROOT, Assistant
+
+BLIND_SETS = sorted((ROOT / "tests" / "heldout").glob("conversations_v*.yml"))
+# First-run figures of each set (regression floors): stored values exact, whole conversations right.
+FIRST_RUN: dict[str, dict[str, float]] = {}
+
+
+def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, float]]:
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    confirmed: Counter[str] = Counter()
+    for outcome in outcomes:
+        for item, ok in outcome.right.items():
+            total[item] += 1
+            right[item] += ok
+            confirmed[item] += outcome.confirmations[item] > 0
+    answers = sum(total.values())
+    figures = {
+        "stored_exact": sum(right.values()) / answers,
+        "confirmed": sum(confirmed.values()) / answers,
+        "whole_right": sum(o.whole_right for o in outcomes) / len(outcomes),
+    }
+    lines = [
+        f"Whole conversations, {name}: {len(outcomes)} scripted clients, {answers} answers",
+        f"  stored values exact {figures['stored_exact']:.1%} (target >= 97%)",
+        f"  needed a confirmation {figures['confirmed']:.1%} (target <= 25%)",
+        f"  right next steps and summary {figures['whole_right']:.1%} (target >= 95%)",
+        f"  finished {sum(o.finished for o in outcomes)}/{len(outcomes)}; next steps right "
+        f"{sum(o.next_steps_right for o in outcomes)}; "
+        f"summary right {sum(o.summary_right for o in outcomes)}",
+        f"  asked again after answering in passing: {sum(len(o.asked_again) for o in outcomes)}; "
+        f"stored from a question or request: {sum(len(o.stored_from_interjection) for o in outcomes)}",
+        "  per slot: exact / confirmed",
+    ]
+    for item in total:
+        lines.append(f"    {item:<16} {right[item] / total[item]:6.1%}  {confirmed[item] / total[item]:6.1%}")
+    wrong = [f"{o.conversation}: {', '.join(i for i, ok in o.right.items() if not ok)}" for o in outcomes]
+    lines.append("  misread: " + "; ".join(entry for entry in wrong if not entry.endswith(": ")))
+    return lines, figures
+
+
+@pytest.mark.parametrize("blind_set", BLIND_SETS, ids=[path.stem for path in BLIND_SETS])
+def test_blind_clients_are_read_right_and_get_the_right_next_steps(
+    assistant: Assistant, blind_set: Path
+) -> None:
+    with blind_set.open(encoding="utf-8") as handle:
+        scripts = yaml.safe_load(handle)
+    outcomes = [ScriptedClient(assistant, script).run() for script in scripts]
+    lines, figures = report(blind_set.stem, outcomes)
+    (ROOT / "reports").mkdir(exist_ok=True)
+    target = ROOT / "reports" / f"conversations_{blind_set.stem}.txt"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    assert sum(len(o.stored_from_interjection) for o in outcomes) == 0  # never stored from a question
+    floors = FIRST_RUN.get(blind_set.stem)
+    if floors:
+        for measure, floor in floors.items():
+            assert figures[measure] >= floor - 0.005, f"{blind_set.stem}: {measure} fell below {floor:.1%}"

@@ -1,0 +1,119 @@
+"""The client's own words given back like a person would: short, meaningful, cleanly cut (issue 8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reflection.own_words import gave_numbers, own_words, quote_of
+from reflection.summary import build_summary, conversation_starters
+from reflection.wording import acknowledgement, question_for
+
+LONG_LOW = (
+    "she talks over me constantly and I never get to finish a sentence, it is like she has a script and "
+    "she just runs through it every single week no matter what I bring"
+)
+LONG_HOPES = (
+    "I want to stop feeling so anxious all the time. Also I want to sleep better, and be able to go to "
+    "work without panicking every morning, and honestly I would like to understand why I keep ending up "
+    "in the same kind of relationships over and over, because it has been going on for years now."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("not really, she seems distracted", "not really, she seems distracted"),
+        ("no. she interrupts me.", "she interrupts me"),
+        ("Nope. She looks at the clock when I talk.", "She looks at the clock when I talk"),
+        (LONG_LOW, "she talks over me constantly"),
+        ("not really tbh", None),
+        ("no not at all", None),
+        ("2", None),
+        ("she is ok i guess", None),
+    ],
+)
+def test_only_short_meaningful_words_are_quoted_cut_at_a_clause(text: str, quote: str | None) -> None:
+    assert quote_of(text) == quote
+
+
+def test_a_long_answer_without_clauses_is_cut_at_a_word_with_an_ellipsis() -> None:
+    words = "everything feels so rushed every single week with her never slowing down for me at any point"
+    quote = quote_of(words)
+    assert quote == "everything feels so rushed every single week with her never slowing down…"
+
+
+def test_a_quote_has_no_doubled_punctuation() -> None:
+    ack = acknowledgement("felt_heard", 1, "She never listens to me.")
+    assert ack is not None and ack.startswith("You said: “She never listens to me”. ")
+    assert ".”." not in ack and "”.." not in ack
+    plain = "I'm sorry. Not feeling heard can make it hard to open up."
+    assert acknowledgement("felt_heard", 1, "no not at all") == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("to feel like she knows me 😔", "to feel like she knows me 😔"),
+        ("I don't know, maybe to understand myself better", "to understand myself better"),
+        ("Honestly? To feel less alone.", "To feel less alone"),
+        (LONG_HOPES, "I want to stop feeling so anxious all the time"),
+        ("idk", None),
+        ("not yet", None),
+        ("still figuring that out tbh", None),
+        ("k", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_hopes_are_given_back_cleaned(text: str | None, cleaned: str | None) -> None:
+    assert own_words(text, "hopes") == cleaned
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"), [("k", None), ("nothing", None), ("more structure", "more structure")]
+)
+def test_what_is_missing_is_given_back_cleaned(text: str, cleaned: str | None) -> None:
+    assert own_words(text, "missing") == cleaned
+
+
+def test_starters_and_summary_use_the_cleaned_hopes() -> None:
+    answers = {"felt_heard": 2, "depth": 2, "hopes": LONG_HOPES, "missing": "k"}
+    starters = conversation_starters(answers)
+    assert any("I want to stop feeling so anxious all the time" in line for line in starters)
+    assert not any("relationships" in line for line in starters)
+    text = build_summary(answers, ["talk_to_therapist"]).as_text()
+    assert "relationships" not in text and '"k"' not in text
+    for hopes in ("idk", "not yet"):
+        assert not any(hopes in line for line in conversation_starters({"depth": 1, "hopes": hopes}))
+        summary = build_summary({"depth": 1, "hopes": hopes}, ["talk_to_therapist"]).as_text()
+        assert f'"{hopes}"' not in summary
+
+
+def test_numbers_only_for_a_client_who_gave_numbers() -> None:
+    answers = {"felt_heard": 2, "depth": 4, "advice_fit": 3}
+    in_words = build_summary(answers, ["talk_to_therapist"], gave_numbers=False).as_text()
+    assert "of 5" not in in_words
+    assert "What's hardest right now: feeling heard and respected." in in_words
+    with_numbers = build_summary(answers, ["talk_to_therapist"]).as_text()
+    assert "feeling heard and respected (2 of 5)" in with_numbers
+    change = build_summary(answers, ["keep_going"], previous={"felt_heard": 4}, gave_numbers=False).as_text()
+    assert "Feeling heard and respected is harder than last time." in change
+    assert "You rated" not in question_for("tell_more", answers, gave_numbers=False).text
+    assert question_for("tell_more", answers).text.startswith("You rated feeling heard and respected lowest")
+    returning = question_for("felt_heard", {}, previous={"felt_heard": 2}, gave_numbers=False).text
+    assert "of 5" not in returning and "not really" in returning
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        (["mostly yes", "not really", "she doesn't give homework"], False),
+        (["4", "mostly"], True),
+        (["a solid 3 I guess"], True),
+        (["7/10"], True),
+        (["about 6 sessions"], False),
+        ([None, ""], False),
+    ],
+)
+def test_whether_the_client_gave_numbers(answers: list[str | None], expected: bool) -> None:
+    assert gave_numbers(answers) is expected
