@@ -1,9 +1,10 @@
 """Whole conversations for the benchmark: what a client says next, given what the bot just said.
 
-A reflection client recognises the question the bot asks from the item bank's own wording (and the consent
-and copy messages), so it follows the flow as it adapts (skipped homework, the optional "tell me more") and
-keeps working when the wording changes. When it cannot place a reply it asks the tracker for
-``requested_slot`` instead; the benchmark counts those look-ups.
+A reflection client recognises the question the bot asks from the item bank's own wording and from the
+consent, copy and "I read that as … Is that right?" messages (it confirms with "yes": its answers mean what
+they say), so it follows the flow as it adapts (skipped homework, the optional "tell me more") and keeps
+working when the wording changes. When it cannot place a reply it asks the tracker for ``requested_slot``
+instead; the benchmark counts those look-ups.
 The vanilla client walks the ``rasa init`` demo bot's greet / mood / goodbye flow.
 """
 
@@ -53,6 +54,10 @@ def question_fragments() -> tuple[tuple[str, str], ...]:
         if name in messages:
             found.append((_fragment(messages[name]["text"].splitlines()[-1]), "consent"))
     found.append((_fragment(messages["offer_copy"]["text"]), "copy"))
+    # The form checks a reading it is unsure of with one tap ("I read that as … Is that right?").
+    found += [
+        (_fragment(text["text"]), "confirm") for name, text in messages.items() if name.startswith("confirm_")
+    ]
     return tuple(
         sorted(((text, slot) for text, slot in found if len(text) >= 12), key=lambda pair: -len(pair[0]))
     )
@@ -81,7 +86,7 @@ class ReflectionClient:
 
     def say(self, slot: str) -> str:
         text = self.rng.choice(answers()[slot])
-        if slot not in ("consent", "copy"):
+        if slot not in ("consent", "copy", "confirm"):
             self.given[slot] = text
         return text
 

@@ -44,15 +44,17 @@ def begin(system: FaultSystem, until: str) -> tuple[str, dict[str, str]]:
     given: dict[str, str] = {}
     while (asked := system.slots(sender)["requested_slot"]) != until:
         assert asked is not None, f"the reflection ended before {until}"
-        system.replies(sender, ANSWERS[asked])
-        given[asked] = ANSWERS[asked]
+        answer(system, sender, given)
     return sender, given
 
 
 def answer(system: FaultSystem, sender: str, given: dict[str, str]) -> list[str]:
+    """Answers the open question; when the assistant checks its reading, taps Yes (the answers mean it)."""
     asked = system.slots(sender)["requested_slot"]
     replies = system.replies(sender, ANSWERS[asked])
     given[asked] = ANSWERS[asked]
+    if system.slots(sender).get("pending_confirmation"):
+        replies += system.replies(sender, "yes")
     return replies
 
 

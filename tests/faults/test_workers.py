@@ -27,11 +27,17 @@ async def test_socketio_clients_on_several_rasa_workers_get_their_own_replies(sy
     channels = [SocketChannel(web, new_sender(), session_url=web + "/api/session") for _ in range(CLIENTS)]
     await asyncio.gather(*(channel.open() for channel in channels))
 
+    async def say(channel: SocketChannel, text: str) -> str:
+        replies, _ = await channel.send(text, lambda texts: asked_for(texts) != UNKNOWN)
+        return asked_for([reply.get("text") or "" for reply in replies])
+
     async def reflect(channel: SocketChannel) -> list[str]:
         asked = []
         for text, _ in SCRIPT:
-            replies, _ = await channel.send(text, lambda texts: asked_for(texts) != UNKNOWN)
-            asked.append(asked_for([reply.get("text") or "" for reply in replies]))
+            next_question = await say(channel, text)
+            if next_question == "confirm":  # the assistant checks its reading: one tap
+                next_question = await say(channel, "yes")
+            asked.append(next_question)
         return asked
 
     try:

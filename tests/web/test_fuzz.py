@@ -127,6 +127,8 @@ def test_odd_free_text_answers_are_stored_word_for_word(stack: Stack) -> None:
         if asked == "hopes":
             break
         say(sender, {"consent": "yes", "tell_more": "skip"}.get(asked, "3"))
+        if stack.assistant.slots(sender).get("pending_confirmation"):
+            say(sender, "yes")
     words = " ".join(TEXTS[name] for name in ("emoji", "right-to-left", "html", "sql"))
     say(sender, words)
     store = ReflectionStore.from_url(stack.assistant.database_url)
