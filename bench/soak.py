@@ -14,6 +14,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -22,22 +23,37 @@ from bench.clients import Channel, RestChannel, SocketChannel
 from bench.load import LevelResult, run_level, tracker_lookup
 from deploy.services import fresh_databases, private_redis
 from deploy.stack import ROOT, StackConfig, running_stack
-from reflection.answer_parsing import is_skip, parse_answer
 from reflection.pseudonym import pseudonymize
 from reflection.storage.repository import ReflectionRecord, ReflectionStore
 
-
-def expected_answers(given: dict[str, str]) -> dict[str, str]:
-    """The rows a client's words should leave: skipped questions and "nothing" leave none."""
-    kept = {}
-    for slot, words in given.items():
-        placed = None if is_skip(words) else parse_answer(slot, words)
-        if placed is not None and placed.value is not None:
-            kept[slot] = words
-    return kept
+OUTBOX_GRACE_SECONDS = 30
 
 
-def check_stored(result: LevelResult, database_url: str, secret: str) -> list[str]:
+def tracker_slots(config: StackConfig, senders: list[str]) -> dict[str, dict[str, object]]:
+    """Each conversation's slots, read through Rasa's API after the load."""
+    found = {}
+    with httpx.Client(timeout=60) as http:
+        for sender in senders:
+            response = http.get(
+                f"{config.url('rasa')}/conversations/{sender}/tracker",
+                params={"token": config.secrets["RASA_TOKEN"]},
+            )
+            response.raise_for_status()
+            found[sender] = response.json()["slots"]
+    return found
+
+
+def expected_answers(given: dict[str, str], slots: dict[str, object]) -> dict[str, str]:
+    """The rows a client's words should leave: one per answered question, holding the words as typed.
+
+    A question the conversation settled without a value (skipped, "nothing") leaves none; the tracker's
+    slots tell which those are, the client's words tell what each row must say."""
+    return {slot: words for slot, words in given.items() if slots.get(slot) is not None}
+
+
+def check_stored(
+    result: LevelResult, database_url: str, secret: str, slots_of: Callable[[str], dict[str, object]]
+) -> list[str]:
     """Differences between what the clients said and what the database holds (empty when none)."""
     problems = []
     store = ReflectionStore.from_url(database_url)
@@ -54,7 +70,7 @@ def check_stored(result: LevelResult, database_url: str, secret: str) -> list[st
                 continue
             record = records[0]
             stored = {item: answer.raw_text for item, answer in record.answers.items()}
-            expected = expected_answers(given)
+            expected = expected_answers(given, slots_of(sender))
             if stored != expected:
                 lost = sorted(set(expected) - set(stored))
                 extra = sorted(set(stored) - set(expected))
@@ -111,10 +127,17 @@ async def soak(arguments: argparse.Namespace) -> int:
                 )
                 wall = time.monotonic() - started
             memory = stack.memory()
-        outbox_left = list((Path(scratch) / "outbox").glob("*.jsonl"))
-        problems = check_stored(result, databases.database_url, config.secrets["PSEUDONYM_SECRET"])
+            outbox = Path(scratch) / "outbox"
+            deadline = time.monotonic() + OUTBOX_GRACE_SECONDS  # a write queued at the end is drained
+            while list(outbox.glob("*.jsonl")) and time.monotonic() < deadline:
+                time.sleep(1)
+            outbox_left = list(outbox.glob("*.jsonl"))
+            slots = tracker_slots(config, list(result.given))
+        problems = check_stored(
+            result, databases.database_url, config.secrets["PSEUDONYM_SECRET"], lambda sender: slots[sender]
+        )
     summary = result.summary()
-    answers_given = sum(len(expected_answers(given)) for given in result.given.values())
+    answers_given = sum(len(expected_answers(given, slots[sender])) for sender, given in result.given.items())
     print(
         f"turns {summary['turns']} in {wall:.0f} s ({summary['throughput']:.2f}/s), "
         f"p50 {summary['p50_ms']:.0f} ms, p95 {summary['p95_ms']:.0f} ms, p99 {summary['p99_ms']:.0f} ms"

@@ -70,7 +70,9 @@ def assert_stored_exactly(system: FaultSystem, sender: str, given: dict[str, str
     given = {slot: words for slot, words in given.items() if slot != "consent"}
     record = system.stored(sender)
     assert record is not None
-    assert {item: stored.raw_text for item, stored in record.answers.items()} == expected_answers(given)
+    expected = expected_answers(given, system.slots(sender))
+    assert {item: stored.raw_text for item, stored in record.answers.items()} == expected
+    assert set(expected) == set(given)  # every question was answered with a value
     assert record.status == "complete"
 
 
