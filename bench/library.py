@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bench.conversation import answers
 from reflection.answer_parsing import parse_answer
+from reflection.items import load_item_bank
 from reflection.safety import detect_risk
 
 LIBRARY_P95_TARGET_MS = 1.0
@@ -42,7 +43,7 @@ def bench_library() -> None:
     said = [
         (slot, text)
         for slot, texts in answers().items()
-        if slot not in ("opening", "copy", "consent")
+        if slot in load_item_bank().slots
         for text in texts
     ]
     samples, seconds = time_calls(parse_answer, said)  # type: ignore[arg-type]
