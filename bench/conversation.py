@@ -78,8 +78,8 @@ class ReflectionClient:
 
     seed: int
     rng: random.Random = field(init=False)
-    given: dict[str, str] = field(default_factory=dict)
-    turns: int = 0
+    given: dict[str, str] = field(default_factory=dict)  # question -> the words that answered it
+    sent: list[str] = field(default_factory=list)  # everything the client said, in order
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -88,10 +88,13 @@ class ReflectionClient:
         text = self.rng.choice(answers()[slot])
         if slot not in ("consent", "copy", "confirm"):
             self.given[slot] = text
+        self.sent.append(text)
         return text
 
     def opening(self) -> str:
-        return self.rng.choice(answers()["opening"])
+        text = self.rng.choice(answers()["opening"])
+        self.sent.append(text)
+        return text
 
 
 # How each of the demo bot's replies ends a turn (its domain's responses that are the last word of a turn).

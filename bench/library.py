@@ -41,10 +41,7 @@ def time_calls(call: Callable[[str], object], inputs: list[tuple[str, str]]) -> 
 
 def bench_library() -> None:
     said = [
-        (slot, text)
-        for slot, texts in answers().items()
-        if slot in load_item_bank().slots
-        for text in texts
+        (slot, text) for slot, texts in answers().items() if slot in load_item_bank().slots for text in texts
     ]
     samples, seconds = time_calls(parse_answer, said)  # type: ignore[arg-type]
     report("parse_answer (in-process)", samples, seconds)

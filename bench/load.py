@@ -47,6 +47,7 @@ class LevelResult:
     slot_lookups: int = 0
     deviations: int = 0  # the vanilla bot answered something its flow did not expect
     given: dict[str, dict[str, str]] = field(default_factory=dict)  # sender -> slot -> words
+    sent: dict[str, list[str]] = field(default_factory=dict)  # sender -> every message, in order
     completed_senders: set[str] = field(default_factory=set)
 
     @property
@@ -140,6 +141,7 @@ async def one_reflection(
     """Greeting to summary; True when the reflection was completed."""
     client = ReflectionClient(seed)
     result.given[channel.sender] = client.given  # filled in as the client answers
+    result.sent[channel.sender] = client.sent
     said = await _turn(channel, client.opening(), _asks_something, window, result)
     for _ in range(MAX_TURNS_PER_REFLECTION):
         if window.over():

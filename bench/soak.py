@@ -44,11 +44,31 @@ def tracker_slots(config: StackConfig, senders: list[str]) -> dict[str, dict[str
 
 
 def expected_answers(given: dict[str, str], slots: dict[str, object]) -> dict[str, str]:
-    """The rows a client's words should leave: one per answered question, holding the words as typed.
-
-    A question the conversation settled without a value (skipped, "nothing") leaves none; the tracker's
-    slots tell which those are, the client's words tell what each row must say."""
+    """The rows a client's answers must leave: one per question answered with a value, holding the words
+    exactly as typed (the tracker's slots tell which questions got a value; a skip leaves none)."""
     return {slot: words for slot, words in given.items() if slots.get(slot) is not None}
+
+
+def differences(
+    stored: dict[str, str], given: dict[str, str], sent: list[str], slots: dict[str, object]
+) -> list[str]:
+    """What is wrong with one client's stored answers (item -> raw text), or nothing.
+
+    * lost: a question answered with a value that has no row;
+    * changed: a row for a question the client answered that does not hold the words it answered with;
+    * invented: a row for a question never asked (read from another message, as the form may) whose
+      words are not any message the client sent."""
+    problems = [
+        f"lost {slot} ({words!r})"
+        for slot, words in expected_answers(given, slots).items()
+        if slot not in stored
+    ]
+    for slot, words in stored.items():
+        if slot in given and words != given[slot]:
+            problems.append(f"changed {slot}: stored {words!r}, answered {given[slot]!r}")
+        elif slot not in given and words not in sent:
+            problems.append(f"invented {slot}: stored {words!r}, never said")
+    return problems
 
 
 def check_stored(
@@ -65,22 +85,16 @@ def check_stored(
             if not given:
                 continue  # stopped before its first answer
             records = by_client.get(pseudonymize(sender, secret), [])
-            if len(records) != 1:
+            if len(records) != 1:  # a second reflection would duplicate answers
                 problems.append(f"{sender}: {len(records)} reflections stored, expected 1")
                 continue
             record = records[0]
-            stored = {item: answer.raw_text for item, answer in record.answers.items()}
-            expected = expected_answers(given, slots_of(sender))
-            if stored != expected:
-                lost = sorted(set(expected) - set(stored))
-                extra = sorted(set(stored) - set(expected))
-                changed = sorted(
-                    slot for slot in set(stored) & set(expected) if stored[slot] != expected[slot]
-                )
-                problems.append(f"{sender}: lost {lost}, unexpected {extra}, changed {changed}")
-            want_status = "complete" if sender in result.completed_senders else None
-            if want_status and record.status != want_status:
-                problems.append(f"{sender}: status {record.status}, expected {want_status}")
+            stored = {item: answer.raw_text or "" for item, answer in record.answers.items()}
+            found = differences(stored, given, result.sent.get(sender, []), slots_of(sender))
+            if found:
+                problems.append(f"{sender}: " + "; ".join(found))
+            if sender in result.completed_senders and record.status != "complete":
+                problems.append(f"{sender}: status {record.status}, expected complete")
     finally:
         store.close()
     return problems

@@ -58,3 +58,27 @@ def test_verdicts_compare_with_vanilla_in_the_same_run() -> None:
     assert "MISSES rest     10 clients: throughput 30.0 turns/s = 2.50× vanilla's 12.0" in verdicts
     assert "MISSES rest     50 clients: 2 errors, p95 1500 ms" in verdicts
     assert "n/a    training from scratch: not measured" in verdicts
+
+
+def test_the_load_test_finds_lost_changed_and_invented_answers() -> None:
+    from bench.soak import differences
+
+    given = {"depth": "yes, we go deep", "missing": "nothing", "tell_more": "skip"}
+    sent = ["hi", "yes", "yes, we go deep", "she forgets what I told her", "nothing", "skip"]
+    slots = {"depth": 5, "missing": None, "tell_more": None, "raised_needs": "yes_no_change"}
+    assert (
+        differences(
+            {"depth": "yes, we go deep", "raised_needs": "she forgets what I told her", "missing": "nothing"},
+            given,
+            sent,
+            slots,
+        )
+        == []
+    )
+    assert differences({}, given, sent, slots) == ["lost depth ('yes, we go deep')"]
+    assert differences({"depth": "yes"}, given, sent, slots) == [
+        "changed depth: stored 'yes', answered 'yes, we go deep'"
+    ]
+    assert differences({"depth": "yes, we go deep", "hopes": "to feel better"}, given, sent, slots) == [
+        "invented hopes: stored 'to feel better', never said"
+    ]
