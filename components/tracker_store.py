@@ -55,7 +55,11 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         unchecked.dispose()
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        create_retention_table(self.engine)
+        try:
+            create_retention_table(self.engine)
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+            # Workers or replicas that start together race to create it; the loser finds it made.
+            create_retention_table(self.engine)
         if sweep:
             threading.Thread(target=self._sweep_forever, name="retention-sweep", daemon=True).start()
 

@@ -29,7 +29,7 @@ ANSWERS = {
     "goals_shared": "5",
     "approach_fit": "mostly yes",
     "tell_more": "she moves on before I finish",
-    "raised_needs": "not yet",
+    "raised_needs": "I brought it up twice and nothing changed",
     "hopes": "keep building confidence",
     "missing": "someone who remembers my story",
 }
@@ -48,6 +48,9 @@ def begin(system: FaultSystem, until: str) -> tuple[str, dict[str, str]]:
     return sender, given
 
 
+CONFIRMED = "confirmed with a tap"  # the words stored for such an answer are checked in test_stored_words.py
+
+
 def answer(system: FaultSystem, sender: str, given: dict[str, str]) -> list[str]:
     """Answers the open question; when the assistant checks its reading, taps Yes (the answers mean it)."""
     asked = system.slots(sender)["requested_slot"]
@@ -55,6 +58,7 @@ def answer(system: FaultSystem, sender: str, given: dict[str, str]) -> list[str]
     given[asked] = ANSWERS[asked]
     if system.slots(sender).get("pending_confirmation"):
         replies += system.replies(sender, "yes")
+        given[asked] = CONFIRMED
     return replies
 
 
@@ -71,8 +75,11 @@ def assert_stored_exactly(system: FaultSystem, sender: str, given: dict[str, str
     record = system.stored(sender)
     assert record is not None
     expected = expected_answers(given, system.slots(sender))
-    assert {item: stored.raw_text for item, stored in record.answers.items()} == expected
-    assert set(expected) == set(given)  # every question was answered with a value
+    stored = {item: answer.raw_text for item, answer in record.answers.items()}
+    assert set(stored) == set(expected) == set(given)  # every answer stored, once, and nothing else
+    assert {item: words for item, words in stored.items() if expected[item] != CONFIRMED} == {
+        item: words for item, words in expected.items() if words != CONFIRMED
+    }
     assert record.status == "complete"
 
 
