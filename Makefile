@@ -17,11 +17,16 @@ export PYTHONPATH := $(CURDIR)
 WIDGET_STAMP := web/static/widget/.built
 WIDGET_DEPS := widget/node_modules/.installed
 
-.PHONY: help setup run test train lint clean widget browser
+.PHONY: help setup run run-prod test train lint clean widget browser bench load audit profile
 
 help:
 	@echo "make run   - set up (first time), train if needed, start everything (Ctrl-C stops)"
 	@echo "make test  - set up what tests need and run every test"
+	@echo "make run-prod - the production shape here: PostgreSQL, Redis, several workers of each server"
+	@echo "make bench - the benchmark against a vanilla rasa init bot (reports/bench-latest.md)"
+	@echo "make load  - 50 clients for 2 minutes, then every stored answer checked against what was said"
+	@echo "make profile - py-spy flame graphs of Rasa and the action server under 10 clients (reports/)"
+	@echo "make audit - known vulnerabilities in both venvs (pip-audit)"
 
 $(VENV)/.installed: requirements.txt requirements-encoder.txt pyproject.toml
 	@echo "Setting up $(VENV) (Python 3.12)…"
@@ -79,6 +84,25 @@ train: $(MODEL_STAMP) $(RISK_MODEL)
 
 run: setup train
 	@scripts/run.sh
+
+run-prod: setup train
+	@scripts/services.sh
+	@source scripts/env.sh && .venv/bin/python -m deploy.run_prod
+
+bench: setup train
+	@scripts/services.sh
+	@source scripts/env.sh && .venv/bin/python -m bench $(BENCH_ARGS)
+
+load: setup train
+	@scripts/services.sh
+	@source scripts/env.sh && .venv/bin/python -m bench.soak $(LOAD_ARGS)
+
+profile: setup train
+	@scripts/services.sh
+	@source scripts/env.sh && .venv/bin/python -m bench.profile $(PROFILE_ARGS)
+
+audit: setup
+	@.venv/bin/python scripts/audit.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -121,7 +121,7 @@ def check_rest_body(raw: bytes) -> tuple[str, str, dict[str, str]]:
         raise EdgeError(_edge_message("message_too_long"), status=413, code="message_too_long")
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: JSON nested too deep
         raise EdgeError("The body must be JSON.", code="body_not_json") from None
     if not isinstance(body, dict):
         raise EdgeError("The body must be a JSON object.", code="body_not_object")

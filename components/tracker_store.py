@@ -21,7 +21,8 @@ import threading
 import time
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -48,7 +49,17 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, sweep: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        create_retention_table(self.engine)
+        # Rasa's engine reuses pooled connections a restarted database has closed: the next turn then fails
+        # and Rasa quietly answers from an empty in-memory tracker, misreading the answer (tests/faults).
+        unchecked, url = self.engine, self.engine.url
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        unchecked.dispose()
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        try:
+            create_retention_table(self.engine)
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+            # Workers or replicas that start together race to create it; the loser finds it made.
+            create_retention_table(self.engine)
         if sweep:
             threading.Thread(target=self._sweep_forever, name="retention-sweep", daemon=True).start()
 
