@@ -78,14 +78,18 @@ def _settled(tracker: Tracker) -> list[str]:
 
 
 def _write_answer(
-    conversation: Conversation, dispatcher: CollectingDispatcher, item: str, value: Any
+    conversation: Conversation,
+    dispatcher: CollectingDispatcher,
+    item: str,
+    value: Any,
+    words: str | None = None,
 ) -> None:
     """Saves an answer as it is given (with consent only): a value, or a note such as "dont_know" for an
     answer without one; None removes it. A write the database can't take now waits in the outbox, and the
     client is told in a word."""
     if item == CONSENT_SLOT:
         return
-    text = conversation.latest_text
+    text = words if words is not None else conversation.latest_text
     write = {"op": "remove_answer", "item": item} if value is None else {
         "op": "answer", "item": item, "value": value, "raw_text": text
     }
@@ -233,7 +237,8 @@ class ValidateReflectionForm(FormValidationAction):
             settled.append(item)
             notes[item] = note
             events.append(SlotSet(item, None))
-            _write_answer(conversation, dispatcher, item, None if note == "skipped" else note)
+            stored = None if note == "skipped" else note
+            _write_answer(conversation, dispatcher, item, stored, plan.words.get(item))
             if item in plan.corrected:
                 say(dispatcher, conversation, "corrected_no_value", area=bank.item(item).area)
             else:
@@ -246,7 +251,7 @@ class ValidateReflectionForm(FormValidationAction):
         answered_now = [*plan.values, *plan.notes]
         for item in answered_now:
             if item != CONSENT_SLOT:
-                words[item] = conversation.latest_text
+                words[item] = plan.words.get(item, conversation.latest_text)
                 misses.pop(item, None)
         last = next((item for item in reversed(answered_now) if item != CONSENT_SLOT), None)
         confirm = plan.confirm
@@ -288,9 +293,10 @@ class ValidateReflectionForm(FormValidationAction):
                 return {slot: value}
             if slot == CLINIC_EXTRA_SLOT:
                 return {slot: value}
-            _write_answer(conversation, dispatcher, slot, value)
-            if slot not in _current_plan().also_answered:
-                ack = acknowledgement(slot, value, conversation.latest_text)
+            plan = _current_plan()
+            _write_answer(conversation, dispatcher, slot, value, plan.words.get(slot))
+            if slot not in plan.also_answered:
+                ack = acknowledgement(slot, value, plan.words.get(slot, conversation.latest_text))
                 if ack:
                     dispatcher.utter_message(text=ack)
             return {slot: value}

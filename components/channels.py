@@ -13,6 +13,7 @@ Imports nothing from ``reflection`` but the settings: the project's own Python l
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import inspect
@@ -49,6 +50,9 @@ TOKEN_CLAIMS = ("session_id", "clinic", "mode", "exp")
 # JSON may spell one character as up to 6 bytes (\uXXXX); anything larger is refused unread.
 BYTES_PER_CHAR = 6
 ENVELOPE_BYTES = 4096
+
+
+SLOW_TURN_SECONDS = 15.0
 
 
 class EdgeError(ValueError):
@@ -167,6 +171,8 @@ class ReflectionRestInput(RestInput):
             except Exception:  # Rasa's own handler logs the message text here; the traceback is enough
                 logger.exception("The assistant failed on a REST message.")
                 return _error(EdgeError("The assistant couldn't answer.", status=500, code="assistant_error"))
+            if not collector.messages:  # e.g. the action server was unreachable: never answer with silence
+                collector.messages.append({"recipient_id": sender, "text": _edge_message("no_reply")})
             return response.json(collector.messages)
 
         return webhook
@@ -296,10 +302,16 @@ class ReflectionSocketIOInput(SocketIOInput):
                 return
             session_id = session["session_id"]
             metadata = {"clinic": session["clinic"], "mode": session["mode"]}
-            output = SocketIOOutput(sio, bot_event)
-            await on_new_message(
-                UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata)
-            )
+            output = _CountingOutput(sio, bot_event)
+            message = UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata)
+            turn = asyncio.ensure_future(on_new_message(message))
+            # Rasa waits minutes for a stuck action; the client hears within seconds that it takes longer.
+            done, _ = await asyncio.wait({turn}, timeout=SLOW_TURN_SECONDS)
+            if not done:
+                await tell(sid, "taking_longer")
+            await turn
+            if not output.sent:  # e.g. the action server was unreachable: never answer with silence
+                await tell(sid, "no_reply")
             await announce_completion(session_id)
 
         async def announce_completion(session_id: str) -> None:
@@ -316,6 +328,18 @@ class ReflectionSocketIOInput(SocketIOInput):
                 )
 
         return webhook
+
+
+class _CountingOutput(SocketIOOutput):
+    """Rasa's socket.io output, counting what it sends, so a turn that sent nothing can say so."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = 0
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)
 
 
 def _completed_this_turn(events: Any) -> float | None:

@@ -73,15 +73,17 @@ class Confirmation:
 
     item: str
     proposed: Reading
+    words: str = ""  # what the client said: kept as their words when they confirm with a tap
 
     def as_slot(self) -> dict[str, object]:
-        return {"item": self.item, **self.proposed.as_dict()}
+        return {"item": self.item, "words": self.words, **self.proposed.as_dict()}
 
     @classmethod
     def from_slot(cls, raw: object) -> Confirmation | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("item"), str):
             return None
-        return cls(item=raw["item"], proposed=Reading.from_dict(raw))
+        words = raw.get("words") if isinstance(raw.get("words"), str) else ""
+        return cls(item=raw["item"], proposed=Reading.from_dict(raw), words=words)
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class TurnPlan:
     corrected: list[str] = field(default_factory=list)  # earlier answers changed
     confirm: Confirmation | None = None  # ask "is that right?" before storing
     correction_prompt: str | None = None  # "which", or the question whose new value to ask for
+    # The client's words per answer, when they are not this message (a tap confirming an earlier one).
+    words: dict[str, str] = field(default_factory=dict)
     missed: bool = False  # the asked question got no reading: a friendly re-ask
     nudge: bool = False  # "go on": ask the same question again without counting a miss
 
@@ -249,10 +253,13 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
     if isinstance(decision, Take):
         _settle(plan, requested, decision.reading, whole_text=message.text)
     elif isinstance(decision, Confirm):
-        plan.confirm = Confirmation(requested, decision.proposed)
+        plan.confirm = Confirmation(requested, decision.proposed, words=message.text)
     else:
         plan.missed = True
-    for item in state.open_items:
+    # A story told for a free-text question ("tell me more") mentions much; only a rating or a choice asked
+    # for reads other questions' answers out of the same message.
+    others = () if requested in load_item_bank().free_text_slots else state.open_items
+    for item in others:
         if item == requested or item in plan.values or item in plan.notes:
             continue
         reading = readings.get(item)
@@ -280,17 +287,19 @@ def _confirmation_answer(
     message: Message, text: str, state: FormState, pending: Confirmation
 ) -> TurnPlan | None:
     """The reply to "I read that as ... Is that right?"; None when it is a new answer to read instead."""
+    # A tap confirms or corrects what the client said before; those words stay theirs.
+    said = {pending.item: pending.words} if pending.words else {}
     if message.intent == "affirm" or says_yes(text):
-        plan = TurnPlan()
-        _settle(plan, pending.item, pending.proposed)
+        plan = TurnPlan(words=said)
+        _settle(plan, pending.item, pending.proposed, whole_text=pending.words or None)
         return plan
     if says_not_sure(text):
-        return TurnPlan(notes={pending.item: NOT_SURE})
+        return TurnPlan(notes={pending.item: NOT_SURE}, words=said)
     if says_no(text):
         return TurnPlan(nudge=True)  # "no" to "is that right?": ask the question again
     tapped = read_answer(pending.item, text)
     if tapped.kind == ReadingKind.VALUE and tapped.confidence >= 0.9:
-        return TurnPlan(values={pending.item: tapped.value})
+        return TurnPlan(values={pending.item: tapped.value}, words=said)
     if message.intent == "deny":
         return TurnPlan(nudge=True)
     return None

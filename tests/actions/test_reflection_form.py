@@ -177,3 +177,16 @@ async def test_dont_know_is_kept_as_an_answer_without_a_number(dispatcher) -> No
     assert events["answer_notes"] == {"approach_fit": "dont_know"}
     stored = store().current_reflection(client())
     assert stored is not None and stored.answers["approach_fit"].value == "dont_know"
+
+
+async def test_a_confirmed_answer_keeps_the_words_the_client_said_not_the_tap(dispatcher) -> None:  # noqa: ANN001
+    asked = {**CONSENTED, "felt_heard": 3, "requested_slot": "depth"}
+    first = make_tracker(asked, "yes, we go deep")
+    first.latest_message["answer_readings"] = {"depth": {"kind": "value", "value": 2, "confidence": 0.7}}
+    pending = slot_events(await validate(first, dispatcher))["pending_confirmation"]
+
+    tap = make_tracker({**asked, "pending_confirmation": pending}, "Yes", intent="affirm")
+    tapped = slot_events(await validate(tap, dispatcher))
+    assert tapped["answer_words"]["depth"] == "yes, we go deep"
+    stored = store().current_reflection(client())
+    assert stored is not None and stored.answers["depth"].raw_text == "yes, we go deep"

@@ -90,13 +90,6 @@ def told_to_try_again(texts: list[str]) -> bool:
 # --- the action server ---------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Rasa 3.6 answers a turn whose custom action cannot be reached with no message at all (it logs "
-    "'the actions events are lost' and replies []). Needed: a fallback in the project's channels "
-    "(components/channels.py) that sends a 'one moment, please try again' message when a turn produced no "
-    "reply, or an action endpoint in front of the action server that answers with that message.",
-)
 def test_action_server_killed_the_client_is_asked_to_try_again_not_met_with_silence(
     system: FaultSystem,
 ) -> None:
@@ -242,13 +235,6 @@ def test_slow_action_the_web_chat_tells_the_client_within_its_timeout(system: Fa
     assert waited < WEB_TIMEOUT_BOUND_SECONDS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Rasa 3.6 waits up to 5 minutes for an action (DEFAULT_REQUEST_TIMEOUT, not configurable) and the "
-    "web app's socket.io proxy has no timeout of its own, so a widget user hears nothing. Needed: a turn "
-    "deadline in the socket.io channel or the proxy that sends 'this is taking longer than usual, please "
-    "try again'.",
-)
 async def test_slow_action_the_widget_is_told_within_the_same_bound(system: FaultSystem) -> None:
     from bench.clients import SocketChannel, TurnError
 

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.faults.conftest import FaultSystem, new_sender
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="When the form checks a reading ('I read that as … Is that right?') and the client taps Yes, "
-    "actions/reflection_form.py stores the tap's text ('yes') as the client's own words for that answer "
-    "(_write_answer and answer_words use conversation.latest_text), so the words they answered with are "
-    "lost. Needed: the confirmation keeps the words it asks about and the write uses them.",
-)
 def test_an_answer_confirmed_with_a_tap_is_stored_in_the_words_the_client_answered_with(
     system: FaultSystem,
 ) -> None:
