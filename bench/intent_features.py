@@ -33,10 +33,13 @@ WORDS = {"name": "CountVectorsFeaturizer"}
 CHARS = {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}
 SENTENCE = {"name": "components.sentence_features.SentenceFeatures"}
 DIET = {"name": "DIETClassifier", "epochs": 80, "entity_recognition": False, "random_seed": 7}
+LOGISTIC = {"name": "LogisticRegressionClassifier", "max_iter": 300, "random_state": 7}
 VARIANTS = {
     "baseline": [*TOKENS, WORDS, CHARS, DIET],
     "sentence": [*TOKENS, WORDS, CHARS, SENTENCE, DIET],
     "sentence_no_chars": [*TOKENS, WORDS, SENTENCE, DIET],
+    "sentence_logistic": [*TOKENS, WORDS, SENTENCE, LOGISTIC],
+    "logistic_only_sentence": [*TOKENS, SENTENCE, LOGISTIC],
 }
 
 
