@@ -40,6 +40,10 @@ VARIANTS = {
     "sentence_no_chars": [*TOKENS, WORDS, SENTENCE, DIET],
     "sentence_logistic": [*TOKENS, WORDS, SENTENCE, LOGISTIC],
     "logistic_only_sentence": [*TOKENS, SENTENCE, LOGISTIC],
+    "logistic_scaled_5": [*TOKENS, {**SENTENCE, "feature_scale": 5.0}, LOGISTIC],
+    "logistic_scaled_10": [*TOKENS, {**SENTENCE, "feature_scale": 10.0}, LOGISTIC],
+    "logistic_scaled_20": [*TOKENS, {**SENTENCE, "feature_scale": 20.0}, LOGISTIC],
+    "logistic_scaled_40": [*TOKENS, {**SENTENCE, "feature_scale": 40.0}, LOGISTIC],
 }
 
 

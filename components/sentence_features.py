@@ -47,11 +47,16 @@ class SentenceFeatures(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        """Nothing to configure: the model and its files are pinned."""
+        """The model and its files are pinned; only how the features are given to the classifier is set."""
+        if float(config.get("feature_scale", 1.0)) <= 0:
+            raise ValueError("SentenceFeatures: feature_scale must be greater than 0")
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config(), "use_as_dense_features": True}
+        # feature_scale: a classifier with fixed regularisation (Rasa's LogisticRegressionClassifier) is as
+        # unsure on unit vectors as on noise; scaling the features it sees sharpens it. The vector kept on the
+        # message for the risk verdict stays a unit vector.
+        return {**DenseFeaturizer.get_default_config(), "use_as_dense_features": True, "feature_scale": 1.0}
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         examples = [message for message in training_data.training_examples if message.get(TEXT)]
@@ -69,4 +74,5 @@ class SentenceFeatures(DenseFeaturizer, GraphComponent):
     def _attach(self, message: Message, vector: np.ndarray) -> None:
         message.set(SENTENCE_VECTOR, vector)
         if self._config["use_as_dense_features"]:
-            self.add_features_to_message(None, vector[None, :], TEXT, message)
+            scaled = vector[None, :] * float(self._config["feature_scale"])
+            self.add_features_to_message(None, scaled, TEXT, message)
