@@ -9,7 +9,7 @@ MODEL_STAMP := models/.trained
 RISK_MODEL := models/risk_classifier.npz
 # Channels, the tracker store and the risk layers' data shape no Rasa model, so editing them does not retrain
 # Rasa (the risk classifier has its own target below; the NLU pipeline loads it at start-up).
-TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py data/safety/%,\
+TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py components/rasa_patches.py data/safety/%,\
 	$(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null)) reflection/encoder.py
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
