@@ -6,6 +6,9 @@ inside Rasa's NLU pipeline) each give a ``Reading``. ``decide(rule, model)``:
 * a question, correction or request (``not_an_answer`` from the rules) -> ``Nothing``: never stored;
 * both read the same answer (the same value, or both "don't know", or both "doesn't apply") -> ``Take``;
 * one is very confident and the other has no reading -> ``Take`` what the confident one read;
+* the model alone reads something, but not even fairly confidently -> ``Nothing``: a word it has never seen
+  ("banana", "the weather is nice") lands on some answer at 0.6-0.7, and asking "did you mean 5?" about it
+  would be odd; the caller re-asks;
 * neither has a reading -> ``Nothing`` (the caller re-asks);
 * otherwise -> ``Confirm`` the more confident reading once, with one tap ("I read that as about 3 of 5,
   *somewhat*. Is that right?"); a tap on another number or "Not sure" is the answer.
@@ -23,6 +26,7 @@ from reflection.items import Button, ItemBank, load_item_bank
 from reflection.messages import Message, message
 
 VERY_CONFIDENT = 0.9
+MODEL_ALONE_FLOOR = 0.75  # below this, a reading by the model alone is no reading
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ def decide(rule: Reading, model: Reading | None, very_confident: float = VERY_CO
         return Take(rule) if rule.confidence >= very_confident else Confirm(rule)
     if model_read and not rule.is_answer:
         assert model is not None
+        if model.confidence < MODEL_ALONE_FLOOR:
+            return Nothing("nothing read")
         return Take(model) if model.confidence >= very_confident else Confirm(model)
     if not rule.is_answer:
         return Nothing("nothing read")

@@ -23,7 +23,13 @@ def test_one_very_confident_reader_and_no_other_reading_takes_the_value() -> Non
 
 def test_one_unsure_reader_alone_is_confirmed() -> None:
     assert decide(value_reading(3, 0.6), NOTHING) == Confirm(value_reading(3, 0.6))
-    assert decide(NOTHING, value_reading(2, 0.7)) == Confirm(value_reading(2, 0.7))
+    assert decide(NOTHING, value_reading(2, 0.8)) == Confirm(value_reading(2, 0.8))
+
+
+def test_a_weak_reading_by_the_model_alone_is_no_reading() -> None:
+    """The model puts an unknown word ("banana") on some answer at 0.6-0.7: that is not worth a question."""
+    assert decide(NOTHING, value_reading(5, 0.7)) == Nothing("nothing read")
+    assert decide(NOTHING, dont_know(0.6)) == Nothing("nothing read")
 
 
 def test_readers_that_disagree_confirm_the_more_confident_reading() -> None:

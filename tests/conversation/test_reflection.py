@@ -316,3 +316,13 @@ def test_a_conversation_survives_a_restart_of_rasa(assistant: Assistant) -> None
     slots = assistant.slots(sender)
     assert (slots["sessions_so_far"], slots["felt_heard"], slots["depth"]) == ("established", 2, 3)
     assert slots["requested_slot"] == "advice_fit" and "concrete" in reply
+
+
+def test_the_nlu_carries_the_second_readers_readings_for_every_question(assistant: Assistant) -> None:
+    """components/answer_reader.py reads each message for every question from the one sentence vector."""
+    parsed = assistant.parse("no homework at all")
+    readings = parsed["answer_readings"]
+    assert {"felt_heard", "goals_shared", "homework_fit", "sessions_so_far"} <= set(readings)
+    assert (readings["homework_fit"]["kind"], readings["homework_fit"]["value"]) == ("not_applicable", "none")
+    assert readings["felt_heard"]["kind"] == "nothing"
+    assert "answer_readings" not in assistant.parse("   ")
