@@ -17,6 +17,8 @@ from tests.live import ROOT, Assistant
 BLIND_SETS = sorted((ROOT / "tests" / "intents").glob("blind_v*.yml"))
 # First-run accuracy of each set (the regression floor), filled in after that run.
 FIRST_RUN: dict[str, float] = {"blind_v1": 0.816}  # 2026-12-03: 111 of 136
+# What each set must keep now, after the round its first run measured (no higher than it gives): floors.
+FLOORS: dict[str, float] = {"blind_v1": 0.875}  # 119 of 136 after new training phrasings (none from a set)
 
 
 def _cases(path: Path) -> list[dict[str, str]]:
@@ -47,6 +49,6 @@ def test_everyday_messages_reach_the_intent_they_mean(assistant: Assistant, blin
     report.parent.mkdir(exist_ok=True)
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
-    floor = FIRST_RUN.get(blind_set.stem)
+    floor = FLOORS.get(blind_set.stem) or FIRST_RUN.get(blind_set.stem)
     if floor is not None:
-        assert accuracy >= floor - 0.005, f"{blind_set.stem} fell below its first-run {floor:.1%}"
+        assert accuracy >= floor - 0.005, f"{blind_set.stem} fell below its floor {floor:.1%}"
