@@ -7,9 +7,10 @@ RASA_VENV := .venv-rasa
 RASA := $(RASA_VENV)/bin/rasa
 MODEL_STAMP := models/.trained
 RISK_MODEL := models/risk_classifier.npz
+ANSWER_MODEL := models/answer_reader.npz
 # Channels, the tracker store and the risk layers' data shape no Rasa model, so editing them does not retrain
 # Rasa (the risk classifier has its own target below; the NLU pipeline loads it at start-up).
-TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py components/rasa_patches.py data/safety/%,\
+TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py components/rasa_patches.py data/safety/% data/answers/%,\
 	$(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null)) reflection/encoder.py
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
@@ -74,13 +75,19 @@ $(RISK_MODEL): data/safety/train.yml data/safety/validation.yml $(wildcard data/
 	@echo "Training the risk classifier…"
 	@$(VENV)/bin/python scripts/train_risk_classifier.py --out $@
 
-$(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed $(RISK_MODEL)
+# The second answer reader (reflection/answer_model.py); the NLU pipeline loads it too.
+$(ANSWER_MODEL): data/answers/train.yml reflection/answer_model.py reflection/encoder.py \
+		reflection/content/items.yml | $(VENV)/.installed
+	@echo "Training the answer model…"
+	@$(VENV)/bin/python -m reflection.answer_model train --out $@
+
+$(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed $(RISK_MODEL) $(ANSWER_MODEL)
 	@echo "Training the model (about a minute)…"
 	@touch $@.started  # the stamp keeps the start time: an input edited during training trains again
 	@time $(RASA) train --fixed-model-name reflection --out models --quiet
 	@mv $@.started $@
 
-train: $(MODEL_STAMP) $(RISK_MODEL)
+train: $(MODEL_STAMP) $(RISK_MODEL) $(ANSWER_MODEL)
 
 run: setup train
 	@scripts/run.sh

@@ -33,9 +33,12 @@ def _flag(conversation: Conversation, category: str, minor: bool) -> None:
 
 def _pause(tracker: Tracker, conversation: Conversation) -> list[EventType]:
     events: list[EventType] = [ActiveLoop(None)]
-    if tracker.get_slot("reflection_status") == "in_progress":
+    status = tracker.get_slot("reflection_status")
+    if status == "in_progress":
         events.append(SlotSet("reflection_status", "paused"))
         conversation.write({"op": "pause"})
+    elif status is None:  # nothing started: an unclear reply now gets the options, not a reflection
+        events.append(SlotSet("reflection_status", "paused"))
     return events
 
 

@@ -6,6 +6,12 @@ inside Rasa's NLU pipeline) each give a ``Reading``. ``decide(rule, model)``:
 * a question, correction or request (``not_an_answer`` from the rules) -> ``Nothing``: never stored;
 * both read the same answer (the same value, or both "don't know", or both "doesn't apply") -> ``Take``;
 * one is very confident and the other has no reading -> ``Take`` what the confident one read;
+* the client stated it ("5", "about eight sessions": the rule reader's ``STATED`` confidence) and the model
+  is not strongly against it (very confident of something else, or two or more points away) -> ``Take`` the
+  stated answer: asking "is 5 right?" of someone who just typed 5 is the robotic echo issue 8 is about;
+* the model alone reads something it does not even prefer to all other readings together (below 0.5) ->
+  ``Nothing``: the caller re-asks (on the blind answers v4 a floor of 0.75 re-asked too many real answers,
+  "we're at 7 i think" among them, and 0.5 kept nearly all of them);
 * neither has a reading -> ``Nothing`` (the caller re-asks);
 * otherwise -> ``Confirm`` the more confident reading once, with one tap ("I read that as about 3 of 5,
   *somewhat*. Is that right?"); a tap on another number or "Not sure" is the answer.
@@ -23,6 +29,8 @@ from reflection.items import Button, ItemBank, load_item_bank
 from reflection.messages import Message, message
 
 VERY_CONFIDENT = 0.9
+STATED = 0.95  # the rule reader's confidence for a number or a session count the client stated
+MODEL_ALONE_FLOOR = 0.5  # below this, a reading by the model alone is no reading (it prefers another)
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,17 @@ def same_answer(first: Reading, second: Reading) -> bool:
     return first.is_answer and second.is_answer and first.kind is second.kind and first.value == second.value
 
 
+def _strongly_against(stated: Reading, model: Reading | None) -> bool:
+    """The model reads something else with confidence: a different answer, or a rating two or more away."""
+    if model is None or not model.is_answer or model.confidence < VERY_CONFIDENT:
+        return False
+    if same_answer(stated, model):
+        return False
+    if isinstance(stated.value, int) and isinstance(model.value, int) and model.kind is ReadingKind.VALUE:
+        return abs(stated.value - model.value) >= 2
+    return True
+
+
 def decide(rule: Reading, model: Reading | None, very_confident: float = VERY_CONFIDENT) -> Decision:
     """What to do with one answer, given what the rule reader and the model reader read."""
     if rule.kind is ReadingKind.NOT_AN_ANSWER:
@@ -65,10 +84,14 @@ def decide(rule: Reading, model: Reading | None, very_confident: float = VERY_CO
     model_read = model is not None and model.is_answer
     if rule.is_answer and model_read and same_answer(rule, model):  # type: ignore[arg-type]
         return Take(rule)
+    if rule.kind is ReadingKind.VALUE and rule.confidence >= STATED and not _strongly_against(rule, model):
+        return Take(rule)
     if rule.is_answer and not model_read:
         return Take(rule) if rule.confidence >= very_confident else Confirm(rule)
     if model_read and not rule.is_answer:
         assert model is not None
+        if model.confidence < MODEL_ALONE_FLOOR:
+            return Nothing("nothing read")
         return Take(model) if model.confidence >= very_confident else Confirm(model)
     if not rule.is_answer:
         return Nothing("nothing read")

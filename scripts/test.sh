@@ -25,6 +25,9 @@ echo "=== measured ==="
 [ -f reports/safety_report.txt ] && grep -vE "(MISSED|CHECK-IN ONLY|FALSE CRISIS|false check-in)" reports/safety_report.txt
 [ -f reports/risk_classifier_validation.txt ] && head -4 reports/risk_classifier_validation.txt
 [ -f reports/heldout_accuracy.txt ] && cat reports/heldout_accuracy.txt
+for blind in reports/intent_accuracy_*.txt reports/answers_*.txt reports/conversations_*.txt; do
+  [ -f "$blind" ] && cat "$blind"
+done
 [ -f reports/anonymization.txt ] && cat reports/anonymization.txt
 .venv/bin/python scripts/audit.py --measure  # reported here; `make audit` fails on findings
 

@@ -23,11 +23,26 @@ def test_one_very_confident_reader_and_no_other_reading_takes_the_value() -> Non
 
 def test_one_unsure_reader_alone_is_confirmed() -> None:
     assert decide(value_reading(3, 0.6), NOTHING) == Confirm(value_reading(3, 0.6))
-    assert decide(NOTHING, value_reading(2, 0.7)) == Confirm(value_reading(2, 0.7))
+    assert decide(NOTHING, value_reading(2, 0.8)) == Confirm(value_reading(2, 0.8))
+
+
+def test_a_weak_reading_by_the_model_alone_is_no_reading() -> None:
+    """A reading the model does not prefer to all the others together is not worth a question."""
+    assert decide(NOTHING, value_reading(5, 0.45)) == Nothing("nothing read")
+    assert decide(NOTHING, dont_know(0.4)) == Nothing("nothing read")
+
+
+def test_a_stated_number_is_taken_unless_the_model_is_strongly_against_it() -> None:
+    assert decide(value_reading(5, 0.95), value_reading(4, 0.95)) == Take(value_reading(5, 0.95))  # one apart
+    assert decide(value_reading(5, 0.95), value_reading(2, 0.6)) == Take(value_reading(5, 0.95))
+    assert decide(value_reading(5, 0.95), value_reading(2, 0.93)) == Confirm(value_reading(5, 0.95))
+    assert decide(value_reading("early", 0.95), value_reading("long_term", 0.92)) == Confirm(
+        value_reading("early", 0.95)
+    )
 
 
 def test_readers_that_disagree_confirm_the_more_confident_reading() -> None:
-    assert decide(value_reading(4, 0.95), value_reading(3, 0.7)) == Confirm(value_reading(4, 0.95))
+    assert decide(value_reading(4, 0.9), value_reading(3, 0.7)) == Confirm(value_reading(4, 0.9))
     assert decide(value_reading(4, 0.6), value_reading(3, 0.8)) == Confirm(value_reading(3, 0.8))
     assert decide(dont_know(0.8), value_reading(3, 0.7)) == Confirm(dont_know(0.8))
 
@@ -51,15 +66,30 @@ def test_free_text_is_taken_from_the_rules_alone() -> None:
 @pytest.mark.parametrize(
     ("slot", "proposed", "text", "buttons"),
     [
-        ("felt_heard", value_reading(3, 0.7), "I read that as about 3 of 5, *somewhat*. Is that right?",
-         ["Yes", "1", "2", "3", "4", "5", "Not sure"]),
-        ("homework_fit", not_applicable("none", 0.7), "I read that as: there's no homework. Is that right?",
-         ["Yes", "1", "2", "3", "4", "5", "No homework", "Not sure"]),
-        ("sessions_so_far", value_reading("early", 0.7),
-         "I read that as *3 sessions or fewer*. Is that right?",
-         ["Yes", "3 sessions or fewer", "4 to 12 sessions", "More than 12", "Not sure"]),
-        ("depth", dont_know(0.7), "I read that as: you're not sure yet. Is that right?",
-         ["Yes", "1", "2", "3", "4", "5", "Not sure"]),
+        (
+            "felt_heard",
+            value_reading(3, 0.7),
+            "I read that as about 3 of 5, *somewhat*. Is that right?",
+            ["Yes", "1", "2", "3", "4", "5", "Not sure"],
+        ),
+        (
+            "homework_fit",
+            not_applicable("none", 0.7),
+            "I read that as: there's no homework. Is that right?",
+            ["Yes", "1", "2", "3", "4", "5", "No homework", "Not sure"],
+        ),
+        (
+            "sessions_so_far",
+            value_reading("early", 0.7),
+            "I read that as *3 sessions or fewer*. Is that right?",
+            ["Yes", "3 sessions or fewer", "4 to 12 sessions", "More than 12", "Not sure"],
+        ),
+        (
+            "depth",
+            dont_know(0.7),
+            "I read that as: you're not sure yet. Is that right?",
+            ["Yes", "1", "2", "3", "4", "5", "Not sure"],
+        ),
     ],
 )
 def test_the_one_tap_confirmation(slot: str, proposed: object, text: str, buttons: list[str]) -> None:

@@ -189,7 +189,9 @@ class SessionsReader:
             if kind == COUNT_UNIT:
                 return float(numbered.group("q")) * factor, "sessions"
             return float(numbered.group("q")) * factor * per_week, "time"
-        bare = self._bare_quantity.match(norm)
+        # a bare count alone, or closing a longer answer ("I started in September, so maybe 11 or 12?")
+        last_clause = _LAST_CLAUSE.split(norm)[-1].strip()
+        bare = self._bare_quantity.match(norm) or self._bare_quantity.match(last_clause)
         if bare:
             return self._adjusted(_quantity(bare), bare.group("mod"), bool(bare.group("more"))), "number"
         for match in self._ordinal.finditer(norm):
@@ -219,6 +221,9 @@ class SessionsReader:
             elapsed = _months_between(date(today.year, 1, 1), today)
             return (elapsed / 2, elapsed * 0.75) if this_year.group("most") else (elapsed, elapsed)
         return None
+
+
+_LAST_CLAUSE = re.compile(r"[,;:]\s*(?:(?:and|but)\s+)?(?:so\s+)?|\s(?:so|and)\s")
 
 
 def _quantity(match: re.Match[str]) -> float:

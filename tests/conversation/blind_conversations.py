@@ -137,7 +137,9 @@ class ScriptedClient:
             if asked[requested] and requested in passing:
                 self.outcome.asked_again.append(requested)
             entry = answers.get(requested)
-            if entry is None:
+            if requested == "consent":  # asked (again) for consent: the client gives it as they did before
+                self.say(script["consent"] if asked[requested] == 0 else "yes")
+            elif entry is None:
                 self.say("skip")
             elif asked[requested] == 0:
                 self.say(entry["say"])

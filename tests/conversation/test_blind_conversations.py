@@ -14,8 +14,15 @@ from tests.conversation.blind_conversations import Outcome, ScriptedClient
 from tests.live import ROOT, Assistant
 
 BLIND_SETS = sorted((ROOT / "tests" / "heldout").glob("conversations_v*.yml"))
-# First-run figures of each set (regression floors): stored values exact, whole conversations right.
-FIRST_RUN: dict[str, dict[str, float]] = {}
+# First-run figures of each set, the honest measure (docs/UNDERSTANDING.md). conversations_v1, 2026-12-03:
+# 69.1% of 330 answers exact, 13.9% confirmed, 63.6% of 33 conversations right (10 never got past the opener).
+FIRST_RUN: dict[str, dict[str, float]] = {
+    "conversations_v1": {"stored_exact": 0.691, "confirmed": 0.139, "whole_right": 0.636},
+}
+# What each set must keep now (after the fixes its first run showed; no higher than the set gives): floors.
+FLOORS: dict[str, dict[str, float]] = {
+    "conversations_v1": {"stored_exact": 0.961, "confirmed": 0.152, "whole_right": 0.879},  # 2026-12-03
+}
 
 
 def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, float]]:
@@ -65,7 +72,10 @@ def test_blind_clients_are_read_right_and_get_the_right_next_steps(
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     assert sum(len(o.stored_from_interjection) for o in outcomes) == 0  # never stored from a question
-    floors = FIRST_RUN.get(blind_set.stem)
+    floors = FLOORS.get(blind_set.stem) or FIRST_RUN.get(blind_set.stem)
     if floors:
         for measure, floor in floors.items():
+            if measure == "confirmed":  # a ceiling, not a floor
+                assert figures[measure] <= floor + 0.005, f"{blind_set.stem}: confirmations over {floor:.1%}"
+                continue
             assert figures[measure] >= floor - 0.005, f"{blind_set.stem}: {measure} fell below {floor:.1%}"

@@ -103,7 +103,7 @@ def test_an_answer_that_cannot_be_placed_gets_one_reask_then_buttons_then_moves_
     first = assistant.say(sender, "hmm, purple")
     assert "For example" in texts(first)
     assert assistant.slots(sender)["felt_heard"] is None
-    second = assistant.say(sender, "banana")
+    second = assistant.say(sender, "asdf")
     buttons = [button["title"] for message in second for button in message.get("buttons", [])]
     assert "Skip" in buttons and any(title.startswith("1") for title in buttons)
     third = assistant.say(sender, "qwerty")
@@ -316,3 +316,40 @@ def test_a_conversation_survives_a_restart_of_rasa(assistant: Assistant) -> None
     slots = assistant.slots(sender)
     assert (slots["sessions_so_far"], slots["felt_heard"], slots["depth"]) == ("established", 2, 3)
     assert slots["requested_slot"] == "advice_fit" and "concrete" in reply
+
+
+def test_the_nlu_carries_the_second_readers_readings_for_every_question(assistant: Assistant) -> None:
+    """components/answer_reader.py reads each message for every question from the one sentence vector."""
+    parsed = assistant.parse("no homework at all")
+    readings = parsed["answer_readings"]
+    assert {"felt_heard", "goals_shared", "homework_fit", "sessions_so_far"} <= set(readings)
+    assert (readings["homework_fit"]["kind"], readings["homework_fit"]["value"]) == ("not_applicable", "none")
+    assert readings["felt_heard"]["kind"] == "nothing"
+    assert "answer_readings" not in assistant.parse("   ")
+
+
+def test_an_opener_nobody_wrote_a_rule_for_starts_the_reflection_and_a_yes_gives_consent(
+    assistant: Assistant,
+) -> None:
+    """Before any reflection, an unclear message or a plain yes is an opener: the assistant greets and asks
+    for consent (it does one thing); a privacy question first gets its answer, and a yes then starts."""
+    sender = new_sender()
+    opening = texts(assistant.say(sender, "ugh ok my counsellor's office sent me the link for this thing"))
+    assert assistant.slots(sender)["requested_slot"] == "consent"
+    assert "not therapy" in opening.lower() or "isn't therapy" in opening.lower()
+    other = new_sender()
+    assistant.say(other, "is this anonymous?")
+    assert assistant.slots(other)["requested_slot"] is None
+    assistant.say(other, "ok yes")
+    assert assistant.slots(other)["requested_slot"] == "consent"
+
+
+def test_with_a_paused_reflection_an_unclear_message_offers_start_and_continue(assistant: Assistant) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    assistant.say(sender, "let's pause here")
+    assert assistant.slots(sender)["reflection_status"] == "paused"
+    reply = assistant.say(sender, "hmm, purple")
+    buttons = [button["title"] for message in reply for button in message.get("buttons", [])]
+    assert buttons == ["Start", "Continue"]
+    assert not (assistant.tracker(sender).get("active_loop") or {}).get("name")  # still paused

@@ -1,0 +1,133 @@
+"""Single answers written blind (tests/heldout/answers_v4.yml on), read by both readers as the running
+assistant reads them: the rule reader (reflection/answer_parsing.py) and the answer model in Rasa's NLU
+pipeline (its ``answer_readings`` in the parse data), weighed by reflection/agreement.py.
+
+For every question it prints and writes to reports/answers_<set>.txt a row: how often the two readers agreed,
+how often the client would be asked to confirm, and how often the stored value is exact (a confirmed value
+counts as read: the client taps what they meant; a value taken without asking must be the right one; a
+question, correction or request must store nothing). The issue's targets: stored values >= 97% exact,
+confirmations <= 25%, nothing stored from a non-answer.
+
+The first run of answers_v4 (2026-12-02, an earlier build of this harness) gave 95.7% exact, 25.9%
+confirmations and nothing stored from its 25 non-answers (docs/UNDERSTANDING.md). The floors below guard
+what the set gives now; raise them, never tune on the set.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reflection.agreement import Confirm, Nothing, Take, decide, same_answer
+from reflection.answer_parsing import read_answer
+from reflection.answers.readings import Reading, ReadingKind
+from tests.live import ROOT, Assistant
+
+BLIND_SETS = [
+    path
+    for path in sorted((ROOT / "tests" / "heldout").glob("answers_v*.yml"))
+    if int(path.stem.removeprefix("answers_v")) >= 4  # v1-v3 predate the second reader: test_heldout_accuracy
+]
+# answers_v4 now (2026-12-03, two readers in the NLU, model-alone floor 0.5): 92.5% exact, 30.5% confirmed.
+FLOORS: dict[str, dict[str, float]] = {"answers_v4": {"stored_exact": 0.925, "confirmed": 0.305}}
+NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
+
+
+@dataclass(frozen=True)
+class Case:
+    slot: str
+    text: str
+    expect: Any
+
+
+def load_cases(path: Path) -> list[Case]:
+    with path.open(encoding="utf-8") as handle:
+        data: dict[str, list[dict[str, Any]]] = yaml.safe_load(handle)
+    return [Case(slot, entry["text"], entry["expect"]) for slot, entries in data.items() for entry in entries]
+
+
+def reads_as_meant(reading: Reading, expect: Any) -> bool:
+    """The reading stores what the client meant."""
+    if expect in NO_NUMBER:
+        return reading.kind is NO_NUMBER[expect]
+    if expect == "none":  # no homework is given
+        return reading.stored_value == "none"
+    if expect == "nothing":  # nothing is missing: no value
+        return reading.kind is ReadingKind.NOT_APPLICABLE
+    if expect == "text":
+        return reading.kind is ReadingKind.VALUE and isinstance(reading.value, str)
+    return reading.kind is ReadingKind.VALUE and reading.value == expect
+
+
+def outcome(case: Case, model: Reading | None) -> tuple[str, bool]:
+    """('take' | 'confirm' | 'nothing', right) for one answer."""
+    decision = decide(read_answer(case.slot, case.text), model)
+    if case.expect == "not_an_answer":  # right only when nothing is stored and nothing is checked
+        kind = (
+            "nothing"
+            if isinstance(decision, Nothing)
+            else "confirm"
+            if isinstance(decision, Confirm)
+            else "take"
+        )
+        return kind, kind == "nothing"
+    if isinstance(decision, Take):
+        return "take", reads_as_meant(decision.reading, case.expect)
+    if isinstance(decision, Confirm):
+        return "confirm", True
+    return "nothing", False
+
+
+@pytest.mark.parametrize("blind_set", BLIND_SETS, ids=[path.stem for path in BLIND_SETS])
+def test_blind_answers_are_stored_exactly_or_confirmed(assistant: Assistant, blind_set: Path) -> None:
+    cases = load_cases(blind_set)
+    total: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    confirmed: Counter[str] = Counter()
+    agreed: Counter[str] = Counter()
+    read_by_model: Counter[str] = Counter()
+    stored_from_non_answer = 0
+    for case in cases:
+        raw = (assistant.parse(case.text).get("answer_readings") or {}).get(case.slot)
+        model = Reading.from_dict(raw) if raw else None
+        rule = read_answer(case.slot, case.text)
+        kind, ok = outcome(case, model)
+        total[case.slot] += 1
+        right[case.slot] += ok
+        confirmed[case.slot] += kind == "confirm"
+        if model is not None:
+            read_by_model[case.slot] += 1
+            agreed[case.slot] += same_answer(rule, model)
+        stored_from_non_answer += case.expect == "not_an_answer" and kind == "take"
+    answers = sum(total.values())
+    figures = {
+        "stored_exact": sum(right.values()) / answers,
+        "confirmed": sum(confirmed.values()) / answers,
+    }
+    lines = [
+        f"Single answers, {blind_set.stem}: {answers} answers",
+        f"  stored values exact {figures['stored_exact']:.1%} (target >= 97%)",
+        f"  needed a confirmation {figures['confirmed']:.1%} (target <= 25%)",
+        f"  stored from a question, correction or request: {stored_from_non_answer} (target 0)",
+        f"  {'slot':<16} {'answers':>7} {'agreed':>7} {'confirm':>8} {'exact':>7}",
+    ]
+    for slot in total:
+        agreement = f"{agreed[slot] / read_by_model[slot]:.1%}" if read_by_model[slot] else "-"
+        lines.append(
+            f"  {slot:<16} {total[slot]:>7} {agreement:>7} {confirmed[slot] / total[slot]:>8.1%} "
+            f"{right[slot] / total[slot]:>7.1%}"
+        )
+    (ROOT / "reports").mkdir(exist_ok=True)
+    (ROOT / "reports" / f"answers_{blind_set.stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    assert stored_from_non_answer == 0
+    floors = FLOORS.get(blind_set.stem, {})
+    if "stored_exact" in floors:
+        assert figures["stored_exact"] >= floors["stored_exact"] - 0.005
+    if "confirmed" in floors:
+        assert figures["confirmed"] <= floors["confirmed"] + 0.005
