@@ -13,8 +13,8 @@ one score:
   method named in passing).
 
 A message of several sentences is also scored sentence by sentence (``clauses``, at most ``MAX_CLAUSES``) and
-gets the highest score, so a disclosure in the middle of a long answer is not averaged away
-(``score_message``).
+gets the highest score (the whole message's damped by ``WHOLE_WHEN_SPLIT``), so a disclosure in the middle of
+a long answer is not averaged away (``score_message``).
 
 On the validation split the blend ranked disclosures above hard negatives better than any view alone
 (docs/SAFETY.md).
@@ -55,6 +55,7 @@ LEXICAL_SCALE = 10.0  # the unit-length word vector is scaled so the regression 
 LEXICAL_SHARE = 0.2  # the words' weight in the score; the sentence vector's two views share the rest
 MAX_CLAUSES = 4  # a long message is scored in at most this many pieces (each costs an encoder pass)
 MIN_CLAUSE_WORDS = 3
+WHOLE_WHEN_SPLIT = 0.85  # several sentences: the weight of the whole-message score (score_message)
 _WORD = re.compile(r"[a-z0-9\u00e0-\u00ff]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
@@ -145,12 +146,19 @@ class RiskModel:
         clause_texts: Sequence[str] = (),
         clause_vectors: np.ndarray | None = None,
     ) -> RiskScore:
-        """The highest score of the whole message and of its sentences (``clauses(text)``, their vectors)."""
+        """The highest score of the whole message and of its sentences (``clauses(text)``, their vectors).
+
+        When there are sentences, the whole message's score counts WHOLE_WHEN_SPLIT of itself: the vector of
+        several sentences is a blur of all of them, and ordinary long answers scored too high as a whole.
+        """
         texts, vectors = [text], np.atleast_2d(vector)
         if len(clause_texts) and clause_vectors is not None:
             texts += list(clause_texts)
             vectors = np.vstack([vectors, np.atleast_2d(clause_vectors)])
-        return max(self.scores(vectors, texts), key=lambda result: result.score)  # ties: the whole message
+        scored = self.scores(vectors, texts)
+        if len(scored) > 1:
+            scored[0] = replace(scored[0], score=scored[0].score * WHOLE_WHEN_SPLIT)
+        return max(scored, key=lambda result: result.score)  # ties: the whole message
 
     def with_thresholds(self, check_in: float, crisis: float) -> RiskModel:
         return replace(self, check_in_threshold=check_in, crisis_threshold=crisis)
