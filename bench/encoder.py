@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.encoder [--rounds 200]
 
 Each turn encodes its message once (components/sentence_features.py) and then decides the verdict from the
-net and the classifier (components/risk_verdict.py). Prints p50/p95 per typical message length and writes
-reports/encoder_cost.txt.
+net and the classifier (components/risk_verdict.py); for a message of several sentences the verdict also
+encodes its sentences (at most four, in one batch) unless the net has decided. Prints p50/p95 per typical
+message length and writes reports/encoder_cost.txt.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 import time
 from pathlib import Path
 
-from bench.bench import percentile
+from bench.library import percentile
 from reflection.encoder import shared_encoder
 from reflection.risk_model import RiskModel
 from reflection.risk_verdict import decide
@@ -26,6 +27,10 @@ MESSAGES = {
         "we set goals in the first month and never looked at them again, so maybe a 2",
         "honestly the worksheets don't fit my life at all and I've told her twice",
     ],
+    "answer + sentence (2 sent.)": [
+        "2. she doesn't really listen. honestly I have stopped eating on purpose",
+        "about a 3. we mostly talk about work and I leave feeling the same",
+    ],
     "long (60-110 words)": [
         " ".join(
             ["I've been seeing her for about eight months and at first it felt like she really got me,"]
@@ -33,6 +38,14 @@ MESSAGES = {
             + ["what happened with my sister she steers us back to breathing exercises that I already know"]
             + ["don't work for me, and I leave feeling more alone than when I came in, which is the"]
             + ["opposite of what I hoped for when I started, so I'm not sure what to do now."]
+        )
+    ],
+    "long, 6 sentences": [
+        " ".join(
+            ["I've been seeing her for about eight months. At first it felt like she really got me."]
+            + ["Lately the sessions feel scripted and she checks the clock. When I bring up my sister she"]
+            + ["steers us back to breathing exercises. I already know they don't work for me. I leave"]
+            + ["feeling more alone than when I came in, and I'm not sure what to do now."]
         )
     ],
 }
@@ -57,7 +70,7 @@ def main() -> None:
             began = time.perf_counter()
             vector = encoder.encode_one(text)
             encoded = time.perf_counter()
-            decide(text, vector, model)
+            decide(text, vector, model, encoder.encode)
             encode_ms.append((encoded - began) * 1000)
             verdict_ms.append((time.perf_counter() - encoded) * 1000)
         lines.append(f"{label:<26} encode {_p50_p95(encode_ms)}   verdict {_p50_p95(verdict_ms)}")

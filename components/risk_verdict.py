@@ -1,7 +1,9 @@
 """The turn's one risk verdict, made in the NLU pipeline after the classifier (runs in .venv-rasa).
 
 For every message it asks ``reflection.risk_verdict.decide`` (the deterministic net, then the semantic
-classifier on the sentence vector that ``components/sentence_features.py`` left on the message) and:
+classifier on the sentence vector that ``components/sentence_features.py`` left on the message and, for a
+message of several sentences, on each sentence too: at most four, encoded in one batch, and only
+when the net has not decided) and:
 
 - puts the verdict in the parse data under ``risk``: {"tier", "category", "minor", "source"}; the action
   server reads it from ``tracker.latest_message["risk"]`` and never judges again;
@@ -65,7 +67,7 @@ class RiskVerdictComponent(GraphComponent):
             vector = message.get(SENTENCE_VECTOR)
             if vector is None and text.strip():  # only when the pipeline has no SentenceFeatures before this
                 vector = shared_encoder().encode_one(text)
-            verdict = decide(text, vector, self._model)
+            verdict = decide(text, vector, self._model, lambda texts: shared_encoder().encode(texts))
             message.set(RISK_KEY, verdict.as_dict(), add_to_output=True)
             if verdict.tier == "crisis":
                 self._set_intent(message, f"disclose_{verdict.category}")

@@ -1,14 +1,22 @@
 """Layer 2 of the safety design: a semantic risk classifier on sentence-encoder vectors.
 
-Plain numpy, so it loads in both venvs. Two views of the same sentence vector, averaged into one score:
+Plain numpy (and the standard library's crc32), so it loads in both venvs. Three views of a text, blended into
+one score:
 
-- a multinomial logistic regression on standardised vectors over five classes, ``none`` and the four risk
-  categories: 1 - P(none), and the category (the most likely risk class);
+- a multinomial logistic regression on standardised sentence vectors over five classes, ``none`` and the four
+  risk categories: 1 - P(none), and the category (the most likely risk class);
 - the nearest training examples: the mean similarity to the 3 nearest disclosures minus that to the 3 nearest
   non-disclosures, squashed to 0..1. It keeps close paraphrases of a known phrasing apart from a line that
-  merely shares its topic.
+  merely shares its topic;
+- a logistic regression on the words: hashed word unigrams and bigrams (``lexical_features``), weighted
+  ``LEXICAL_SHARE``. It carries what the English sentence model reads poorly (short Spanish, slang, a
+  method named in passing).
 
-On the validation split the average ranked disclosures above hard negatives better than either alone
+A message of several sentences is also scored sentence by sentence (``clauses``, at most ``MAX_CLAUSES``) and
+gets the highest score (the whole message's damped by ``WHOLE_WHEN_SPLIT``), so a disclosure in the middle of
+a long answer is not averaged away (``score_message``).
+
+On the validation split the blend ranked disclosures above hard negatives better than any view alone
 (docs/SAFETY.md).
 Two thresholds, chosen on the validation split when the model is trained, turn the score into a tier:
 at or above ``crisis_threshold`` the full crisis response, at or above ``check_in_threshold`` a gentle
@@ -18,6 +26,9 @@ check-in, below it nothing. Trained by ``scripts/train_risk_classifier.py`` (``m
 
 from __future__ import annotations
 
+import re
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,6 +50,45 @@ class RiskScore:
 
 NEIGHBOURS = 3
 NEIGHBOUR_SHARPNESS = 20.0  # a similarity margin of 0.1 maps to about 0.88
+LEXICAL_DIMENSION = 1 << 12  # hashed word unigrams and bigrams
+LEXICAL_SCALE = 10.0  # the unit-length word vector is scaled so the regression is not starved by its l2
+LEXICAL_SHARE = 0.2  # the words' weight in the score; the sentence vector's two views share the rest
+MAX_CLAUSES = 4  # a long message is scored in at most this many pieces (each costs an encoder pass)
+MIN_CLAUSE_WORDS = 3
+WHOLE_WHEN_SPLIT = 0.85  # several sentences: the weight of the whole-message score (score_message)
+_WORD = re.compile(r"[a-z0-9\u00e0-\u00ff]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+def clauses(text: str) -> list[str]:
+    """The sentences of a message worth scoring on their own, at most MAX_CLAUSES; [] for one sentence.
+
+    Split on sentence punctuation and line breaks; pieces under MIN_CLAUSE_WORDS words are dropped ("2.",
+    "ok."). More than MAX_CLAUSES pieces are merged, the shortest neighbouring pair first, so all the text is
+    still read. Linear in the text, apart from the merging of a handful of pieces.
+    """
+    pieces = [piece.strip(" ,.") for piece in _SENTENCE_END.split(text or "")]
+    pieces = [piece for piece in pieces if len(piece.split()) >= MIN_CLAUSE_WORDS]
+    if len(pieces) < 2:
+        return []
+    while len(pieces) > MAX_CLAUSES:
+        index = min(range(len(pieces) - 1), key=lambda i: len(pieces[i]) + len(pieces[i + 1]))
+        pieces[index : index + 2] = [f"{pieces[index]} {pieces[index + 1]}"]
+    return pieces
+
+
+def lexical_features(texts: list[str]) -> np.ndarray:
+    """Hashed word unigrams and bigrams (crc32: the same in every process), unit length, times the scale."""
+    features = np.zeros((len(texts), LEXICAL_DIMENSION), dtype=np.float64)
+    for row, text in enumerate(texts):
+        words = _WORD.findall((text or "").lower().replace("'", "").replace("\u2019", ""))
+        bigrams = [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+        for feature in [*words, *bigrams]:
+            features[row, zlib.crc32(feature.encode("utf-8")) % LEXICAL_DIMENSION] = 1.0
+        norm = np.linalg.norm(features[row])
+        if norm:
+            features[row] *= LEXICAL_SCALE / norm
+    return features
 
 
 @dataclass(frozen=True)
@@ -51,6 +101,8 @@ class RiskModel:
     is_disclosure: np.ndarray  # (examples,) bool
     check_in_threshold: float
     crisis_threshold: float
+    lexical_weights: np.ndarray | None = None  # (LEXICAL_DIMENSION, classes); None: the words are not read
+    lexical_bias: np.ndarray | None = None  # (classes,)
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         standardised = (np.atleast_2d(vectors).astype(np.float64) - self.mean) / self.scale
@@ -65,24 +117,60 @@ class RiskModel:
         near_other = _top_mean(similarities[:, ~self.is_disclosure])
         return 1.0 / (1.0 + np.exp(-NEIGHBOUR_SHARPNESS * (near_disclosure - near_other)))
 
-    def scores(self, vectors: np.ndarray) -> list[RiskScore]:
+    def lexical_probabilities(self, texts: list[str]) -> np.ndarray:
+        assert self.lexical_weights is not None and self.lexical_bias is not None
+        return _softmax(lexical_features(texts) @ self.lexical_weights + self.lexical_bias)
+
+    def scores(self, vectors: np.ndarray, texts: list[str] | None = None) -> list[RiskScore]:
+        """One score per vector; ``texts`` (the same texts) are needed when the model reads words."""
         probabilities = self.probabilities(vectors)
         combined = 0.5 * (1.0 - probabilities[:, 0]) + 0.5 * self.neighbour_scores(vectors)
+        if self.lexical_weights is not None:
+            if texts is None:
+                raise ValueError("this model reads the words too: pass the texts with their vectors")
+            lexical = self.lexical_probabilities(texts)
+            combined = (1.0 - LEXICAL_SHARE) * combined + LEXICAL_SHARE * (1.0 - lexical[:, 0])
+            probabilities = (1.0 - LEXICAL_SHARE) * probabilities + LEXICAL_SHARE * lexical
         return [
             RiskScore(score=float(score), category=CLASSES[1 + int(np.argmax(row[1:]))])
             for score, row in zip(combined, probabilities, strict=True)
         ]
 
-    def score(self, vector: np.ndarray) -> RiskScore:
-        return self.scores(vector)[0]
+    def score(self, vector: np.ndarray, text: str | None = None) -> RiskScore:
+        return self.scores(vector, None if text is None else [text])[0]
+
+    def score_message(
+        self,
+        text: str,
+        vector: np.ndarray,
+        clause_texts: Sequence[str] = (),
+        clause_vectors: np.ndarray | None = None,
+    ) -> RiskScore:
+        """The highest score of the whole message and of its sentences (``clauses(text)``, their vectors).
+
+        When there are sentences, the whole message's score counts WHOLE_WHEN_SPLIT of itself: the vector of
+        several sentences is a blur of all of them, and ordinary long answers scored too high as a whole.
+        """
+        texts, vectors = [text], np.atleast_2d(vector)
+        if len(clause_texts) and clause_vectors is not None:
+            texts += list(clause_texts)
+            vectors = np.vstack([vectors, np.atleast_2d(clause_vectors)])
+        scored = self.scores(vectors, texts)
+        if len(scored) > 1:
+            scored[0] = replace(scored[0], score=scored[0].score * WHOLE_WHEN_SPLIT)
+        return max(scored, key=lambda result: result.score)  # ties: the whole message
 
     def with_thresholds(self, check_in: float, crisis: float) -> RiskModel:
         return replace(self, check_in_threshold=check_in, crisis_threshold=crisis)
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        lexical = {}
+        if self.lexical_weights is not None:
+            lexical = {"lexical_weights": self.lexical_weights, "lexical_bias": self.lexical_bias}
         np.savez(
             path,
+            **lexical,
             weights=self.weights,
             bias=self.bias,
             mean=self.mean,
@@ -101,6 +189,9 @@ class RiskModel:
             if tuple(str(name) for name in data["classes"]) != CLASSES:
                 raise RiskModelMissing(f"{path} was trained for other classes; run `make train` again.")
             check_in, crisis = (float(value) for value in data["thresholds"])
+            lexical = "lexical_weights" in data.files
+            if lexical and data["lexical_weights"].shape[0] != LEXICAL_DIMENSION:
+                raise RiskModelMissing(f"{path} was trained for other word features; run `make train` again.")
             return cls(
                 weights=data["weights"],
                 bias=data["bias"],
@@ -110,14 +201,22 @@ class RiskModel:
                 is_disclosure=data["is_disclosure"].astype(bool),
                 check_in_threshold=check_in,
                 crisis_threshold=crisis,
+                lexical_weights=data["lexical_weights"] if lexical else None,
+                lexical_bias=data["lexical_bias"] if lexical else None,
             )
 
 
-def train(vectors: np.ndarray, labels: np.ndarray) -> RiskModel:
-    """The model for these vectors and class indices, with thresholds still to choose (both 1.0)."""
+def train(vectors: np.ndarray, labels: np.ndarray, texts: list[str] | None = None) -> RiskModel:
+    """The model for these vectors and class indices, with thresholds still to choose (both 1.0).
+
+    With ``texts`` (the vectors' texts) it also learns the words (LEXICAL_SHARE of the score).
+    """
     mean = vectors.mean(axis=0).astype(np.float64)
     scale = vectors.std(axis=0).astype(np.float64) + 1e-6
     weights, bias = fit((vectors - mean) / scale, labels)
+    lexical_weights = lexical_bias = None
+    if texts is not None:
+        lexical_weights, lexical_bias = fit(lexical_features(texts), labels, l2=1e-3, epochs=400)
     return RiskModel(
         weights=weights,
         bias=bias,
@@ -127,7 +226,15 @@ def train(vectors: np.ndarray, labels: np.ndarray) -> RiskModel:
         is_disclosure=labels > 0,
         check_in_threshold=1.0,
         crisis_threshold=1.0,
+        lexical_weights=lexical_weights,
+        lexical_bias=lexical_bias,
     )
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    logits = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
 def _top_mean(similarities: np.ndarray) -> np.ndarray:

@@ -5,19 +5,21 @@ semantic classifier's score (layer 2), then read by the action server from the p
 nothing downstream judges again (docs/SAFETY.md).
 
 - the net fired -> ``crisis`` (source ``net``): an explicit disclosure never depends on a model;
-- the classifier's score >= the crisis threshold -> ``crisis`` (source ``model``);
+- the classifier's score >= the crisis threshold -> ``crisis`` (source ``model``); a message of several
+  sentences gets the highest score of the whole and of each sentence (``reflection.risk_model.clauses``);
 - score >= the check-in threshold -> ``check_in``: a warm "Are you safe right now?", no alarm, no flag;
 - otherwise -> ``none``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
-from reflection.risk_model import RiskModel
+from reflection.risk_model import RiskModel, clauses
 from reflection.safety import detect_minor, detect_risk
 
 Tier = Literal["crisis", "check_in", "none"]
@@ -49,8 +51,18 @@ class RiskVerdict:
 NO_RISK = RiskVerdict(tier="none", category=None, minor=False, source=None)
 
 
-def decide(text: str, vector: np.ndarray | None, model: RiskModel | None) -> RiskVerdict:
-    """The verdict for ``text``, given its sentence vector and the trained classifier."""
+def decide(
+    text: str,
+    vector: np.ndarray | None,
+    model: RiskModel | None,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
+) -> RiskVerdict:
+    """The verdict for ``text``, given its sentence vector and the trained classifier.
+
+    ``encode`` (the sentence encoder's ``encode``) lets the classifier read a message of several sentences
+    sentence by sentence too; it is called at most once, only when the net has not decided, and only for a
+    message that has several sentences. Without it, only the whole message is scored.
+    """
     if not text or not text.strip() or text.startswith("/"):  # a button's payload ("/im_safe") says nothing
         return NO_RISK
     signal = detect_risk(text)
@@ -58,7 +70,8 @@ def decide(text: str, vector: np.ndarray | None, model: RiskModel | None) -> Ris
         return RiskVerdict(tier="crisis", category=signal.category, minor=signal.minor, source="net")
     if model is None or vector is None or not np.any(vector):
         return NO_RISK
-    scored = model.score(vector)
+    pieces = clauses(text) if encode is not None else []
+    scored = model.score_message(text, vector, pieces, encode(pieces) if pieces else None)
     if scored.score >= model.crisis_threshold:
         tier: Tier = "crisis"
     elif scored.score >= model.check_in_threshold:

@@ -4,9 +4,14 @@
 
 1. Training data: data/safety/train.yml, plus every non-risk example in data/nlu/ as `none`; each example is
    also placed inside a typical answer ("2, ...", "no homework. ...") so disclosures embedded in answers
-   are learned, and so an answer's opening is no sign of risk by itself.
-2. Fit: softmax regression on the sentence vectors, deterministic (reflection/risk_model.py).
-3. Thresholds, on data/safety/validation.yml only, with the net in front as in the live pipeline:
+   are learned, and so an answer's opening is no sign of risk by itself. The pieces of every `none` example
+   (split at sentence ends, commas, "and", "but", ...) are added as `none` too: a message is also scored
+   sentence by sentence, and a piece of an ordinary message ("I used to cut", from "I used to cut but not
+   for years") must not look like a disclosure on its own.
+2. Fit: softmax regressions on the sentence vectors and on the hashed words, deterministic
+   (reflection/risk_model.py).
+3. Thresholds, on data/safety/validation.yml only, each message scored as in the live pipeline (whole and
+   sentence by sentence), with the net in front:
    - crisis: the lowest score at which crisis responses to the validation negatives stay within
      MAX_CRISIS_RATE_ON_NEGATIVES;
    - check-in: the lowest score (below the crisis one) at which check-ins on the validation negatives stay
@@ -18,6 +23,7 @@ The validation figures are printed and written to reports/risk_classifier_valida
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -28,8 +34,16 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reflection.encoder import shared_encoder  # noqa: E402
-from reflection.risk_model import CLASSES, DEFAULT_PATH, RiskModel, train  # noqa: E402
+from reflection.encoder import SentenceEncoder, shared_encoder  # noqa: E402
+from reflection.risk_model import (  # noqa: E402
+    CLASSES,
+    DEFAULT_PATH,
+    MIN_CLAUSE_WORDS,
+    RiskModel,
+    RiskScore,
+    clauses,
+    train,
+)
 from reflection.safety import detect_risk  # noqa: E402
 
 TRAIN = ROOT / "data" / "safety" / "train.yml"
@@ -59,7 +73,10 @@ ANSWER_OPENINGS = (
 )
 MAX_CRISIS_RATE_ON_NEGATIVES = 0.015
 MAX_CHECK_IN_RATE_ON_NEGATIVES = 0.06
-THRESHOLD_GRID = np.round(np.arange(0.20, 1.0, 0.005), 3)
+THRESHOLD_GRID = np.round(np.arange(0.20, 1.0, 0.001), 3)
+# Where a `none` example is cut into pieces that are also learned as `none`: finer than the live sentence
+# split, since a piece of an ordinary message is ordinary wherever it is cut.
+PIECE_SPLIT = re.compile(r"[.!?;:,\n]+\s*|\s+(?:but|and|though|although|because|so)\s+", re.IGNORECASE)
 
 
 def load_split(path: Path) -> list[tuple[str, str]]:
@@ -83,7 +100,32 @@ def training_examples() -> list[tuple[str, str]]:
         for index, (text, category) in enumerate(base)
         if len(text.split()) > 2
     ]
-    return base + embedded
+    examples = base + embedded
+    known = {text for text, _ in examples}
+    pieces = sorted(
+        {
+            piece
+            for text, category in examples
+            if category == "none"
+            for piece in (part.strip() for part in PIECE_SPLIT.split(text))
+            if len(piece.split()) >= MIN_CLAUSE_WORDS and piece not in known
+        }
+    )
+    return examples + [(piece, "none") for piece in pieces]
+
+
+def message_scores(model: RiskModel, encoder: SentenceEncoder, texts: list[str]) -> list[RiskScore]:
+    """Each message scored as the live verdict scores it: whole, and sentence by sentence."""
+    vectors = encoder.encode(texts)
+    pieces = [clauses(text) for text in texts]
+    flat = [piece for parts in pieces for piece in parts]
+    piece_vectors = encoder.encode(flat) if flat else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    scored, start = [], 0
+    for text, vector, parts in zip(texts, vectors, pieces, strict=True):
+        part_vectors = piece_vectors[start : start + len(parts)]
+        start += len(parts)
+        scored.append(model.score_message(text, vector, parts, part_vectors if parts else None))
+    return scored
 
 
 def choose_thresholds(
@@ -156,11 +198,12 @@ def main() -> None:
     encoder = shared_encoder()
 
     examples = training_examples()
-    vectors = encoder.encode([text for text, _ in examples])
-    unthresholded = train(vectors, np.array([CLASSES.index(category) for _, category in examples]))
+    texts = [text for text, _ in examples]
+    vectors = encoder.encode(texts)
+    unthresholded = train(vectors, np.array([CLASSES.index(category) for _, category in examples]), texts)
 
     validation = load_split(VALIDATION)
-    scored = unthresholded.scores(encoder.encode([text for text, _ in validation]))
+    scored = message_scores(unthresholded, encoder, [text for text, _ in validation])
     scores = np.array([result.score for result in scored])
     net_fired = np.array([detect_risk(text) is not None for text, _ in validation])
     negatives = np.array([category == "none" for _, category in validation])

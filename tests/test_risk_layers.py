@@ -9,7 +9,17 @@ import pytest
 import yaml
 
 from reflection.encoder import DIMENSION
-from reflection.risk_model import CLASSES, RiskModel, RiskModelMissing, fit, train
+from reflection.risk_model import (
+    CLASSES,
+    LEXICAL_SCALE,
+    MAX_CLAUSES,
+    RiskModel,
+    RiskModelMissing,
+    clauses,
+    fit,
+    lexical_features,
+    train,
+)
 from reflection.risk_verdict import NO_RISK, RiskVerdict, decide
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,3 +108,70 @@ def test_the_verdict_travels_as_plain_data() -> None:
     assert RiskVerdict.from_parse_data(parse_data) == verdict
     assert RiskVerdict.from_parse_data({}) == NO_RISK
     assert RiskVerdict.from_parse_data({"risk": {"tier": "none"}}) == NO_RISK
+
+
+def test_a_message_is_split_into_at_most_four_sentences_worth_scoring() -> None:
+    assert clauses("I want to stop seeing her") == []
+    assert clauses("2. she doesn't listen") == []  # "2" is too short to score on its own
+    assert clauses("2. she doesn't listen. and honestly I've stopped eating on purpose") == [
+        "she doesn't listen",
+        "and honestly I've stopped eating on purpose",
+    ]
+    assert clauses("fine I guess\nI keep thinking about the bridge near work") == [
+        "fine I guess",
+        "I keep thinking about the bridge near work",
+    ]
+    long = " ".join(f"this is sentence number {index}." for index in range(10))
+    pieces = clauses(long)
+    assert len(pieces) == MAX_CLAUSES
+    assert " ".join(pieces).replace(".", "") == long.replace(".", "")  # merged, nothing dropped
+
+
+def test_word_features_are_the_same_in_every_process() -> None:
+    first, second = lexical_features(["I took ALL my pills"]), lexical_features(["i took all my pills"])
+    assert np.array_equal(first, second)
+    assert np.isclose(np.linalg.norm(first), LEXICAL_SCALE)
+    assert not np.any(lexical_features([""]))
+
+
+def _toy_texts_model() -> RiskModel:
+    """As _toy_model, and it reads the words too."""
+    vectors = np.stack([_unit(0)] * 3 + [_unit(1)] * 3)
+    disclosures = ["i took all my pills", "i want to die", "i am not safe"]
+    texts = [*disclosures, "hello", "2, she listens", "no homework"]
+    return train(vectors, np.array([1, 1, 1, 0, 0, 0]), texts).with_thresholds(0.5, 0.8)
+
+
+def test_a_long_message_gets_the_score_of_its_riskiest_sentence() -> None:
+    model = _toy_texts_model()
+    whole = model.score(_unit(1), "no homework. i want to die")
+    pieces = ["no homework", "i want to die"]
+    vectors = np.stack([_unit(1), _unit(0)])
+    highest = model.score_message("no homework. i want to die", _unit(1), pieces, vectors)
+    assert highest.score > model.crisis_threshold > whole.score
+    with pytest.raises(ValueError, match="texts"):
+        model.scores(np.stack([_unit(0)]))  # a model that reads words needs them
+
+
+def test_the_sentences_are_encoded_only_when_the_model_has_to_read_them() -> None:
+    model = _toy_texts_model()
+    calls: list[list[str]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return np.stack([_unit(0) if "words" in text else _unit(1) for text in texts])
+
+    # the toy model puts what the encoder maps to axis 0 among the disclosures
+    message = "no homework this week. words the net has no rule for"
+    assert decide(message, _unit(1), model, encode).tier == "crisis"
+    assert calls == [["no homework this week", "words the net has no rule for"]]
+    decide("no homework this week", _unit(1), model, encode)  # one sentence
+    decide("4. and I want to kill myself", _unit(1), model, encode)  # the net decides
+    assert len(calls) == 1
+
+
+def test_a_model_that_reads_words_round_trips(tmp_path: Path) -> None:
+    model = _toy_texts_model()
+    model.save(tmp_path / "risk.npz")
+    loaded = RiskModel.load(tmp_path / "risk.npz")
+    assert loaded.score(_unit(0), "i am not safe") == model.score(_unit(0), "i am not safe")

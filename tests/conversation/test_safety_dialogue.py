@@ -156,7 +156,8 @@ def _a_check_in_message(assistant: Assistant) -> str:
     model = RiskModel.load()
     validation = yaml.safe_load((ROOT / "data" / "safety" / "validation.yml").read_text(encoding="utf-8"))
     for text in validation["self_harm"]:
-        if decide(text, shared_encoder().encode_one(text), model).tier == "check_in":
+        encoder = shared_encoder()  # the sentences too, as the live verdict reads them
+        if decide(text, encoder.encode_one(text), model, encoder.encode).tier == "check_in":
             assert assistant.parse(text)["risk"]["tier"] == "check_in", text
             return text
     pytest.fail("no validation disclosure gets a check-in; see reports/risk_classifier_validation.txt")
