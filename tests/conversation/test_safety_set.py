@@ -54,8 +54,15 @@ FLOORS = {
     # 11/127 check-ins. Removing 13 sentences that train/validation shared with cases.yml retrained the
     # classifier (crisis threshold 0.75 -> 0.84); the shipped model gives 83/128, 109/128, 3/127 and 15/127,
     # cold and mid-reflection alike. These floors guard the shipped model; raise them, never tune on the set.
+    # Round 2 of the classifier (2026-12-03) gives 97/128, 114/128, 2/127 and 6/127: the floors rose to it.
     "blind_v2.yml": Floors(
-        crisis_recall=0.648, any_recall=0.851, max_crisis_on_negatives=0.024, max_check_in_on_negatives=0.119
+        crisis_recall=0.757, any_recall=0.890, max_crisis_on_negatives=0.016, max_check_in_on_negatives=0.048
+    ),
+    # Written before round 2 of the classifier. First run (2026-12-03, docs/SAFETY.md): 81/154 crisis,
+    # 126/154 either, 5/171 false crises, 18/171 check-ins. Two net rules that the validation split showed too
+    # broad were then narrowed, which let the crisis threshold fall from 0.87 to 0.78; the floors guard that.
+    "blind_v3.yml": Floors(
+        crisis_recall=0.681, any_recall=0.824, max_crisis_on_negatives=0.041, max_check_in_on_negatives=0.106
     ),
 }
 
