@@ -241,8 +241,16 @@ class ValidateReflectionForm(FormValidationAction):
             _write_answer(conversation, dispatcher, item, stored, plan.words.get(item))
             if item in plan.corrected:
                 say(dispatcher, conversation, "corrected_no_value", area=bank.item(item).area)
+            elif note == "skipped":
+                say(dispatcher, conversation, "skipped")
+            elif item in bank.free_text_slots:  # "nothing", "idk" to a question in words: no number to miss
+                nothing = bank.item(item).ack.get("nothing") if note == "not_applicable" else None
+                if nothing:
+                    dispatcher.utter_message(text=nothing)
+                else:
+                    say(dispatcher, conversation, "no_value_ok_text")
             else:
-                say(dispatcher, conversation, "skipped" if note == "skipped" else "no_value_ok")
+                say(dispatcher, conversation, "no_value_ok")
         if plan.missed and requested:
             misses[requested] = misses.get(requested, 0) + 1
             if misses[requested] >= MAX_MISSES:

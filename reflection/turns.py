@@ -127,6 +127,8 @@ class TurnWords:
     yes: re.Pattern[str]
     no: re.Pattern[str]
     not_sure: re.Pattern[str]
+    yes_lead: re.Pattern[str]
+    no_lead: re.Pattern[str]
     names: Mapping[str, re.Pattern[str]]
 
 
@@ -146,6 +148,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         yes=_whole(raw["yes_words"]),
         no=_whole(raw["no_words"]),
         not_sure=_whole(raw["not_sure_words"]),
+        yes_lead=re.compile(rf"(?:{_alternation(raw['yes_lead'])})\b"),
+        no_lead=re.compile(rf"(?:{_alternation(raw['no_lead'])})\b"),
         names={slot: re.compile(rf"\b(?:{_alternation(words)})\b") for slot, words in raw["names"].items()},
     )
 
@@ -169,6 +173,26 @@ def says_no(text: str) -> bool:
 
 def says_not_sure(text: str) -> bool:
     return bool(turn_words().not_sure.fullmatch(_plain(text)))
+
+
+_DIGIT = re.compile(r"(?<![\d.])\d+(?![\d.])")
+
+
+def tapped_button(item: str, text: str) -> Reading | None:
+    """The answer a tap (or the button's exact words typed) gives, read from its payload; None otherwise.
+
+    A tap is the client's own choice: it is taken as it is, never weighed against the model."""
+    plain = _plain(text)
+    if not plain:
+        return None
+    bank = load_item_bank()
+    if item not in bank.slots:
+        return None
+    for button in bank.buttons_for(bank.item(item)):
+        if plain in (_plain(button.payload), _plain(button.title)):
+            reading = read_answer(item, button.payload)
+            return reading if reading.is_answer else None
+    return None
 
 
 def asks_to_correct(message: Message) -> bool:
@@ -215,6 +239,11 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
         return TurnPlan(interrupt=message.intent or "no_question")
     if message.intent == "skip" or is_skip(text):
         return TurnPlan(notes={state.requested: "skipped"})
+    tap = tapped_button(state.requested, text)
+    if tap is not None:
+        plan = TurnPlan()
+        _settle(plan, state.requested, tap)
+        return plan
     readings = read_all(text, list(state.open_items), asked=state.requested)
     asked = readings.get(state.requested)
     answers_asked = asked is not None and asked.is_answer
@@ -225,11 +254,20 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
     return _answers(message, state, readings)
 
 
+_NEGATION = re.compile(r"\b(?:no|not|don'?t|do not|never|rather not|nope|nah)\b")
+_CLEAR_NO = re.compile(r"\b(?:no|nope|nah|rather not)\b")
+
+
 def _consent(message: Message, text: str) -> TurnPlan:
+    plain, words = _plain(text), turn_words()
     if message.intent == "affirm" or says_yes(text):
         return TurnPlan(values={CONSENT_SLOT: True})
-    if message.intent == "deny" or says_no(text):
+    if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
         return TurnPlan(values={CONSENT_SLOT: False})
+    if words.yes_lead.match(plain) and not _NEGATION.search(plain):  # "yea thats fne"
+        return TurnPlan(values={CONSENT_SLOT: True})
+    if _CLEAR_NO.search(plain) and message.intent not in SIDE_REQUEST_INTENTS:
+        return TurnPlan(values={CONSENT_SLOT: False})  # "I guess... no, not this time": nothing kept
     if message.intent in SIDE_REQUEST_INTENTS or message.intent in NUDGE_INTENTS:
         return TurnPlan(interrupt=message.intent)
     return TurnPlan(missed=True)
@@ -289,14 +327,28 @@ def _confirmation_answer(
     """The reply to "I read that as ... Is that right?"; None when it is a new answer to read instead."""
     # A tap confirms or corrects what the client said before; those words stay theirs.
     said = {pending.item: pending.words} if pending.words else {}
-    if message.intent == "affirm" or says_yes(text):
+    tap = tapped_button(pending.item, text)
+    if tap is not None:
         plan = TurnPlan(words=said)
+        _settle(plan, pending.item, tap)
+        return plan
+    plain = _plain(text)
+    numbers = {int(n) for n in _DIGIT.findall(plain)}
+    proposed = pending.proposed.value
+    other_number = bool(numbers - {proposed})
+    words = turn_words()
+    if message.intent == "affirm" or says_yes(text) or (words.yes_lead.match(plain) and not other_number):
+        plan = TurnPlan(words=said)  # "yes", "yes 2 is right"
         _settle(plan, pending.item, pending.proposed, whole_text=pending.words or None)
         return plan
     if says_not_sure(text):
         return TurnPlan(notes={pending.item: NOT_SURE}, words=said)
-    if says_no(text):
-        return TurnPlan(nudge=True)  # "no" to "is that right?": ask the question again
+    if says_no(text) or message.intent == "deny" or words.no_lead.match(plain):
+        # "no, more like a 3": the number they give; "no, still not": ask the question again
+        tapped = read_answer(pending.item, text)
+        if other_number and tapped.kind == ReadingKind.VALUE and tapped.value != proposed:
+            return TurnPlan(values={pending.item: tapped.value}, words=said)
+        return TurnPlan(nudge=True)
     tapped = read_answer(pending.item, text)
     if tapped.kind == ReadingKind.VALUE and tapped.confidence >= 0.9:
         return TurnPlan(values={pending.item: tapped.value}, words=said)
@@ -314,7 +366,7 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
         if item is None:
             return None
         return _correct(item, text, state)
-    reading = read_correction(pending, text)
+    reading = read_correction(pending, _without_names(pending, text))
     if reading.is_answer:
         plan = TurnPlan(corrected=[pending])
         _settle(plan, pending, reading, whole_text=text)
@@ -332,8 +384,16 @@ def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
     return _correct(item, text, state)
 
 
+def _without_names(item: str, text: str) -> str:
+    """A correction's words without those naming the question; a free-text answer stays as written."""
+    if item in load_item_bank().free_text_slots:
+        return text
+    return _names()[item].sub(" ", _plain(text))
+
+
 def _correct(item: str, text: str, state: FormState) -> TurnPlan:
-    reading = read_correction(item, text)
+    # "change my answer about deep sessions": the words naming the question ("deep") are no answer to it
+    reading = read_correction(item, _without_names(item, text))
     unchanged = reading.kind == ReadingKind.VALUE and reading.value == state.answered.get(item)
     if reading.is_answer and not unchanged:
         plan = TurnPlan(corrected=[item])

@@ -69,7 +69,7 @@ def test_free_text_is_taken_from_the_rules_alone() -> None:
         (
             "felt_heard",
             value_reading(3, 0.7),
-            "I read that as about 3 of 5, *somewhat*. Is that right?",
+            "I read that as about 3 of 5, somewhat. Is that right?",
             ["Yes", "1", "2", "3", "4", "5", "Not sure"],
         ),
         (
@@ -81,7 +81,7 @@ def test_free_text_is_taken_from_the_rules_alone() -> None:
         (
             "sessions_so_far",
             value_reading("early", 0.7),
-            "I read that as *3 sessions or fewer*. Is that right?",
+            "I read that as \"3 sessions or fewer\". Is that right?",
             ["Yes", "3 sessions or fewer", "4 to 12 sessions", "More than 12", "Not sure"],
         ),
         (
@@ -100,7 +100,7 @@ def test_the_one_tap_confirmation(slot: str, proposed: object, text: str, button
 
 def test_a_confirmation_in_words_for_a_client_who_gave_no_numbers() -> None:
     assert confirmation("depth", value_reading(2, 0.7), gave_numbers=False).text == (
-        "I read that as *not really*. Is that right?"
+        "I read that as \"not really\". Is that right?"
     )
 
 

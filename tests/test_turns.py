@@ -6,8 +6,17 @@ from reflection.answer_parsing import Reading, ReadingKind
 from reflection.turns import Confirmation, FormState, Message, TurnPlan, plan_turn, says_yes
 
 QUESTIONS = (
-    "sessions_so_far", "felt_heard", "depth", "advice_fit", "homework_fit", "goals_shared", "approach_fit",
-    "tell_more", "raised_needs", "hopes", "missing",
+    "sessions_so_far",
+    "felt_heard",
+    "depth",
+    "advice_fit",
+    "homework_fit",
+    "goals_shared",
+    "approach_fit",
+    "tell_more",
+    "raised_needs",
+    "hopes",
+    "missing",
 )
 
 
@@ -35,10 +44,17 @@ def test_the_nlu_verdict_on_risk_interrupts_and_nothing_is_stored(tier: str) -> 
     assert planned.interrupt == "risk" and planned.values == {}
 
 
-@pytest.mark.parametrize(("text", "intent", "value"), [
-    ("yes", "affirm", True), ("ya", "pause", True), ("k", "nlu_fallback", True), ("yep!", "goodbye", True),
-    ("no thanks", "deny", False), ("nah", "nlu_fallback", False),
-])
+@pytest.mark.parametrize(
+    ("text", "intent", "value"),
+    [
+        ("yes", "affirm", True),
+        ("ya", "pause", True),
+        ("k", "nlu_fallback", True),
+        ("yep!", "goodbye", True),
+        ("no thanks", "deny", False),
+        ("nah", "nlu_fallback", False),
+    ],
+)
 def test_consent_in_a_word_never_ends_the_conversation(text: str, intent: str, value: bool) -> None:
     assert plan(text, at("consent"), intent=intent).values == {"consent": value}
 
@@ -51,11 +67,14 @@ def test_skip_settles_the_question_without_a_value() -> None:
     assert plan("skip this one", at("depth"), intent="skip").notes == {"depth": "skipped"}
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("why do you ask?", "ask_why"),
-    ("delete my data", "delete_data"),
-    ("will my therapist see this?", "ask_data"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("why do you ask?", "ask_why"),
+        ("delete my data", "delete_data"),
+        ("will my therapist see this?", "ask_data"),
+    ],
+)
 def test_side_requests_interrupt_and_store_nothing(text: str, intent: str) -> None:
     planned = plan(text, at("felt_heard"), intent=intent, confidence=0.97)
     assert planned.interrupt == intent and planned.values == {} and planned.notes == {}
@@ -102,14 +121,17 @@ def test_an_unsure_reading_is_confirmed_in_one_tap() -> None:
     assert planned.confirm is not None and planned.confirm.item == "depth" and planned.values == {}
 
 
-@pytest.mark.parametrize(("reply", "intent", "expected"), [
-    ("Yes", "affirm", TurnPlan(values={"depth": 3})),
-    ("/affirm", "affirm", TurnPlan(values={"depth": 3})),
-    ("ya", "nlu_fallback", TurnPlan(values={"depth": 3})),
-    ("2", "answer", TurnPlan(values={"depth": 2})),
-    ("Not sure", "answer", TurnPlan(notes={"depth": "dont_know"})),
-    ("no", "deny", TurnPlan(nudge=True)),
-])
+@pytest.mark.parametrize(
+    ("reply", "intent", "expected"),
+    [
+        ("Yes", "affirm", TurnPlan(values={"depth": 3})),
+        ("/affirm", "affirm", TurnPlan(values={"depth": 3})),
+        ("ya", "nlu_fallback", TurnPlan(values={"depth": 3})),
+        ("2", "answer", TurnPlan(values={"depth": 2})),
+        ("Not sure", "answer", TurnPlan(notes={"depth": "dont_know"})),
+        ("no", "deny", TurnPlan(nudge=True)),
+    ],
+)
 def test_the_reply_to_is_that_right(reply: str, intent: str, expected: TurnPlan) -> None:
     state = at("depth", pending_confirmation=Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7)))
     assert plan(reply, state, intent=intent) == expected
@@ -149,3 +171,57 @@ def test_can_i_change_my_answer_asks_which_one() -> None:
 def test_short_yeses() -> None:
     assert all(says_yes(word) for word in ("ya", "yep", "k", "Yes!", "ok 👍", "sure go on"))
     assert not says_yes("yes, but only sometimes")
+
+
+def test_a_tap_is_taken_as_it_is_whatever_the_model_reads() -> None:
+    """The "3 sessions or fewer" button was once checked as "4 to 12" because the model read it so."""
+    model = {"sessions_so_far": Reading(ReadingKind.VALUE, "established", 0.97)}
+    planned = plan("3 sessions or fewer", at("sessions_so_far"), model_readings=model)
+    assert planned.values == {"sessions_so_far": "early"} and planned.confirm is None
+    assert plan(
+        "4", at("felt_heard"), model_readings={"felt_heard": Reading(ReadingKind.VALUE, 1, 0.99)}
+    ).values == {"felt_heard": 4}
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "nudge"),
+    [
+        ("yes 2 is right", {"homework_fit": 2}, False),
+        ("yep that's it", {"homework_fit": 2}, False),
+        ("no, more like a 4", {"homework_fit": 4}, False),
+        ("No, still not.", {}, True),
+        ("nah", {}, True),
+        ("5", {"homework_fit": 5}, False),
+    ],
+)
+def test_a_reply_to_is_that_right_is_read_for_yes_no_and_a_different_number(
+    text: str, values: dict[str, object], nudge: bool
+) -> None:
+    pending = Confirmation("homework_fit", Reading(ReadingKind.VALUE, 2, 0.7))
+    planned = plan(text, at("homework_fit", pending_confirmation=pending), intent="answer")
+    assert planned.values == values and planned.nudge is nudge
+
+
+@pytest.mark.parametrize(
+    "text", ["change my answer about deep sessions", "I want change my answer about feeling heard"]
+)
+def test_naming_the_question_to_change_is_no_new_answer(text: str) -> None:
+    planned = plan(
+        text, at("advice_fit", {"felt_heard": 2, "depth": 2}, last_answered="depth"), "correct_answer"
+    )
+    assert not planned.values and planned.correction_prompt in ("felt_heard", "depth")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("yea thats fne", True), ("I guess... no, not this time", False), ("yes, but don't keep it", False)],
+)
+def test_consent_in_a_sentence(text: str, value: bool) -> None:
+    assert plan(text, at("consent"), intent="answer").values == {"consent": value}
+
+
+def test_unsure_at_consent_is_asked_again_not_taken_as_a_no() -> None:
+    planned = plan(
+        "hmm I'm not sure... what would you do with them exactly?", at("consent"), intent="nlu_fallback"
+    )
+    assert "consent" not in planned.values

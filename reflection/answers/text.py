@@ -73,8 +73,13 @@ class TextReader:
             and not self.is_question_back(norm)
 
 
+_BUTTON_PAYLOAD = re.compile(r"/[A-Za-z_]{1,64}(?:\{[^{}]{0,500}\})?")
+
+
 def verbatim(text: str) -> str | None:
     """The client's own words, trimmed and capped, or None when they hold nothing meaningful."""
     kept = CONTROL_CHARS.sub("", text).strip()[:MAX_FREE_TEXT_CHARS].strip()
+    if _BUTTON_PAYLOAD.fullmatch(kept):  # "/deny": a button's intent, never the client's words
+        return None
     meaningful = any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in kept)
     return kept if meaningful else None

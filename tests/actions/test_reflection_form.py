@@ -190,3 +190,10 @@ async def test_a_confirmed_answer_keeps_the_words_the_client_said_not_the_tap(di
     assert tapped["answer_words"]["depth"] == "yes, we go deep"
     stored = store().current_reflection(client())
     assert stored is not None and stored.answers["depth"].raw_text == "yes, we go deep"
+
+
+@pytest.mark.parametrize(("text", "reply"), [("nothing", "Okay."), ("idk", "That's okay.")])
+async def test_no_answer_in_words_gets_no_talk_of_numbers(dispatcher, text: str, reply: str) -> None:  # noqa: ANN001
+    tracker = make_tracker({**CONSENTED, "requested_slot": "missing"}, text)
+    await validate(tracker, dispatcher)
+    assert reply in said(dispatcher) and "number" not in said(dispatcher)
