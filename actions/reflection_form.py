@@ -302,6 +302,8 @@ class ValidateReflectionForm(FormValidationAction):
             if slot == CLINIC_EXTRA_SLOT:
                 return {slot: value}
             plan = _current_plan()
+            if slot not in plan.values:  # filled before this turn (a resumed reflection): stored already
+                return {slot: value}
             _write_answer(conversation, dispatcher, slot, value, plan.words.get(slot))
             if slot not in plan.also_answered:
                 ack = acknowledgement(slot, value, plan.words.get(slot, conversation.latest_text))

@@ -186,8 +186,9 @@ def test_pause_keeps_a_partial_reflection_and_continue_resumes_it(
     assert set(current.answers) == {"sessions_so_far", "felt_heard"}
     assert assistant.tracker(sender)["active_loop"] == {}
 
-    resumed = texts(assistant.say(sender, "continue"))
+    resumed = texts(assistant.say(sender, "hi I'm back, can we keep going?"))
     assert "surface" in resumed  # the next open question: depth
+    assert "listened to" not in resumed and "stretch of time" not in resumed  # no earlier ack again
     slots = assistant.slots(sender)
     assert slots["felt_heard"] == 4 and slots["requested_slot"] == "depth"
     current = answers_store.current_reflection(client_id(assistant, sender))
