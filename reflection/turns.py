@@ -255,6 +255,7 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
 
 
 _NEGATION = re.compile(r"\b(?:no|not|don'?t|do not|never|rather not|nope|nah)\b")
+_YES_ANYWHERE = re.compile(r"\b(?:yes|yeah|yep|okay|ok|sure|fine|go ahead)\b")
 _CLEAR_NO = re.compile(r"\b(?:no|nope|nah|rather not)\b")
 
 
@@ -264,8 +265,8 @@ def _consent(message: Message, text: str) -> TurnPlan:
         return TurnPlan(values={CONSENT_SLOT: True})
     if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
         return TurnPlan(values={CONSENT_SLOT: False})
-    if words.yes_lead.match(plain) and not _NEGATION.search(plain):  # "yea thats fne"
-        return TurnPlan(values={CONSENT_SLOT: True})
+    if (words.yes_lead.match(plain) or _YES_ANYWHERE.search(plain)) and not _NEGATION.search(plain):
+        return TurnPlan(values={CONSENT_SLOT: True})  # "yea thats fne", "I think that's okay? yes"
     if _CLEAR_NO.search(plain) and message.intent not in SIDE_REQUEST_INTENTS:
         return TurnPlan(values={CONSENT_SLOT: False})  # "I guess... no, not this time": nothing kept
     if message.intent in SIDE_REQUEST_INTENTS or message.intent in NUDGE_INTENTS:

@@ -214,7 +214,13 @@ def test_naming_the_question_to_change_is_no_new_answer(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("yea thats fne", True), ("I guess... no, not this time", False), ("yes, but don't keep it", None)],
+    [
+        ("yea thats fne", True),
+        ("I think that's okay? yes", True),
+        ("I guess... no, not this time", False),
+        ("yes, but don't keep it", None),
+        ("not sure that's okay", None),
+    ],
 )
 def test_consent_in_a_sentence(text: str, value: bool | None) -> None:
     """A mixed answer ("yes, but don't keep it") is asked again: nothing is kept on a guess."""
