@@ -29,3 +29,26 @@ def test_the_patched_check_accepts_good_responses_and_refuses_bad_ones() -> None
         env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
+
+
+LOGGING_SCRIPT = """
+import logging
+logging.getLogger().setLevel(logging.INFO)  # as `rasa run` configures it
+import components.rasa_patches
+import skops.io  # what the logistic regression classifier's loading imports
+from sklearn.utils import all_estimators
+all_estimators()  # walks scikit-learn, as skops does when a model loads
+assert logging.getLogger().level == logging.INFO, logging.getLogger().level
+print("ok")
+"""
+
+
+def test_loading_the_classifier_leaves_rasas_log_level_alone() -> None:
+    """Without the patch, loading the model set the root logger to WARNING: "Rasa server is up and running."
+    (which deploy/stack.py waits for) and every later INFO line disappeared."""
+    python = ROOT / ".venv-rasa" / "bin" / "python"
+    result = subprocess.run(
+        [str(python), "-c", LOGGING_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
