@@ -265,12 +265,14 @@ def _consent(message: Message, text: str) -> TurnPlan:
         return TurnPlan(values={CONSENT_SLOT: True})
     if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
         return TurnPlan(values={CONSENT_SLOT: False})
-    if (words.yes_lead.match(plain) or _YES_ANYWHERE.search(plain)) and not _NEGATION.search(plain):
-        return TurnPlan(values={CONSENT_SLOT: True})  # "yea thats fne", "I think that's okay? yes"
-    if _CLEAR_NO.search(plain) and message.intent not in SIDE_REQUEST_INTENTS:
-        return TurnPlan(values={CONSENT_SLOT: False})  # "I guess... no, not this time": nothing kept
     if message.intent in SIDE_REQUEST_INTENTS or message.intent in NUDGE_INTENTS:
         return TurnPlan(interrupt=message.intent)
+    asks = text.rstrip().endswith("?")  # "right, is that ok?" asks; it does not agree
+    yes_said = words.yes_lead.match(plain) or _YES_ANYWHERE.search(plain)
+    if yes_said and not asks and not _NEGATION.search(plain):
+        return TurnPlan(values={CONSENT_SLOT: True})  # "yea thats fne", "I think that's okay? yes"
+    if _CLEAR_NO.search(plain) and not asks:
+        return TurnPlan(values={CONSENT_SLOT: False})  # "I guess... no, not this time": nothing kept
     return TurnPlan(missed=True)
 
 

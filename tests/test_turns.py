@@ -220,6 +220,8 @@ def test_naming_the_question_to_change_is_no_new_answer(text: str) -> None:
         ("I guess... no, not this time", False),
         ("yes, but don't keep it", None),
         ("not sure that's okay", None),
+        ("right, is that ok?", None),
+        ("no idea what this is tbh", None),
     ],
 )
 def test_consent_in_a_sentence(text: str, value: bool | None) -> None:
