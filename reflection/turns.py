@@ -256,7 +256,7 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
 
 _NEGATION = re.compile(r"\b(?:no|not|don'?t|do not|never|rather not|nope|nah)\b")
 _YES_ANYWHERE = re.compile(r"\b(?:yes|yeah|yep|okay|ok|sure|fine|go ahead)\b")
-_CLEAR_NO = re.compile(r"\b(?:no|nope|nah|rather not)\b")
+_CLEAR_NO = re.compile(r"\b(?:no(?! idea| clue| problem| worries| doubt)|nope|nah|rather not)\b")
 
 
 def _consent(message: Message, text: str) -> TurnPlan:
