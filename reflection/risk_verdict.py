@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from reflection.encoder import without_markup
 from reflection.risk_model import RiskModel, clauses
 from reflection.safety import detect_minor, detect_risk
 
@@ -70,6 +71,7 @@ def decide(
         return RiskVerdict(tier="crisis", category=signal.category, minor=signal.minor, source="net")
     if model is None or vector is None or not np.any(vector):
         return NO_RISK
+    text = without_markup(text)  # the words, as the encoder read them
     pieces = clauses(text) if encode is not None else []
     scored = model.score_message(text, vector, pieces, encode(pieces) if pieces else None)
     if scored.score >= model.crisis_threshold:

@@ -44,3 +44,14 @@ def test_a_file_that_is_not_the_pinned_one_is_refused(monkeypatch: pytest.Monkey
 def test_a_missing_package_says_how_to_fix_it() -> None:
     with pytest.raises(EncoderUnavailable, match="make setup"):
         encoder._package_dir("no_such_encoder_package")
+
+
+def test_markup_is_read_as_the_words_it_wraps() -> None:
+    """"to trust myself <b>more</b>" once scored in the risk check-in band because of its tags."""
+    from reflection.encoder import shared_encoder, without_markup
+
+    assert without_markup("to trust myself <b>more</b>").split() == ["to", "trust", "myself", "more"]
+    assert without_markup("i <3 my therapist, a < b") == "i <3 my therapist, a < b"
+    encoder = shared_encoder()
+    tagged, plain = encoder.encode(["to trust myself <b>more</b>", "to trust myself more"])
+    assert float(tagged @ plain) > 0.999
