@@ -201,6 +201,7 @@ def test_the_accessibility_contract(widget: Widget) -> None:
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     page.evaluate(AXE.read_text(encoding="utf-8"))  # injected by the test driver, so no CSP change is needed
+    page.wait_for_selector("reflection-chat", state="attached")  # axe.run(null) fails: the loader may lag
     result = page.evaluate(
         """async () => {
           const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
