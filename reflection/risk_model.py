@@ -12,9 +12,10 @@ one score:
   ``LEXICAL_SHARE``. It carries what the English sentence model reads poorly (short Spanish, slang, a
   method named in passing).
 
-A message of several sentences is also scored sentence by sentence (``clauses``, at most ``MAX_CLAUSES``) and
-gets the highest score (the whole message's damped by ``WHOLE_WHEN_SPLIT``), so a disclosure in the middle of
-a long answer is not averaged away (``score_message``).
+A message of several sentences (or one long run-on sentence, cut at its commas) is also scored sentence by
+sentence (``clauses``, at most ``MAX_CLAUSES``) and gets the highest score (the whole message's damped by
+``WHOLE_WHEN_SPLIT``), so a disclosure in the middle of a long answer is not averaged away
+(``score_message``).
 
 On the validation split the blend ranked disclosures above hard negatives better than any view alone
 (docs/SAFETY.md).
@@ -55,19 +56,29 @@ LEXICAL_SCALE = 10.0  # the unit-length word vector is scaled so the regression 
 LEXICAL_SHARE = 0.2  # the words' weight in the score; the sentence vector's two views share the rest
 MAX_CLAUSES = 4  # a long message is scored in at most this many pieces (each costs an encoder pass)
 MIN_CLAUSE_WORDS = 3
+LONG_SENTENCE_WORDS = 10  # a sentence longer than this is also cut at commas and "but", "and then", ...
 WHOLE_WHEN_SPLIT = 0.85  # several sentences: the weight of the whole-message score (score_message)
 _WORD = re.compile(r"[a-z0-9\u00e0-\u00ff]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?:and |but |so |then |also )?|\s+(?:but|and then|and honestly|and tbh|though)\s+"
+)
 
 
 def clauses(text: str) -> list[str]:
     """The sentences of a message worth scoring on their own, at most MAX_CLAUSES; [] for one sentence.
 
-    Split on sentence punctuation and line breaks; pieces under MIN_CLAUSE_WORDS words are dropped ("2.",
-    "ok."). More than MAX_CLAUSES pieces are merged, the shortest neighbouring pair first, so all the text is
-    still read. Linear in the text, apart from the merging of a handful of pieces.
+    Split on sentence punctuation and line breaks, and a sentence of more than LONG_SENTENCE_WORDS words also
+    at commas and "but" (a long answer typed as one run-on sentence, the disclosure between two commas);
+    pieces under MIN_CLAUSE_WORDS words are dropped ("2.", "ok."). More than MAX_CLAUSES pieces are merged,
+    the shortest neighbouring pair first, so all the text is still read. Linear in the text, apart from the
+    merging of a handful of pieces.
     """
-    pieces = [piece.strip(" ,.") for piece in _SENTENCE_END.split(text or "")]
+    pieces = []
+    for sentence in _SENTENCE_END.split(text or ""):
+        sentence = sentence.strip(" ,.")
+        long = len(sentence.split()) > LONG_SENTENCE_WORDS
+        pieces += [part.strip(" ,.") for part in _CLAUSE_BREAK.split(sentence)] if long else [sentence]
     pieces = [piece for piece in pieces if len(piece.split()) >= MIN_CLAUSE_WORDS]
     if len(pieces) < 2:
         return []

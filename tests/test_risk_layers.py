@@ -121,6 +121,17 @@ def test_a_message_is_split_into_at_most_four_sentences_worth_scoring() -> None:
         "fine I guess",
         "I keep thinking about the bridge near work",
     ]
+    # one long run-on answer is cut at its commas, so the disclosure in the middle is read on its own
+    assert clauses(
+        "work was busy, my sister called twice about the party, I've been saving my pills in a tin, "
+        "and the dog is ill"
+    ) == [
+        "work was busy",
+        "my sister called twice about the party",
+        "I've been saving my pills in a tin",
+        "the dog is ill",
+    ]
+    assert clauses("2, she doesn't listen, and I'm tired") == []  # a short sentence stays whole
     long = " ".join(f"this is sentence number {index}." for index in range(10))
     pieces = clauses(long)
     assert len(pieces) == MAX_CLAUSES
