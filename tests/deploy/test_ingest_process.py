@@ -98,3 +98,24 @@ def test_consented_words_are_anonymized_by_the_ingest_process_and_no_web_worker_
     web = descendants(stack.processes["web"].pid)
     assert len(web) >= 3  # uvicorn's supervisor and its 2 workers
     assert not any(holds_spacy(pid) for pid in web)
+
+
+def test_the_shape_decides_who_anonymizes(tmp_path: Path) -> None:
+    def config(**options: bool) -> StackConfig:
+        return StackConfig(
+            database_url="postgresql://answers",
+            tracker_db_url="postgresql://tracker",
+            redis_port=6379,
+            log_dir=tmp_path,
+            outbox_dir=tmp_path,
+            **options,
+        )
+
+    production = config()
+    assert production.servers() == ("actions", "rasa", "web", "ingest")
+    assert production.environment()["INGEST_WORKER"] == "false"
+    embedded = config(ingest_process=False)  # the old shape, kept to measure against
+    assert embedded.servers() == ("actions", "rasa", "web")
+    assert embedded.environment()["INGEST_WORKER"] == "true"
+    assert config(with_web=False).servers() == ("actions", "rasa")
+    assert Stack(production).command("ingest")[0][-3:] == ["reflection.cli", "ingest", "--watch"]
