@@ -2,7 +2,8 @@
 `rasa init` bot measured the same way in the same run.
 
     .venv/bin/python -m bench [--clients 1,10,50] [--channels rest,socketio] [--seconds 30] [--warmup 8]
-                              [--skip-vanilla] [--skip-train] [--skip-make-run]
+                              [--skip-project] [--skip-vanilla] [--skip-floor]
+                              [--skip-train] [--skip-make-run]
 
 1. The answer parser and the safety net in-process (p50/p95 per message).
 2. The project in its production shape (deploy/stack.py) on free ports: fresh PostgreSQL databases, a private
@@ -10,7 +11,9 @@
    app workers (2 each by default). REST goes to Rasa's channel; socket.io goes the way the widget goes,
    through the web app (a token from /api/session, then its websocket proxy).
 3. The vanilla `rasa init` bot (bench/vanilla.py), its greet / mood / goodbye flow over REST and socket.io.
-4. Time from `make run` (already set up) to ready, and `rasa train --force` from scratch.
+4. The floor (bench/floor.py): the same flow on the leanest bot Rasa 3.6 serves (a keyword classifier, the
+   rule policy, no custom action, in-memory stores), i.e. what the engine itself can do per turn here.
+5. Time from `make run` (already set up) to ready, and `rasa train --force` from scratch.
 
 It prints p50/p95/p99 per turn, throughput, errors and the memory of every process, writes
 reports/bench-<time>.md/.json/.png (and bench-latest.*), and shows the figures next to issue 11's targets.
@@ -32,6 +35,8 @@ from pathlib import Path
 import httpx
 
 from bench.clients import Channel, RestChannel, SocketChannel
+from bench.floor import ensure_trained as ensure_floor_trained
+from bench.floor import running_floor
 from bench.library import bench_library
 from bench.load import LevelResult, run_level, tracker_lookup
 from bench.report import BenchReport
@@ -71,7 +76,7 @@ async def measure_levels(
                 clients,
                 arguments.warmup,
                 arguments.seconds,
-                vanilla=bot == "vanilla",
+                vanilla=bot != "project",  # the vanilla bot's flow (the floor speaks it too)
                 lookup=lookup,
                 on_sample=sample,
             )
@@ -138,12 +143,22 @@ async def warm_up(channels: dict[str, Callable[[str], Channel]], lookup) -> None
         await run_level(make_channel, 1, 0.0, 5.0, lookup=lookup)
 
 
-async def bench_vanilla(report: BenchReport, arguments: argparse.Namespace, levels: list[int]) -> None:
-    _, seconds = ensure_trained()
+REFERENCE_BOTS = {
+    "vanilla": (ensure_trained, running_vanilla, "vanilla rasa init + train, once (s)"),
+    "floor": (ensure_floor_trained, running_floor, "floor bot training, once (s)"),
+}
+
+
+async def bench_reference(
+    report: BenchReport, bot: str, arguments: argparse.Namespace, levels: list[int]
+) -> None:
+    """The vanilla or the floor bot: one Rasa process, walked through the demo's flow."""
+    train, running, timing = REFERENCE_BOTS[bot]
+    _, seconds = train()
     if seconds is not None:
-        report.timings["vanilla rasa init + train, once (s)"] = seconds
-    REPORTS.mkdir(exist_ok=True)
-    with running_vanilla(REPORTS / "bench-logs" / "vanilla.log") as server:
+        report.timings[timing] = seconds
+    (REPORTS / "bench-logs").mkdir(parents=True, exist_ok=True)
+    with running(REPORTS / "bench-logs" / f"{bot}.log") as server:
         limits = httpx.Limits(max_connections=max(levels) + 10, max_keepalive_connections=max(levels) + 10)
         async with httpx.AsyncClient(limits=limits) as http:
             channels: dict[str, Callable[[str], Channel]] = {}
@@ -155,11 +170,11 @@ async def bench_vanilla(report: BenchReport, arguments: argparse.Namespace, leve
                 await run_level(make_channel, 1, 0.0, 3.0, vanilla=True)
             await measure_levels(
                 report,
-                "vanilla",
+                bot,
                 channels,
                 levels,
                 arguments,
-                lambda: report.add_memory("vanilla", {"rasa": server.memory()}),
+                lambda: report.add_memory(bot, {"rasa": server.memory()}),
             )
 
 
@@ -226,7 +241,9 @@ def main() -> None:
     parser.add_argument(
         "--warmup", type=float, default=8.0, help="seconds of load before measuring, per level"
     )
+    parser.add_argument("--skip-project", action="store_true", help="measure only the reference bots")
     parser.add_argument("--skip-vanilla", action="store_true")
+    parser.add_argument("--skip-floor", action="store_true", help="don't measure the leanest Rasa bot")
     parser.add_argument("--skip-train", action="store_true", help="don't time `rasa train --force`")
     parser.add_argument("--skip-make-run", action="store_true", help="don't time `make run` to ready")
     arguments = parser.parse_args()
@@ -245,11 +262,14 @@ def main() -> None:
         },
     )
     bench_library()
-    asyncio.run(bench_project(report, arguments, levels))
+    if not arguments.skip_project:
+        asyncio.run(bench_project(report, arguments, levels))
     if not arguments.skip_vanilla:
-        asyncio.run(bench_vanilla(report, arguments, levels))
+        asyncio.run(bench_reference(report, "vanilla", arguments, levels))
     else:
         report.notes.append("Vanilla bot skipped (--skip-vanilla): no ratio measured.")
+    if not arguments.skip_floor:
+        asyncio.run(bench_reference(report, "floor", arguments, levels))
     if not arguments.skip_make_run:
         print("Timing `make run` to ready…", flush=True)
         report.timings["make_run_ready_seconds"] = time_make_run()

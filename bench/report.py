@@ -67,6 +67,19 @@ class BenchReport:
                     f"{ours['throughput']:.1f} turns/s = {ratio:.2f}× vanilla's {theirs['throughput']:.1f} "
                     f"(target ≥ {TARGET_RATIO_AT_10:.0f}×)"
                 )
+            floor = self.row("floor", channel, 10)
+            if floor and theirs and theirs["throughput"]:
+                ratio = floor["throughput"] / theirs["throughput"]
+                reach = (
+                    "so 3× vanilla is within the engine's reach here"
+                    if ratio >= TARGET_RATIO_AT_10
+                    else "below 3×: no bot on Rasa 3.6 reaches 3× vanilla on this machine"
+                )
+                lines.append(
+                    f"{'floor':6} {channel:8} 10 clients: the leanest Rasa bot does "
+                    f"{floor['throughput']:.1f} turns/s = {ratio:.2f}× vanilla's (p95 {floor['p95_ms']:.0f} "
+                    f"ms), {reach}"
+                )
             heavy = self.row("project", channel, 50)
             if heavy:
                 ok = heavy["errors"] == 0 and heavy["p95_ms"] < TARGET_P95_MS_AT_50

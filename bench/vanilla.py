@@ -44,7 +44,7 @@ def rasa_version() -> str:
     ).stdout.strip()
 
 
-def _env() -> dict[str, str]:
+def rasa_env() -> dict[str, str]:
     return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": ""}
 
 
@@ -64,7 +64,7 @@ def ensure_trained(cache_dir: Path = CACHE_DIR) -> tuple[Path, float | None]:
     subprocess.run(
         [str(RASA), "init", "--no-prompt", "--init-dir", str(cache_dir)],
         cwd=cache_dir,
-        env=_env(),
+        env=rasa_env(),
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -87,6 +87,13 @@ class VanillaServer:
 @contextmanager
 def running_vanilla(log_path: Path, cache_dir: Path = CACHE_DIR) -> Iterator[VanillaServer]:
     model, _ = ensure_trained(cache_dir)
+    with serve(model, cache_dir, log_path) as server:
+        yield server
+
+
+@contextmanager
+def serve(model: Path, cache_dir: Path, log_path: Path) -> Iterator[VanillaServer]:
+    """``rasa run`` of a model with Rasa's defaults, the REST and socket.io channels, on a free port."""
     (cache_dir / "credentials.yml").write_text(CREDENTIALS)
     port = free_port()
     command = [
@@ -102,7 +109,9 @@ def running_vanilla(log_path: Path, cache_dir: Path = CACHE_DIR) -> Iterator[Van
         str(port),
     ]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=cache_dir, env=_env(), stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=cache_dir, env=rasa_env(), stdout=log, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_SECONDS
@@ -113,7 +122,9 @@ def running_vanilla(log_path: Path, cache_dir: Path = CACHE_DIR) -> Iterator[Van
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"The vanilla Rasa bot did not start:\n{log_path.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"The Rasa bot in {cache_dir} did not start:\n{log_path.read_text()[-3000:]}"
+                )
             time.sleep(0.5)
         yield VanillaServer(url, process)
     finally:

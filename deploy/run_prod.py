@@ -2,8 +2,10 @@
 
 PostgreSQL holds both stores (the answers and Rasa's tracker store), Redis the lock store; Rasa, the action
 server and the web app each run several workers (RASA_WORKERS, ACTION_WORKERS, WEB_WORKERS; 2 each by
-default). Ports as for `make run`: the web app on :8000 (WEB_PORT) is the way in; Rasa (:5005) and the action
-server (:5055) listen on loopback, Rasa's API needs RASA_TOKEN and the action server ACTION_SERVER_TOKEN.
+default), and one ingest process (`reflect ingest --watch`) anonymizes consented conversations and answers
+for all of them, so no web worker loads the anonymizer. Ports as for `make run`: the web app on :8000
+(WEB_PORT) is the way in; Rasa (:5005) and the action server (:5055) listen on loopback, Rasa's API needs
+RASA_TOKEN and the action server ACTION_SERVER_TOKEN.
 
 DATABASE_URL and TRACKER_DB_URL are used when they point at PostgreSQL; when they are the SQLite defaults,
 the databases `reflection` and `reflection_tracker` on the local server (127.0.0.1:5432) are used, and
@@ -76,8 +78,9 @@ def main() -> None:
     )
     print(
         f"Starting the production shape: {config.rasa_workers} Rasa, {config.action_workers} action-server "
-        f"and {config.web_workers} web workers on PostgreSQL ({make_url(database_url).host}) and Redis "
-        f"({config.redis_host}:{config.redis_port}); logs in {config.log_dir}/ …",
+        f"and {config.web_workers} web workers and one ingest process on PostgreSQL "
+        f"({make_url(database_url).host}) and Redis ({config.redis_host}:{config.redis_port}); logs in "
+        f"{config.log_dir}/ …",
         flush=True,
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -1,5 +1,9 @@
 """The production shape on one machine: the action server, Rasa and the web app, each with several workers,
-on PostgreSQL (answers and tracker store) and the Redis lock store.
+and one ingest process (``reflect ingest --watch``), on PostgreSQL (answers and tracker store) and the Redis
+lock store.
+
+The ingest process anonymizes consented conversations and answers for every web worker: the web workers
+run with INGEST_WORKER=false, so none of them loads Presidio and spaCy (about 450 MB each).
 
 Used by ``make run-prod`` (deploy/run_prod.py), the benchmark (bench/) and the fault tests (tests/faults/).
 Each server is one process group whose workers are its children, so a test can kill or stop a server the
@@ -37,7 +41,9 @@ RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 DEFAULT_MODEL = ROOT / "models" / "reflection.tar.gz"
 START_SECONDS = 300
 RASA_UP_LINE = "Rasa server is up and running."
-SERVERS = ("actions", "rasa", "web")
+SERVERS = ("actions", "rasa", "web", "ingest")
+HTTP_SERVERS = ("actions", "rasa", "web")  # the ingest process listens on no port
+INGEST_UP_LINE = "Ingest process running"
 
 
 @dataclass
@@ -53,7 +59,7 @@ class StackConfig:
     rasa_workers: int = 2
     action_workers: int = 2
     web_workers: int = 2
-    ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in SERVERS})
+    ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in HTTP_SERVERS})
     # Fresh secrets unless the caller passes its own (make run-prod uses .env's).
     secrets: dict[str, str] = field(
         default_factory=lambda: {
@@ -68,7 +74,15 @@ class StackConfig:
         }
     )
     extra_env: dict[str, str] = field(default_factory=dict)
-    with_web: bool = True
+    with_web: bool = True  # the web app and the ingest process
+    # False: no ingest process; each web worker anonymizes in a thread of its own, as under `make run`
+    # (the shape before the ingest process, kept to measure against).
+    ingest_process: bool = True
+
+    def servers(self) -> tuple[str, ...]:
+        if not self.with_web:
+            return SERVERS[:2]
+        return SERVERS if self.ingest_process else SERVERS[:3]
 
     def url(self, server: str) -> str:
         return f"http://127.0.0.1:{self.ports[server]}"
@@ -89,6 +103,8 @@ class StackConfig:
             "REDIS_DB": str(self.redis_db),
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "PYTHONPATH": str(ROOT),
+            # The ingest process does it, once for all web workers.
+            "INGEST_WORKER": "false" if self.ingest_process else "true",
             **self.extra_env,
         }
 
@@ -108,6 +124,8 @@ class Stack:
 
     def command(self, server: str) -> tuple[list[str], dict[str, str]]:
         config = self.config
+        if server == "ingest":
+            return [sys.executable, "-m", "reflection.cli", "ingest", "--watch"], {}
         port = str(config.ports[server])
         if server == "actions":
             return [sys.executable, "-m", "actions.server", "--port", port], {
@@ -159,7 +177,7 @@ class Stack:
     def start_all(self) -> float:
         """Starts every server in order; returns the seconds until all of them answer."""
         started = time.monotonic()
-        servers = SERVERS if self.config.with_web else SERVERS[:2]
+        servers = self.config.servers()
         for server in servers:
             self.log(server).write_bytes(b"")
             self.launch(server)
@@ -168,6 +186,8 @@ class Stack:
         return time.monotonic() - started
 
     def ready(self, server: str) -> bool:
+        if server == "ingest":  # it loads the anonymizer with its first pass, as the web app's thread did
+            return INGEST_UP_LINE in self.log("ingest").read_text(errors="replace")
         path = {"actions": "/health", "rasa": "/", "web": "/health"}[server]
         try:
             if httpx.get(self.config.url(server) + path, timeout=2).status_code >= 500:

@@ -5,6 +5,7 @@ import argparse
 import getpass
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from reflection.audit import CLI_ACTOR, AuditLog, write_audit_csv
@@ -21,6 +22,7 @@ from reflection.candidates import candidate_cases, write_candidates
 from reflection.clinics import ClinicConfigError, load_clinics
 from reflection.export import write_csv, write_jsonl
 from reflection.fhir_export import FhirExportError, write_fhir
+from reflection.ingest import INGEST_EVERY_SECONDS, IngestWorker, background_ingest
 from reflection.settings import SettingsError, load_settings
 from reflection.staff import StaffDirectory, StaffError
 from reflection.storage.database import StorageError, ensure_schema_is_current, make_engine, upgrade
@@ -98,7 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser(
         "ingest",
-        help="anonymize consented conversations and answers now (a backfill; the web app does it all along)",
+        help="anonymize consented conversations and answers now (a backfill), or all along with --watch",
+        description="One pass over what is not yet anonymized; with --watch, a pass every few seconds (and "
+        "the retention purge hourly) until stopped: the production shape's ingest process, which spares the "
+        "web workers from loading the anonymizer (INGEST_WORKER=false there).",
+    )
+    ingest.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep ingesting every few seconds until stopped (SIGTERM, Ctrl-C)",
+    )
+    ingest.add_argument(
+        "--every",
+        type=_positive_float,
+        default=INGEST_EVERY_SECONDS,
+        help=f"seconds between passes with --watch (default: {INGEST_EVERY_SECONDS:.0f})",
     )
     ingest.add_argument(
         "--tracker-db-url",
@@ -170,6 +186,13 @@ def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
     return number
 
 
@@ -267,6 +290,15 @@ def _ingest(arguments: argparse.Namespace) -> int:
     settings.require("PSEUDONYM_SECRET")
     answers_engine = make_engine(arguments.database_url)
     tracker_engine = make_engine(arguments.tracker_db_url)
+    if arguments.watch:
+        worker = background_ingest(
+            answers_engine,
+            tracker_engine,
+            settings.pseudonym_secret,
+            every_seconds=arguments.every,
+            batch_size=arguments.batch_size,
+        )
+        return _watch(worker, answers_engine, tracker_engine)
     try:
         ensure_schema_is_current(answers_engine)
         # Imported here: loading Presidio and spaCy takes seconds the other commands should not pay.
@@ -288,6 +320,26 @@ def _ingest(arguments: argparse.Namespace) -> int:
         answers_engine.dispose()
         tracker_engine.dispose()
     print(f"Loaded the anonymizer in {loaded:.1f} s; {report.describe()}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _watch(worker: IngestWorker, answers_engine: Engine, tracker_engine: Engine) -> int:
+    """The ingest process: passes until SIGTERM or Ctrl-C, each failure logged and retried."""
+    logging.getLogger("reflection").setLevel(logging.INFO)  # one line per pass that anonymized something
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    print(
+        f"Ingest process running: a pass every {worker.every_seconds:g} s until stopped.",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        worker.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        answers_engine.dispose()
+        tracker_engine.dispose()
+    print(f"Ingest process stopped after {worker.passes} pass(es).", file=sys.stderr, flush=True)
     return EXIT_OK
 
 

@@ -8,8 +8,10 @@ It also fills the anonymized copy of every answer that lacks one. Texts are anon
 ``nlp.pipe``). A pass is idempotent and restart-safe: turns are unique per (client, event), and the
 watermark moves forward only with the turns it covers, in one transaction.
 
-The web app runs passes in a background thread (``IngestWorker``), so spaCy is loaded once per process;
-``reflect ingest`` runs one pass for backfills.
+Passes run every few seconds in an ``IngestWorker``, so spaCy is loaded once per process: under ``make run``
+in a background thread of the web app; in the production shape in one process of its own (``reflect ingest
+--watch``), so that several web workers don't each hold a copy of Presidio and spaCy (about 450 MB).
+``reflect ingest`` without ``--watch`` runs one pass for backfills.
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from reflection.clinics import load_clinics
 from reflection.items import load_item_bank
 from reflection.pseudonym import pseudonymize
+from reflection.retention import purge_past_retention
+from reflection.storage.database import ensure_schema_is_current
 from reflection.storage.models import AnonymizationCandidate, Answer, IngestState, Reflection, TranscriptTurn
 from reflection.tracker_retention import EVENTS, RETENTION
 
@@ -42,6 +47,7 @@ ANSWERS_PER_BATCH = 200
 # conversation_retention.last_active is written just after a turn's events; the margin covers that gap.
 ACTIVITY_MARGIN_SECONDS = 60.0
 INGEST_EVERY_SECONDS = 5.0
+RETENTION_EVERY_SECONDS = 3600.0
 CONSENT_SLOT = "consent"
 CLINIC_SLOT = "clinic_id"
 # Events after which Rasa's slots start empty again (carried slots are set again by later events).
@@ -380,10 +386,11 @@ def _now() -> datetime:
 
 
 class IngestWorker:
-    """Runs ingest passes every few seconds in a daemon thread of the web app's process.
+    """Runs ingest passes every few seconds: in a daemon thread (``start``), or in the calling thread until
+    ``stop`` (``run``, the ingest process).
 
-    The anonymizer (spaCy) is loaded in the thread, so the web app starts at once; a failed pass is logged
-    in one line and retried."""
+    The anonymizer (spaCy) is loaded by the first pass, so the web app starts at once; a failed pass is
+    logged in one line and retried."""
 
     def __init__(
         self,
@@ -392,7 +399,7 @@ class IngestWorker:
         after_pass: Callable[[], None] | None = None,
     ):
         self._make_ingestor = make_ingestor
-        self._every = every_seconds
+        self.every_seconds = every_seconds
         self._after_pass = after_pass
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -401,7 +408,7 @@ class IngestWorker:
 
     def start(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="ingest-worker", daemon=True)
+            self._thread = threading.Thread(target=self.run, name="ingest-worker", daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -409,7 +416,8 @@ class IngestWorker:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _run(self) -> None:
+    def run(self) -> None:
+        """Passes until ``stop`` is called (from a signal handler or another thread)."""
         ingestor: Ingestor | None = None
         active_since: float | None = None
         while not self._stop.is_set():
@@ -425,4 +433,40 @@ class IngestWorker:
                     self._after_pass()
             except Exception as error:  # retried next pass; the thread must not end
                 logger.error("An ingest pass failed (retrying): %s", str(error).splitlines()[0][:200])
-            self._stop.wait(self._every)
+            self._stop.wait(self.every_seconds)
+
+
+def background_ingest(
+    answers_engine: Engine,
+    tracker_engine: Engine,
+    pseudonym_secret: str,
+    every_seconds: float = INGEST_EVERY_SECONDS,
+    batch_size: int = 64,
+) -> IngestWorker:
+    """The ingest worker as the web app and ``reflect ingest --watch`` run it (not started): anonymization
+    passes, and the retention purge once an hour after a pass."""
+    last_retention = 0.0
+
+    def make_ingestor() -> Ingestor:
+        ensure_schema_is_current(answers_engine)
+        from reflection.anonymize import get_anonymizer  # seconds to load: only once passes start
+
+        return Ingestor(
+            answers_engine,
+            tracker_engine,
+            get_anonymizer().anonymize_many,
+            pseudonym_secret,
+            batch_size=batch_size,
+        )
+
+    def after_pass() -> None:
+        nonlocal last_retention
+        if time.time() - last_retention < RETENTION_EVERY_SECONDS:
+            return
+        last_retention = time.time()
+        report = purge_past_retention(answers_engine, tracker_engine, load_clinics(), pseudonym_secret)
+        removed = sum(report.events_removed.values()) + sum(report.answers_trimmed.values())
+        if removed:
+            logger.info("Retention: %s", " ".join(report.lines()))
+
+    return IngestWorker(make_ingestor, every_seconds=every_seconds, after_pass=after_pass)

@@ -3,6 +3,9 @@ retention, the audit log and candidate cases."""
 
 import io
 import json
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -24,6 +27,7 @@ from reflection.storage.repository import ReflectionStore
 from tests.tracker_events import TrackerDatabase, bot, session_started, slot, user
 
 SECRET = "a-pseudonym-secret-for-cli-tests"
+ROOT = Path(__file__).resolve().parent.parent
 DAY = 86400.0
 
 
@@ -212,6 +216,55 @@ def test_ingest_anonymizes_consented_conversations_with_the_real_engine(
     assert len(turns) == 2
     assert "Priya" not in turns[0][1] and "Boston" not in turns[0][1] and "<PERSON>" in turns[0][1]
     assert "2 transcript turn(s)" in capsys.readouterr().err
+
+
+def test_ingest_watch_keeps_anonymizing_until_stopped(setup: dict[str, str]) -> None:
+    """The production shape's ingest process: passes every few seconds, new words copied, SIGTERM ends it."""
+    tracker = TrackerDatabase(setup["tracker_url"])
+    tracker.save("sender-a", [session_started(), slot("clinic_id", "north"), slot("consent", True)])
+    tracker.save("sender-a", [user("my therapist Dr. Priya Raman never listens"), bot("I'm sorry.")])
+    command = [
+        sys.executable,
+        "-m",
+        "reflection.cli",
+        "ingest",
+        "--watch",
+        "--every",
+        "0.2",
+        "--database-url",
+        setup["database_url"],
+        "--tracker-db-url",
+        setup["tracker_url"],
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+    def copies(count: int) -> list[str]:
+        deadline = time.monotonic() + 120  # the first pass loads spaCy
+        while time.monotonic() < deadline and process.poll() is None:
+            engine = make_engine(setup["database_url"])
+            with engine.connect() as connection:
+                texts = list(connection.scalars(select(TranscriptTurn.text_anonymized)))
+            engine.dispose()
+            if len(texts) >= count:
+                return texts
+            time.sleep(0.3)
+        raise AssertionError(f"not {count} copies in time; the process said: {process.stdout.read()}")
+
+    try:
+        assert "Priya" not in copies(2)[0]
+        tracker.save("sender-a", [user("and in Boston it is the same"), bot("Thanks.")])
+        later = copies(4)
+        assert any("<LOCATION>" in text for text in later) and not any("Boston" in text for text in later)
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        tracker.close()
+    assert process.returncode == 0
+    assert "Ingest process running" in output and "Ingest process stopped after" in output
 
 
 def age(url: str, days: float) -> None:

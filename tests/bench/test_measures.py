@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -58,6 +59,41 @@ def test_verdicts_compare_with_vanilla_in_the_same_run() -> None:
     assert "MISSES rest     10 clients: throughput 30.0 turns/s = 2.50× vanilla's 12.0" in verdicts
     assert "MISSES rest     50 clients: 2 errors, p95 1500 ms" in verdicts
     assert "n/a    training from scratch: not measured" in verdicts
+
+
+def test_the_floor_bot_says_whether_3x_vanilla_is_within_the_engines_reach() -> None:
+    report = BenchReport(started="test", settings={})
+    row = {"channel": "rest", "clients": 10, "errors": 0, "p95_ms": 300.0}
+    report.rows = [
+        {**row, "bot": "vanilla", "throughput": 40.0},
+        {**row, "bot": "floor", "throughput": 90.0},
+    ]
+    assert "2.25× vanilla's (p95 300 ms), below 3×: no bot on Rasa 3.6" in "\n".join(report.verdicts())
+    report.rows[1]["throughput"] = 130.0
+    assert "3.25× vanilla's (p95 300 ms), so 3× vanilla is within" in "\n".join(report.verdicts())
+
+
+def test_the_floor_bot_is_the_leanest_rasa_assistant() -> None:
+    import yaml
+
+    from bench.conversation import VanillaClient
+    from bench.floor import NLU, RULES, project_files
+
+    files = project_files()
+    config = yaml.safe_load(files["config.yml"])
+    assert [part["name"] for part in config["pipeline"]] == ["KeywordIntentClassifier"]
+    assert [policy["name"] for policy in config["policies"]] == ["RulePolicy"]
+    domain = yaml.safe_load(files["domain.yml"])
+    assert "actions" not in domain and set(domain["intents"]) == set(NLU) == set(RULES)
+    assert all(action.startswith("utter_") for actions in RULES.values() for action in actions)
+    rules = yaml.safe_load(files["data/rules.yml"])["rules"]
+    assert len(rules) == len(RULES)
+    # Every phrase the vanilla client says holds one of the floor's keywords (as Rasa's keyword classifier
+    # matches them: whole words), so the client walks the same flow.
+    keywords = [example.lower() for examples in NLU.values() for example in examples]
+    client = VanillaClient(seed=1)
+    said = {text.lower() for _ in range(50) for text, _ in client.script()}
+    assert all(any(re.search(rf"\b{re.escape(word)}\b", text) for word in keywords) for text in said)
 
 
 def test_the_load_test_finds_lost_changed_and_invented_answers() -> None:

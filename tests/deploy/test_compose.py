@@ -84,6 +84,17 @@ def test_the_action_server_takes_calls_only_from_rasa(compose: dict[str, Any]) -
     assert endpoints["action_endpoint"]["headers"] == {"X-Action-Token": "${ACTION_SERVER_TOKEN}"}
 
 
+def test_one_ingest_service_anonymizes_for_every_web_worker(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    ingest = services["ingest"]
+    assert ingest["command"] == ["reflect", "ingest", "--watch"]
+    assert {"DATABASE_URL", "TRACKER_DB_URL", "PSEUDONYM_SECRET"} <= set(ingest["environment"])
+    assert ingest["networks"] == ["backend"] and not ingest.get("ports")
+    assert ingest.get("deploy", {}).get("replicas", 1) == 1
+    # The web workers load no anonymizer (they could not anyway: they hold no database URL).
+    assert services["web"]["environment"]["INGEST_WORKER"] == "false"
+
+
 def test_every_secret_is_required_not_defaulted() -> None:
     text = COMPOSE.read_text()
     for name in (

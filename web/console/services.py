@@ -1,10 +1,10 @@
 """What the console's pages use, built once per process from the settings: the answers database (staff,
-audit, review), Rasa's tracker store (break-glass only) and the background ingest worker."""
+audit, review), Rasa's tracker store (break-glass only) and, unless INGEST_WORKER is off, the background
+ingest worker."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,15 +15,13 @@ from sqlalchemy import Engine
 
 from reflection.audit import AuditLog
 from reflection.clinics import Clinic, load_clinics
-from reflection.ingest import Ingestor, IngestWorker
-from reflection.retention import purge_past_retention
+from reflection.ingest import IngestWorker, background_ingest
 from reflection.review import ReviewDesk
 from reflection.settings import Settings, settings
 from reflection.staff import StaffDirectory
-from reflection.storage.database import ensure_schema_is_current, make_engine
+from reflection.storage.database import make_engine
 
 logger = logging.getLogger(__name__)
-RETENTION_EVERY_SECONDS = 3600.0
 
 
 @dataclass
@@ -81,7 +79,8 @@ def get_services() -> ConsoleServices:
 
 
 def start_ingest_worker(services: ConsoleServices) -> IngestWorker | None:
-    """Anonymize in the background: the spaCy model is loaded once, in the worker's thread."""
+    """Anonymize in the background, unless INGEST_WORKER is off (the production shape runs one ingest process
+    instead, `reflect ingest --watch`, so that no web worker loads Presidio and spaCy)."""
     current = settings()
     if not current.ingest_worker:
         return None
@@ -90,32 +89,7 @@ def start_ingest_worker(services: ConsoleServices) -> IngestWorker | None:
             "The ingest worker is off: PSEUDONYM_SECRET is missing (run `make run` once to create .env)."
         )
         return None
-    last_retention = 0.0
-
-    def make_ingestor() -> Ingestor:
-        ensure_schema_is_current(services.engine)
-        from reflection.anonymize import get_anonymizer  # seconds to load: only in the worker's thread
-
-        return Ingestor(
-            services.engine,
-            services.tracker_engine,
-            get_anonymizer().anonymize_many,
-            current.pseudonym_secret,
-        )
-
-    def after_pass() -> None:
-        nonlocal last_retention
-        if time.time() - last_retention < RETENTION_EVERY_SECONDS:
-            return
-        last_retention = time.time()
-        report = purge_past_retention(
-            services.engine, services.tracker_engine, load_clinics(), current.pseudonym_secret
-        )
-        removed = sum(report.events_removed.values()) + sum(report.answers_trimmed.values())
-        if removed:
-            logger.info("Retention: %s", " ".join(report.lines()))
-
-    worker = IngestWorker(make_ingestor, after_pass=after_pass)
+    worker = background_ingest(services.engine, services.tracker_engine, current.pseudonym_secret)
     worker.start()
     return worker
 
