@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from reflection.agreement import Confirm, Take, decide
+from reflection.agreement import STATED, Confirm, Take, decide
 from reflection.answer_parsing import (
     Reading,
     ReadingKind,
@@ -290,7 +290,14 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
     requested = state.requested
     assert requested is not None
     plan = TurnPlan()
-    decision = decide(readings[requested], message.model_readings.get(requested))
+    # When the message rates another question in numbers of its own ("... 4. The advice, maybe a 2"), the
+    # model's reading of the whole message is no reading of the asked question's part.
+    rates_another = any(
+        item != requested and reading.kind is ReadingKind.VALUE and isinstance(reading.value, int)
+        and reading.confidence >= STATED for item, reading in readings.items()
+    )
+    model = None if rates_another else message.model_readings.get(requested)
+    decision = decide(readings[requested], model)
     if isinstance(decision, Take):
         _settle(plan, requested, decision.reading, whole_text=message.text)
     elif isinstance(decision, Confirm):

@@ -234,3 +234,29 @@ def test_unsure_at_consent_is_asked_again_not_taken_as_a_no() -> None:
         "hmm I'm not sure... what would you do with them exactly?", at("consent"), intent="nlu_fallback"
     )
     assert "consent" not in planned.values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They go pretty deep, 4. The advice is kind of generic, maybe a 2",
+        "they go pretty deep, 4. the advice, maybe a 2",
+    ],
+)
+def test_two_ratings_in_one_message_go_each_to_the_question_its_clause_is_about(text: str) -> None:
+    """Issue 8, item 1: 'depth 2, advice 1' was stored for this; each clause's number is its own question's."""
+    state = at("depth", {"sessions_so_far": "established", "felt_heard": 3})
+    model = {"depth": Reading(ReadingKind.VALUE, 2, 0.93)}  # the model read the whole message
+    planned = plan(text, state, model_readings=model)
+    assert planned.values == {"depth": 4, "advice_fit": 2}
+    assert planned.also_answered == ["advice_fit"]
+
+
+def test_a_number_after_no_homework_stays_with_the_asked_question() -> None:
+    planned = plan("the advice is ok but she never gives homework, so 3", at("advice_fit"))
+    assert planned.values == {"advice_fit": 3, "homework_fit": "none"}
+
+
+def test_a_message_only_about_another_question_rates_that_one_and_asks_again() -> None:
+    planned = plan("the goals are vague, maybe a 2", at("depth", {"felt_heard": 3}))
+    assert planned.values == {"goals_shared": 2} and planned.missed

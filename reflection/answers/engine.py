@@ -11,7 +11,7 @@ question that was not asked (``read_elsewhere``): there only what names that que
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,6 +25,7 @@ from reflection.answers.raised_needs import NOT_YET, RaisedNeedsReader
 from reflection.answers.readings import (
     NOTHING,
     Reading,
+    ReadingKind,
     dont_know,
     not_an_answer,
     not_applicable,
@@ -47,6 +48,9 @@ FREE_TEXT_CONFIDENCE = 0.9
 NOT_AN_ANSWER_CONFIDENCE = 0.9
 # A reading for a question that was not asked counts only this sure.
 ELSEWHERE_MIN_CONFIDENCE = 0.85
+
+
+_SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?;]+|[.!?;]+(?!\d)|\n")
 
 
 def real_words_path(code: str) -> Path:
@@ -92,6 +96,20 @@ class Shared:
     def clauses_naming(self, norm: str, topic: re.Pattern[str]) -> str:
         """The clauses of an answer that name a subject, joined: 'the homework is useless'."""
         return ". ".join(part.strip() for part in self.other_clause_break.split(norm) if topic.search(part))
+
+    def parts_by_subject(self, norm: str, asked: str, slots: Sequence[str]) -> dict[str, str]:
+        """The answer's clauses by the question they are about: a clause naming one question's subject is
+        about it, and so are the clauses after it in the same sentence; the rest are about ``asked``."""
+        parts: dict[str, list[str]] = {}
+        for sentence in _SENTENCE_BREAK.split(norm):
+            subject: str | None = asked
+            for clause in self.other_clause_break.split(sentence):
+                named = [slot for slot in slots if slot in self.topics and self.topics[slot].search(clause)]
+                if named:
+                    subject = named[0] if len(named) == 1 else None
+                if subject is not None and clause.strip():
+                    parts.setdefault(subject, []).append(clause.strip())
+        return {slot: ", ".join(clauses) for slot, clauses in parts.items()}
 
     def without_other_subjects(self, norm: str, slot: str) -> str:
         """The answer without the clauses about another question's subject ("... but the homework is bad")."""
@@ -344,6 +362,9 @@ class AnswerEngine:
         answer = self.answer_text(text, asked)
         if answer is None:
             return {slot: not_an_answer(NOT_AN_ANSWER_CONFIDENCE) for slot in slots}
+        rated_apart = self._rated_apart(answer, slots, asked, today)
+        if rated_apart is not None:
+            return rated_apart
         readings: dict[str, Reading] = {}
         for slot in slots:
             if not answer.strip():
@@ -352,6 +373,32 @@ class AnswerEngine:
                 readings[slot] = self.readers[slot].read(answer, today)
             else:
                 found = self.readers[slot].read_elsewhere(answer, today)
+                readings[slot] = found if found.confidence >= ELSEWHERE_MIN_CONFIDENCE else NOTHING
+        return readings
+
+    def _rated_apart(self, answer: str, slots: list[str], asked: str, today: date) -> dict[str, Reading] | None:
+        """Readings when the message rates another question in clauses of its own ("they go pretty deep, 4.
+        The advice is kind of generic, maybe a 2"): the asked question reads only the rest, the other one its
+        own clauses; None when no other question gets a number of its own this way."""
+        if asked in self.bank.free_text_slots:
+            return None
+        parts = self.shared.parts_by_subject(self.shared.text.normalize(answer), asked, slots)
+        readings = dict.fromkeys(slots, NOTHING)
+        for slot, part in parts.items():
+            if slot == asked or self.shared.numbers.rating(part) is None:
+                continue
+            found = self.readers[slot].read(part, today)
+            if found.kind is not ReadingKind.VALUE or found.confidence < ELSEWHERE_MIN_CONFIDENCE:
+                return None  # "she never gives homework, so 3": the number is not the homework's
+            readings[slot] = found
+        if not any(reading.is_answer for reading in readings.values()):
+            return None
+        own = parts.get(asked, "")
+        readings[asked] = self.readers[asked].read(own, today) if own.strip(" .,!?") else NOTHING
+        for slot in slots:
+            if readings[slot] is NOTHING and slot != asked:
+                found = self.readers[slot].read_elsewhere(parts.get(slot, ""), today) if parts.get(slot) \
+                    else NOTHING
                 readings[slot] = found if found.confidence >= ELSEWHERE_MIN_CONFIDENCE else NOTHING
         return readings
 
