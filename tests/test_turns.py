@@ -244,7 +244,7 @@ def test_unsure_at_consent_is_asked_again_not_taken_as_a_no() -> None:
     ],
 )
 def test_two_ratings_in_one_message_go_each_to_the_question_its_clause_is_about(text: str) -> None:
-    """Issue 8, item 1: 'depth 2, advice 1' was stored for this; each clause's number is its own question's."""
+    """Issue 8, item 1: 'depth 2, advice 1' was once stored; each clause's number is its own question's."""
     state = at("depth", {"sessions_so_far": "established", "felt_heard": 3})
     model = {"depth": Reading(ReadingKind.VALUE, 2, 0.93)}  # the model read the whole message
     planned = plan(text, state, model_readings=model)

@@ -376,7 +376,9 @@ class AnswerEngine:
                 readings[slot] = found if found.confidence >= ELSEWHERE_MIN_CONFIDENCE else NOTHING
         return readings
 
-    def _rated_apart(self, answer: str, slots: list[str], asked: str, today: date) -> dict[str, Reading] | None:
+    def _rated_apart(
+        self, answer: str, slots: list[str], asked: str, today: date
+    ) -> dict[str, Reading] | None:
         """Readings when the message rates another question in clauses of its own ("they go pretty deep, 4.
         The advice is kind of generic, maybe a 2"): the asked question reads only the rest, the other one its
         own clauses; None when no other question gets a number of its own this way."""
