@@ -130,6 +130,8 @@ class TurnWords:
     yes_lead: re.Pattern[str]
     no_lead: re.Pattern[str]
     names: Mapping[str, re.Pattern[str]]
+    positions: Mapping[str, re.Pattern[str]]
+    correction_framing: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -151,6 +153,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         yes_lead=re.compile(rf"(?:{_alternation(raw['yes_lead'])})\b"),
         no_lead=re.compile(rf"(?:{_alternation(raw['no_lead'])})\b"),
         names={slot: re.compile(rf"\b(?:{_alternation(words)})\b") for slot, words in raw["names"].items()},
+        positions={place: re.compile(str(words).strip()) for place, words in raw["positions"].items()},
+        correction_framing=re.compile(rf"\b(?:{_alternation(raw['correction_framing'])})\b"),
     )
 
 
@@ -216,6 +220,39 @@ def named_item(text: str, among: Sequence[str]) -> str | None:
     plain = _plain(text)
     named = [slot for slot in among if _names()[slot].search(plain)]
     return named[0] if len(named) == 1 else None
+
+
+_ORDINALS = {"first": 0, "second": 1, "third": 2}
+
+
+def _position(text: str) -> tuple[str, re.Match[str]] | None:
+    plain = _plain(text)
+    for place, words in turn_words().positions.items():
+        found = words.search(plain)
+        if found:
+            return place, found
+    return None
+
+
+def referred_item(text: str, state: FormState) -> str | None:
+    """The earlier answer a message points at by its place: "the first one", "the question before", "my last
+    answer"; None when it names no place (or the place holds no answer)."""
+    found = _position(text)
+    if found is None:
+        return None
+    place = found[0]
+    order = [slot for slot in load_item_bank().slots if slot in state.answered]
+    if place in _ORDINALS:
+        index = _ORDINALS[place]
+        return order[index] if index < len(order) else None
+    if place == "last" and state.last_answered in state.answered:
+        return state.last_answered
+    slots = load_item_bank().slots
+    if state.requested in slots:  # the question asked just before this one
+        before = [slot for slot in order if slots.index(slot) < slots.index(state.requested)]
+        if before:
+            return before[-1]
+    return state.last_answered if state.last_answered in state.answered else (order[-1] if order else None)
 
 
 def plan_turn(message: Message, state: FormState) -> TurnPlan:
@@ -372,7 +409,7 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
     if says_not_sure(text) or message.intent == "deny" or says_no(text):
         return TurnPlan(nudge=True)
     if pending == "which":
-        item = named_item(text, list(state.answered))
+        item = referred_item(text, state) or named_item(text, list(state.answered))
         if item is None:
             return None
         return _correct(item, text, state)
@@ -386,7 +423,7 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
 
 def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
     answered = list(state.answered)
-    item = named_item(text, answered)
+    item = referred_item(text, state) or named_item(text, answered)
     if item is None and state.last_answered in state.answered:
         item = state.last_answered  # "it's a 1", "wrong button": the answer just given
     if item is None:
@@ -398,7 +435,12 @@ def _without_names(item: str, text: str) -> str:
     """A correction's words without those naming the question; a free-text answer stays as written."""
     if item in load_item_bank().free_text_slots:
         return text
-    return _names()[item].sub(" ", _plain(text))
+    plain = _plain(text)
+    for words in turn_words().positions.values():  # "the first one" is no "1"
+        plain = words.sub(" ", plain)
+    plain = _names()[item].sub(" ", plain)
+    framed = turn_words().correction_framing.sub(" ", plain)
+    return framed if _DIGIT.search(framed) else plain  # "to 2" -> "2"; words stay as they were said
 
 
 def _correct(item: str, text: str, state: FormState) -> TurnPlan:

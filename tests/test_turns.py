@@ -260,3 +260,41 @@ def test_a_number_after_no_homework_stays_with_the_asked_question() -> None:
 def test_a_message_only_about_another_question_rates_that_one_and_asks_again() -> None:
     planned = plan("the goals are vague, maybe a 2", at("depth", {"felt_heard": 3}))
     assert planned.values == {"goals_shared": 2} and planned.missed
+
+
+ANSWERED_FIVE = {
+    "sessions_so_far": "established", "felt_heard": 3, "depth": 4, "advice_fit": 2, "homework_fit": 3
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("for the first one I meant 3", "sessions_so_far", "early"),
+        ("the question before, I'd say mostly", "homework_fit", 4),
+        ("change my last answer to 2", "depth", 2),
+        ("the second one should be a 5", "felt_heard", 5),
+        ("oh and the previous question, make it 1", "homework_fit", 1),
+        ("about the one before this one, I meant 2", "homework_fit", 2),
+    ],
+)
+def test_a_correction_pointing_at_an_earlier_answer_by_its_place_changes_that_answer(
+    text: str, item: str, value: object
+) -> None:
+    """Issue 8, item 2: such corrections went to the wrong question or were stored as the current answer."""
+    state = at("goals_shared", ANSWERED_FIVE, last_answered="depth")
+    planned = plan(text, state)
+    assert planned.corrected == [item] and planned.values == {item: value}
+
+
+def test_the_first_one_is_the_first_question_answered() -> None:
+    answered = {"felt_heard": 2, "depth": 4}  # how long was skipped
+    planned = plan("for the first one I meant 3", at("advice_fit", answered, last_answered="depth"))
+    assert planned.values == {"felt_heard": 3} and planned.corrected == ["felt_heard"]
+
+
+def test_a_place_without_a_value_asks_for_that_answers_new_value() -> None:
+    planned = plan("the question before was wrong", at("goals_shared", ANSWERED_FIVE, last_answered="depth"))
+    assert planned.correction_prompt == "homework_fit" and planned.values == {}
+    which = plan("the first one", at("goals_shared", ANSWERED_FIVE, pending_correction="which"))
+    assert which.correction_prompt == "sessions_so_far"
