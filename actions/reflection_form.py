@@ -378,7 +378,9 @@ class AskReflectionQuestion(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, confirmation: Confirmation
     ) -> None:
         gave_numbers = bool(tracker.get_slot("gave_numbers"))
-        prompt = confirmation_prompt(self.slot, confirmation.proposed, gave_numbers=gave_numbers)
+        prompt = confirmation_prompt(
+            self.slot, confirmation.proposed, gave_numbers=gave_numbers, ironic=confirmation.ironic
+        )
         dispatcher.utter_message(text=prompt.text, buttons=button_payloads(prompt.buttons))
 
     def _ask_for_correction(

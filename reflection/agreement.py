@@ -100,12 +100,17 @@ def decide(rule: Reading, model: Reading | None, very_confident: float = VERY_CO
 
 
 def confirmation(
-    slot: str, proposed: Reading, gave_numbers: bool = True, bank: ItemBank | None = None
+    slot: str,
+    proposed: Reading,
+    gave_numbers: bool = True,
+    bank: ItemBank | None = None,
+    ironic: bool = False,
 ) -> Message:
     """The one-tap question that checks a reading: "I read that as about 3 of 5, *somewhat*. Is that right?"
 
-    Buttons: "Yes", then the question's own answers (1-5, or its choices), then "Not sure". ``gave_numbers``:
-    without numbers, a rating is checked in words only.
+    Buttons: "Yes, that's right", then the question's own answers (1-5, or its choices), then "Not sure" and
+    "No, let me fix it". ``gave_numbers``: without numbers, a rating is checked in words only. ``ironic``: the
+    rating proposed is the opposite of a glowing answer that didn't sound meant.
     """
     bank = bank or load_item_bank()
     item = bank.item(slot)
@@ -121,8 +126,9 @@ def confirmation(
     elif item.kind == "scale" and isinstance(proposed.value, int):
         words = bank.scale_words.get(proposed.value, "")
         name = "confirm_scale" if gave_numbers else "confirm_scale_in_words"
+        name = name.replace("confirm_scale", "confirm_scale_ironic") if ironic else name
         checked = message(name, value=proposed.value, words=words)
     else:
         checked = message("confirm_choice", words=item.describe(proposed.value))
-    yes, not_sure = checked.buttons[0], checked.buttons[-1]
-    return Message(text=checked.text, buttons=(yes, *answers, not_sure))
+    yes, *rest = checked.buttons
+    return Message(text=checked.text, buttons=(yes, *answers, *rest))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from reflection.agreement import STATED, Confirm, Take, decide
+from reflection.agreement import STATED, Confirm, Nothing, Take, decide
 from reflection.answer_parsing import (
     Reading,
     ReadingKind,
@@ -36,6 +36,7 @@ from reflection.answer_parsing import (
     read_all,
     read_answer,
     read_correction,
+    sounds_ironic,
 )
 from reflection.items import load_item_bank
 
@@ -65,6 +66,8 @@ CERTAIN_INTENT = 0.97  # a free-text answer ("to stop feeling stuck") may look l
 CORRECTION_INTENT = "correct_answer"
 MAX_READ_CHARS = 2000  # the channels pass nothing longer; free text is still kept whole
 NOT_SURE = "dont_know"
+HIGH_RATING = 4
+SCALE_BOTTOM, SCALE_TOP = 1, 5
 
 
 @dataclass(frozen=True)
@@ -74,16 +77,20 @@ class Confirmation:
     item: str
     proposed: Reading
     words: str = ""  # what the client said: kept as their words when they confirm with a tap
+    ironic: bool = False  # a glowing answer that may mean the opposite: the opposite is proposed
 
     def as_slot(self) -> dict[str, object]:
-        return {"item": self.item, "words": self.words, **self.proposed.as_dict()}
+        ironic = {"ironic": True} if self.ironic else {}
+        return {"item": self.item, "words": self.words, **self.proposed.as_dict(), **ironic}
 
     @classmethod
     def from_slot(cls, raw: object) -> Confirmation | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("item"), str):
             return None
         words = raw.get("words") if isinstance(raw.get("words"), str) else ""
-        return cls(item=raw["item"], proposed=Reading.from_dict(raw), words=words)
+        return cls(
+            item=raw["item"], proposed=Reading.from_dict(raw), words=words, ironic=raw.get("ironic") is True
+        )
 
 
 @dataclass(frozen=True)
@@ -335,7 +342,10 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
     )
     model = None if rates_another else message.model_readings.get(requested)
     decision = decide(readings[requested], model)
-    if isinstance(decision, Take):
+    ironic = _ironic_praise(requested, decision, message.text)
+    if ironic is not None:
+        plan.confirm = Confirmation(requested, ironic, words=message.text, ironic=True)
+    elif isinstance(decision, Take):
         _settle(plan, requested, decision.reading, whole_text=message.text)
     elif isinstance(decision, Confirm):
         plan.confirm = Confirmation(requested, decision.proposed, words=message.text)
@@ -352,6 +362,19 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
             _settle(plan, item, reading)
             plan.also_answered.append(item)
     return plan
+
+
+def _ironic_praise(item: str, decision: Take | Confirm | Nothing, text: str) -> Reading | None:
+    """For a high rating said with irony ("oh yeah, SO heard, she checked her phone the whole time"), the
+    opposite rating to check in one tap; None otherwise."""
+    if item not in load_item_bank().scale_slots or isinstance(decision, Nothing):
+        return None
+    read = decision.reading if isinstance(decision, Take) else decision.proposed
+    if read.kind is not ReadingKind.VALUE or not isinstance(read.value, int) or read.value < HIGH_RATING:
+        return None
+    if not sounds_ironic(text):
+        return None
+    return Reading(ReadingKind.VALUE, SCALE_TOP + SCALE_BOTTOM - read.value, read.confidence)
 
 
 def _settle(plan: TurnPlan, item: str, reading: Reading, whole_text: str | None = None) -> None:

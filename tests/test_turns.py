@@ -298,3 +298,30 @@ def test_a_place_without_a_value_asks_for_that_answers_new_value() -> None:
     assert planned.correction_prompt == "homework_fit" and planned.values == {}
     which = plan("the first one", at("goals_shared", ANSWERED_FIVE, pending_correction="which"))
     assert which.correction_prompt == "sessions_so_far"
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "model"),
+    [
+        ("oh yeah, SO heard, she checked her phone the whole time", "felt_heard", 5),
+        ("great advice, 'just relax' 🙄", "advice_fit", 4),
+        ("sooo deep 🙄", "depth", 5),
+    ],
+)
+def test_a_glowing_answer_said_with_irony_is_checked_not_stored(text: str, item: str, model: int) -> None:
+    """Issue 8, item 3: sarcasm was stored at face value. Even when both readers read it high, the opposite
+    is checked in one tap."""
+    readings = {item: Reading(ReadingKind.VALUE, model, 0.95)}
+    planned = plan(text, at(item, {"sessions_so_far": "established"}), model_readings=readings)
+    assert planned.values == {}
+    assert planned.confirm is not None and planned.confirm.ironic and planned.confirm.item == item
+    assert planned.confirm.proposed.value <= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("oh yes, she really listens", 5), ("mostly yes", 4), ("5", 5), ("she's great, 4", 4)]
+)
+def test_a_plain_high_answer_is_taken(text: str, value: int) -> None:
+    readings = {"felt_heard": Reading(ReadingKind.VALUE, value, 0.95)}
+    planned = plan(text, at("felt_heard", {"sessions_so_far": "established"}), model_readings=readings)
+    assert planned.confirm is None and planned.values["felt_heard"] >= 4

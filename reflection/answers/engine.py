@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from reflection.answers.dont_know import DontKnowReader
 from reflection.answers.free_text import FreeTextReader
+from reflection.answers.irony import IronyReader
 from reflection.answers.language import LANGUAGE_DIR, Language, alternation, compile_any, pattern
 from reflection.answers.not_an_answer import NotAnAnswerReader
 from reflection.answers.numbers import NumberReader
@@ -80,6 +81,7 @@ class Shared:
         self.dont_know = DontKnowReader(language)
         self.free_text = FreeTextReader(language)
         self.not_an_answer = NotAnAnswerReader(language)
+        self.irony = IronyReader(language)
         skip = language.section("skip")
         self._skip = re.compile(
             rf"^(?:{alternation(skip['lead'])} )*(?:{pattern(skip['phrases'])})"
