@@ -34,6 +34,7 @@ from reflection.flow import (
     question_slots,
     remaining_slots,
 )
+from reflection.intake import answered_in_passing
 from reflection.items import Button, ItemBank, load_item_bank
 from reflection.messages import message
 from reflection.risk_verdict import RiskVerdict
@@ -171,6 +172,7 @@ class ValidateReflectionForm(FormValidationAction):
         if plan.interrupt is not None:
             return []  # not an answer: the rules answer it, then the form asks its question again
         turn_events = self._turn_events(dispatcher, conversation, tracker, plan)
+        turn_events += self._clinic_answers_in_passing(dispatcher, conversation, tracker, plan)
         tracker.add_slots(turn_events)
         token = _PLAN.set(plan)
         try:
@@ -185,6 +187,27 @@ class ValidateReflectionForm(FormValidationAction):
             )
             say(dispatcher, conversation, "also_noted", noted=noted)
         return [*turn_events, *slot_events, SlotSet("reflection_status", "in_progress")]
+
+    @staticmethod
+    def _clinic_answers_in_passing(
+        dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker, plan: TurnPlan
+    ) -> list[EventType]:
+        """In intake, an answer that already names a choice of one of the clinic's own questions ("evenings,
+        online is fine") answers that question too: it is stored, said in a word, and not asked again."""
+        questions = conversation.clinic.intake.questions
+        if not (conversation.intake and questions and (plan.values or plan.notes)):
+            return []
+        answers = dict(tracker.get_slot("clinic_answers") or {})
+        found = answered_in_passing(questions, answers, conversation.latest_text)
+        if not found:
+            return []
+        for question_id, choice in found.items():
+            answers[question_id] = choice
+            _write_answer(conversation, dispatcher, f"{CLINIC_ITEM_PREFIX}{question_id}", choice)
+        say(dispatcher, conversation, "clinic_answer_in_passing", answer=", ".join(found.values()).lower())
+        if all(question.id in answers for question in questions):
+            plan.values[CLINIC_EXTRA_SLOT] = "done"
+        return [SlotSet("clinic_answers", answers)]
 
     async def _clinic_question(
         self, dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker, domain: dict
