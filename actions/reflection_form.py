@@ -24,6 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say
+from actions.side_requests import explain_data
 from reflection.agreement import confirmation as confirmation_prompt
 from reflection.answer_parsing import Reading, is_skip
 from reflection.flow import (
@@ -171,6 +172,8 @@ class ValidateReflectionForm(FormValidationAction):
         plan = plan_turn(turn, state)
         if plan.interrupt is not None:
             return []  # not an answer: the rules answer it, then the form asks its question again
+        if plan.explain == "data":
+            explain_data(dispatcher, conversation, tracker)
         turn_events = self._turn_events(dispatcher, conversation, tracker, plan)
         turn_events += self._clinic_answers_in_passing(dispatcher, conversation, tracker, plan)
         tracker.add_slots(turn_events)

@@ -126,6 +126,7 @@ class TurnPlan:
     # The client's words per answer, when they are not this message (a tap confirming an earlier one).
     words: dict[str, str] = field(default_factory=dict)
     missed: bool = False  # the asked question got no reading: a friendly re-ask
+    explain: str | None = None  # a question the form answers itself ("data"), then asks its question again
     nudge: bool = False  # "go on": ask the same question again without counting a miss
 
 
@@ -139,6 +140,9 @@ class TurnWords:
     names: Mapping[str, re.Pattern[str]]
     positions: Mapping[str, re.Pattern[str]]
     correction_framing: re.Pattern[str]
+    data_question: re.Pattern[str]
+    therapist: re.Pattern[str]
+    keep: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -162,6 +166,9 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         names={slot: re.compile(rf"\b(?:{_alternation(words)})\b") for slot, words in raw["names"].items()},
         positions={place: re.compile(str(words).strip()) for place, words in raw["positions"].items()},
         correction_framing=re.compile(rf"\b(?:{_alternation(raw['correction_framing'])})\b"),
+        data_question=re.compile(str(raw["data_question"]).strip()),
+        therapist=re.compile(rf"\b(?:{raw['therapist_words']})\b"),
+        keep=re.compile(str(raw["keep_words"]).strip()),
     )
 
 
@@ -180,6 +187,25 @@ def says_yes(text: str) -> bool:
 
 def says_no(text: str) -> bool:
     return bool(turn_words().no.fullmatch(_plain(text)))
+
+
+def asks_about_data(text: str) -> bool:
+    """A question about what happens to the client's words ("what happens to what I type?")."""
+    return bool(turn_words().data_question.search(_plain(text)))
+
+
+def asks_about_therapist(text: str) -> bool:
+    """The question names the therapist ("will my therapist find out?")."""
+    return bool(turn_words().therapist.search(_plain(text)))
+
+
+def refuses(text: str) -> bool:
+    """A no, in a word or a sentence ("no keep it", "don't delete anything"); one that opens with a yes
+    ("yes, don't keep any of it") is not. In doubt it refuses: nothing is erased on a guess."""
+    plain, words = _plain(text), turn_words()
+    if says_yes(text) or (words.yes_lead.match(plain) and not words.no_lead.match(plain)):
+        return False
+    return says_no(text) or bool(words.keep.search(plain))
 
 
 def says_not_sure(text: str) -> bool:
@@ -295,6 +321,9 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
         return TurnPlan(nudge=True)
     if _is_side_request(message, state.requested, answers_asked):
         return TurnPlan(interrupt=message.intent)
+    if not answers_asked and asks_about_data(text):
+        # "what happens to what I type?" the classifier did not place: answered here, never an answer
+        return TurnPlan(explain="data", nudge=True)
     return _answers(message, state, readings)
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from reflection.answer_parsing import Reading, ReadingKind
-from reflection.turns import Confirmation, FormState, Message, TurnPlan, plan_turn, says_yes
+from reflection.turns import Confirmation, FormState, Message, TurnPlan, plan_turn, refuses, says_yes
 
 QUESTIONS = (
     "sessions_so_far",
@@ -325,3 +325,32 @@ def test_a_plain_high_answer_is_taken(text: str, value: int) -> None:
     readings = {"felt_heard": Reading(ReadingKind.VALUE, value, 0.95)}
     planned = plan(text, at("felt_heard", {"sessions_so_far": "established"}), model_readings=readings)
     assert planned.confirm is None and planned.values["felt_heard"] >= 4
+
+
+@pytest.mark.parametrize(
+    "text", ["what happens to what I type?", "what happens to what I type", "will my therapist find out?"]
+)
+def test_a_data_question_the_classifier_took_for_an_answer_is_answered_not_stored(text: str) -> None:
+    """Issue 8, item 6: such a question was read as an answer, or counted as a miss."""
+    model = {"felt_heard": Reading(ReadingKind.VALUE, 3, 0.6)}
+    planned = plan(text, at("felt_heard", {"sessions_so_far": "early"}), intent="answer", confidence=0.52,
+                   model_readings=model)
+    assert planned.explain == "data" and planned.nudge
+    assert planned.values == {} and planned.notes == {} and not planned.missed and planned.confirm is None
+
+
+def test_an_answer_naming_the_therapist_is_still_an_answer() -> None:
+    planned = plan("my therapist sees me weekly, about 8 sessions", at("sessions_so_far"))
+    assert planned.explain is None and planned.values == {"sessions_so_far": "established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "no"),
+    [
+        ("no keep it", True), ("No, keep it", True), ("don't delete anything", True), ("nope", True),
+        ("yes delete it", False), ("yes please, delete everything", False), ("yeah go ahead", False),
+        ("/affirm", False),
+    ],
+)
+def test_a_no_to_deleting_is_told_from_a_yes(text: str, no: bool) -> None:
+    assert refuses(text) is no

@@ -39,7 +39,9 @@ from reflection.answers.typos import load_real_words, vocabulary
 from reflection.items import Item, ItemBank
 
 NUMBER_CONFIDENCE = 0.95  # "4", "a solid 4", "7/10"
-SESSIONS_CONFIDENCE = {"sessions": 0.95, "time": 0.9, "number": 0.9, "words": 0.8}
+# A length of time said ("a year and a half", "since March") is as stated as a count: the model can't do the
+# arithmetic of months and dates, so it weighs no more against it than against a count.
+SESSIONS_CONFIDENCE = {"sessions": 0.95, "time": 0.95, "number": 0.9, "words": 0.8}
 RAISED_CONFIDENCE = 0.9  # "I told her and nothing changed"
 NOT_YET_CONFIDENCE = 0.85  # "not yet", "no"
 NOT_GIVEN_CONFIDENCE = 0.9  # "she doesn't give homework"
