@@ -6,6 +6,8 @@ inside Rasa's NLU pipeline) each give a ``Reading``. ``decide(rule, model)``:
 * a question, correction or request (``not_an_answer`` from the rules) -> ``Nothing``: never stored;
 * both read the same answer (the same value, or both "don't know", or both "doesn't apply") -> ``Take``;
 * one is very confident and the other has no reading -> ``Take`` what the confident one read;
+* the rule reader read a value and the model, though it read no answer, found that same value likeliest
+  (its ``leaning``: "usually it fits") -> ``Take``: the two agree, the model is only unsure it is an answer;
 * the client stated it ("5", "about eight sessions": the rule reader's ``STATED`` confidence) and the model
   is not strongly against it (very confident of something else, or two or more points away) -> ``Take`` the
   stated answer: asking "is 5 right?" of someone who just typed 5 is the robotic echo issue 8 is about;
@@ -87,7 +89,8 @@ def decide(rule: Reading, model: Reading | None, very_confident: float = VERY_CO
     if rule.kind is ReadingKind.VALUE and rule.confidence >= STATED and not _strongly_against(rule, model):
         return Take(rule)
     if rule.is_answer and not model_read:
-        return Take(rule) if rule.confidence >= very_confident else Confirm(rule)
+        leans_the_same = model is not None and rule.kind is ReadingKind.VALUE and model.leaning == rule.value
+        return Take(rule) if rule.confidence >= very_confident or leans_the_same else Confirm(rule)
     if model_read and not rule.is_answer:
         assert model is not None
         if model.confidence < MODEL_ALONE_FLOOR:

@@ -6,7 +6,15 @@ import pytest
 
 from reflection.agreement import Confirm, Nothing, Take, confirmation, decide
 from reflection.answer_parsing import read_answer
-from reflection.answers.readings import NOTHING, dont_know, not_an_answer, not_applicable, value_reading
+from reflection.answers.readings import (
+    NOTHING,
+    Reading,
+    ReadingKind,
+    dont_know,
+    not_an_answer,
+    not_applicable,
+    value_reading,
+)
 
 
 def test_readers_that_agree_take_the_value() -> None:
@@ -128,3 +136,13 @@ def test_the_yes_and_no_of_a_confirmation_cannot_be_mistaken_for_an_answer() -> 
 def test_an_ironic_confirmation_says_why_it_checks() -> None:
     asked = confirmation("felt_heard", value_reading(1, 0.85), ironic=True)
     assert "didn't sound like a real yes" in asked.text and "1 of 5" in asked.text
+
+
+def test_a_word_answer_the_model_leans_to_is_taken_without_a_check() -> None:
+    """The model read no answer but found the rule reader's value likeliest: the readers agree."""
+    rule = value_reading(4, 0.85)
+    leaning = Reading(ReadingKind.NOTHING, leaning=4)
+    assert decide(rule, leaning) == Take(rule)
+    assert decide(rule, Reading(ReadingKind.NOTHING, leaning=2)) == Confirm(rule)
+    assert decide(rule, NOTHING) == Confirm(rule)
+    assert Reading.from_dict(leaning.as_dict()) == leaning
