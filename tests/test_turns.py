@@ -354,3 +354,12 @@ def test_an_answer_naming_the_therapist_is_still_an_answer() -> None:
 )
 def test_a_no_to_deleting_is_told_from_a_yes(text: str, no: bool) -> None:
     assert refuses(text) is no
+
+
+@pytest.mark.parametrize(
+    "text", ["more often than not", "some days i feel heard, some days not", "absolutely not", "🤷"]
+)
+def test_a_plain_mixed_or_negative_answer_is_not_taken_for_irony(text: str) -> None:
+    from reflection.answer_parsing import sounds_ironic
+
+    assert not sounds_ironic(text)

@@ -24,10 +24,7 @@ class IronyReader:
         irony = language.section("irony")
         self._emoji = frozenset(str(irony["emoji"]).split())
         self._lead = re.compile(rf"^{alternation(irony['lead'])}\b")
-        words = [word.strip() for word in str(irony["anywhere"]).split(" | ")]
-        self._anywhere = re.compile(
-            rf"\b{alternation(' | '.join(w for w in words if w != 'not'))}(?=$|\W)|\bnot[.!\s]*$"
-        )
+        self._anywhere = re.compile(rf"\b{alternation(irony['anywhere'])}(?=$|\W)")
         self._praise = re.compile(rf"^{alternation(irony['praise'])}\b")
         self._stressed = frozenset(word.strip() for word in str(irony["stressed"]).split(" | "))
 
