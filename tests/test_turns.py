@@ -2,7 +2,7 @@
 
 import pytest
 
-from reflection.answer_parsing import Reading, ReadingKind
+from reflection.answer_parsing import Reading, ReadingKind, sounds_ironic
 from reflection.turns import Confirmation, FormState, Message, TurnPlan, plan_turn, refuses, says_yes
 
 QUESTIONS = (
@@ -360,6 +360,4 @@ def test_a_no_to_deleting_is_told_from_a_yes(text: str, no: bool) -> None:
     "text", ["more often than not", "some days i feel heard, some days not", "absolutely not", "🤷"]
 )
 def test_a_plain_mixed_or_negative_answer_is_not_taken_for_irony(text: str) -> None:
-    from reflection.answer_parsing import sounds_ironic
-
     assert not sounds_ironic(text)
