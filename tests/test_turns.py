@@ -130,6 +130,8 @@ def test_an_unsure_reading_is_confirmed_in_one_tap() -> None:
         ("2", "answer", TurnPlan(values={"depth": 2})),
         ("Not sure", "answer", TurnPlan(notes={"depth": "dont_know"})),
         ("no", "deny", TurnPlan(nudge=True)),
+        ("/deny", "deny", TurnPlan(nudge=True)),  # the "No, let me fix it" button: the question again
+        ("Yes, that's right", "affirm", TurnPlan(values={"depth": 3})),
     ],
 )
 def test_the_reply_to_is_that_right(reply: str, intent: str, expected: TurnPlan) -> None:
