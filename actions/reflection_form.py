@@ -24,6 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say
+from actions.side_requests import explain_data
 from reflection.agreement import confirmation as confirmation_prompt
 from reflection.answer_parsing import Reading, is_skip
 from reflection.flow import (
@@ -34,6 +35,7 @@ from reflection.flow import (
     question_slots,
     remaining_slots,
 )
+from reflection.intake import answered_in_passing
 from reflection.items import Button, ItemBank, load_item_bank
 from reflection.messages import message
 from reflection.risk_verdict import RiskVerdict
@@ -170,7 +172,10 @@ class ValidateReflectionForm(FormValidationAction):
         plan = plan_turn(turn, state)
         if plan.interrupt is not None:
             return []  # not an answer: the rules answer it, then the form asks its question again
+        if plan.explain == "data":
+            explain_data(dispatcher, conversation, tracker)
         turn_events = self._turn_events(dispatcher, conversation, tracker, plan)
+        turn_events += self._clinic_answers_in_passing(dispatcher, conversation, tracker, plan)
         tracker.add_slots(turn_events)
         token = _PLAN.set(plan)
         try:
@@ -185,6 +190,27 @@ class ValidateReflectionForm(FormValidationAction):
             )
             say(dispatcher, conversation, "also_noted", noted=noted)
         return [*turn_events, *slot_events, SlotSet("reflection_status", "in_progress")]
+
+    @staticmethod
+    def _clinic_answers_in_passing(
+        dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker, plan: TurnPlan
+    ) -> list[EventType]:
+        """In intake, an answer that already names a choice of one of the clinic's own questions ("evenings,
+        online is fine") answers that question too: it is stored, said in a word, and not asked again."""
+        questions = conversation.clinic.intake.questions
+        if not (conversation.intake and questions and (plan.values or plan.notes)):
+            return []
+        answers = dict(tracker.get_slot("clinic_answers") or {})
+        found = answered_in_passing(questions, answers, conversation.latest_text)
+        if not found:
+            return []
+        for question_id, choice in found.items():
+            answers[question_id] = choice
+            _write_answer(conversation, dispatcher, f"{CLINIC_ITEM_PREFIX}{question_id}", choice)
+        say(dispatcher, conversation, "clinic_answer_in_passing", answer=", ".join(found.values()).lower())
+        if all(question.id in answers for question in questions):
+            plan.values[CLINIC_EXTRA_SLOT] = "done"
+        return [SlotSet("clinic_answers", answers)]
 
     async def _clinic_question(
         self, dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker, domain: dict
@@ -378,7 +404,9 @@ class AskReflectionQuestion(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, confirmation: Confirmation
     ) -> None:
         gave_numbers = bool(tracker.get_slot("gave_numbers"))
-        prompt = confirmation_prompt(self.slot, confirmation.proposed, gave_numbers=gave_numbers)
+        prompt = confirmation_prompt(
+            self.slot, confirmation.proposed, gave_numbers=gave_numbers, ironic=confirmation.ironic
+        )
         dispatcher.utter_message(text=prompt.text, buttons=button_payloads(prompt.buttons))
 
     def _ask_for_correction(

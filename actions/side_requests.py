@@ -5,15 +5,29 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Conversation, fail_soft, say, writer
+from reflection.turns import asks_about_therapist, refuses
 
 logger = logging.getLogger(__name__)
 # Rasa's tracker store erases the conversation when it saves the turn that sets this slot
 # (components/tracker_store.py): after this action, so nothing the action did can come back.
 ERASE_SLOT = "conversation_erased"
+
+
+def explain_data(dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker) -> None:
+    """Who sees the client's words, as things stand for them; a question about the therapist gets the
+    answer about the therapist first."""
+    consent = tracker.get_slot("consent")
+    if consent is True:
+        name = "data_consented_clinic" if conversation.clinic_id else "data_consented"
+    else:
+        name = "data_not_consented" if consent is False else "data_undecided"
+    if asks_about_therapist(conversation.latest_text):
+        name = name.replace("data_", "data_therapist_")
+    say(dispatcher, conversation, name)
 
 
 class ActionExplainData(Action):
@@ -22,13 +36,7 @@ class ActionExplainData(Action):
 
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        conversation = Conversation(tracker)
-        consent = tracker.get_slot("consent")
-        if consent is True:
-            name = "data_consented_clinic" if conversation.clinic_id else "data_consented"
-        else:
-            name = "data_not_consented" if consent is False else "data_undecided"
-        say(dispatcher, conversation, name)
+        explain_data(dispatcher, Conversation(tracker), tracker)
         return []
 
 
@@ -55,6 +63,11 @@ class ActionDeleteData(Action):
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
+        if refuses(conversation.latest_text):
+            # "no, don't delete it" read as a request to delete: nothing is erased on a no
+            dispatcher.utter_message(response="utter_delete_cancelled")
+            in_reflection = tracker.get_slot("reflection_status") == "in_progress"
+            return [FollowupAction("reflection_form")] if in_reflection else []
         erased = writer().erase(conversation.client_id)
         say(dispatcher, conversation, "deleted" if erased else "deleted_answers_pending")
         return [ActiveLoop(None), AllSlotsReset(), SlotSet(ERASE_SLOT, True)]

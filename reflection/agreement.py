@@ -6,6 +6,8 @@ inside Rasa's NLU pipeline) each give a ``Reading``. ``decide(rule, model)``:
 * a question, correction or request (``not_an_answer`` from the rules) -> ``Nothing``: never stored;
 * both read the same answer (the same value, or both "don't know", or both "doesn't apply") -> ``Take``;
 * one is very confident and the other has no reading -> ``Take`` what the confident one read;
+* the rule reader read a value and the model, though it read no answer, found that same value likeliest
+  (its ``leaning``: "usually it fits") -> ``Take``: the two agree, the model is only unsure it is an answer;
 * the client stated it ("5", "about eight sessions": the rule reader's ``STATED`` confidence) and the model
   is not strongly against it (very confident of something else, or two or more points away) -> ``Take`` the
   stated answer: asking "is 5 right?" of someone who just typed 5 is the robotic echo issue 8 is about;
@@ -87,7 +89,8 @@ def decide(rule: Reading, model: Reading | None, very_confident: float = VERY_CO
     if rule.kind is ReadingKind.VALUE and rule.confidence >= STATED and not _strongly_against(rule, model):
         return Take(rule)
     if rule.is_answer and not model_read:
-        return Take(rule) if rule.confidence >= very_confident else Confirm(rule)
+        leans_the_same = model is not None and rule.kind is ReadingKind.VALUE and model.leaning == rule.value
+        return Take(rule) if rule.confidence >= very_confident or leans_the_same else Confirm(rule)
     if model_read and not rule.is_answer:
         assert model is not None
         if model.confidence < MODEL_ALONE_FLOOR:
@@ -100,12 +103,17 @@ def decide(rule: Reading, model: Reading | None, very_confident: float = VERY_CO
 
 
 def confirmation(
-    slot: str, proposed: Reading, gave_numbers: bool = True, bank: ItemBank | None = None
+    slot: str,
+    proposed: Reading,
+    gave_numbers: bool = True,
+    bank: ItemBank | None = None,
+    ironic: bool = False,
 ) -> Message:
     """The one-tap question that checks a reading: "I read that as about 3 of 5, *somewhat*. Is that right?"
 
-    Buttons: "Yes", then the question's own answers (1-5, or its choices), then "Not sure". ``gave_numbers``:
-    without numbers, a rating is checked in words only.
+    Buttons: "Yes, that's right", then the question's own answers (1-5, or its choices), then "Not sure" and
+    "No, let me fix it". ``gave_numbers``: without numbers, a rating is checked in words only. ``ironic``: the
+    rating proposed is the opposite of a glowing answer that didn't sound meant.
     """
     bank = bank or load_item_bank()
     item = bank.item(slot)
@@ -121,8 +129,9 @@ def confirmation(
     elif item.kind == "scale" and isinstance(proposed.value, int):
         words = bank.scale_words.get(proposed.value, "")
         name = "confirm_scale" if gave_numbers else "confirm_scale_in_words"
+        name = name.replace("confirm_scale", "confirm_scale_ironic") if ironic else name
         checked = message(name, value=proposed.value, words=words)
     else:
         checked = message("confirm_choice", words=item.describe(proposed.value))
-    yes, not_sure = checked.buttons[0], checked.buttons[-1]
-    return Message(text=checked.text, buttons=(yes, *answers, not_sure))
+    yes, *rest = checked.buttons
+    return Message(text=checked.text, buttons=(yes, *answers, *rest))

@@ -32,7 +32,7 @@ from reflection.items import load_item_bank
 
 __all__ = [
     "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "is_correction", "is_skip", "parse_answer", "read_all",
-    "read_answer", "read_correction",
+    "read_answer", "read_correction", "sounds_ironic",
 ]
 
 SCALE_SLOTS: tuple[str, ...] = load_item_bank().scale_slots
@@ -101,6 +101,13 @@ def gives_a_number(text: str) -> bool:
         return False
     numbers, norm = engine().shared.numbers, engine().shared.text.normalize(text)
     return numbers.stated_up_front(text.strip().lower()) is not None or numbers.rating(norm) is not None
+
+
+def sounds_ironic(text: str) -> bool:
+    """True when a glowing answer may mean the opposite ("great advice, 'just relax' 🙄")."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    return engine().shared.irony.sounds_ironic(text, engine().shared.text.normalize)
 
 
 def is_correction(text: str) -> bool:

@@ -78,6 +78,12 @@ class IntakeQuestion(BaseModel):
     id: str
     text: str
     buttons: tuple[str, ...] = ()
+    # Other words that name a button's choice ({"Online": ["video", "zoom"]}), so an answer given in passing
+    # ("evenings, on zoom") is not asked for again (reflection/intake.py).
+    cues: dict[str, tuple[str, ...]] = {}
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.text, self.buttons))
 
 
 class Intake(BaseModel):

@@ -29,6 +29,7 @@ from reflection.own_words import own_words
 SUMMARY_CONTENT_PATH = Path(__file__).parent / "content" / "summary.yml"
 MAX_STARTERS = 3
 GOOD_RATING = 4
+LOW_RATING = 2
 COPY_SEPARATOR = "\n—\n"  # chat channels split on blank lines; the copy should arrive as one message
 
 
@@ -76,13 +77,18 @@ def _areas_section(
         return [text["nothing_rated"]]
     ranked = _ranked_areas(ratings, bank)
     weakest, strongest = ranked[0], ranked[-1]
-    if ratings[weakest] == ratings[strongest]:
-        value = f"{ratings[weakest]} of 5" if gave_numbers else bank.scale_words.get(ratings[weakest], "")
-        return [_in_words(text, "all_same", gave_numbers).format(value=value)]
     best = bank.item(strongest)
     worst = bank.item(weakest)
     weakest_key = "weakest_but_fine" if ratings[weakest] >= GOOD_RATING else "weakest"
     weakest_line = _in_words(text, weakest_key, gave_numbers)
+    if len(ratings) == 1:  # one area rated: it is named for what it is, never "every area"
+        key = "strongest" if ratings[strongest] >= GOOD_RATING else "weakest"
+        line = _in_words(text, key, gave_numbers)
+        return [line.format(area=best.area, value=best.describe(ratings[strongest]))]
+    if ratings[weakest] == ratings[strongest]:
+        value = f"{ratings[weakest]} of 5" if gave_numbers else bank.scale_words.get(ratings[weakest], "")
+        key = "all_low" if ratings[weakest] <= LOW_RATING else "all_same"
+        return [_in_words(text, key, gave_numbers).format(value=value)]
     # Only an area that is going well is called "working best"; otherwise the summary says so plainly.
     if ratings[strongest] >= GOOD_RATING:
         strongest_text = _in_words(text, "strongest", gave_numbers).format(

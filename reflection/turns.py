@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from reflection.agreement import Confirm, Take, decide
+from reflection.agreement import STATED, Confirm, Nothing, Take, decide
 from reflection.answer_parsing import (
     Reading,
     ReadingKind,
@@ -36,6 +36,7 @@ from reflection.answer_parsing import (
     read_all,
     read_answer,
     read_correction,
+    sounds_ironic,
 )
 from reflection.items import load_item_bank
 
@@ -65,6 +66,8 @@ CERTAIN_INTENT = 0.97  # a free-text answer ("to stop feeling stuck") may look l
 CORRECTION_INTENT = "correct_answer"
 MAX_READ_CHARS = 2000  # the channels pass nothing longer; free text is still kept whole
 NOT_SURE = "dont_know"
+HIGH_RATING = 4
+SCALE_BOTTOM, SCALE_TOP = 1, 5
 
 
 @dataclass(frozen=True)
@@ -74,16 +77,20 @@ class Confirmation:
     item: str
     proposed: Reading
     words: str = ""  # what the client said: kept as their words when they confirm with a tap
+    ironic: bool = False  # a glowing answer that may mean the opposite: the opposite is proposed
 
     def as_slot(self) -> dict[str, object]:
-        return {"item": self.item, "words": self.words, **self.proposed.as_dict()}
+        ironic = {"ironic": True} if self.ironic else {}
+        return {"item": self.item, "words": self.words, **self.proposed.as_dict(), **ironic}
 
     @classmethod
     def from_slot(cls, raw: object) -> Confirmation | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("item"), str):
             return None
         words = raw.get("words") if isinstance(raw.get("words"), str) else ""
-        return cls(item=raw["item"], proposed=Reading.from_dict(raw), words=words)
+        return cls(
+            item=raw["item"], proposed=Reading.from_dict(raw), words=words, ironic=raw.get("ironic") is True
+        )
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,7 @@ class TurnPlan:
     # The client's words per answer, when they are not this message (a tap confirming an earlier one).
     words: dict[str, str] = field(default_factory=dict)
     missed: bool = False  # the asked question got no reading: a friendly re-ask
+    explain: str | None = None  # a question the form answers itself ("data"), then asks its question again
     nudge: bool = False  # "go on": ask the same question again without counting a miss
 
 
@@ -130,6 +138,11 @@ class TurnWords:
     yes_lead: re.Pattern[str]
     no_lead: re.Pattern[str]
     names: Mapping[str, re.Pattern[str]]
+    positions: Mapping[str, re.Pattern[str]]
+    correction_framing: re.Pattern[str]
+    data_question: re.Pattern[str]
+    therapist: re.Pattern[str]
+    keep: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -151,6 +164,11 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         yes_lead=re.compile(rf"(?:{_alternation(raw['yes_lead'])})\b"),
         no_lead=re.compile(rf"(?:{_alternation(raw['no_lead'])})\b"),
         names={slot: re.compile(rf"\b(?:{_alternation(words)})\b") for slot, words in raw["names"].items()},
+        positions={place: re.compile(str(words).strip()) for place, words in raw["positions"].items()},
+        correction_framing=re.compile(rf"\b(?:{_alternation(raw['correction_framing'])})\b"),
+        data_question=re.compile(str(raw["data_question"]).strip()),
+        therapist=re.compile(rf"\b(?:{raw['therapist_words']})\b"),
+        keep=re.compile(str(raw["keep_words"]).strip()),
     )
 
 
@@ -169,6 +187,25 @@ def says_yes(text: str) -> bool:
 
 def says_no(text: str) -> bool:
     return bool(turn_words().no.fullmatch(_plain(text)))
+
+
+def asks_about_data(text: str) -> bool:
+    """A question about what happens to the client's words ("what happens to what I type?")."""
+    return bool(turn_words().data_question.search(_plain(text)))
+
+
+def asks_about_therapist(text: str) -> bool:
+    """The question names the therapist ("will my therapist find out?")."""
+    return bool(turn_words().therapist.search(_plain(text)))
+
+
+def refuses(text: str) -> bool:
+    """A no, in a word or a sentence ("no keep it", "don't delete anything"); one that opens with a yes
+    ("yes, don't keep any of it") is not. In doubt it refuses: nothing is erased on a guess."""
+    plain, words = _plain(text), turn_words()
+    if says_yes(text) or (words.yes_lead.match(plain) and not words.no_lead.match(plain)):
+        return False
+    return says_no(text) or bool(words.keep.search(plain))
 
 
 def says_not_sure(text: str) -> bool:
@@ -218,6 +255,39 @@ def named_item(text: str, among: Sequence[str]) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+_ORDINALS = {"first": 0, "second": 1, "third": 2}
+
+
+def _position(text: str) -> tuple[str, re.Match[str]] | None:
+    plain = _plain(text)
+    for place, words in turn_words().positions.items():
+        found = words.search(plain)
+        if found:
+            return place, found
+    return None
+
+
+def referred_item(text: str, state: FormState) -> str | None:
+    """The earlier answer a message points at by its place: "the first one", "the question before", "my last
+    answer"; None when it names no place (or the place holds no answer)."""
+    found = _position(text)
+    if found is None:
+        return None
+    place = found[0]
+    order = [slot for slot in load_item_bank().slots if slot in state.answered]
+    if place in _ORDINALS:
+        index = _ORDINALS[place]
+        return order[index] if index < len(order) else None
+    if place == "last" and state.last_answered in state.answered:
+        return state.last_answered
+    slots = load_item_bank().slots
+    if state.requested in slots:  # the question asked just before this one
+        before = [slot for slot in order if slots.index(slot) < slots.index(state.requested)]
+        if before:
+            return before[-1]
+    return state.last_answered if state.last_answered in state.answered else (order[-1] if order else None)
+
+
 def plan_turn(message: Message, state: FormState) -> TurnPlan:
     """Decide what the message does to the reflection (see the module's docstring for the order)."""
     text = (message.text or "")[:MAX_READ_CHARS]
@@ -251,6 +321,9 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
         return TurnPlan(nudge=True)
     if _is_side_request(message, state.requested, answers_asked):
         return TurnPlan(interrupt=message.intent)
+    if not answers_asked and asks_about_data(text):
+        # "what happens to what I type?" the classifier did not place: answered here, never an answer
+        return TurnPlan(explain="data", nudge=True)
     return _answers(message, state, readings)
 
 
@@ -290,8 +363,18 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
     requested = state.requested
     assert requested is not None
     plan = TurnPlan()
-    decision = decide(readings[requested], message.model_readings.get(requested))
-    if isinstance(decision, Take):
+    # When the message rates another question in numbers of its own ("... 4. The advice, maybe a 2"), the
+    # model's reading of the whole message is no reading of the asked question's part.
+    rates_another = any(
+        item != requested and reading.kind is ReadingKind.VALUE and isinstance(reading.value, int)
+        and reading.confidence >= STATED for item, reading in readings.items()
+    )
+    model = None if rates_another else message.model_readings.get(requested)
+    decision = decide(readings[requested], model)
+    ironic = _ironic_praise(requested, decision, message.text)
+    if ironic is not None:
+        plan.confirm = Confirmation(requested, ironic, words=message.text, ironic=True)
+    elif isinstance(decision, Take):
         _settle(plan, requested, decision.reading, whole_text=message.text)
     elif isinstance(decision, Confirm):
         plan.confirm = Confirmation(requested, decision.proposed, words=message.text)
@@ -308,6 +391,19 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
             _settle(plan, item, reading)
             plan.also_answered.append(item)
     return plan
+
+
+def _ironic_praise(item: str, decision: Take | Confirm | Nothing, text: str) -> Reading | None:
+    """For a high rating said with irony ("oh yeah, SO heard, she checked her phone the whole time"), the
+    opposite rating to check in one tap; None otherwise."""
+    if item not in load_item_bank().scale_slots or isinstance(decision, Nothing):
+        return None
+    read = decision.reading if isinstance(decision, Take) else decision.proposed
+    if read.kind is not ReadingKind.VALUE or not isinstance(read.value, int) or read.value < HIGH_RATING:
+        return None
+    if not sounds_ironic(text):
+        return None
+    return Reading(ReadingKind.VALUE, SCALE_TOP + SCALE_BOTTOM - read.value, read.confidence)
 
 
 def _settle(plan: TurnPlan, item: str, reading: Reading, whole_text: str | None = None) -> None:
@@ -365,7 +461,7 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
     if says_not_sure(text) or message.intent == "deny" or says_no(text):
         return TurnPlan(nudge=True)
     if pending == "which":
-        item = named_item(text, list(state.answered))
+        item = referred_item(text, state) or named_item(text, list(state.answered))
         if item is None:
             return None
         return _correct(item, text, state)
@@ -379,7 +475,7 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
 
 def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
     answered = list(state.answered)
-    item = named_item(text, answered)
+    item = referred_item(text, state) or named_item(text, answered)
     if item is None and state.last_answered in state.answered:
         item = state.last_answered  # "it's a 1", "wrong button": the answer just given
     if item is None:
@@ -391,7 +487,12 @@ def _without_names(item: str, text: str) -> str:
     """A correction's words without those naming the question; a free-text answer stays as written."""
     if item in load_item_bank().free_text_slots:
         return text
-    return _names()[item].sub(" ", _plain(text))
+    plain = _plain(text)
+    for words in turn_words().positions.values():  # "the first one" is no "1"
+        plain = words.sub(" ", plain)
+    plain = _names()[item].sub(" ", plain)
+    framed = turn_words().correction_framing.sub(" ", plain)
+    return framed if _DIGIT.search(framed) else plain  # "to 2" -> "2"; words stay as they were said
 
 
 def _correct(item: str, text: str, state: FormState) -> TurnPlan:

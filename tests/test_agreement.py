@@ -6,7 +6,15 @@ import pytest
 
 from reflection.agreement import Confirm, Nothing, Take, confirmation, decide
 from reflection.answer_parsing import read_answer
-from reflection.answers.readings import NOTHING, dont_know, not_an_answer, not_applicable, value_reading
+from reflection.answers.readings import (
+    NOTHING,
+    Reading,
+    ReadingKind,
+    dont_know,
+    not_an_answer,
+    not_applicable,
+    value_reading,
+)
 
 
 def test_readers_that_agree_take_the_value() -> None:
@@ -63,6 +71,9 @@ def test_free_text_is_taken_from_the_rules_alone() -> None:
     assert decide(hopes, None) == Take(hopes)
 
 
+NO = "No, let me fix it"
+
+
 @pytest.mark.parametrize(
     ("slot", "proposed", "text", "buttons"),
     [
@@ -70,25 +81,25 @@ def test_free_text_is_taken_from_the_rules_alone() -> None:
             "felt_heard",
             value_reading(3, 0.7),
             "I read that as about 3 of 5, somewhat. Is that right?",
-            ["Yes", "1", "2", "3", "4", "5", "Not sure"],
+            ["Yes, that's right", "1", "2", "3", "4", "5", "Not sure", NO],
         ),
         (
             "homework_fit",
             not_applicable("none", 0.7),
             "I read that as: there's no homework. Is that right?",
-            ["Yes", "1", "2", "3", "4", "5", "No homework", "Not sure"],
+            ["Yes, that's right", "1", "2", "3", "4", "5", "No homework", "Not sure", NO],
         ),
         (
             "sessions_so_far",
             value_reading("early", 0.7),
             "I read that as \"3 sessions or fewer\". Is that right?",
-            ["Yes", "3 sessions or fewer", "4 to 12 sessions", "More than 12", "Not sure"],
+            ["Yes, that's right", "3 sessions or fewer", "4 to 12 sessions", "More than 12", "Not sure", NO],
         ),
         (
             "depth",
             dont_know(0.7),
             "I read that as: you're not sure yet. Is that right?",
-            ["Yes", "1", "2", "3", "4", "5", "Not sure"],
+            ["Yes, that's right", "1", "2", "3", "4", "5", "Not sure", NO],
         ),
     ],
 )
@@ -107,6 +118,31 @@ def test_a_confirmation_in_words_for_a_client_who_gave_no_numbers() -> None:
 def test_every_confirmation_tap_is_read_as_the_answer_it_shows() -> None:
     cases = [("felt_heard", value_reading(3, 0.7)), ("sessions_so_far", value_reading("early", 0.7))]
     for slot, proposed in cases:
-        for button in confirmation(slot, proposed).buttons[1:-1]:
+        for button in confirmation(slot, proposed).buttons[1:-2]:
             assert read_answer(slot, button.payload).is_answer
-        assert read_answer(slot, confirmation(slot, proposed).buttons[-1].payload).kind.value == "dont_know"
+        assert read_answer(slot, confirmation(slot, proposed).buttons[-2].payload).kind.value == "dont_know"
+
+
+def test_the_yes_and_no_of_a_confirmation_cannot_be_mistaken_for_an_answer() -> None:
+    """Issue 8, item 10: a bare "Yes" sat next to "Yes, and it helped"; payloads stay /affirm and /deny."""
+    asked = confirmation("raised_needs", value_reading("yes_no_change", 0.7))
+    titles = [button.title for button in asked.buttons]
+    assert "Yes" not in titles and "No" not in titles
+    assert titles[0] == "Yes, that's right" and asked.buttons[0].payload == "/affirm"
+    assert titles[-1] == NO and asked.buttons[-1].payload == "/deny"
+    assert "Yes, and it helped" in titles
+
+
+def test_an_ironic_confirmation_says_why_it_checks() -> None:
+    asked = confirmation("felt_heard", value_reading(1, 0.85), ironic=True)
+    assert "didn't sound like a real yes" in asked.text and "1 of 5" in asked.text
+
+
+def test_a_word_answer_the_model_leans_to_is_taken_without_a_check() -> None:
+    """The model read no answer but found the rule reader's value likeliest: the readers agree."""
+    rule = value_reading(4, 0.85)
+    leaning = Reading(ReadingKind.NOTHING, leaning=4)
+    assert decide(rule, leaning) == Take(rule)
+    assert decide(rule, Reading(ReadingKind.NOTHING, leaning=2)) == Confirm(rule)
+    assert decide(rule, NOTHING) == Confirm(rule)
+    assert Reading.from_dict(leaning.as_dict()) == leaning

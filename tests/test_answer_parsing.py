@@ -660,7 +660,6 @@ def test_sessions_so_far(text: str, expected: str) -> None:
     [
         "a while",
         "weeks",
-        "since January",
         "last year",
         "less than a year",
         "less than 3 months",
@@ -1265,6 +1264,9 @@ def test_ratings_and_frequencies_in_other_words(text: str, expected: object) -> 
         ("15 or so at the moment", "long_term"),
         ("most of last year", "long_term"),
         ("I saw her this week", NOT_PLACED),
+        ("a year and a half", "long_term"),
+        ("maybe 6 sessions a few years ago", "established"),  # the count wins over the time
+        ("about 18 months on and off", "long_term"),
     ],
 )
 def test_sessions_in_other_words(text: str, expected: str) -> None:
@@ -1291,6 +1293,15 @@ def test_sessions_in_other_words(text: str, expected: str) -> None:
         (date(2026, 7, 1), "since last spring", NOT_PLACED),  # the spring just gone: only a month or so
         (date(2026, 7, 1), "since last autumn", "long_term"),
         (date(2026, 7, 1), "monthly since last spring", NOT_PLACED),
+        # a named month: weekly unless said otherwise, about four sessions a month (issue 8, item 4)
+        (date(2026, 12, 3), "since March, weekly", "long_term"),
+        (date(2026, 12, 3), "since october", "established"),
+        (date(2026, 12, 3), "since late September, weekly", "established"),
+        (date(2026, 12, 3), "since mid-november", "early"),
+        (date(2026, 12, 3), "since december", "early"),
+        (date(2026, 1, 20), "since december, every other week", "early"),
+        (date(2026, 12, 3), "since march 2024", "long_term"),
+        (date(2026, 12, 3), "8 sessions since march", "established"),  # a count beats a span
     ],
 )
 def test_calendar_spans_are_read_against_today(

@@ -85,3 +85,24 @@ def test_the_copy_is_one_message_without_blank_lines() -> None:
 def test_a_good_lowest_area_is_not_called_the_hardest() -> None:
     text = build_summary({"felt_heard": 4, "depth": 5}, ["keep_going"]).as_text()
     assert "Even your lowest area is going well: feeling heard and respected (4 of 5)." in text
+
+
+ALL_ONES = {
+    "sessions_so_far": "long_term", "felt_heard": 1, "depth": 1, "advice_fit": 1, "homework_fit": 1,
+    "goals_shared": 1, "approach_fit": 1, "raised_needs": "yes_no_change", "hopes": "to be heard",
+}
+
+
+def test_when_every_rating_is_1_nothing_is_working_best_and_it_is_said_kindly() -> None:
+    """Issue 8, item 9."""
+    for gave_numbers in (True, False):
+        text = build_summary(ALL_ONES, ["find_better_fit"], gave_numbers=gave_numbers).as_text()
+        assert "working best" not in text and "going well" not in text
+        assert "same place" not in text and "not at all." not in text
+        assert "Every area has felt hard for you" in text and "I'm sorry" in text
+
+
+def test_one_rated_area_is_named_for_what_it_is() -> None:
+    text = build_summary({"felt_heard": 1, "depth": None}, ["talk_to_therapist"]).as_text()
+    assert "Every area" not in text and "working best" not in text
+    assert "What's hardest right now: feeling heard and respected (1 of 5)." in text

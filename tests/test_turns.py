@@ -2,8 +2,8 @@
 
 import pytest
 
-from reflection.answer_parsing import Reading, ReadingKind
-from reflection.turns import Confirmation, FormState, Message, TurnPlan, plan_turn, says_yes
+from reflection.answer_parsing import Reading, ReadingKind, sounds_ironic
+from reflection.turns import Confirmation, FormState, Message, TurnPlan, plan_turn, refuses, says_yes
 
 QUESTIONS = (
     "sessions_so_far",
@@ -130,6 +130,8 @@ def test_an_unsure_reading_is_confirmed_in_one_tap() -> None:
         ("2", "answer", TurnPlan(values={"depth": 2})),
         ("Not sure", "answer", TurnPlan(notes={"depth": "dont_know"})),
         ("no", "deny", TurnPlan(nudge=True)),
+        ("/deny", "deny", TurnPlan(nudge=True)),  # the "No, let me fix it" button: the question again
+        ("Yes, that's right", "affirm", TurnPlan(values={"depth": 3})),
     ],
 )
 def test_the_reply_to_is_that_right(reply: str, intent: str, expected: TurnPlan) -> None:
@@ -234,3 +236,130 @@ def test_unsure_at_consent_is_asked_again_not_taken_as_a_no() -> None:
         "hmm I'm not sure... what would you do with them exactly?", at("consent"), intent="nlu_fallback"
     )
     assert "consent" not in planned.values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They go pretty deep, 4. The advice is kind of generic, maybe a 2",
+        "they go pretty deep, 4. the advice, maybe a 2",
+    ],
+)
+def test_two_ratings_in_one_message_go_each_to_the_question_its_clause_is_about(text: str) -> None:
+    """Issue 8, item 1: 'depth 2, advice 1' was once stored; each clause's number is its own question's."""
+    state = at("depth", {"sessions_so_far": "established", "felt_heard": 3})
+    model = {"depth": Reading(ReadingKind.VALUE, 2, 0.93)}  # the model read the whole message
+    planned = plan(text, state, model_readings=model)
+    assert planned.values == {"depth": 4, "advice_fit": 2}
+    assert planned.also_answered == ["advice_fit"]
+
+
+def test_a_number_after_no_homework_stays_with_the_asked_question() -> None:
+    planned = plan("the advice is ok but she never gives homework, so 3", at("advice_fit"))
+    assert planned.values == {"advice_fit": 3, "homework_fit": "none"}
+
+
+def test_a_message_only_about_another_question_rates_that_one_and_asks_again() -> None:
+    planned = plan("the goals are vague, maybe a 2", at("depth", {"felt_heard": 3}))
+    assert planned.values == {"goals_shared": 2} and planned.missed
+
+
+ANSWERED_FIVE = {
+    "sessions_so_far": "established", "felt_heard": 3, "depth": 4, "advice_fit": 2, "homework_fit": 3
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("for the first one I meant 3", "sessions_so_far", "early"),
+        ("the question before, I'd say mostly", "homework_fit", 4),
+        ("change my last answer to 2", "depth", 2),
+        ("the second one should be a 5", "felt_heard", 5),
+        ("oh and the previous question, make it 1", "homework_fit", 1),
+        ("about the one before this one, I meant 2", "homework_fit", 2),
+    ],
+)
+def test_a_correction_pointing_at_an_earlier_answer_by_its_place_changes_that_answer(
+    text: str, item: str, value: object
+) -> None:
+    """Issue 8, item 2: such corrections went to the wrong question or were stored as the current answer."""
+    state = at("goals_shared", ANSWERED_FIVE, last_answered="depth")
+    planned = plan(text, state)
+    assert planned.corrected == [item] and planned.values == {item: value}
+
+
+def test_the_first_one_is_the_first_question_answered() -> None:
+    answered = {"felt_heard": 2, "depth": 4}  # how long was skipped
+    planned = plan("for the first one I meant 3", at("advice_fit", answered, last_answered="depth"))
+    assert planned.values == {"felt_heard": 3} and planned.corrected == ["felt_heard"]
+
+
+def test_a_place_without_a_value_asks_for_that_answers_new_value() -> None:
+    planned = plan("the question before was wrong", at("goals_shared", ANSWERED_FIVE, last_answered="depth"))
+    assert planned.correction_prompt == "homework_fit" and planned.values == {}
+    which = plan("the first one", at("goals_shared", ANSWERED_FIVE, pending_correction="which"))
+    assert which.correction_prompt == "sessions_so_far"
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "model"),
+    [
+        ("oh yeah, SO heard, she checked her phone the whole time", "felt_heard", 5),
+        ("great advice, 'just relax' 🙄", "advice_fit", 4),
+        ("sooo deep 🙄", "depth", 5),
+    ],
+)
+def test_a_glowing_answer_said_with_irony_is_checked_not_stored(text: str, item: str, model: int) -> None:
+    """Issue 8, item 3: sarcasm was stored at face value. Even when both readers read it high, the opposite
+    is checked in one tap."""
+    readings = {item: Reading(ReadingKind.VALUE, model, 0.95)}
+    planned = plan(text, at(item, {"sessions_so_far": "established"}), model_readings=readings)
+    assert planned.values == {}
+    assert planned.confirm is not None and planned.confirm.ironic and planned.confirm.item == item
+    assert planned.confirm.proposed.value <= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("oh yes, she really listens", 5), ("mostly yes", 4), ("5", 5), ("she's great, 4", 4)]
+)
+def test_a_plain_high_answer_is_taken(text: str, value: int) -> None:
+    readings = {"felt_heard": Reading(ReadingKind.VALUE, value, 0.95)}
+    planned = plan(text, at("felt_heard", {"sessions_so_far": "established"}), model_readings=readings)
+    assert planned.confirm is None and planned.values["felt_heard"] >= 4
+
+
+@pytest.mark.parametrize(
+    "text", ["what happens to what I type?", "what happens to what I type", "will my therapist find out?"]
+)
+def test_a_data_question_the_classifier_took_for_an_answer_is_answered_not_stored(text: str) -> None:
+    """Issue 8, item 6: such a question was read as an answer, or counted as a miss."""
+    model = {"felt_heard": Reading(ReadingKind.VALUE, 3, 0.6)}
+    planned = plan(text, at("felt_heard", {"sessions_so_far": "early"}), intent="answer", confidence=0.52,
+                   model_readings=model)
+    assert planned.explain == "data" and planned.nudge
+    assert planned.values == {} and planned.notes == {} and not planned.missed and planned.confirm is None
+
+
+def test_an_answer_naming_the_therapist_is_still_an_answer() -> None:
+    planned = plan("my therapist sees me weekly, about 8 sessions", at("sessions_so_far"))
+    assert planned.explain is None and planned.values == {"sessions_so_far": "established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "no"),
+    [
+        ("no keep it", True), ("No, keep it", True), ("don't delete anything", True), ("nope", True),
+        ("yes delete it", False), ("yes please, delete everything", False), ("yeah go ahead", False),
+        ("/affirm", False),
+    ],
+)
+def test_a_no_to_deleting_is_told_from_a_yes(text: str, no: bool) -> None:
+    assert refuses(text) is no
+
+
+@pytest.mark.parametrize(
+    "text", ["more often than not", "some days i feel heard, some days not", "absolutely not", "🤷"]
+)
+def test_a_plain_mixed_or_negative_answer_is_not_taken_for_irony(text: str) -> None:
+    assert not sounds_ironic(text)

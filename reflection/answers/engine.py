@@ -11,13 +11,14 @@ question that was not asked (``read_elsewhere``): there only what names that que
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from reflection.answers.dont_know import DontKnowReader
 from reflection.answers.free_text import FreeTextReader
+from reflection.answers.irony import IronyReader
 from reflection.answers.language import LANGUAGE_DIR, Language, alternation, compile_any, pattern
 from reflection.answers.not_an_answer import NotAnAnswerReader
 from reflection.answers.numbers import NumberReader
@@ -25,6 +26,7 @@ from reflection.answers.raised_needs import NOT_YET, RaisedNeedsReader
 from reflection.answers.readings import (
     NOTHING,
     Reading,
+    ReadingKind,
     dont_know,
     not_an_answer,
     not_applicable,
@@ -37,7 +39,9 @@ from reflection.answers.typos import load_real_words, vocabulary
 from reflection.items import Item, ItemBank
 
 NUMBER_CONFIDENCE = 0.95  # "4", "a solid 4", "7/10"
-SESSIONS_CONFIDENCE = {"sessions": 0.95, "time": 0.9, "number": 0.9, "words": 0.8}
+# A length of time said ("a year and a half", "since March") is as stated as a count: the model can't do the
+# arithmetic of months and dates, so it weighs no more against it than against a count.
+SESSIONS_CONFIDENCE = {"sessions": 0.95, "time": 0.95, "number": 0.9, "words": 0.8}
 RAISED_CONFIDENCE = 0.9  # "I told her and nothing changed"
 NOT_YET_CONFIDENCE = 0.85  # "not yet", "no"
 NOT_GIVEN_CONFIDENCE = 0.9  # "she doesn't give homework"
@@ -47,6 +51,9 @@ FREE_TEXT_CONFIDENCE = 0.9
 NOT_AN_ANSWER_CONFIDENCE = 0.9
 # A reading for a question that was not asked counts only this sure.
 ELSEWHERE_MIN_CONFIDENCE = 0.85
+
+
+_SENTENCE_BREAK = re.compile(r"(?<!\d)[.!?;]+|[.!?;]+(?!\d)|\n")
 
 
 def real_words_path(code: str) -> Path:
@@ -76,6 +83,7 @@ class Shared:
         self.dont_know = DontKnowReader(language)
         self.free_text = FreeTextReader(language)
         self.not_an_answer = NotAnAnswerReader(language)
+        self.irony = IronyReader(language)
         skip = language.section("skip")
         self._skip = re.compile(
             rf"^(?:{alternation(skip['lead'])} )*(?:{pattern(skip['phrases'])})"
@@ -92,6 +100,20 @@ class Shared:
     def clauses_naming(self, norm: str, topic: re.Pattern[str]) -> str:
         """The clauses of an answer that name a subject, joined: 'the homework is useless'."""
         return ". ".join(part.strip() for part in self.other_clause_break.split(norm) if topic.search(part))
+
+    def parts_by_subject(self, norm: str, asked: str, slots: Sequence[str]) -> dict[str, str]:
+        """The answer's clauses by the question they are about: a clause naming one question's subject is
+        about it, and so are the clauses after it in the same sentence; the rest are about ``asked``."""
+        parts: dict[str, list[str]] = {}
+        for sentence in _SENTENCE_BREAK.split(norm):
+            subject: str | None = asked
+            for clause in self.other_clause_break.split(sentence):
+                named = [slot for slot in slots if slot in self.topics and self.topics[slot].search(clause)]
+                if named:
+                    subject = named[0] if len(named) == 1 else None
+                if subject is not None and clause.strip():
+                    parts.setdefault(subject, []).append(clause.strip())
+        return {slot: ", ".join(clauses) for slot, clauses in parts.items()}
 
     def without_other_subjects(self, norm: str, slot: str) -> str:
         """The answer without the clauses about another question's subject ("... but the homework is bad")."""
@@ -344,6 +366,9 @@ class AnswerEngine:
         answer = self.answer_text(text, asked)
         if answer is None:
             return {slot: not_an_answer(NOT_AN_ANSWER_CONFIDENCE) for slot in slots}
+        rated_apart = self._rated_apart(answer, slots, asked, today)
+        if rated_apart is not None:
+            return rated_apart
         readings: dict[str, Reading] = {}
         for slot in slots:
             if not answer.strip():
@@ -352,6 +377,34 @@ class AnswerEngine:
                 readings[slot] = self.readers[slot].read(answer, today)
             else:
                 found = self.readers[slot].read_elsewhere(answer, today)
+                readings[slot] = found if found.confidence >= ELSEWHERE_MIN_CONFIDENCE else NOTHING
+        return readings
+
+    def _rated_apart(
+        self, answer: str, slots: list[str], asked: str, today: date
+    ) -> dict[str, Reading] | None:
+        """Readings when the message rates another question in clauses of its own ("they go pretty deep, 4.
+        The advice is kind of generic, maybe a 2"): the asked question reads only the rest, the other one its
+        own clauses; None when no other question gets a number of its own this way."""
+        if asked in self.bank.free_text_slots:
+            return None
+        parts = self.shared.parts_by_subject(self.shared.text.normalize(answer), asked, slots)
+        readings = dict.fromkeys(slots, NOTHING)
+        for slot, part in parts.items():
+            if slot == asked or self.shared.numbers.rating(part) is None:
+                continue
+            found = self.readers[slot].read(part, today)
+            if found.kind is not ReadingKind.VALUE or found.confidence < ELSEWHERE_MIN_CONFIDENCE:
+                return None  # "she never gives homework, so 3": the number is not the homework's
+            readings[slot] = found
+        if not any(reading.is_answer for reading in readings.values()):
+            return None
+        own = parts.get(asked, "")
+        readings[asked] = self.readers[asked].read(own, today) if own.strip(" .,!?") else NOTHING
+        for slot in slots:
+            if readings[slot] is NOTHING and slot != asked:
+                found = self.readers[slot].read_elsewhere(parts.get(slot, ""), today) if parts.get(slot) \
+                    else NOTHING
                 readings[slot] = found if found.confidence >= ELSEWHERE_MIN_CONFIDENCE else NOTHING
         return readings
 

@@ -35,6 +35,9 @@ class Reading:
     # VALUE: the value; NOT_APPLICABLE: the code stored for it ("none" for homework) or None; else None
     value: int | str | None = None
     confidence: float = 0.0
+    # The model's NOTHING only: the value it found likeliest all the same ("usually it fits" -> 4), when it
+    # gave that value some weight; the rule reader's reading of the same value then counts as agreed.
+    leaning: int | str | None = None
 
     @property
     def is_answer(self) -> bool:
@@ -47,16 +50,19 @@ class Reading:
         return self.value if self.kind in (ReadingKind.VALUE, ReadingKind.NOT_APPLICABLE) else None
 
     def as_dict(self) -> dict[str, object]:
-        return {"kind": self.kind.value, "value": self.value, "confidence": round(self.confidence, 3)}
+        leaning = {"leaning": self.leaning} if self.leaning is not None else {}
+        confidence = round(self.confidence, 3)
+        return {"kind": self.kind.value, "value": self.value, "confidence": confidence, **leaning}
 
     @classmethod
     def from_dict(cls, raw: dict[str, object]) -> Reading:
-        value = raw.get("value")
+        value, leaning = raw.get("value"), raw.get("leaning")
         confidence = raw.get("confidence", 0.0)
         return cls(
             kind=ReadingKind(str(raw.get("kind", ReadingKind.NOTHING.value))),
             value=value if isinstance(value, (int, str)) and not isinstance(value, bool) else None,
             confidence=float(confidence) if isinstance(confidence, (int, float)) else 0.0,
+            leaning=leaning if isinstance(leaning, (int, str)) and not isinstance(leaning, bool) else None,
         )
 
 

@@ -29,6 +29,8 @@ _EARLY_MAX, _ESTABLISHED_MAX = 3, 12
 _UNKNOWN_COUNT = math.nan  # "less than a year": a bound that does not settle the category
 _MAX_PLAUSIBLE_SESSIONS = 2500
 _MONTH_UNIT = "month"
+_MID_MONTH_DAY = 15
+_MONTH_ORDER = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 COUNT_UNIT = "count"
 
 
@@ -108,6 +110,10 @@ class SessionsReader:
         seasons = {"seasons": choices(list(self._season_starts))}
         self._since_season = re.compile(pattern(d["since_season"], seasons))
         self._last_season_word = str(d["last_season_word"])
+        month_names = phrases(d["months"])
+        self._month_numbers = {name: _MONTH_ORDER.index(name[:3]) + 1 for name in month_names}
+        self._month_parts = {str(part): int(day) for part, day in d["month_parts"].items()}
+        self._since_month = re.compile(pattern(d["since_month"], {"months": choices(month_names)}))
         self._since_last_year = re.compile(pattern(d["since_last_year"]))
         self._this_year = re.compile(pattern(d["this_year"]))
         self._early = compile_any(cues["early"])
@@ -130,6 +136,9 @@ class SessionsReader:
             count, source = counted
             in_range = 0 <= count <= _MAX_PLAUSIBLE_SESSIONS
             return SessionsReading(sessions_category(count) if in_range else None, source)
+        months = self._months_since_month(norm, today)
+        if months is not None:  # "since March"
+            return SessionsReading(sessions_category(months * self._sessions_per_month * per_week), "time")
         span = self._calendar_span(norm, today)
         if span is not None:  # only a span that is surely long is placed: the start of a season is vague
             latest, best_guess = (months * self._sessions_per_month * per_week for months in span)
@@ -201,6 +210,18 @@ class SessionsReader:
                 source = "number" if after is None else "sessions"
                 return float(self._ordinals.get(ordinal) or int(re.sub(r"\D", "", ordinal))), source
         return None
+
+    def _months_since_month(self, norm: str, today: date) -> float | None:
+        """Months since a named month began ("since March", "since late September 2025"), or None."""
+        found = self._since_month.search(norm)
+        if not found:
+            return None
+        month = self._month_numbers[found.group("month")]
+        day = self._month_parts.get(found.group("part") or "", _MID_MONTH_DAY)
+        year = int(found.group("year")) if found.group("year") else today.year
+        if not found.group("year") and date(year, month, 1) > today:
+            year -= 1  # "since March" said in January: last March
+        return max(_months_between(date(year, month, day), today), 0.0)
 
     def _calendar_span(self, norm: str, today: date) -> tuple[float, float] | None:
         """How many months ago a calendar span began: (at the latest, at a best guess), or None."""

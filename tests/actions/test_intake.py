@@ -90,3 +90,36 @@ async def test_intake_is_stored_for_the_clinic_with_no_next_steps_for_the_client
     stored = store().latest_completed(client())
     assert stored is not None and stored.mode == "clinic_intake" and stored.clinic == "riverside"
     assert stored.answers["clinic_language"].value == "Spanish" and stored.answers["wants_focus"].value
+
+
+async def test_a_clinic_question_answered_in_passing_is_not_asked_again(dispatcher) -> None:  # noqa: ANN001
+    """Issue 8, item 8: "online is fine" was said, then the client was asked online or in person anyway."""
+    slots = {**RIVERSIDE, **ALL_ASKED, "wants_style": "direct but kind", "wants_focus": "anxiety"}
+    tracker = make_tracker({**slots, "requested_slot": "practical_needs"}, "evenings, online is fine")
+    events = slot_events(await ValidateReflectionForm().run(dispatcher, tracker, {}))
+    assert events["practical_needs"] == "evenings, online is fine"
+    assert events["clinic_answers"] == {"session_format": "Online"}
+    assert "won't ask about that again" in said(dispatcher)
+    assert events["requested_slot"] == "clinic_extra"
+
+    question = CollectingDispatcher()
+    await AskClinicQuestion().run(question, make_tracker({**slots, **events}), {})
+    assert "Which language" in said(question) and "online, in person" not in said(question)
+    stored = store().current_reflection(client())
+    assert stored is not None and stored.answers["clinic_session_format"].value == "Online"
+
+
+async def test_every_clinic_question_answered_in_passing_ends_the_intake(dispatcher) -> None:  # noqa: ANN001
+    slots = {**RIVERSIDE, **ALL_ASKED, "wants_style": "direct", "wants_focus": "anxiety"}
+    slots["clinic_answers"] = {"language": "English"}
+    tracker = make_tracker({**slots, "requested_slot": "practical_needs"}, "weekday evenings on zoom")
+    events = slot_events(await ValidateReflectionForm().run(dispatcher, tracker, {}))
+    assert events["clinic_answers"] == {"language": "English", "session_format": "Online"}
+    assert events["requested_slot"] is None
+
+
+async def test_a_choice_said_with_not_is_still_asked(dispatcher) -> None:  # noqa: ANN001
+    slots = {**RIVERSIDE, **ALL_ASKED, "wants_style": "direct", "wants_focus": "anxiety"}
+    tracker = make_tracker({**slots, "requested_slot": "practical_needs"}, "evenings, rather not do online")
+    events = slot_events(await ValidateReflectionForm().run(dispatcher, tracker, {}))
+    assert "clinic_answers" not in events and events["requested_slot"] == "clinic_extra"

@@ -153,7 +153,8 @@ async def test_an_unsure_reading_is_confirmed_before_it_is_stored(dispatcher) ->
     await ASK_ACTIONS["depth"]().run(ask, make_tracker({**asked_depth, **events}), {})
     assert "I read that as" in said(ask) and "Is that right?" in said(ask)
     titles = [b["title"] for m in ask.messages for b in m.get("buttons", [])]
-    assert titles[0] == "Yes" and titles[-1] == "Not sure" and len(titles) == 7
+    assert titles[0] == "Yes, that's right" and titles[-2:] == ["Not sure", "No, let me fix it"]
+    assert len(titles) == 8
 
     confirmed = make_tracker({**asked_depth, **events}, "/affirm", intent="affirm")
     after = slot_events(await validate(confirmed, CollectingDispatcher()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from reflection.storage.repository import ReflectionStore
@@ -354,3 +355,105 @@ def test_with_a_paused_reflection_an_unclear_message_offers_start_and_continue(a
     buttons = [button["title"] for message in reply for button in message.get("buttons", [])]
     assert buttons == ["Start", "Continue"]
     assert not (assistant.tracker(sender).get("active_loop") or {}).get("name")  # still paused
+
+
+# Issue 8: what an independent tester found through the web app, held again through the running assistant.
+
+
+def test_two_ratings_in_one_message_land_on_their_own_questions(assistant: Assistant) -> None:
+    """Item 1: 'depth 2, advice 1' was stored for this message."""
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions"), ("felt_heard", "3")])
+    reply = texts(assistant.say(sender, "They go pretty deep, 4. The advice is kind of generic, maybe a 2"))
+    slots = assistant.slots(sender)
+    assert (slots["depth"], slots["advice_fit"]) == (4, 2)
+    assert slots["requested_slot"] == "homework_fit" and "noted that too" in reply
+
+
+def test_corrections_by_place_change_the_right_answer(assistant: Assistant) -> None:
+    """Item 2: 'the first one', 'the question before', 'my last answer'."""
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "2"), ("felt_heard", "4"), ("depth", "4")])
+    assistant.say(sender, "the question before, I'd say mostly")  # asked: advice; before it: depth
+    assistant.say(sender, "change my last answer to 2")
+    assistant.say(sender, "for the first one I meant 8 sessions")
+    slots = assistant.slots(sender)
+    assert slots["depth"] == 2 and slots["sessions_so_far"] == "established" and slots["felt_heard"] == 4
+    assert slots["advice_fit"] is None and slots["requested_slot"] == "advice_fit"
+
+
+def test_sarcasm_is_checked_not_stored_as_said(assistant: Assistant) -> None:
+    """Item 3."""
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions")])
+    reply = assistant.say(sender, "oh yeah, SO heard, she checked her phone the whole time")
+    slots = assistant.slots(sender)
+    assert slots["felt_heard"] is None and slots["pending_confirmation"]["value"] <= 2
+    buttons = [button["title"] for message in reply for button in message.get("buttons", [])]
+    assert buttons[0] == "Yes, that's right" and "Yes" not in buttons  # item 10
+    assistant.say(sender, "Yes, that's right")
+    assert assistant.slots(sender)["felt_heard"] <= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("a year and a half", "long_term"), ("maybe 6 sessions a few years ago", "established"),
+     ("since March, weekly", "long_term"), ("about 18 months on and off", "long_term")],
+)
+def test_session_spans_are_read_right(assistant: Assistant, text: str, expected: str) -> None:
+    """Item 4 (through both readers; a confirmation, if any, must propose the right answer)."""
+    sender = new_sender()
+    start(assistant, sender)
+    assistant.say(sender, text)
+    slots = assistant.slots(sender)
+    pending = slots.get("pending_confirmation")
+    assert (pending["value"] if pending else slots["sessions_so_far"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("does my therapist see this?", "Your therapist doesn't see your answers unless you choose to share"),
+        ("will my therapist find out?", "Your therapist doesn't see your answers unless you choose to share"),
+        ("who reads this?", "names and other details taken out"),
+        ("what happens to what I type?", "names and other details taken out"),  # item 6
+    ],
+)
+def test_a_privacy_question_mid_way_gets_a_straight_answer_and_the_question_again(
+    assistant: Assistant, question: str, expected: str
+) -> None:
+    """Items 5 and 6: answered, nothing stored, no miss counted, the same question asked again."""
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions")])
+    reply = texts(assistant.say(sender, question))
+    assert expected in reply and "feel heard" in reply and "didn't quite catch" not in reply
+    slots = assistant.slots(sender)
+    assert slots["felt_heard"] is None and slots["requested_slot"] == "felt_heard"
+    assert not (slots.get("missed_answers") or {}).get("felt_heard")
+
+
+@pytest.mark.parametrize("yes", ["yes delete it", "yes please, delete everything", "yeah go ahead"])
+def test_a_typed_yes_at_the_delete_question_deletes(
+    assistant: Assistant, answers_store: ReflectionStore, yes: str
+) -> None:
+    """Item 7."""
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions")])
+    assert "can't be undone" in texts(assistant.say(sender, "delete my data"))
+    assert "erased" in texts(assistant.say(sender, yes))
+    assert answers_store.current_reflection(client_id(assistant, sender)) is None
+
+
+def test_a_typed_no_at_the_delete_question_keeps_everything(assistant: Assistant) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "about six sessions")])
+    assistant.say(sender, "delete my data")
+    reply = texts(assistant.say(sender, "no keep it"))
+    assert "nothing was deleted" in reply and "feel heard" in reply
+    assert assistant.slots(sender)["sessions_so_far"] == "established"

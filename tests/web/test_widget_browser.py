@@ -346,8 +346,8 @@ def test_the_host_page_hears_ready_opened_and_closed_and_never_any_text(widget: 
 
 
 def answer_reflection(widget: Widget, answers: list[tuple[str, str]], stop_at: str | None = None) -> None:
-    """Types the answer to each question the assistant asks, checking which question it is on; taps "Yes"
-    when it checks a reading, as these answers mean what they say."""
+    """Types the answer to each question the assistant asks, checking which question it is on; taps "Yes,
+    that's right" when it checks a reading, as these answers mean what they say."""
     session = widget.session_id()
     script = dict(answers)
     for _ in range(3 * len(answers)):
@@ -355,7 +355,7 @@ def answer_reflection(widget: Widget, answers: list[tuple[str, str]], stop_at: s
         if slots["requested_slot"] in (None, stop_at):
             return
         if slots.get("pending_confirmation"):
-            widget.choose("Yes")
+            widget.choose("Yes, that's right")
         else:
             widget.send(script.get(slots["requested_slot"], "skip"))
 
