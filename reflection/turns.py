@@ -280,6 +280,10 @@ def referred_item(text: str, state: FormState) -> str | None:
         return order[index] if index < len(order) else None
     if place == "last" and state.last_answered in state.answered:
         return state.last_answered
+    if place == "before_last":  # the answer given before the last one
+        last = state.last_answered if state.last_answered in order else (order[-1] if order else None)
+        earlier = order[: order.index(last)] if last else []
+        return earlier[-1] if earlier else None
     slots = load_item_bank().slots
     if state.requested in slots:  # the question asked just before this one
         before = [slot for slot in order if slots.index(slot) < slots.index(state.requested)]
@@ -338,9 +342,12 @@ def _consent(message: Message, text: str) -> TurnPlan:
         return TurnPlan(values={CONSENT_SLOT: True})
     if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
         return TurnPlan(values={CONSENT_SLOT: False})
+    asks = text.rstrip().endswith("?")  # "right, is that ok?" asks; it does not agree
+    plain_yes = words.yes_lead.match(plain) and not asks and not _NEGATION.search(plain)
+    if message.intent in NUDGE_INTENTS and plain_yes:
+        return TurnPlan(values={CONSENT_SLOT: True})  # "yes go ahead, sorry in advance" is no greeting
     if message.intent in SIDE_REQUEST_INTENTS or message.intent in NUDGE_INTENTS:
         return TurnPlan(interrupt=message.intent)
-    asks = text.rstrip().endswith("?")  # "right, is that ok?" asks; it does not agree
     yes_said = words.yes_lead.match(plain) or _YES_ANYWHERE.search(plain)
     if yes_said and not asks and not _NEGATION.search(plain):
         return TurnPlan(values={CONSENT_SLOT: True})  # "yea thats fne", "I think that's okay? yes"
@@ -461,7 +468,7 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
     if says_not_sure(text) or message.intent == "deny" or says_no(text):
         return TurnPlan(nudge=True)
     if pending == "which":
-        item = referred_item(text, state) or named_item(text, list(state.answered))
+        item = named_item(text, list(state.answered)) or referred_item(text, state)  # a name beats a place
         if item is None:
             return None
         return _correct(item, text, state)
@@ -475,7 +482,8 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
 
 def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
     answered = list(state.answered)
-    item = referred_item(text, state) or named_item(text, answered)
+    # "the one before last? about being heard": the name beats the place
+    item = named_item(text, answered) or referred_item(text, state)
     if item is None and state.last_answered in state.answered:
         item = state.last_answered  # "it's a 1", "wrong button": the answer just given
     if item is None:

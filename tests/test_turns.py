@@ -3,7 +3,16 @@
 import pytest
 
 from reflection.answer_parsing import Reading, ReadingKind, sounds_ironic
-from reflection.turns import Confirmation, FormState, Message, TurnPlan, plan_turn, refuses, says_yes
+from reflection.turns import (
+    CONSENT_SLOT,
+    Confirmation,
+    FormState,
+    Message,
+    TurnPlan,
+    plan_turn,
+    refuses,
+    says_yes,
+)
 
 QUESTIONS = (
     "sessions_so_far",
@@ -289,6 +298,25 @@ def test_a_correction_pointing_at_an_earlier_answer_by_its_place_changes_that_an
     assert planned.corrected == [item] and planned.values == {item: value}
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["the one before last should be a 1", "my second-to-last answer, make it 1", "the penultimate one is 1"],
+)
+def test_the_one_before_last_is_the_answer_given_before_the_last(text: str) -> None:
+    """'The one before last' is not 'the one before': it skips the last answer."""
+    planned = plan(text, at("goals_shared", ANSWERED_FIVE, last_answered="homework_fit"))
+    # that answer changes, or its new value is asked for; nothing else changes
+    assert planned.values in ({"advice_fit": 1}, {}) and "goals_shared" not in planned.values
+    assert planned.corrected == ["advice_fit"] or planned.correction_prompt == "advice_fit"
+
+
+def test_a_question_named_beats_a_place() -> None:
+    """'Change the one before, the one about the advice' names the question: the name wins over the place."""
+    state = at("goals_shared", ANSWERED_FIVE, last_answered="homework_fit")
+    planned = plan("can I change the one before? the one about feeling heard. 2", state)
+    assert planned.corrected == ["felt_heard"] and planned.values == {"felt_heard": 2}
+
+
 def test_the_first_one_is_the_first_question_answered() -> None:
     answered = {"felt_heard": 2, "depth": 4}  # how long was skipped
     planned = plan("for the first one I meant 3", at("advice_fit", answered, last_answered="depth"))
@@ -363,3 +391,13 @@ def test_a_no_to_deleting_is_told_from_a_yes(text: str, no: bool) -> None:
 )
 def test_a_plain_mixed_or_negative_answer_is_not_taken_for_irony(text: str) -> None:
     assert not sounds_ironic(text)
+
+
+@pytest.mark.parametrize("text", ["yes go ahead, sorry in advance for my long messages", "yeah ok, hi again"])
+def test_a_yes_to_saving_taken_for_a_greeting_is_still_a_yes(text: str) -> None:
+    """The classifier read such a yes as a greeting, and the consent question came round again."""
+    assert plan(text, at(CONSENT_SLOT), intent="greet").values == {CONSENT_SLOT: True}
+
+
+def test_a_greeting_at_the_consent_question_is_still_a_greeting() -> None:
+    assert plan("hello again", at(CONSENT_SLOT), intent="greet").interrupt == "greet"
