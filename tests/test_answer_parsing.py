@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 
 from reflection import answer_parsing
-from reflection.answer_parsing import SCALE_SLOTS, Parsed, is_skip, parse_answer
+from reflection.answer_parsing import SCALE_SLOTS, Parsed, is_skip, parse_answer, read_answer
+from reflection.answers.readings import ReadingKind
 from tests.contract import RATED_SLOTS
 
 NOT_PLACED = "<not placed>"
@@ -1497,3 +1498,26 @@ def test_a_rating_stated_up_front_is_the_answer(text: str, expected: int) -> Non
 def test_no_homework_wins_over_a_rating_given_for_another_question() -> None:
     parsed = parse_answer("homework_fit", "3, and she doesn't give homework")
     assert parsed is not None and parsed.value == "none"
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [
+        ("missing", "hang on, change the second answer, it was 2 not 4"),
+        ("hopes", "oh before that, the advice one should have been a 4"),
+        ("hopes", "can I fix my last rating? it's a 3"),
+    ],
+)
+def test_a_correction_of_an_earlier_rating_at_a_free_text_question_is_not_its_answer(
+    slot: str, text: str
+) -> None:
+    """Found by a blind guard after its first run: such corrections were stored as the client's hopes."""
+    assert read_answer(slot, text).kind is ReadingKind.NOT_AN_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [("hopes", "my main one should be feeling less alone"), ("missing", "the homework should fit my life")],
+)
+def test_a_hope_that_sounds_like_a_correction_is_still_a_hope(slot: str, text: str) -> None:
+    assert read_answer(slot, text).kind is ReadingKind.VALUE
