@@ -1521,3 +1521,16 @@ def test_a_correction_of_an_earlier_rating_at_a_free_text_question_is_not_its_an
 )
 def test_a_hope_that_sounds_like_a_correction_is_still_a_hope(slot: str, text: str) -> None:
     assert read_answer(slot, text).kind is ReadingKind.VALUE
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["and is this private, or can people see it?", "so is it saved somewhere?", "but what is this for?"],
+)
+def test_a_question_to_us_after_a_lead_word_is_no_free_text_answer(text: str) -> None:
+    """Found by a blind guard: 'and is this …?' at the last, free-text question was stored as its answer."""
+    assert read_answer("missing", text).kind is ReadingKind.NOT_AN_ANSWER
+
+
+def test_a_free_text_answer_phrased_as_a_question_is_still_an_answer() -> None:
+    assert read_answer("hopes", "would more structure help?").kind is ReadingKind.VALUE

@@ -32,12 +32,12 @@ class Verdict:
 class NotAnAnswerReader:
     def __init__(self, language: Language) -> None:
         n = language.section("not_an_answer")
-        self._opens_question = re.compile(rf"^{alternation(n['question_openers'])}\b")
+        lead = rf"^(?:{alternation(n['asked_lead'])},? )*"  # "and is this anonymous?" asks as "is this …?"
+        self._opens_question = re.compile(rf"{lead}{alternation(n['question_openers'])}\b")
         verbs = alternation(n["question_verbs"])
         self._opens_with_verb = re.compile(rf"^{verbs}\b")
-        self._asks_us = re.compile(rf"^{verbs} {alternation(n['question_to_us'])}\b")
-        lead = alternation(n["asked_lead"])
-        self._asked = re.compile(rf"^(?:{lead},? )*{alternation(n['asked'])}\b")
+        self._asks_us = re.compile(rf"{lead}{verbs} {alternation(n['question_to_us'])}\b")
+        self._asked = re.compile(rf"{lead}{alternation(n['asked'])}\b")
         self._correction = re.compile(pattern(n["corrections"]))
         self._request = re.compile(pattern(n["requests"]))
 

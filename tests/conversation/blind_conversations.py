@@ -28,7 +28,7 @@ class Outcome:
     right: dict[str, bool] = field(default_factory=dict)  # item -> stored value is what the client meant
     confirmations: Counter[str] = field(default_factory=Counter)  # item -> "is that right?" prompts
     asked_again: list[str] = field(default_factory=list)  # items answered in passing but asked anyway
-    stored_from_interjection: list[str] = field(default_factory=list)  # a question or request stored
+    stored_from_interjection: list[str] = field(default_factory=list)  # "item from 'what was said'"
     next_steps_right: bool = False
     summary_right: bool = False
     finished: bool = False
@@ -157,7 +157,7 @@ class ScriptedClient:
         if interjection.get("kind") == "question" and requested:
             after = self.slots()
             if after.get(requested) is not None and before.get(requested) is None:
-                self.outcome.stored_from_interjection.append(requested)
+                self.outcome.stored_from_interjection.append(f"{requested} from {interjection['say']!r}")
 
     def _check(self, slots: dict[str, Any], truth: dict[str, Any]) -> None:
         notes = slots.get("answer_notes") or {}

@@ -58,6 +58,7 @@ def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, flo
         lines.append(f"    {item:<16} {right[item] / total[item]:6.1%}  {confirmed[item] / total[item]:6.1%}")
     wrong = [f"{o.conversation}: {', '.join(i for i, ok in o.right.items() if not ok)}" for o in outcomes]
     lines.append("  misread: " + "; ".join(entry for entry in wrong if not entry.endswith(": ")))
+    lines += [f"  stored {stored}" for o in outcomes for stored in o.stored_from_interjection]
     return lines, figures
 
 
