@@ -1534,3 +1534,16 @@ def test_a_question_to_us_after_a_lead_word_is_no_free_text_answer(text: str) ->
 
 def test_a_free_text_answer_phrased_as_a_question_is_still_an_answer() -> None:
     assert read_answer("hopes", "would more structure help?").kind is ReadingKind.VALUE
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [
+        ("homework_fit", "oh no, the doorbell, can we pause here?"),
+        ("felt_heard", "ugh, phone's dying, i need to stop now"),
+        ("depth", "sorry, kids woke up. can we continue later"),
+    ],
+)
+def test_a_request_said_as_a_clause_of_its_own_is_no_answer(slot: str, text: str) -> None:
+    """Found by a blind guard: 'oh no, …, can we stop for now?' stored 'no' (1) as the answer."""
+    assert read_answer(slot, text).kind is ReadingKind.NOT_AN_ANSWER

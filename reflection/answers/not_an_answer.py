@@ -29,6 +29,9 @@ class Verdict:
     answer_text: str  # the raw sentences that may be read as an answer
 
 
+_CLAUSE = re.compile(r"[,;.!?]\s+")
+
+
 class NotAnAnswerReader:
     def __init__(self, language: Language) -> None:
         n = language.section("not_an_answer")
@@ -50,7 +53,8 @@ class NotAnAnswerReader:
         whole = normalize(raw)
         if self._correction.search(whole):
             return Verdict(NotAnAnswerKind.CORRECTION, "")
-        if self._request.search(whole.strip(" .!?,")):
+        # a request said whole, or as a clause of its own ("oh no, my boss is calling, can we stop for now?")
+        if any(self._request.search(part.strip(" .!?,")) for part in (whole, *_CLAUSE.split(whole))):
             return Verdict(NotAnAnswerKind.REQUEST, "")
         kept: list[str] = []
         questions = 0

@@ -20,10 +20,17 @@ FIRST_RUN: dict[str, dict[str, float]] = {
     "conversations_v1": {"stored_exact": 0.691, "confirmed": 0.139, "whole_right": 0.636},
     # round 2, 2026-12-03: 86.9% of 350 answers exact, 16.9% confirmed, 57.1% of 35 conversations right
     "conversations_v2": {"stored_exact": 0.869, "confirmed": 0.169, "whole_right": 0.571},
+    # round 3, 2026-12-03: 93.2% of 340 answers exact, 29.7% confirmed, 70.6% of 34 conversations right, and
+    # one answer stored from a request ("oh no, …, can we stop for now?" read as "no"): fixed after this run
+    "conversations_v3": {"stored_exact": 0.932, "confirmed": 0.297, "whole_right": 0.706},
 }
 # What each set must keep now (after the fixes its first run showed; no higher than the set gives): floors.
 FLOORS: dict[str, dict[str, float]] = {
     "conversations_v1": {"stored_exact": 0.961, "confirmed": 0.152, "whole_right": 0.879},  # 2026-12-03
+    # After round 3 (2026-12-03): 85.7% exact, 16.0% confirmed, 54.3% right. One client's answer about goals
+    # now gets crisis resources (a clause read alone scores as abuse: docs/SAFETY.md, Known limits) and the
+    # scripted client does not answer the safety question, so its last five answers are never given.
+    "conversations_v2": {"stored_exact": 0.857, "confirmed": 0.160, "whole_right": 0.543},
 }
 
 

@@ -400,8 +400,12 @@ def test_sarcasm_is_checked_not_stored_as_said(assistant: Assistant) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("a year and a half", "long_term"), ("maybe 6 sessions a few years ago", "established"),
-     ("since March, weekly", "long_term"), ("about 18 months on and off", "long_term")],
+    [
+        ("a year and a half", "long_term"),
+        ("maybe 6 sessions a few years ago", "established"),
+        ("since March, weekly", "long_term"),
+        ("about 18 months on and off", "long_term"),
+    ],
 )
 def test_session_spans_are_read_right(assistant: Assistant, text: str, expected: str) -> None:
     """Item 4 (through both readers; a confirmation, if any, must propose the right answer)."""
