@@ -72,9 +72,10 @@ FLOORS = {
     # Written before round 3 of the classifier (tests/safety/blind_v4.yml). The round-2 model, run on it
     # before round 3 was merged, gave 88/144 crisis, 124/144 either, 7/145 false crises and 15/145 check-ins.
     # Round 3's first run (2026-12-03, docs/SAFETY.md): 89/144, 127/144, 5/145 and 7/145, cold and
-    # mid-reflection alike. These floors guard it.
+    # mid-reflection alike. The shipped classifier, retrained when round 3's new NLU examples joined its
+    # negatives, gives 89/144, 124/144, 5/145 and 6/145. These floors guard it.
     "blind_v4.yml": Floors(
-        crisis_recall=0.618, any_recall=0.881, max_crisis_on_negatives=0.035, max_check_in_on_negatives=0.049
+        crisis_recall=0.618, any_recall=0.861, max_crisis_on_negatives=0.035, max_check_in_on_negatives=0.042
     ),
 }
 
