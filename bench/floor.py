@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.vanilla import RASA, VanillaServer, rasa_env, rasa_version, serve
+from bench.vanilla import VanillaServer, cached_model, rasa_version, serve, timed_rasa
 from deploy.stack import ROOT
 
 CACHE_DIR = ROOT / ".cache" / "floor-rasa"
@@ -101,25 +99,16 @@ def fingerprint() -> str:
 def ensure_trained(cache_dir: Path = CACHE_DIR) -> tuple[Path, float | None]:
     """The floor bot's model, trained now if missing or stale; with the seconds training took, or None."""
     stamp = cache_dir / ".fingerprint"
-    models = sorted((cache_dir / "models").glob("*.tar.gz")) if cache_dir.exists() else []
     expected = fingerprint()
-    if models and stamp.exists() and stamp.read_text().strip() == expected:
-        return models[-1], None
+    cached = cached_model(cache_dir, stamp, expected)
+    if cached is not None:
+        return cached, None
     shutil.rmtree(cache_dir, ignore_errors=True)
     for name, text in project_files().items():
         (cache_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (cache_dir / name).write_text(text)
     print(f"Training the floor bot in {cache_dir} (once)…", flush=True)
-    started = time.monotonic()
-    subprocess.run(
-        [str(RASA), "train", "--out", "models", "--quiet"],
-        cwd=cache_dir,
-        env=rasa_env(),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    seconds = time.monotonic() - started
+    seconds = timed_rasa(["train", "--out", "models", "--quiet"], cache_dir)
     stamp.write_text(expected)
     return sorted((cache_dir / "models").glob("*.tar.gz"))[-1], seconds
 

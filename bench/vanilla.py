@@ -48,28 +48,41 @@ def rasa_env() -> dict[str, str]:
     return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": ""}
 
 
-def ensure_trained(cache_dir: Path = CACHE_DIR) -> tuple[Path, float | None]:
-    """The cached demo bot's model, made now if missing; with the seconds ``rasa init`` took, or None."""
-    stamp = cache_dir / ".rasa-version"
-    version = rasa_version()
+def cached_model(cache_dir: Path, stamp: Path, key: str) -> Path | None:
+    """The newest model in ``cache_dir`` if ``stamp`` holds ``key`` (the bot is unchanged), else None."""
     models = sorted((cache_dir / "models").glob("*.tar.gz")) if cache_dir.exists() else []
-    if models and stamp.exists() and stamp.read_text().strip() == version:
-        return models[-1], None
-    shutil.rmtree(cache_dir, ignore_errors=True)
-    cache_dir.mkdir(parents=True)
-    print(
-        f"Creating and training the vanilla `rasa init` bot in {cache_dir} (once; a few minutes)…", flush=True
-    )
+    if models and stamp.exists() and stamp.read_text().strip() == key:
+        return models[-1]
+    return None
+
+
+def timed_rasa(args: list[str], cwd: Path) -> float:
+    """Runs the Rasa CLI (``rasa init``, ``rasa train``) in ``cwd``; returns the seconds it took."""
     started = time.monotonic()
     subprocess.run(
-        [str(RASA), "init", "--no-prompt", "--init-dir", str(cache_dir)],
-        cwd=cache_dir,
+        [str(RASA), *args],
+        cwd=cwd,
         env=rasa_env(),
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    seconds = time.monotonic() - started
+    return time.monotonic() - started
+
+
+def ensure_trained(cache_dir: Path = CACHE_DIR) -> tuple[Path, float | None]:
+    """The cached demo bot's model, made now if missing; with the seconds ``rasa init`` took, or None."""
+    stamp = cache_dir / ".rasa-version"
+    version = rasa_version()
+    cached = cached_model(cache_dir, stamp, version)
+    if cached is not None:
+        return cached, None
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    cache_dir.mkdir(parents=True)
+    print(
+        f"Creating and training the vanilla `rasa init` bot in {cache_dir} (once; a few minutes)…", flush=True
+    )
+    seconds = timed_rasa(["init", "--no-prompt", "--init-dir", str(cache_dir)], cache_dir)
     (cache_dir / "credentials.yml").write_text(CREDENTIALS)
     stamp.write_text(version)
     return sorted((cache_dir / "models").glob("*.tar.gz"))[-1], seconds
