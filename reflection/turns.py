@@ -677,8 +677,11 @@ def _referred_rating_or_question(text: str, state: FormState) -> str | None:
 def changes_an_earlier_answer(text: str, state: FormState) -> bool:
     """"Change the advice one to 3", "my first rating, make it 1" said at another question: a change of the
     answer it names or points at, when its new value can be read."""
-    if not turn_words().change_named.search(_plain(text)):
+    plain = _plain(text)
+    if not turn_words().change_named.search(plain):
         return False
+    if state.requested in load_item_bank().free_text_slots and not _DIGIT.search(plain):
+        return False  # "for her to change the advice" is a hope: only a number said changes a rating here
     earlier = [item for item in state.answered if item != state.requested]
     named = named_item(text, earlier) or _referred_rating_or_question(text, state)
     return named in earlier and _new_value(named, text).is_answer

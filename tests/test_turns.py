@@ -568,3 +568,17 @@ def test_a_change_naming_an_earlier_answer_at_another_question_corrects_that_one
     planned = plan(text, at(requested, answered, last_answered="homework_fit"), intent="answer")
     assert planned.corrected == [named] and list(planned.values) == [named]
     assert requested not in planned.values and not planned.missed  # the question asked is asked again
+
+
+def test_a_hope_that_names_an_earlier_question_is_a_hope() -> None:
+    answered = {**SEVERAL_RATINGS, "homework_fit": 3, "goals_shared": 3, "approach_fit": 2}
+    answered["raised_needs"] = "not_yet"
+    hope = "that she would change the advice into something I can actually use"
+    planned = plan(hope, at("hopes", answered, last_answered="raised_needs"), intent="answer")
+    assert planned.values == {"hopes": hope} and planned.corrected == []
+
+
+def test_a_plain_sincere_yes_to_a_high_reading_confirms_it() -> None:
+    pending = Confirmation("felt_heard", Reading(ReadingKind.VALUE, 5, 0.7))
+    for reply in ("totally", "yes, absolutely", "yep that's right"):
+        assert plan(reply, checking(pending), intent="affirm").values == {"felt_heard": 5}, reply
