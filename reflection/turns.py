@@ -298,8 +298,8 @@ def referred_item(text: str, state: FormState, among_ratings: bool = True) -> st
     answer"; None when it names no place (or the place holds no answer).
 
     "The first one" counts the ratings given (a client who gave several numbers means the first number, not
-    how long they have been going); "the first question" counts the questions, as does ``among_ratings``
-    False (the buttons of "which answer?", listed in the form's order)."""
+    how long they have been going); "the first question" or "answer" counts every question answered, as does
+    ``among_ratings`` False (the buttons of "which answer?", listed in the form's order)."""
     found = _position(text)
     if found is None:
         return None

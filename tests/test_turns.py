@@ -541,6 +541,7 @@ SEVERAL_RATINGS = {"sessions_so_far": "established", "felt_heard": 4, "depth": 4
         ("oh my first rating, make it 1", "felt_heard", 1),
         ("my second one, I meant 2", "depth", 2),
         ("the first question, I meant fewer than 3 sessions", "sessions_so_far", "early"),
+        ("my second answer should be 1", "felt_heard", 1),
         ("for the first one I meant over a year", "sessions_so_far", "long_term"),
     ],
 )
