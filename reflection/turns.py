@@ -67,6 +67,7 @@ CORRECTION_INTENT = "correct_answer"
 MAX_READ_CHARS = 2000  # the channels pass nothing longer; free text is still kept whole
 NOT_SURE = "dont_know"
 HIGH_RATING = 4
+WORDS_AFTER_NO = 0.85  # "no, pretty shallow": a rating in words after a no, clear enough to take
 MIN_WORDS_IN_PASSING = 3  # "yes. and to stop feeling stuck": words enough to be an answer of their own
 SCALE_BOTTOM, SCALE_TOP = 1, 5
 
@@ -537,14 +538,7 @@ def _confirmation_answer(
     if says_yes(text) or _only_hedged_yes(plain) or affirmed:
         return _confirmed(text, plain[yes_lead.end():] if yes_lead else "", state, pending)
     if said_no or message.intent == "deny":
-        # "no, more like a 3", "nah it's a 2": the number they give; "no, still not": ask the question again
-        given = read_answer(pending.item, text)
-        others = numbers - {proposed}
-        if rated and len(others) == 1 and SCALE_BOTTOM <= min(others) <= SCALE_TOP:
-            return TurnPlan(values={pending.item: min(others)}, words=said)  # "nah" is no part of the rating
-        if other_number and given.kind == ReadingKind.VALUE and given.value != proposed:
-            return TurnPlan(values={pending.item: given.value}, words=said)
-        return TurnPlan(nudge=True)
+        return _refused(text, plain[no_lead.end():] if no_lead else "", pending)
     later = _later_answers(message, text, state, pending)
     if later is not None:
         return _keep_waiting(later, pending)
@@ -552,6 +546,29 @@ def _confirmation_answer(
     if given.kind == ReadingKind.VALUE and given.confidence >= 0.9:
         return TurnPlan(values={pending.item: given.value}, words=said)
     return None
+
+
+def _refused(text: str, rest: str, pending: Confirmation) -> TurnPlan:
+    """A no. "No, more like a 3", "nah it's a 2": the number they give ("nah" is no part of the rating); "no,
+    pretty shallow": the answer the words after the no give; a bare no or "no, not even close": the question
+    again, plainly."""
+    said = {pending.item: pending.words} if pending.words else {}
+    proposed = pending.proposed.value
+    others = {int(n) for n in _DIGIT.findall(_plain(text))} - {proposed}
+    on_scale = len(others) == 1 and SCALE_BOTTOM <= min(others) <= SCALE_TOP
+    if pending.item in load_item_bank().scale_slots and on_scale:
+        return TurnPlan(values={pending.item: min(others)}, words=said)
+    if others:
+        given = read_answer(pending.item, rest or text)
+        if given.kind is ReadingKind.VALUE and given.value != proposed:
+            return TurnPlan(values={pending.item: given.value}, words=said)
+        return TurnPlan(nudge=True)
+    rest = rest.strip(" ,.!;-")
+    if rest and not _NEGATION.search(rest) and not _only_hedged_yes(rest):
+        given = read_answer(pending.item, rest)
+        if given.kind is ReadingKind.VALUE and given.value != proposed and given.confidence >= WORDS_AFTER_NO:
+            return TurnPlan(values={pending.item: given.value}, words=said)
+    return TurnPlan(nudge=True)
 
 
 def _confirmed(text: str, rest: str, state: FormState, pending: Confirmation) -> TurnPlan:

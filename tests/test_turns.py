@@ -583,3 +583,25 @@ def test_a_plain_sincere_yes_to_a_high_reading_confirms_it() -> None:
     pending = Confirmation("felt_heard", Reading(ReadingKind.VALUE, 5, 0.7))
     for reply in ("totally", "yes, absolutely", "yep that's right"):
         assert plan(reply, checking(pending), intent="affirm").values == {"felt_heard": 5}, reply
+
+
+@pytest.mark.parametrize(
+    ("reply", "item", "value"),
+    [
+        ("no, pretty shallow honestly", "depth", 2),
+        ("nah more like surface level stuff", "depth", 2),
+        ("no - it actually helped", "raised_needs", "yes_helped"),
+    ],
+)
+def test_a_no_with_a_rating_in_words_is_that_rating(reply: str, item: str, value: object) -> None:
+    proposed = {"depth": 3, "raised_needs": "yes_no_change"}[item]
+    pending = Confirmation(item, Reading(ReadingKind.VALUE, proposed, 0.7))
+    answered = THROUGH_NEEDS if item == "raised_needs" else RATED_THREE
+    assert plan(reply, checking(pending, answered), intent="deny").values == {item: value}
+
+
+@pytest.mark.parametrize("reply", ["nope, not even close", "no", "no, still not"])
+def test_a_no_that_gives_no_answer_asks_again(reply: str) -> None:
+    """"No" folded into a rating ("no" -> 1) once; a no says only that the reading is wrong."""
+    planned = plan(reply, checking(DEPTH_3), intent="deny")
+    assert planned.values == {} and planned.nudge
