@@ -407,6 +407,9 @@ class AskReflectionQuestion(Action, ABC):
     def _ask_to_confirm(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, confirmation: Confirmation
     ) -> None:
+        if confirmation.asked_again:  # the client went on to something else: say which answer this is about
+            area = load_item_bank().item(self.slot).area
+            say(dispatcher, Conversation(tracker), "confirm_again", area=area)
         gave_numbers = bool(tracker.get_slot("gave_numbers"))
         prompt = confirmation_prompt(
             self.slot, confirmation.proposed, gave_numbers=gave_numbers, ironic=confirmation.ironic

@@ -263,4 +263,4 @@ async def test_a_hope_typed_at_a_check_of_raised_needs_is_a_hope_and_the_check_i
     assert waiting["item"] == "raised_needs" and waiting["asked_again"]
     ask = CollectingDispatcher()
     await ASK_ACTIONS["raised_needs"]().run(ask, make_tracker({**slots, **events}), {})
-    assert "Is that right?" in said(ask)
+    assert "Back to your answer about" in said(ask) and "Is that right?" in said(ask)
