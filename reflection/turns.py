@@ -528,6 +528,13 @@ def _confirmation_answer(
     corrected = _corrects_another(message, text, state, pending)
     if corrected is not None:
         return _keep_waiting(corrected, pending)
+    if asks_to_correct(message):  # "wait, I meant 2" names no other answer: it is about the one checked
+        reading = _new_value(pending.item, text)
+        if not reading.is_answer:
+            return TurnPlan(nudge=True)  # "can I change that?": the question again, plainly
+        plan = TurnPlan(words=said)
+        _settle(plan, pending.item, reading)
+        return plan
     if rated and not numbers and (direction := _direction(plain)):
         # "hmm, a bit lower": the next value down, shown to the client as a change
         moved = min(SCALE_TOP, max(SCALE_BOTTOM, proposed + direction))
@@ -542,6 +549,9 @@ def _confirmation_answer(
     later = _later_answers(message, text, state, pending)
     if later is not None:
         return _keep_waiting(later, pending)
+    side_request = message.intent in SIDE_REQUEST_INTENTS and message.confidence >= CONFIDENT_INTENT
+    if text.rstrip().endswith("?") and not side_request and not asks_about_data(text):
+        return TurnPlan(nudge=True, confirm=pending)  # "is that bad?" is no answer: the check waits
     given = read_answer(pending.item, text)
     if given.kind == ReadingKind.VALUE and given.confidence >= 0.9:
         return TurnPlan(values={pending.item: given.value}, words=said)

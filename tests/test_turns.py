@@ -605,3 +605,16 @@ def test_a_no_that_gives_no_answer_asks_again(reply: str) -> None:
     """"No" folded into a rating ("no" -> 1) once; a no says only that the reading is wrong."""
     planned = plan(reply, checking(DEPTH_3), intent="deny")
     assert planned.values == {} and planned.nudge
+
+
+def test_a_question_back_at_a_check_is_no_answer_and_the_check_waits() -> None:
+    """"Is that bad?" at a check was read afresh and proposed as a rating of its own."""
+    planned = plan("hmm would that be a bad thing?", checking(DEPTH_3), intent="nlu_fallback", confidence=0.3)
+    assert planned.values == {} and planned.confirm == DEPTH_3 and not planned.missed
+
+
+def test_a_correction_at_a_check_naming_nothing_else_is_about_the_answer_checked() -> None:
+    """"Oops I meant 2" at a check of depth went to the answer given before it."""
+    state = checking(DEPTH_3, last_answered="felt_heard")
+    planned = plan("oops, I meant 2", state, intent="correct_answer")
+    assert planned.values == {"depth": 2} and planned.corrected == []
