@@ -529,6 +529,9 @@ def _confirmation_answer(
     if corrected is not None:
         return _keep_waiting(corrected, pending)
     if asks_to_correct(message):  # "wait, I meant 2" names no other answer: it is about the one checked
+        ahead = _answer_ahead(text, state, pending.item)
+        if ahead is not None:
+            return _keep_waiting(ahead, pending)
         reading = _new_value(pending.item, text)
         if not reading.is_answer:
             return TurnPlan(nudge=True)  # "can I change that?": the question again, plainly
@@ -590,15 +593,14 @@ def _confirmed(text: str, rest: str, state: FormState, pending: Confirmation) ->
     if rest and not _only_hedged_yes(rest) and not _DIGIT.search(rest):
         own = read_answer(pending.item, text)
         sure = own.kind is ReadingKind.VALUE and own.confidence >= VERY_CONFIDENT
-        if sure and own.value != pending.proposed.value:
+        if sure and _contradicts(pending, own):
             _settle(plan, pending.item, own, whole_text=text)
             plan.words = {}
             return plan
-        later = [item for item in state.open_items if item != pending.item]
-        following = later[0] if later else None
-        if not sure and following in load_item_bank().free_text_slots:
+        following = None if sure else _words_may_go_on(state, pending)
+        if following is not None and len(rest.split()) >= MIN_WORDS_IN_PASSING:
             reading = read_answer(following, rest)
-            if reading.kind is ReadingKind.VALUE and len(rest.split()) >= MIN_WORDS_IN_PASSING:
+            if reading.kind is ReadingKind.VALUE:
                 found = _plain(text).find(rest)  # the same words as the client wrote them
                 words = text.strip()[found : found + len(rest)] if found >= 0 else rest
                 words = words if words.lower().replace("\u2019", "'") == rest else rest
@@ -606,6 +608,26 @@ def _confirmed(text: str, rest: str, state: FormState, pending: Confirmation) ->
                 plan.words[following] = words
     _settle(plan, pending.item, pending.proposed, whole_text=pending.words or None)
     return plan
+
+
+def _contradicts(pending: Confirmation, own: Reading) -> bool:
+    """What follows the yes reads otherwise: another choice ("yes, but nothing changed"), or a rating two or
+    more away; "yes, she gets me" to "about 4?" is still the yes to 4."""
+    proposed = pending.proposed.value
+    if isinstance(proposed, int) and isinstance(own.value, int):
+        return abs(own.value - proposed) >= 2
+    return own.value != proposed
+
+
+def _words_may_go_on(state: FormState, pending: Confirmation) -> str | None:
+    """The next question, when it asks in words and follows a check of a choice (raised_needs -> hopes): a
+    reply may answer it. Words after a rating's check are about that rating, not "tell me more"."""
+    bank = load_item_bank()
+    later = [item for item in state.open_items if item != pending.item]
+    following = later[0] if later else None
+    if pending.item in bank.scale_slots or following not in bank.free_text_slots:
+        return None
+    return following
 
 
 def _keep_waiting(plan: TurnPlan, pending: Confirmation) -> TurnPlan:
@@ -651,8 +673,8 @@ def _later_answers(message: Message, text: str, state: FormState, pending: Confi
         if reading is not None and reading.kind in (ReadingKind.VALUE, ReadingKind.NOT_APPLICABLE):
             _settle(plan, item, reading)
             plan.also_answered.append(item)
-    following = later[0] if later else None
-    if not plan.values and following in load_item_bank().free_text_slots:
+    following = _words_may_go_on(state, pending)
+    if not plan.values and following is not None:
         # the next question asks in words ("what do you hope for?") and the reply reads as its answer
         reading = read_answer(following, text)
         if reading.kind is ReadingKind.VALUE:
@@ -682,11 +704,29 @@ def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
     answered = list(state.answered)
     # "the one before last? about being heard": the name beats the place
     item = named_item(text, answered) or _referred_rating_or_question(text, state)
+    if item is None:
+        ahead = _answer_ahead(text, state, state.requested)
+        if ahead is not None:
+            return ahead
     if item is None and state.last_answered in state.answered:
         item = state.last_answered  # "it's a 1", "wrong button": the answer just given
     if item is None:
         return TurnPlan(correction_prompt="which")
     return _correct(item, text, state)
+
+
+def _answer_ahead(text: str, state: FormState, current: str | None) -> TurnPlan | None:
+    """"Change the advice one to 3" naming a question not answered yet: its answer, said in passing; the
+    question asked (``current``) is asked again."""
+    ahead = named_item(text, [item for item in state.open_items if item != current])
+    if ahead is None:
+        return None
+    reading = _new_value(ahead, text)
+    if not reading.is_answer:
+        return None
+    plan = TurnPlan(also_answered=[ahead])
+    _settle(plan, ahead, reading)
+    return plan
 
 
 def _referred_rating_or_question(text: str, state: FormState) -> str | None:

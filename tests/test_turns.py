@@ -1,5 +1,7 @@
 """What one message does to the reflection: plan_turn, decided once per turn."""
 
+from dataclasses import replace
+
 import pytest
 
 from reflection.answer_parsing import Reading, ReadingKind, sounds_ironic
@@ -618,3 +620,20 @@ def test_a_correction_at_a_check_naming_nothing_else_is_about_the_answer_checked
     state = checking(DEPTH_3, last_answered="felt_heard")
     planned = plan("oops, I meant 2", state, intent="correct_answer")
     assert planned.values == {"depth": 2} and planned.corrected == []
+
+
+def test_a_yes_and_more_words_about_a_rating_is_the_yes_to_that_rating() -> None:
+    """Words after a yes to a rating's check are about that rating: no "tell me more", no other number."""
+    pending = Confirmation("approach_fit", Reading(ReadingKind.VALUE, 4, 0.7))
+    answered = {**SEVERAL_RATINGS, "homework_fit": 3, "goals_shared": 3}
+    planned = plan("yes, she switched things up when I asked her to", checking(pending, answered), "affirm")
+    assert planned.values == {"approach_fit": 4}
+
+
+@pytest.mark.parametrize("pending", [None, DEPTH_3])
+def test_a_change_naming_a_question_not_yet_answered_answers_that_one(pending: Confirmation | None) -> None:
+    """"Change the advice one to 3" before advice was asked went to the answer checked or given last."""
+    state = at("depth", RATED_THREE, last_answered="felt_heard", pending_confirmation=pending)
+    planned = plan("put the advice one down as 2", state, intent="correct_answer")
+    assert planned.values == {"advice_fit": 2} and planned.also_answered == ["advice_fit"]
+    assert planned.confirm == (None if pending is None else replace(DEPTH_3, asked_again=True))
