@@ -5,9 +5,13 @@ store, what to confirm in one tap, what to correct, or that the turn is not an a
 so that safety comes first and nothing is ever stored from a question, a request or a correction:
 
 1. a disclosure of risk (the NLU's verdict for this turn) -> interrupt: the rules answer it, nothing stored;
-2. an open "is that right?" or "which answer?" prompt -> its answer;
+   the reply to the check-in that followed ("yes I'm safe lol") -> nothing stored, what waited still waits;
+2. an open "is that right?" or "which answer?" prompt -> its answer, read by meaning: a hedged yes, a step
+   ("a bit lower"), a no with a new answer, or something else (a later answer, a change of another
+   answer), which goes where it belongs while the check waits;
 3. a request to change an earlier answer -> the correction (or a prompt for the missing part); the
-   last answer given unless another is named;
+   last answer given unless another is named ("the advice one") or pointed at ("the first one": the first
+   rating);
 4. "skip" -> the question is settled without a value;
 5. words that only mean "go on" -> ask the same question again;
 6. a side request ("why do you ask?", "delete my data"...) that is not also an answer -> interrupt;
