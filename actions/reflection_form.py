@@ -24,6 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say
+from actions.safety import check_in_answered
 from actions.side_requests import explain_data
 from reflection.agreement import confirmation as confirmation_prompt
 from reflection.answer_parsing import Reading, is_skip
@@ -160,6 +161,7 @@ class ValidateReflectionForm(FormValidationAction):
             last_answered=tracker.get_slot("last_answered"),
             pending_confirmation=_pending_confirmation(tracker),
             pending_correction=tracker.get_slot("pending_correction"),
+            after_check_in=check_in_answered(tracker) is not None,
         )
         intent, confidence = conversation.latest_intent
         turn = Message(
@@ -174,6 +176,8 @@ class ValidateReflectionForm(FormValidationAction):
             return []  # not an answer: the rules answer it, then the form asks its question again
         if plan.explain == "data":
             explain_data(dispatcher, conversation, tracker)
+        elif plan.explain == "safe":
+            say(dispatcher, conversation, "glad_safe_go_on")
         turn_events = self._turn_events(dispatcher, conversation, tracker, plan)
         turn_events += self._clinic_answers_in_passing(dispatcher, conversation, tracker, plan)
         tracker.add_slots(turn_events)
@@ -256,7 +260,7 @@ class ValidateReflectionForm(FormValidationAction):
                 events.append(SlotSet(item, value))
                 notes.pop(item, None)
                 settled = [other for other in settled if other != item]
-                _write_answer(conversation, dispatcher, item, value)
+                _write_answer(conversation, dispatcher, item, value, plan.words.get(item))
                 area, described = bank.item(item).area, bank.item(item).describe(value)
                 say(dispatcher, conversation, "corrected", area=area, value=described)
         for item, note in plan.notes.items():
@@ -403,6 +407,9 @@ class AskReflectionQuestion(Action, ABC):
     def _ask_to_confirm(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, confirmation: Confirmation
     ) -> None:
+        if confirmation.asked_again:  # the client went on to something else: say which answer this is about
+            area = load_item_bank().item(self.slot).area
+            say(dispatcher, Conversation(tracker), "confirm_again", area=area)
         gave_numbers = bool(tracker.get_slot("gave_numbers"))
         prompt = confirmation_prompt(
             self.slot, confirmation.proposed, gave_numbers=gave_numbers, ironic=confirmation.ironic

@@ -92,7 +92,7 @@ class ActionRiskCheckIn(Action):
         return []
 
 
-def _check_in_answered(tracker: Tracker) -> RiskVerdict | None:
+def check_in_answered(tracker: Tracker) -> RiskVerdict | None:
     """The check-in verdict of the message before this one, when this message answers that check-in."""
     user_events = [event for event in tracker.events if event.get("event") == "user"]
     if len(user_events) < 2:
@@ -111,7 +111,7 @@ class ActionCrisisUnsafe(Action):
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
-        check_in = _check_in_answered(tracker)
+        check_in = check_in_answered(tracker)
         if check_in is None:
             say(dispatcher, conversation, "crisis_unsafe")
             return []

@@ -5,9 +5,13 @@ store, what to confirm in one tap, what to correct, or that the turn is not an a
 so that safety comes first and nothing is ever stored from a question, a request or a correction:
 
 1. a disclosure of risk (the NLU's verdict for this turn) -> interrupt: the rules answer it, nothing stored;
-2. an open "is that right?" or "which answer?" prompt -> its answer;
+   the reply to the check-in that followed ("yes I'm safe lol") -> nothing stored, what waited still waits;
+2. an open "is that right?" or "which answer?" prompt -> its answer, read by meaning: a hedged yes, a step
+   ("a bit lower"), a no with a new answer, or something else (a later answer, a change of another
+   answer), which goes where it belongs while the check waits;
 3. a request to change an earlier answer -> the correction (or a prompt for the missing part); the
-   last answer given unless another is named;
+   last answer given unless another is named ("the advice one") or pointed at ("the first one": the first
+   rating);
 4. "skip" -> the question is settled without a value;
 5. words that only mean "go on" -> ask the same question again;
 6. a side request ("why do you ask?", "delete my data"...) that is not also an answer -> interrupt;
@@ -21,13 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from reflection.agreement import STATED, Confirm, Nothing, Take, decide
+from reflection.agreement import STATED, VERY_CONFIDENT, Confirm, Nothing, Take, decide
 from reflection.answer_parsing import (
     Reading,
     ReadingKind,
@@ -67,6 +71,8 @@ CORRECTION_INTENT = "correct_answer"
 MAX_READ_CHARS = 2000  # the channels pass nothing longer; free text is still kept whole
 NOT_SURE = "dont_know"
 HIGH_RATING = 4
+WORDS_AFTER_NO = 0.85  # "no, pretty shallow": a rating in words after a no, clear enough to take
+MIN_WORDS_IN_PASSING = 3  # "yes. and to stop feeling stuck": words enough to be an answer of their own
 SCALE_BOTTOM, SCALE_TOP = 1, 5
 
 
@@ -78,10 +84,12 @@ class Confirmation:
     proposed: Reading
     words: str = ""  # what the client said: kept as their words when they confirm with a tap
     ironic: bool = False  # a glowing answer that may mean the opposite: the opposite is proposed
+    asked_again: bool = False  # the client moved on once without settling it: it is asked once more
 
     def as_slot(self) -> dict[str, object]:
         ironic = {"ironic": True} if self.ironic else {}
-        return {"item": self.item, "words": self.words, **self.proposed.as_dict(), **ironic}
+        again = {"asked_again": True} if self.asked_again else {}
+        return {"item": self.item, "words": self.words, **self.proposed.as_dict(), **ironic, **again}
 
     @classmethod
     def from_slot(cls, raw: object) -> Confirmation | None:
@@ -89,7 +97,11 @@ class Confirmation:
             return None
         words = raw.get("words") if isinstance(raw.get("words"), str) else ""
         return cls(
-            item=raw["item"], proposed=Reading.from_dict(raw), words=words, ironic=raw.get("ironic") is True
+            item=raw["item"],
+            proposed=Reading.from_dict(raw),
+            words=words,
+            ironic=raw.get("ironic") is True,
+            asked_again=raw.get("asked_again") is True,
         )
 
 
@@ -103,6 +115,7 @@ class FormState:
     last_answered: str | None = None
     pending_confirmation: Confirmation | None = None
     pending_correction: str | None = None  # "which" (ask which answer) or the question awaiting a new value
+    after_check_in: bool = False  # the message before this one got "are you safe right now?"
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,15 @@ class TurnWords:
     data_question: re.Pattern[str]
     therapist: re.Pattern[str]
     keep: re.Pattern[str]
+    question_noun: re.Pattern[str]
+    change_named: re.Pattern[str]
+    hedged_yes: re.Pattern[str]
+    filler: re.Pattern[str]
+    lower: re.Pattern[str]
+    higher: re.Pattern[str]
+    not_direction: re.Pattern[str]
+    doubting_echo: re.Pattern[str]
+    safe_reply: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -169,6 +191,15 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         data_question=re.compile(str(raw["data_question"]).strip()),
         therapist=re.compile(rf"\b(?:{raw['therapist_words']})\b"),
         keep=re.compile(str(raw["keep_words"]).strip()),
+        question_noun=re.compile(rf"\b(?:{_alternation(raw['question_noun'])})\b"),
+        change_named=re.compile(rf"\b(?:{_alternation(raw['change_named'])})\b"),
+        hedged_yes=re.compile(rf"\b(?:{_alternation(raw['hedged_yes'])})\b"),
+        filler=re.compile(rf"\b(?:{_alternation(raw['filler'])})\b"),
+        lower=re.compile(rf"\b(?:{_alternation(raw['lower'])})\b"),
+        higher=re.compile(rf"\b(?:{_alternation(raw['higher'])})\b"),
+        not_direction=re.compile(rf"\b(?:{_alternation(raw['not_direction'])})\b"),
+        doubting_echo=re.compile(rf"(?:^|\b)(?:{_alternation(raw['doubting_echo'])})\b"),
+        safe_reply=re.compile(rf"(?:{_alternation(raw['safe_reply'])})\b"),
     )
 
 
@@ -267,17 +298,24 @@ def _position(text: str) -> tuple[str, re.Match[str]] | None:
     return None
 
 
-def referred_item(text: str, state: FormState) -> str | None:
+def referred_item(text: str, state: FormState, among_ratings: bool = True) -> str | None:
     """The earlier answer a message points at by its place: "the first one", "the question before", "my last
-    answer"; None when it names no place (or the place holds no answer)."""
+    answer"; None when it names no place (or the place holds no answer).
+
+    "The first one" counts the ratings given (a client who gave several numbers means the first number, not
+    how long they have been going); "the first question" or "answer" counts every question answered, as does
+    ``among_ratings`` False (the buttons of "which answer?", listed in the form's order)."""
     found = _position(text)
     if found is None:
         return None
-    place = found[0]
+    place, match = found
     order = [slot for slot in load_item_bank().slots if slot in state.answered]
     if place in _ORDINALS:
         index = _ORDINALS[place]
-        return order[index] if index < len(order) else None
+        rated = [slot for slot in order if slot in load_item_bank().scale_slots]
+        by_rating = among_ratings and rated and not turn_words().question_noun.search(match.group(0))
+        counted = rated if by_rating else order
+        return counted[index] if index < len(counted) else None
     if place == "last" and state.last_answered in state.answered:
         return state.last_answered
     if place == "before_last":  # the answer given before the last one
@@ -297,6 +335,14 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
     text = (message.text or "")[:MAX_READ_CHARS]
     if message.risk_tier in ("crisis", "check_in"):
         return TurnPlan(interrupt="risk")
+    if state.after_check_in and answers_check_in(message, text):
+        # "yes I'm safe lol" answers "are you safe?", never a question: what was waiting still waits
+        return TurnPlan(
+            nudge=True,
+            explain="safe",
+            confirm=state.pending_confirmation,
+            correction_prompt=state.pending_correction,
+        )
     if state.requested == CONSENT_SLOT:
         return _consent(message, text)
     if state.pending_confirmation is not None:
@@ -307,7 +353,7 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
         planned = _correction_answer(message, text, state, state.pending_correction)
         if planned is not None:
             return planned
-    if state.answered and asks_to_correct(message):
+    if state.answered and (asks_to_correct(message) or changes_an_earlier_answer(text, state)):
         return _correction(message, text, state)
     if state.requested is None:
         return TurnPlan(interrupt=message.intent or "no_question")
@@ -427,10 +473,45 @@ def _settle(plan: TurnPlan, item: str, reading: Reading, whole_text: str | None 
         plan.notes[item] = NOT_SURE
 
 
+def answers_check_in(message: Message, text: str) -> bool:
+    """The reply says "yes, I'm safe" to "are you safe right now?" ("yes I'm safe lol", "I'm ok", a tap)."""
+    if message.intent == "im_safe" and message.confidence >= CONFIDENT_INTENT:
+        return True
+    plain, words = _plain(text), turn_words()
+    if says_yes(text) or (message.intent == "affirm" and not _DIGIT.search(plain)):
+        return True
+    lead = words.yes_lead.match(plain)
+    rest = plain[lead.end():].lstrip(" ,.!") if lead else plain
+    return bool(words.safe_reply.match(rest))
+
+
+def _only_hedged_yes(plain: str) -> bool:
+    """The whole reply is a yes, maybe hedged ("yeah more or less", "close enough", "hmm i guess so")."""
+    words = turn_words()
+    if _NEGATION.search(plain) or not words.hedged_yes.search(plain):
+        return False
+    rest = words.filler.sub(" ", words.hedged_yes.sub(" ", plain))
+    return not re.sub(r"[\W_]+", "", rest)
+
+
+def _direction(plain: str) -> int:
+    """-1 for "a bit lower", "worse than that"; +1 for "higher"; 0 for neither (or both)."""
+    words = turn_words()
+    plain = words.not_direction.sub(" ", plain)
+    lower, higher = bool(words.lower.search(plain)), bool(words.higher.search(plain))
+    rest = words.higher.sub(" ", words.lower.sub(" ", plain))
+    rest = words.filler.sub(" ", words.hedged_yes.sub(" ", rest))
+    if re.sub(r"[\W_]+", "", rest):
+        return 0  # it says more than a direction: read for what it says
+    return -1 if lower and not higher else 1 if higher and not lower else 0
+
+
 def _confirmation_answer(
     message: Message, text: str, state: FormState, pending: Confirmation
 ) -> TurnPlan | None:
-    """The reply to "I read that as ... Is that right?"; None when it is a new answer to read instead."""
+    """The reply to "I read that as ... Is that right?", read by what it means; None when it is a new
+    answer to the checked question (read afresh) or a side request (answered by the rules, the check
+    kept waiting: nothing changes in a turn the form rejects)."""
     # A tap confirms or corrects what the client said before; those words stay theirs.
     said = {pending.item: pending.words} if pending.words else {}
     tap = tapped_button(pending.item, text)
@@ -438,29 +519,171 @@ def _confirmation_answer(
         plan = TurnPlan(words=said)
         _settle(plan, pending.item, tap)
         return plan
+    if says_not_sure(text):
+        return TurnPlan(notes={pending.item: NOT_SURE}, words=said)
     plain = _plain(text)
     numbers = {int(n) for n in _DIGIT.findall(plain)}
     proposed = pending.proposed.value
     other_number = bool(numbers - {proposed})
     words = turn_words()
-    if message.intent == "affirm" or says_yes(text) or (words.yes_lead.match(plain) and not other_number):
-        plan = TurnPlan(words=said)  # "yes", "yes 2 is right"
-        _settle(plan, pending.item, pending.proposed, whole_text=pending.words or None)
+    rated = pending.item in load_item_bank().scale_slots and isinstance(proposed, int)
+    if rated and proposed >= HIGH_RATING and not says_yes(text) and words.doubting_echo.search(plain):
+        return TurnPlan(nudge=True)  # "so yeah, SUPER deep" to "is 5 right?" may mean the opposite: ask again
+    corrected = _corrects_another(message, text, state, pending)
+    if corrected is not None:
+        return _keep_waiting(corrected, pending)
+    if asks_to_correct(message):  # "wait, I meant 2" names no other answer: it is about the one checked
+        ahead = _answer_ahead(text, state, pending.item)
+        if ahead is not None:
+            return _keep_waiting(ahead, pending)
+        reading = _new_value(pending.item, text)
+        if not reading.is_answer:
+            return TurnPlan(nudge=True)  # "can I change that?": the question again, plainly
+        plan = TurnPlan(words=said)
+        _settle(plan, pending.item, reading)
         return plan
-    if says_not_sure(text):
-        return TurnPlan(notes={pending.item: NOT_SURE}, words=said)
-    if says_no(text) or message.intent == "deny" or words.no_lead.match(plain):
-        # "no, more like a 3": the number they give; "no, still not": ask the question again
-        tapped = read_answer(pending.item, text)
-        if other_number and tapped.kind == ReadingKind.VALUE and tapped.value != proposed:
-            return TurnPlan(values={pending.item: tapped.value}, words=said)
-        return TurnPlan(nudge=True)
-    tapped = read_answer(pending.item, text)
-    if tapped.kind == ReadingKind.VALUE and tapped.confidence >= 0.9:
-        return TurnPlan(values={pending.item: tapped.value}, words=said)
-    if message.intent == "deny":
-        return TurnPlan(nudge=True)
+    if rated and not numbers and (direction := _direction(plain)):
+        # "hmm, a bit lower": the next value down, shown to the client as a change
+        moved = min(SCALE_TOP, max(SCALE_BOTTOM, proposed + direction))
+        return TurnPlan(values={pending.item: moved}, corrected=[pending.item], words=said)
+    yes_lead, no_lead = words.yes_lead.match(plain), words.no_lead.match(plain)
+    said_no = says_no(text) or bool(no_lead)
+    affirmed = (message.intent == "affirm" or yes_lead) and not other_number and not said_no
+    if says_yes(text) or _only_hedged_yes(plain) or affirmed:
+        return _confirmed(text, plain[yes_lead.end():] if yes_lead else "", state, pending)
+    if said_no or message.intent == "deny":
+        return _refused(text, plain[no_lead.end():] if no_lead else "", pending)
+    later = _later_answers(message, text, state, pending)
+    if later is not None:
+        return _keep_waiting(later, pending)
+    side_request = message.intent in SIDE_REQUEST_INTENTS and message.confidence >= CONFIDENT_INTENT
+    if text.rstrip().endswith("?") and not side_request and not asks_about_data(text):
+        return TurnPlan(nudge=True, confirm=pending)  # "is that bad?" is no answer: the check waits
+    given = read_answer(pending.item, text)
+    if given.kind == ReadingKind.VALUE and given.confidence >= 0.9:
+        return TurnPlan(values={pending.item: given.value}, words=said)
     return None
+
+
+def _refused(text: str, rest: str, pending: Confirmation) -> TurnPlan:
+    """A no. "No, more like a 3", "nah it's a 2": the number they give ("nah" is no part of the rating); "no,
+    pretty shallow": the answer the words after the no give; a bare no or "no, not even close": the question
+    again, plainly."""
+    said = {pending.item: pending.words} if pending.words else {}
+    proposed = pending.proposed.value
+    others = {int(n) for n in _DIGIT.findall(_plain(text))} - {proposed}
+    on_scale = len(others) == 1 and SCALE_BOTTOM <= min(others) <= SCALE_TOP
+    if pending.item in load_item_bank().scale_slots and on_scale:
+        return TurnPlan(values={pending.item: min(others)}, words=said)
+    if others:
+        given = read_answer(pending.item, rest or text)
+        if given.kind is ReadingKind.VALUE and given.value != proposed:
+            return TurnPlan(values={pending.item: given.value}, words=said)
+        return TurnPlan(nudge=True)
+    rest = rest.strip(" ,.!;-")
+    if rest and not _NEGATION.search(rest) and not _only_hedged_yes(rest):
+        given = read_answer(pending.item, rest)
+        if given.kind is ReadingKind.VALUE and given.value != proposed and given.confidence >= WORDS_AFTER_NO:
+            return TurnPlan(values={pending.item: given.value}, words=said)
+    return TurnPlan(nudge=True)
+
+
+def _confirmed(text: str, rest: str, state: FormState, pending: Confirmation) -> TurnPlan:
+    """A yes ("yes", "yeah more or less"). What follows a yes is read too: "yes, but nothing changed" is
+    that answer, not the one proposed; "yes. and to stop feeling stuck" also answers the next question."""
+    said = {pending.item: pending.words} if pending.words else {}
+    plan = TurnPlan(words=said)
+    rest = rest.strip(" ,.!;-")
+    if rest and not _only_hedged_yes(rest) and not _DIGIT.search(rest):
+        own = read_answer(pending.item, text)
+        sure = own.kind is ReadingKind.VALUE and own.confidence >= VERY_CONFIDENT
+        if sure and _contradicts(pending, own):
+            _settle(plan, pending.item, own, whole_text=text)
+            plan.words = {}
+            return plan
+        following = None if sure else _words_may_go_on(state, pending)
+        if following is not None and len(rest.split()) >= MIN_WORDS_IN_PASSING:
+            reading = read_answer(following, rest)
+            if reading.kind is ReadingKind.VALUE:
+                found = _plain(text).find(rest)  # the same words as the client wrote them
+                words = text.strip()[found : found + len(rest)] if found >= 0 else rest
+                words = words if words.lower().replace("\u2019", "'") == rest else rest
+                _settle(plan, following, reading, whole_text=words)
+                plan.words[following] = words
+    _settle(plan, pending.item, pending.proposed, whole_text=pending.words or None)
+    return plan
+
+
+def _contradicts(pending: Confirmation, own: Reading) -> bool:
+    """What follows the yes reads otherwise: another choice ("yes, but nothing changed"), or a rating two or
+    more away; "yes, she gets me" to "about 4?" is still the yes to 4."""
+    proposed = pending.proposed.value
+    if isinstance(proposed, int) and isinstance(own.value, int):
+        return abs(own.value - proposed) >= 2
+    return own.value != proposed
+
+
+def _words_may_go_on(state: FormState, pending: Confirmation) -> str | None:
+    """The next question, when it asks in words and follows a check of a choice (raised_needs -> hopes): a
+    reply may answer it. Words after a rating's check are about that rating, not "tell me more"."""
+    bank = load_item_bank()
+    later = [item for item in state.open_items if item != pending.item]
+    following = later[0] if later else None
+    if pending.item in bank.scale_slots or following not in bank.free_text_slots:
+        return None
+    return following
+
+
+def _keep_waiting(plan: TurnPlan, pending: Confirmation) -> TurnPlan:
+    """The reply went elsewhere (another answer changed, a later question answered): the check waits.
+
+    It is asked once more, not taken as a yes or dropped: a client who carried on did not say the reading
+    was right, and asking again costs one tap. Moving on a second time settles it as "not sure": no number
+    is ever stored on a guess."""
+    if pending.asked_again:
+        plan.notes[pending.item] = NOT_SURE
+        if pending.words:
+            plan.words[pending.item] = pending.words
+    else:
+        plan.confirm = replace(pending, asked_again=True)
+    return plan
+
+
+def _corrects_another(
+    message: Message, text: str, state: FormState, pending: Confirmation
+) -> TurnPlan | None:
+    """"Change the advice one to 3" while a reading of another question waits for its yes."""
+    if not state.answered or not (asks_to_correct(message) or changes_an_earlier_answer(text, state)):
+        return None
+    target = named_item(text, list(state.answered)) or _referred_rating_or_question(text, state)
+    if target is None or target == pending.item:
+        return None
+    return _correct(target, text, state)
+
+
+def _later_answers(message: Message, text: str, state: FormState, pending: Confirmation) -> TurnPlan | None:
+    """Answers to later questions in a reply that says nothing readable about the checked one."""
+    if message.intent in SIDE_REQUEST_INTENTS and message.confidence >= CONFIDENT_INTENT:
+        return None
+    if text.rstrip().endswith("?") or asks_about_data(text) or says_no(text) or says_yes(text):
+        return None
+    later = [item for item in state.open_items if item != pending.item]
+    readings = read_all(text, [pending.item, *later], asked=pending.item)
+    if readings[pending.item].kind is not ReadingKind.NOTHING:
+        return None  # an answer to the checked question, or no answer at all: not moved on
+    plan = TurnPlan()
+    for item in later:
+        reading = readings.get(item)
+        if reading is not None and reading.kind in (ReadingKind.VALUE, ReadingKind.NOT_APPLICABLE):
+            _settle(plan, item, reading)
+            plan.also_answered.append(item)
+    following = _words_may_go_on(state, pending)
+    if not plan.values and following is not None:
+        # the next question asks in words ("what do you hope for?") and the reply reads as its answer
+        reading = read_answer(following, text)
+        if reading.kind is ReadingKind.VALUE:
+            _settle(plan, following, reading, whole_text=text)
+    return plan if plan.values or plan.notes else None
 
 
 def _correction_answer(message: Message, text: str, state: FormState, pending: str) -> TurnPlan | None:
@@ -468,11 +691,12 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
     if says_not_sure(text) or message.intent == "deny" or says_no(text):
         return TurnPlan(nudge=True)
     if pending == "which":
-        item = named_item(text, list(state.answered)) or referred_item(text, state)  # a name beats a place
+        # a name beats a place; a place counts the buttons shown, in the questions' order
+        item = named_item(text, list(state.answered)) or referred_item(text, state, among_ratings=False)
         if item is None:
             return None
         return _correct(item, text, state)
-    reading = read_correction(pending, _without_names(pending, text))
+    reading = _new_value(pending, text)
     if reading.is_answer:
         plan = TurnPlan(corrected=[pending])
         _settle(plan, pending, reading, whole_text=text)
@@ -483,7 +707,11 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
 def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
     answered = list(state.answered)
     # "the one before last? about being heard": the name beats the place
-    item = named_item(text, answered) or referred_item(text, state)
+    item = named_item(text, answered) or _referred_rating_or_question(text, state)
+    if item is None:
+        ahead = _answer_ahead(text, state, state.requested)
+        if ahead is not None:
+            return ahead
     if item is None and state.last_answered in state.answered:
         item = state.last_answered  # "it's a 1", "wrong button": the answer just given
     if item is None:
@@ -491,21 +719,70 @@ def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
     return _correct(item, text, state)
 
 
-def _without_names(item: str, text: str) -> str:
-    """A correction's words without those naming the question; a free-text answer stays as written."""
+def _answer_ahead(text: str, state: FormState, current: str | None) -> TurnPlan | None:
+    """"Change the advice one to 3" naming a question not answered yet: its answer, said in passing; the
+    question asked (``current``) is asked again."""
+    ahead = named_item(text, [item for item in state.open_items if item != current])
+    if ahead is None:
+        return None
+    reading = _new_value(ahead, text)
+    if not reading.is_answer:
+        return None
+    plan = TurnPlan(also_answered=[ahead])
+    _settle(plan, ahead, reading)
+    return plan
+
+
+def _referred_rating_or_question(text: str, state: FormState) -> str | None:
+    """The answer a place points at, counted among the ratings; counted among the questions when only that
+    one reads the new value ("for the first one I meant over a year")."""
+    rated = referred_item(text, state)
+    question = referred_item(text, state, among_ratings=False)
+    if rated is None or question is None or rated == question:
+        return rated or question
+    fits_rated = _new_value(rated, text).is_answer
+    fits_question = _new_value(question, text).is_answer
+    return question if fits_question and not fits_rated else rated
+
+
+def changes_an_earlier_answer(text: str, state: FormState) -> bool:
+    """"Change the advice one to 3", "my first rating, make it 1" said at another question: a change of the
+    answer it names or points at, when its new value can be read."""
+    plain = _plain(text)
+    if not turn_words().change_named.search(plain):
+        return False
+    if state.requested in load_item_bank().free_text_slots and not _DIGIT.search(plain):
+        return False  # "for her to change the advice" is a hope: only a number said changes a rating here
+    earlier = [item for item in state.answered if item != state.requested]
+    named = named_item(text, earlier) or _referred_rating_or_question(text, state)
+    return named in earlier and _new_value(named, text).is_answer
+
+
+def _new_value(item: str, text: str) -> Reading:
+    """The new answer a correction gives: its words without those naming the question ("the advice one")
+    and, for a number, without the framing ("change ... to 3" -> "3"; "4 to 12" keeps its "to"). A
+    free-text answer stays as written."""
     if item in load_item_bank().free_text_slots:
-        return text
+        return read_correction(item, text)
     plain = _plain(text)
     for words in turn_words().positions.values():  # "the first one" is no "1"
         plain = words.sub(" ", plain)
-    plain = _names()[item].sub(" ", plain)
-    framed = turn_words().correction_framing.sub(" ", plain)
-    return framed if _DIGIT.search(framed) else plain  # "to 2" -> "2"; words stay as they were said
+    plain = _SPACES.sub(" ", _names()[item].sub(" ", plain)).strip()
+    framing = turn_words().correction_framing
+    framed = framing.sub(" ", plain)
+    if not _DIGIT.search(framed):
+        return read_correction(item, plain)  # words stay as they were said
+    # "change ... to 3" -> "3"; "should be 4 to 12" -> "4 to 12"
+    for candidate in (framed, *(plain[found.end():] for found in framing.finditer(plain))):
+        reading = read_correction(item, candidate)
+        if reading.is_answer:
+            return reading
+    return read_correction(item, plain)
 
 
 def _correct(item: str, text: str, state: FormState) -> TurnPlan:
     # "change my answer about deep sessions": the words naming the question ("deep") are no answer to it
-    reading = read_correction(item, _without_names(item, text))
+    reading = _new_value(item, text)
     unchanged = reading.kind == ReadingKind.VALUE and reading.value == state.answered.get(item)
     if reading.is_answer and not unchanged:
         plan = TurnPlan(corrected=[item])

@@ -1,5 +1,7 @@
 """What one message does to the reflection: plan_turn, decided once per turn."""
 
+from dataclasses import replace
+
 import pytest
 
 from reflection.answer_parsing import Reading, ReadingKind, sounds_ironic
@@ -281,10 +283,10 @@ ANSWERED_FIVE = {
 @pytest.mark.parametrize(
     ("text", "item", "value"),
     [
-        ("for the first one I meant 3", "sessions_so_far", "early"),
+        ("for the first question I meant 3", "sessions_so_far", "early"),
         ("the question before, I'd say mostly", "homework_fit", 4),
         ("change my last answer to 2", "depth", 2),
-        ("the second one should be a 5", "felt_heard", 5),
+        ("the second one should be a 5", "depth", 5),  # the second rating given
         ("oh and the previous question, make it 1", "homework_fit", 1),
         ("about the one before this one, I meant 2", "homework_fit", 2),
     ],
@@ -401,3 +403,237 @@ def test_a_yes_to_saving_taken_for_a_greeting_is_still_a_yes(text: str) -> None:
 
 def test_a_greeting_at_the_consent_question_is_still_a_greeting() -> None:
     assert plan("hello again", at(CONSENT_SLOT), intent="greet").interrupt == "greet"
+
+
+DEPTH_3 = Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7), words="we sort of get into it")
+RATED_THREE = {"sessions_so_far": "long_term", "felt_heard": 4}
+
+
+def checking(pending: Confirmation, answered: dict[str, object] | None = None, **state: object) -> FormState:
+    """The form waiting for a yes to ``pending``, the question it checks still open."""
+    return at(pending.item, answered or RATED_THREE, pending_confirmation=pending, **state)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["yep, roughly", "hmm I suppose so", "near enough", "basically yeah", "sort of, yes", "about right"],
+)
+def test_a_hedged_yes_to_is_that_right_confirms_the_reading(reply: str) -> None:
+    """A yes with a hedge was read afresh as a new answer ("pretty much" -> 4) or missed ("close enough")."""
+    planned = plan(reply, checking(DEPTH_3), intent="nlu_fallback", confidence=0.4)
+    assert planned.values == {"depth": 3} and planned.confirm is None and not planned.missed
+    assert planned.words == {"depth": "we sort of get into it"}  # the answer checked stays in their words
+
+
+@pytest.mark.parametrize(
+    ("reply", "value"),
+    [
+        ("a little lower", 2),
+        ("hmm, sort of... less maybe", 2),
+        ("not that high", 2),
+        ("worse, honestly", 2),
+        ("a notch up", 4),
+        ("bit better than that", 4),
+    ],
+)
+def test_a_reply_that_moves_the_reading_a_step_stores_the_next_value_and_says_so(
+    reply: str, value: int
+) -> None:
+    planned = plan(reply, checking(DEPTH_3), intent="nlu_fallback", confidence=0.4)
+    assert planned.values == {"depth": value} and planned.corrected == ["depth"]  # "corrected" is said back
+
+
+def test_a_direction_inside_an_answer_is_no_step() -> None:
+    """"Less" in a sentence of its own is read for what it says, not as "one lower"."""
+    planned = plan("I'd like to worry less about what she thinks", checking(DEPTH_3), intent="answer")
+    assert planned.values.get("depth") != 2 or planned.corrected != ["depth"]
+
+
+@pytest.mark.parametrize(("reply", "value"), [("nope, it's a 1", 1), ("nah, more of a 4 really", 4)])
+def test_a_no_with_a_number_is_that_number(reply: str, value: int) -> None:
+    """"nah it's a N" once stored N's neighbour: the "nah" was read as part of the rating."""
+    planned = plan(reply, checking(DEPTH_3), intent="deny")
+    assert planned.values == {"depth": value}
+
+
+@pytest.mark.parametrize(
+    "reply", ["yeah right, SO deep lol", "oh yeah. super deep 🙄", "nope, not even close"]
+)
+def test_doubt_or_a_contradiction_of_a_high_reading_never_stores_it(reply: str) -> None:
+    pending = Confirmation("depth", Reading(ReadingKind.VALUE, 5, 0.7), words="deep? sure")
+    planned = plan(reply, checking(pending), intent="affirm", confidence=0.6)
+    assert planned.values.get("depth") != 5
+
+
+THROUGH_NEEDS = {
+    "sessions_so_far": "established", "felt_heard": 2, "depth": 2, "advice_fit": 2, "homework_fit": "none",
+    "goals_shared": 3, "approach_fit": 2, "tell_more": "she rushes",
+}
+NEEDS_CHECK = Confirmation("raised_needs", Reading(ReadingKind.VALUE, "yes_no_change", 0.7), words="kinda")
+
+
+def test_a_hope_typed_instead_of_a_tap_goes_to_hopes_and_the_check_waits() -> None:
+    """A hope typed after a check of raised_needs was stored as raised_needs "yes, and it helped"."""
+    model = {"raised_needs": Reading(ReadingKind.VALUE, "yes_helped", 0.93)}
+    hope = "learning to set boundaries with my mum without feeling guilty"
+    planned = plan(hope, checking(NEEDS_CHECK, THROUGH_NEEDS), intent="answer", model_readings=model)
+    assert planned.values == {"hopes": hope} and "raised_needs" not in planned.values
+    assert planned.confirm is not None and planned.confirm.item == "raised_needs"  # asked once more
+    again = plan(hope, checking(planned.confirm, THROUGH_NEEDS), intent="answer", model_readings=model)
+    assert again.notes == {"raised_needs": "dont_know"} and again.confirm is None  # then left without a value
+
+
+def test_a_yes_then_a_hope_confirms_and_keeps_the_hope() -> None:
+    planned = plan(
+        "yes. mostly I want to stop dreading every session", checking(NEEDS_CHECK, THROUGH_NEEDS), "affirm"
+    )
+    hope = "mostly I want to stop dreading every session"
+    assert planned.values == {"raised_needs": "yes_no_change", "hopes": hope}
+
+
+def test_a_yes_with_a_different_reading_after_it_is_that_reading() -> None:
+    helped = Confirmation("raised_needs", Reading(ReadingKind.VALUE, "yes_helped", 0.7))
+    planned = plan("yes, though it made no difference", checking(helped, THROUGH_NEEDS), intent="affirm")
+    assert planned.values == {"raised_needs": "yes_no_change"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [("could we pause here", "pause"), ("why do you need that?", "ask_why")]
+)
+def test_a_side_request_instead_of_a_tap_leaves_the_check_waiting(text: str, intent: str) -> None:
+    planned = plan(text, checking(DEPTH_3), intent=intent)
+    assert planned.interrupt == intent and planned.values == {}  # the form rejects the turn: the check stays
+
+
+def test_a_correction_of_another_answer_instead_of_a_tap_changes_it_and_the_check_waits() -> None:
+    answered = {**RATED_THREE, "advice_fit": 2}
+    pending = Confirmation("homework_fit", Reading(ReadingKind.VALUE, 3, 0.7))
+    planned = plan("actually switch the advice one to 4", checking(pending, answered), intent="answer")
+    assert planned.values == {"advice_fit": 4} and planned.corrected == ["advice_fit"]
+    assert planned.confirm is not None and planned.confirm.item == "homework_fit"
+
+
+@pytest.mark.parametrize(
+    "reply", ["yes im safe haha", "I'm ok, thanks", "/im_safe", "yeah I'm fine"]
+)
+def test_the_reply_to_a_safety_check_in_is_never_an_answer(reply: str) -> None:
+    """After "are you safe right now?", "yes I'm safe lol" overwrote a free-text answer being corrected."""
+    intent = "im_safe" if reply.startswith("/") else "affirm"
+    answered = THROUGH_NEEDS | {"raised_needs": "not_yet", "missing": "more structure"}
+    waiting = at("hopes", answered, pending_correction="missing", after_check_in=True)
+    planned = plan(reply, waiting, intent=intent)
+    assert planned.values == {} and planned.notes == {} and planned.corrected == []
+    assert planned.nudge and planned.correction_prompt == "missing"  # what was waiting still waits
+    checked = plan(reply, checking(DEPTH_3, after_check_in=True), intent=intent)
+    assert checked.values == {} and checked.confirm == DEPTH_3
+
+
+def test_an_answer_after_a_check_in_is_still_an_answer() -> None:
+    planned = plan("maybe a 2", at("depth", RATED_THREE, after_check_in=True))
+    assert planned.values == {"depth": 2}
+
+
+SEVERAL_RATINGS = {"sessions_so_far": "established", "felt_heard": 4, "depth": 4, "advice_fit": 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("the first one should've been 2 honestly", "felt_heard", 2),
+        ("oh my first rating, make it 1", "felt_heard", 1),
+        ("my second one, I meant 2", "depth", 2),
+        ("the first question, I meant fewer than 3 sessions", "sessions_so_far", "early"),
+        ("my second answer should be 1", "felt_heard", 1),
+        ("for the first one I meant over a year", "sessions_so_far", "long_term"),
+    ],
+)
+def test_the_first_one_means_the_first_rating_and_the_first_question_the_first_question(
+    text: str, item: str, value: object
+) -> None:
+    """A client who gave several ratings means the first rating by "the first one", not how long they've been
+    going; "the first question" still counts the questions, and a value only the first question takes goes
+    there."""
+    planned = plan(text, at("homework_fit", SEVERAL_RATINGS, last_answered="advice_fit"))
+    assert planned.corrected == [item] and planned.values == {item: value}
+
+
+@pytest.mark.parametrize(
+    ("text", "requested"),
+    [("change the advice one to 4", "goals_shared"), ("switch my goals answer to 1", "approach_fit")],
+)
+def test_a_change_naming_an_earlier_answer_at_another_question_corrects_that_one(
+    text: str, requested: str
+) -> None:
+    """"Change the advice one to 3" at the goals question was read as the goals answer."""
+    answered = {**SEVERAL_RATINGS, "homework_fit": 3, "goals_shared": 3}
+    answered.pop(requested, None)
+    named = "advice_fit" if "advice" in text else "goals_shared"
+    planned = plan(text, at(requested, answered, last_answered="homework_fit"), intent="answer")
+    assert planned.corrected == [named] and list(planned.values) == [named]
+    assert requested not in planned.values and not planned.missed  # the question asked is asked again
+
+
+def test_a_hope_that_names_an_earlier_question_is_a_hope() -> None:
+    answered = {**SEVERAL_RATINGS, "homework_fit": 3, "goals_shared": 3, "approach_fit": 2}
+    answered["raised_needs"] = "not_yet"
+    hope = "that she would change the advice into something I can actually use"
+    planned = plan(hope, at("hopes", answered, last_answered="raised_needs"), intent="answer")
+    assert planned.values == {"hopes": hope} and planned.corrected == []
+
+
+def test_a_plain_sincere_yes_to_a_high_reading_confirms_it() -> None:
+    pending = Confirmation("felt_heard", Reading(ReadingKind.VALUE, 5, 0.7))
+    for reply in ("totally", "yes, absolutely", "yep that's right"):
+        assert plan(reply, checking(pending), intent="affirm").values == {"felt_heard": 5}, reply
+
+
+@pytest.mark.parametrize(
+    ("reply", "item", "value"),
+    [
+        ("no, pretty shallow honestly", "depth", 2),
+        ("nah more like surface level stuff", "depth", 2),
+        ("no - it actually helped", "raised_needs", "yes_helped"),
+    ],
+)
+def test_a_no_with_a_rating_in_words_is_that_rating(reply: str, item: str, value: object) -> None:
+    proposed = {"depth": 3, "raised_needs": "yes_no_change"}[item]
+    pending = Confirmation(item, Reading(ReadingKind.VALUE, proposed, 0.7))
+    answered = THROUGH_NEEDS if item == "raised_needs" else RATED_THREE
+    assert plan(reply, checking(pending, answered), intent="deny").values == {item: value}
+
+
+@pytest.mark.parametrize("reply", ["nope, not even close", "no", "no, still not"])
+def test_a_no_that_gives_no_answer_asks_again(reply: str) -> None:
+    """"No" folded into a rating ("no" -> 1) once; a no says only that the reading is wrong."""
+    planned = plan(reply, checking(DEPTH_3), intent="deny")
+    assert planned.values == {} and planned.nudge
+
+
+def test_a_question_back_at_a_check_is_no_answer_and_the_check_waits() -> None:
+    """"Is that bad?" at a check was read afresh and proposed as a rating of its own."""
+    planned = plan("hmm would that be a bad thing?", checking(DEPTH_3), intent="nlu_fallback", confidence=0.3)
+    assert planned.values == {} and planned.confirm == DEPTH_3 and not planned.missed
+
+
+def test_a_correction_at_a_check_naming_nothing_else_is_about_the_answer_checked() -> None:
+    """"Oops I meant 2" at a check of depth went to the answer given before it."""
+    state = checking(DEPTH_3, last_answered="felt_heard")
+    planned = plan("oops, I meant 2", state, intent="correct_answer")
+    assert planned.values == {"depth": 2} and planned.corrected == []
+
+
+def test_a_yes_and_more_words_about_a_rating_is_the_yes_to_that_rating() -> None:
+    """Words after a yes to a rating's check are about that rating: no "tell me more", no other number."""
+    pending = Confirmation("approach_fit", Reading(ReadingKind.VALUE, 4, 0.7))
+    answered = {**SEVERAL_RATINGS, "homework_fit": 3, "goals_shared": 3}
+    planned = plan("yes, she switched things up when I asked her to", checking(pending, answered), "affirm")
+    assert planned.values == {"approach_fit": 4}
+
+
+@pytest.mark.parametrize("pending", [None, DEPTH_3])
+def test_a_change_naming_a_question_not_yet_answered_answers_that_one(pending: Confirmation | None) -> None:
+    """"Change the advice one to 3" before advice was asked went to the answer checked or given last."""
+    state = at("depth", RATED_THREE, last_answered="felt_heard", pending_confirmation=pending)
+    planned = plan("put the advice one down as 2", state, intent="correct_answer")
+    assert planned.values == {"advice_fit": 2} and planned.also_answered == ["advice_fit"]
+    assert planned.confirm == (None if pending is None else replace(DEPTH_3, asked_again=True))

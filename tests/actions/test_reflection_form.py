@@ -198,3 +198,69 @@ async def test_no_answer_in_words_gets_no_talk_of_numbers(dispatcher, text: str,
     tracker = make_tracker({**CONSENTED, "requested_slot": "missing"}, text)
     await validate(tracker, dispatcher)
     assert reply in said(dispatcher) and "number" not in said(dispatcher)
+
+
+def after_a_check_in(slots: dict, text: str, intent: str = "affirm"):  # noqa: ANN201
+    """The form's tracker when ``text`` answers "are you safe right now?" asked about the message before."""
+    tracker = make_tracker(slots, text, intent)
+    check_in_turn = {
+        "event": "user",
+        "text": "some days I just feel like disappearing",
+        "parse_data": {"intent": {"name": "answer"}, "risk": CHECK_IN},
+    }
+    tracker.events[:0] = [check_in_turn, {"event": "action", "name": "action_risk_check_in"}]
+    return tracker
+
+
+RATED_LOW = {
+    "felt_heard": 2, "depth": 2, "advice_fit": 2, "homework_fit": "none", "goals_shared": 2,
+    "approach_fit": 2, "tell_more": "she rushes",
+}
+
+
+async def test_yes_im_safe_after_a_check_in_changes_no_answer_and_the_question_waits(
+    dispatcher,  # noqa: ANN001
+) -> None:
+    """A tester's free-text answer, waiting for its corrected words, became "yes I'm safe lol"."""
+    slots = {
+        **CONSENTED, **RATED_LOW, "raised_needs": "not_yet", "hopes": "more structure",
+        "requested_slot": "missing", "pending_correction": "hopes",
+    }
+    events = slot_events(await validate(after_a_check_in(slots, "yep im safe lol"), dispatcher))
+    assert "hopes" not in events and events.get("missing") is None
+    assert events["pending_correction"] == "hopes" and events["requested_slot"] == "missing"
+    assert "glad you're safe" in said(dispatcher)
+    assert store().current_reflection(client()) is None  # nothing written
+
+
+async def test_a_reply_one_step_lower_stores_that_value_and_says_so(dispatcher) -> None:  # noqa: ANN001
+    pending = {
+        "item": "depth", "words": "we sort of get into it", "kind": "value", "value": 3, "confidence": 0.7
+    }
+    slots = {**CONSENTED, "felt_heard": 4, "requested_slot": "depth", "pending_confirmation": pending}
+    events = slot_events(await validate(make_tracker(slots, "hmm a bit lower"), dispatcher))
+    assert events["depth"] == 2 and events["pending_confirmation"] is None
+    assert events["requested_slot"] == "advice_fit"
+    assert "changed your answer about" in said(dispatcher) and "2" in said(dispatcher)
+    stored = store().current_reflection(client())
+    assert stored is not None and stored.answers["depth"].value == 2
+    assert stored.answers["depth"].raw_text == "we sort of get into it"
+
+
+async def test_a_hope_typed_at_a_check_of_raised_needs_is_a_hope_and_the_check_is_asked_again(
+    dispatcher,  # noqa: ANN001
+) -> None:
+    pending = {
+        "item": "raised_needs", "words": "sort of", "kind": "value", "value": "yes_no_change",
+        "confidence": 0.7,
+    }
+    slots = {**CONSENTED, **RATED_LOW, "requested_slot": "raised_needs", "pending_confirmation": pending}
+    hope = "to finally feel like someone is in my corner"
+    events = slot_events(await validate(make_tracker(slots, hope), dispatcher))
+    assert events["hopes"] == hope and events.get("raised_needs") is None
+    assert events["requested_slot"] == "raised_needs"
+    waiting = events["pending_confirmation"]
+    assert waiting["item"] == "raised_needs" and waiting["asked_again"]
+    ask = CollectingDispatcher()
+    await ASK_ACTIONS["raised_needs"]().run(ask, make_tracker({**slots, **events}), {})
+    assert "Back to your answer about" in said(ask) and "Is that right?" in said(ask)
