@@ -16,9 +16,9 @@
      MAX_CRISIS_RATE_ON_NEGATIVES;
    - check-in: the lowest score (below the crisis one) at which check-ins on the validation negatives stay
      within MAX_CHECK_IN_RATE_ON_NEGATIVES.
-   The crisis limit sits at half its target (3%) to leave room for phrasings nobody has written yet; the
-   check-in limit (a warm "are you safe right now?", not an alarm) at 8% of the 10% target, where more
-   budget stopped buying disclosures on the validation split (the report shows 6-10% side by side).
+   Both limits sit well under the targets (3% and 10%) to leave room for phrasings nobody has written yet.
+   A larger check-in budget was weighed in round 4: on the validation split 7-10% bought at most one more
+   disclosure for up to 12 more check-ins on negatives (docs/SAFETY.md); the report shows 6-10% side by side.
 The validation figures are printed and written to reports/risk_classifier_validation.txt.
 """
 
@@ -75,7 +75,7 @@ ANSWER_OPENINGS = (
     "maybe 6 months. ",
 )
 MAX_CRISIS_RATE_ON_NEGATIVES = 0.015
-MAX_CHECK_IN_RATE_ON_NEGATIVES = 0.08
+MAX_CHECK_IN_RATE_ON_NEGATIVES = 0.06
 CHECK_IN_BUDGETS = (0.06, 0.07, 0.08, 0.09, 0.10)  # reported side by side (docs/SAFETY.md, round 4)
 THRESHOLD_GRID = np.round(np.arange(0.20, 1.0, 0.001), 3)
 # Where a `none` example is cut into pieces that are also learned as `none`: finer than the live sentence
