@@ -399,6 +399,11 @@ def test_explicit_spanish_statements_never_depend_on_the_model(text: str) -> Non
     assert _category(text) == "self_harm", text
 
 
+def test_explicit_spanish_thoughts_of_harming_someone_never_depend_on_the_model() -> None:
+    assert _category("a veces tengo pensamientos de lastimar a mi hermano") == "harm_to_others"
+    assert detect_risk("nunca he tenido pensamientos de lastimar a mi hermano") is None
+
+
 @pytest.mark.parametrize(
     "text",
     [
