@@ -238,5 +238,11 @@ def test_a_clause_of_an_ordinary_long_answer_gets_no_crisis_but_an_embedded_disc
     goals = decide(GOALS_ANSWER, encoder.encode_one(GOALS_ANSWER), model, encoder.encode)
     assert goals.tier != "crisis"
     for text in EMBEDDED_IN_LONG_ANSWERS:
-        verdict = decide(text, encoder.encode_one(text), model, encoder.encode)
-        assert verdict.tier == "crisis", text
+        assert decide(text, encoder.encode_one(text), model, encoder.encode).tier == "crisis", text
+        # and the classifier alone, read in context, still says crisis (whether or not the net fired)
+        pieces = clauses(text)
+        vectors = encoder.encode([*pieces, *neighbour_pairs(pieces)])
+        in_context = model.score_message(
+            text, encoder.encode_one(text), pieces, vectors[: len(pieces)], vectors[len(pieces) :]
+        )
+        assert in_context.score >= model.crisis_threshold, text
