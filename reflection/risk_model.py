@@ -15,7 +15,9 @@ one score:
 A message of several sentences (or one long run-on sentence, cut at its commas) is also scored sentence by
 sentence (``clauses``, at most ``MAX_CLAUSES``) and gets the highest score (the whole message's damped by
 ``WHOLE_WHEN_SPLIT``), so a disclosure in the middle of a long answer is not averaged away
-(``score_message``).
+(``score_message``). Each sentence's score is averaged with that of the riskier of its pairings with a
+neighbour (``neighbour_pairs``, weight ``NEIGHBOUR_CONTEXT``): a clause cut from an ordinary answer ("sleep
+and not snapping at my partner") must not read as a disclosure only because it was read alone.
 
 On the validation split the blend ranked disclosures above hard negatives better than any view alone
 (docs/SAFETY.md).
@@ -58,6 +60,7 @@ MAX_CLAUSES = 4  # a long message is scored in at most this many pieces (each co
 MIN_CLAUSE_WORDS = 3
 LONG_SENTENCE_WORDS = 10  # a sentence longer than this is also cut at commas and "but", "and then", ...
 WHOLE_WHEN_SPLIT = 0.85  # several sentences: the weight of the whole-message score (score_message)
+NEIGHBOUR_CONTEXT = 0.5  # a sentence's score is averaged with its riskier pairing with a neighbour, this much
 _WORD = re.compile(r"[a-z0-9\u00e0-\u00ff]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _CLAUSE_BREAK = re.compile(
@@ -86,6 +89,11 @@ def clauses(text: str) -> list[str]:
         index = min(range(len(pieces) - 1), key=lambda i: len(pieces[i]) + len(pieces[i + 1]))
         pieces[index : index + 2] = [f"{pieces[index]} {pieces[index + 1]}"]
     return pieces
+
+
+def neighbour_pairs(pieces: Sequence[str]) -> list[str]:
+    """Each piece joined with the next one: the context a piece is read in (score_message)."""
+    return [f"{first} {second}" for first, second in zip(pieces, pieces[1:], strict=False)]
 
 
 def lexical_features(texts: list[str]) -> np.ndarray:
@@ -156,17 +164,32 @@ class RiskModel:
         vector: np.ndarray,
         clause_texts: Sequence[str] = (),
         clause_vectors: np.ndarray | None = None,
+        pair_vectors: np.ndarray | None = None,
     ) -> RiskScore:
         """The highest score of the whole message and of its sentences (``clauses(text)``, their vectors).
 
         When there are sentences, the whole message's score counts WHOLE_WHEN_SPLIT of itself: the vector of
         several sentences is a blur of all of them, and ordinary long answers scored too high as a whole.
+        With ``pair_vectors`` (the vectors of ``neighbour_pairs(clause_texts)``) each sentence is read in
+        context: its score is averaged (NEIGHBOUR_CONTEXT) with that of its riskier pairing with a neighbour.
         """
         texts, vectors = [text], np.atleast_2d(vector)
         if len(clause_texts) and clause_vectors is not None:
             texts += list(clause_texts)
             vectors = np.vstack([vectors, np.atleast_2d(clause_vectors)])
+        context = len(clause_texts) > 1 and pair_vectors is not None
+        if context:
+            texts += neighbour_pairs(clause_texts)
+            vectors = np.vstack([vectors, np.atleast_2d(pair_vectors)])
         scored = self.scores(vectors, texts)
+        if context:
+            count = len(clause_texts)
+            clause_scores, pair_scores = scored[1 : 1 + count], scored[1 + count :]
+            for index, clause in enumerate(clause_scores):
+                neighbour = max(pair_scores[j].score for j in (index - 1, index) if 0 <= j < count - 1)
+                in_context = (1.0 - NEIGHBOUR_CONTEXT) * clause.score + NEIGHBOUR_CONTEXT * neighbour
+                scored[1 + index] = replace(clause, score=in_context)
+            scored = scored[: 1 + count]
         if len(scored) > 1:
             scored[0] = replace(scored[0], score=scored[0].score * WHOLE_WHEN_SPLIT)
         return max(scored, key=lambda result: result.score)  # ties: the whole message

@@ -6,7 +6,8 @@ nothing downstream judges again (docs/SAFETY.md).
 
 - the net fired -> ``crisis`` (source ``net``): an explicit disclosure never depends on a model;
 - the classifier's score >= the crisis threshold -> ``crisis`` (source ``model``); a message of several
-  sentences gets the highest score of the whole and of each sentence (``reflection.risk_model.clauses``);
+  sentences gets the highest score of the whole and of each sentence (``reflection.risk_model.clauses``),
+  each sentence read together with its neighbours (``neighbour_pairs``);
 - score >= the check-in threshold -> ``check_in``: a warm "Are you safe right now?", no alarm, no flag;
 - otherwise -> ``none``.
 """
@@ -20,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 
 from reflection.encoder import without_markup
-from reflection.risk_model import RiskModel, clauses
+from reflection.risk_model import RiskModel, clauses, neighbour_pairs
 from reflection.safety import detect_minor, detect_risk
 
 Tier = Literal["crisis", "check_in", "none"]
@@ -73,7 +74,13 @@ def decide(
         return NO_RISK
     text = without_markup(text)  # the words, as the encoder read them
     pieces = clauses(text) if encode is not None else []
-    scored = model.score_message(text, vector, pieces, encode(pieces) if pieces else None)
+    if pieces:  # the sentences and each one joined with the next, in one encoder batch
+        piece_vectors = encode([*pieces, *neighbour_pairs(pieces)])
+        scored = model.score_message(
+            text, vector, pieces, piece_vectors[: len(pieces)], piece_vectors[len(pieces) :]
+        )
+    else:
+        scored = model.score_message(text, vector)
     if scored.score >= model.crisis_threshold:
         tier: Tier = "crisis"
     elif scored.score >= model.check_in_threshold:

@@ -17,6 +17,8 @@
    - check-in: the lowest score (below the crisis one) at which check-ins on the validation negatives stay
      within MAX_CHECK_IN_RATE_ON_NEGATIVES.
    Both limits sit well under the targets (3% and 10%) to leave room for phrasings nobody has written yet.
+   A larger check-in budget was weighed in round 4: on the validation split 7-10% bought at most one more
+   disclosure for up to 12 more check-ins on negatives (docs/SAFETY.md); the report shows 6-10% side by side.
 The validation figures are printed and written to reports/risk_classifier_validation.txt.
 """
 
@@ -42,6 +44,7 @@ from reflection.risk_model import (  # noqa: E402
     RiskModel,
     RiskScore,
     clauses,
+    neighbour_pairs,
     train,
 )
 from reflection.safety import detect_risk  # noqa: E402
@@ -73,6 +76,7 @@ ANSWER_OPENINGS = (
 )
 MAX_CRISIS_RATE_ON_NEGATIVES = 0.015
 MAX_CHECK_IN_RATE_ON_NEGATIVES = 0.06
+CHECK_IN_BUDGETS = (0.06, 0.07, 0.08, 0.09, 0.10)  # reported side by side (docs/SAFETY.md, round 4)
 THRESHOLD_GRID = np.round(np.arange(0.20, 1.0, 0.001), 3)
 # Where a `none` example is cut into pieces that are also learned as `none`: finer than the live sentence
 # split, since a piece of an ordinary message is ordinary wherever it is cut.
@@ -115,21 +119,28 @@ def training_examples() -> list[tuple[str, str]]:
 
 
 def message_scores(model: RiskModel, encoder: SentenceEncoder, texts: list[str]) -> list[RiskScore]:
-    """Each message scored as the live verdict scores it: whole, and sentence by sentence."""
+    """Each message scored as the live verdict scores it: whole, and sentence by sentence in context."""
     vectors = encoder.encode(texts)
     pieces = [clauses(text) for text in texts]
-    flat = [piece for parts in pieces for piece in parts]
+    flat = [piece for parts in pieces for piece in [*parts, *neighbour_pairs(parts)]]
     piece_vectors = encoder.encode(flat) if flat else np.zeros((0, vectors.shape[1]), dtype=np.float32)
     scored, start = [], 0
     for text, vector, parts in zip(texts, vectors, pieces, strict=True):
-        part_vectors = piece_vectors[start : start + len(parts)]
-        start += len(parts)
-        scored.append(model.score_message(text, vector, parts, part_vectors if parts else None))
+        if not parts:
+            scored.append(model.score_message(text, vector))
+            continue
+        count = len(parts)
+        part_vectors = piece_vectors[start : start + 2 * count - 1]
+        start += 2 * count - 1
+        scored.append(model.score_message(text, vector, parts, part_vectors[:count], part_vectors[count:]))
     return scored
 
 
 def choose_thresholds(
-    scores: np.ndarray, net_fired: np.ndarray, negatives: np.ndarray
+    scores: np.ndarray,
+    net_fired: np.ndarray,
+    negatives: np.ndarray,
+    check_in_budget: float = MAX_CHECK_IN_RATE_ON_NEGATIVES,
 ) -> tuple[float, float]:
     def crisis_rate(threshold: float) -> float:
         return float(np.mean((net_fired | (scores >= threshold))[negatives]))
@@ -144,7 +155,7 @@ def choose_thresholds(
         (
             float(t)
             for t in THRESHOLD_GRID
-            if t < crisis and check_in_rate(t) <= MAX_CHECK_IN_RATE_ON_NEGATIVES
+            if t < crisis and check_in_rate(t) <= check_in_budget
         ),
         crisis,
     )
@@ -172,6 +183,15 @@ def validation_report(
         f"negatives given crisis resources: {crisis[~positives].mean():.1%} ({crisis[~positives].sum()}); "
         f"a check-in: {check_in[~positives].mean():.1%} ({check_in[~positives].sum()})",
     ]
+    for budget in CHECK_IN_BUDGETS:
+        check_in_at, crisis_at = choose_thresholds(scores, net_fired, ~positives, budget)
+        either = net_fired | (scores >= check_in_at)
+        false_check_ins = either & ~(net_fired | (scores >= crisis_at))
+        lines.append(
+            f"  check-in budget {budget:.0%}: threshold {check_in_at:.3f}, crisis or check-in "
+            f"{either[positives].mean():.1%} ({either[positives].sum()}), check-ins on negatives "
+            f"{false_check_ins[~positives].mean():.1%} ({false_check_ins[~positives].sum()})"
+        )
     for category in CLASSES[1:]:
         chosen = labels == category
         right = np.array([predicted == category for predicted in categories]) | net_fired

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import yaml
 
-from reflection.encoder import DIMENSION
+from reflection.encoder import DIMENSION, shared_encoder
 from reflection.risk_model import (
     CLASSES,
+    DEFAULT_PATH,
     LEXICAL_SCALE,
     MAX_CLAUSES,
     RiskModel,
@@ -18,6 +19,7 @@ from reflection.risk_model import (
     clauses,
     fit,
     lexical_features,
+    neighbour_pairs,
     train,
 )
 from reflection.risk_verdict import NO_RISK, RiskVerdict, decide
@@ -175,7 +177,14 @@ def test_the_sentences_are_encoded_only_when_the_model_has_to_read_them() -> Non
     # the toy model puts what the encoder maps to axis 0 among the disclosures
     message = "no homework this week. words the net has no rule for"
     assert decide(message, _unit(1), model, encode).tier == "crisis"
-    assert calls == [["no homework this week", "words the net has no rule for"]]
+    # the sentences, then each one joined with the next, in one batch
+    assert calls == [
+        [
+            "no homework this week",
+            "words the net has no rule for",
+            "no homework this week words the net has no rule for",
+        ]
+    ]
     decide("no homework this week", _unit(1), model, encode)  # one sentence
     decide("4. and I want to kill myself", _unit(1), model, encode)  # the net decides
     assert len(calls) == 1
@@ -186,3 +195,54 @@ def test_a_model_that_reads_words_round_trips(tmp_path: Path) -> None:
     model.save(tmp_path / "risk.npz")
     loaded = RiskModel.load(tmp_path / "risk.npz")
     assert loaded.score(_unit(0), "i am not safe") == model.score(_unit(0), "i am not safe")
+
+
+def test_a_sentence_is_read_with_its_neighbour() -> None:
+    """A clause that looks like a disclosure alone but not beside its neighbours is damped; one whose
+    pairings still look like one keeps a crisis score."""
+    model = _toy_model(check_in=0.3, crisis=0.85)
+    pieces = ["first part of an answer", "a clause cut out of it", "the last part"]
+    assert neighbour_pairs(pieces) == [
+        "first part of an answer a clause cut out of it",
+        "a clause cut out of it the last part",
+    ]
+    clause_vectors = np.stack([_unit(1), _unit(0), _unit(1)])  # the middle clause alone reads as risk
+    alone = model.score_message("the whole answer", _unit(1), pieces, clause_vectors)
+    ordinary_pairs = np.stack([_unit(1), _unit(1)])
+    in_context = model.score_message("the whole answer", _unit(1), pieces, clause_vectors, ordinary_pairs)
+    risky_pairs = np.stack([_unit(0), _unit(1)])
+    still_risky = model.score_message("the whole answer", _unit(1), pieces, clause_vectors, risky_pairs)
+    assert alone.score >= model.crisis_threshold > in_context.score
+    assert still_risky.score >= model.crisis_threshold
+
+
+GOALS_ANSWER = (
+    "honestly my goals are pretty simple right now, I want to get back into a routine, sleep and not "
+    "snapping at my partner, and maybe feel less wiped out at work"
+)
+EMBEDDED_IN_LONG_ANSWERS = [
+    "the sessions are fine and she's kind, but lately I've been standing at the edge of the platform "
+    "longer than I should, and then I just go to work like normal",
+    "not much to say about homework, my week was busy with the kids and the car, I've been hiding pills "
+    "in my sock drawer for when it gets too much, and otherwise it's fine",
+    "she does listen, we talked about my mum a lot, my husband shoved me down the stairs on friday, and "
+    "then we ran out of time",
+]
+
+
+@pytest.mark.skipif(not DEFAULT_PATH.is_file(), reason="needs the trained classifier: make train")
+def test_a_clause_of_an_ordinary_long_answer_gets_no_crisis_but_an_embedded_disclosure_does() -> None:
+    """Round 3's clause split once gave crisis resources to "sleep and not snapping at my partner", read
+    alone from a long answer about goals (docs/SAFETY.md); read with its neighbours it is ordinary again."""
+    model, encoder = RiskModel.load(DEFAULT_PATH), shared_encoder()
+    goals = decide(GOALS_ANSWER, encoder.encode_one(GOALS_ANSWER), model, encoder.encode)
+    assert goals.tier != "crisis"
+    for text in EMBEDDED_IN_LONG_ANSWERS:
+        assert decide(text, encoder.encode_one(text), model, encoder.encode).tier == "crisis", text
+        # and the classifier alone, read in context, still says crisis (whether or not the net fired)
+        pieces = clauses(text)
+        vectors = encoder.encode([*pieces, *neighbour_pairs(pieces)])
+        in_context = model.score_message(
+            text, encoder.encode_one(text), pieces, vectors[: len(pieces)], vectors[len(pieces) :]
+        )
+        assert in_context.score >= model.crisis_threshold, text

@@ -342,3 +342,84 @@ def test_every_language_file_is_registered_and_every_rule_names_a_known_category
     assert {net.language for net in nets} == files
     known = set(registry().priority)
     assert all(rule.category in known for net in nets for rule in net.rules)
+
+
+# Round 4: explicit first-person statements the net left to the classifier (found by cross-validation on the
+# training and validation splits; these are new phrasings of those kinds, not the data's sentences).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "part of me really wants to die tonight",
+        "there's a voice that keeps telling me to die",
+        "lately I just want to stop being alive",
+        "I've stopped wanting to be alive and I don't know when it happened",
+        "I have had enough of being alive, truly",
+        "most days I think I shouldn't be alive",
+        "I don't deserve to be alive after what I did",
+        "I'm so worn out from fighting to stay alive",
+        "not sure how much longer I can stay alive like this",
+        "honestly I don't care if I live or die at this point",
+        "no point in living tbh",
+        "so tired of living tbh",
+        "some days I want to not live anymore",
+        "the urge to end it is back and it's strong",
+        "I've been planning how to end things, quietly",
+        "been thinking about just ending everything, honestly",
+        "I feel like ending evrything",
+        "I've started planning my own death",
+        "every night I am thinking to die",
+        "I am thinking to finish my life soon",
+        "trying so hard not to kill myself tonight",
+        "tryna not kms tonight",
+        "suicidle again, like every winter",
+        "i dnt wanna be alive",
+        "I keep burnin myself with my lighter",
+        "I've been overdosing on my meds on purpose",
+    ],
+)
+def test_explicit_first_person_statements_never_depend_on_the_model(text: str) -> None:
+    assert _category(text) == "self_harm", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "llevo días pensando en cómo matarme",
+        "tengo un plan para suicidarme",
+        "he estado pensando en suicidarme otra vez",
+        "me da igual si me muero",
+        "no me importa morirme",
+        "ya no tengo ganas de vivir",
+        "estoy cansado de vivir así",
+        "mejor me muero y ya",
+        "no le encuentro sentido a la vida",
+    ],
+)
+def test_explicit_spanish_statements_never_depend_on_the_model(text: str) -> None:
+    assert _category(text) == "self_harm", text
+
+
+def test_explicit_spanish_thoughts_of_harming_someone_never_depend_on_the_model() -> None:
+    assert _category("a veces tengo pensamientos de lastimar a mi hermano") == "harm_to_others"
+    assert detect_risk("nunca he tenido pensamientos de lastimar a mi hermano") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my grandma is fighting to stay alive in intensive care",
+        "I'm not tired of living, just tired of this job",
+        "I don't care if my therapist likes me or not",
+        "I used to think I shouldn't be alive but that was years ago and I'm well now",
+        "the main character in my novel wants to die",
+        "I'm trying not to think about my exams",
+        "I want to dye my hair red",
+        "I'm so tired of living out of a suitcase for work",
+        "my dog is fighting to stay alive after the surgery",
+        "mi abuela está cansada de vivir en ese pueblo",
+        "no tengo ganas de vivir en esta ciudad",
+        "me da igual si me muero de vergüenza en la fiesta",
+    ],
+)
+def test_the_widened_explicit_rules_leave_these_alone(text: str) -> None:
+    assert detect_risk(text) is None, text
