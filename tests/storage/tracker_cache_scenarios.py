@@ -96,12 +96,18 @@ async def erased_by_retention_then_begun_again_alike() -> None:
     assert (await worker_a.retrieve("s4")).get_slot("consent") is False
     erase_conversations(worker_b.engine, ["s4"])  # what the sweep and `reflect purge` run
     assert await worker_a.retrieve("s4") is None, "A served a conversation erased by retention"
-    again = new_conversation("s4")  # the same number of events; SQLite may even reuse the same ids
+    await same_as_rasa("s4")
+    tracker = new_conversation("s10")
+    turn(tracker, "hi", consent=False)
+    await worker_a.save(tracker)
+    assert (await worker_a.retrieve("s10")).get_slot("consent") is False
+    erase_conversations(worker_b.engine, ["s10"])
+    again = new_conversation("s10")  # as many events as before: SQLite gives them the erased rows' ids
     turn(again, "hello again", consent=True)
     await worker_b.save(again)
-    served = await worker_a.retrieve("s4")
-    assert served.get_slot("consent") is True and served.latest_message.text == "hello again"
-    await same_as_rasa("s4")
+    served = await worker_a.retrieve("s10")
+    assert served.get_slot("consent") is True and served.latest_message.text == "hello again", "stale"
+    await same_as_rasa("s10")
 
 
 async def a_sweep_in_this_worker_forgets() -> None:
