@@ -10,6 +10,12 @@ project loads before the model).
 first checks the (large) schema itself, on every call: profiled under 10 clients, that was 52% of Rasa's CPU
 (docs/PERFORMANCE.md). The same check with a validator built once takes about a thirteenth of the time. The
 response is still checked in full, with the same error as before.
+
+3. The schema says an event is valid when exactly one of 23 event schemas (``oneOf``) accepts it, so
+jsonschema tries all 23 for every event. Each of them requires its own ``event`` name, so only the one named
+by the event can accept it: checking the event against that one alone gives the same verdict, about ten
+times faster (profiled: 8.7% of Rasa's busy samples with the validator built once). A response this check
+does not accept goes through the whole schema, which decides, and raises its error as before.
 """
 
 from __future__ import annotations
@@ -41,7 +47,40 @@ def _response_validator() -> Any:
     return validator_for(schema)(schema)
 
 
+@cache
+def _event_validators() -> tuple[Any, dict[str, Any]] | None:
+    """A validator of the response without its events' schema, and one per event name of that schema."""
+    schema = RemoteAction.action_response_format_spec()
+    event_schema = schema["properties"]["events"]["items"]
+    options = event_schema["oneOf"]
+    names = [option.get("properties", {}).get("event", {}).get("const") for option in options]
+    if None in names or len(set(names)) != len(names):
+        return None  # not one event name per schema (another Rasa): every response takes the whole check
+    shape = {**schema, "properties": {**schema["properties"], "events": {"type": "array"}}}
+    common = {key: value for key, value in event_schema.items() if key != "oneOf"}
+    pairs = zip(names, options, strict=True)
+    by_name = {name: validator_for(schema)({**common, "allOf": [option]}) for name, option in pairs}
+    return validator_for(schema)(shape), by_name
+
+
+def _accepted_by_its_event_schemas(result: Any) -> bool:
+    validators = _event_validators()
+    if validators is None:
+        return False
+    shape, by_name = validators
+    if not shape.is_valid(result):
+        return False
+    for event in result.get("events") or []:
+        name = event.get("event") if isinstance(event, dict) else None
+        validator = by_name.get(name) if isinstance(name, str) else None
+        if validator is None or not validator.is_valid(event):
+            return False
+    return True
+
+
 def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+    if _accepted_by_its_event_schemas(result):
+        return True
     try:
         _response_validator().validate(result)
         return True
