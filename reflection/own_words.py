@@ -7,6 +7,9 @@
 * ``own_words(text)``: what the client hopes for (or feels is missing), cleaned for a summary or a
   conversation starter: hedges like "idk, maybe" dropped, "not yet" or "k" give None, a paragraph is cut
   to its first sentence.
+* ``said_for_choice(text, not_these)``: the client's words for a choice they answered in their own way
+  ("a year and a half", "since like september"), to show beside the stored category ("more than 12
+  sessions"), or None for a tap, a bare number or a yes.
 * ``gave_numbers(answers)``: whether the client rated anything with a number, so that only they hear
   "you rated".
 """
@@ -85,6 +88,22 @@ def quote_of(text: str | None, not_these: Iterable[str] = ()) -> str | None:
     if len(quote.split()) < QUOTE_MIN_WORDS or len(_content_words(quote)) < QUOTE_MIN_CONTENT_WORDS:
         return None
     return quote
+
+
+SAID_MIN_WORDS = 2  # "12" or "yes" says nothing the category does not
+
+
+def said_for_choice(text: object, not_these: Iterable[str] = ()) -> str | None:
+    """The client's words for a choice answer, kept beside its category, or None (see the docstring)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    stripped = text.strip()
+    if stripped.lower() in {phrase.lower() for phrase in not_these} or stripped.startswith("/"):
+        return None  # a button the client tapped
+    if len(stripped.split()) < SAID_MIN_WORDS or not _content_words(stripped):
+        return None
+    said = _first_part(stripped, QUOTE_MAX_WORDS).lstrip(_LEADING)
+    return said if len(said.split()) >= SAID_MIN_WORDS else None
 
 
 def own_words(text: object, slot: str = "hopes", max_words: int = OWN_WORDS_MAX_WORDS) -> str | None:
