@@ -132,3 +132,20 @@ def test_whether_the_client_gave_numbers(answers: list[str | None], expected: bo
 )
 def test_a_choice_answered_in_words_keeps_them(text: str, said: str | None) -> None:
     assert said_for_choice(text, not_these=["More than 12", "more than 12 sessions"]) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("uh yeah so, he mostly just repeats what I said", "he mostly just repeats what I said"),
+        ("erm basically he forgets my partner's name every time", "he forgets my partner's name every time"),
+        # too long to quote whole: from the first clause that says something, not the filler before it
+        ("I mean, it's okay I guess, but the worksheets have nothing to do with my actual job at all",
+         "the worksheets have nothing to do with my actual job at all"),
+        ("so like, anyway, ok, the sessions end before we ever get to the real stuff honestly",
+         "the sessions end before we ever get to the real stuff honestly"),
+        ("no, I guess, whatever", None),  # nothing meaningful to quote
+    ],
+)
+def test_a_quote_is_the_meaningful_clause_never_the_filler(text: str, quote: str | None) -> None:
+    assert quote_of(text) == quote
