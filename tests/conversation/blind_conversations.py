@@ -3,8 +3,9 @@
 It talks to the running assistant the way a real client would: it answers the question the assistant asks
 with what the script says for that question, sends its interjections (side questions, corrections) right
 before the named question, and answers an "is that right?" prompt by tapping Yes when the reading matches
-what it means, the right button when it doesn't, or "Not sure". Then it compares what was stored, the next
-steps and the summary with what the client meant."""
+what it means, the right button when it doesn't, or "Not sure" (or, the first time for an item the script's
+``on_confirm`` names, with the words written there). Then it compares what was stored, the next steps and the
+summary with what the client meant."""
 
 from __future__ import annotations
 
@@ -105,6 +106,7 @@ class ScriptedClient:
         truth = script.get("truth") or {}
         passing = {also for entry in answers.values() for also in (entry.get("also_answers") or [])}
         asked: Counter[str] = Counter()
+        on_confirm = dict(script.get("on_confirm") or {})
         for _ in range(MAX_TURNS):
             slots = self.slots()
             if slots.get("reflection_status") == "complete":
@@ -119,6 +121,10 @@ class ScriptedClient:
                 item = confirmation["item"]
                 self.outcome.confirmations[item] += 1
                 means = truth.get(item)
+                in_words = on_confirm.pop(item, None)  # a real client often answers in words, once
+                if in_words is not None:
+                    self.say(in_words)
+                    continue
                 buttons = [button for message in self.last_reply for button in message.get("buttons") or []]
                 self.say("Yes" if means == confirmation["value"] else _tap_for(item, means, buttons))
                 continue
