@@ -31,8 +31,8 @@ from reflection.answers.readings import NOTHING, Reading, ReadingKind, not_an_an
 from reflection.items import load_item_bank
 
 __all__ = [
-    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "is_correction", "is_skip", "parse_answer", "read_all",
-    "read_answer", "read_correction", "sounds_ironic",
+    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "asks_for_medical_advice", "is_correction", "is_skip",
+    "parse_answer", "read_all", "read_answer", "read_correction", "sounds_ironic",
 ]
 
 SCALE_SLOTS: tuple[str, ...] = load_item_bank().scale_slots
@@ -116,6 +116,15 @@ def is_correction(text: str) -> bool:
         return False
     shared = engine().shared
     return shared.not_an_answer.verdict(text, shared.text.normalize).kind == NotAnAnswerKind.CORRECTION
+
+
+def asks_for_medical_advice(text: str) -> bool:
+    """True only for a real request for a diagnosis or medication advice ("should I stop my meds?"); a hope
+    that names a condition ("to understand my panic attacks") is not one."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    shared = engine().shared
+    return shared.not_an_answer.asks_for_medical_advice(shared.text.normalize(text))
 
 
 def read_correction(slot: str, text: str) -> Reading:

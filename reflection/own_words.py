@@ -7,6 +7,9 @@
 * ``own_words(text)``: what the client hopes for (or feels is missing), cleaned for a summary or a
   conversation starter: hedges like "idk, maybe" dropped, "not yet" or "k" give None, a paragraph is cut
   to its first sentence.
+* ``said_for_choice(text, not_these)``: the client's words for a choice they answered in their own way
+  ("a year and a half", "since like september"), to show beside the stored category ("more than 12
+  sessions"), or None for a tap, a bare number or a yes.
 * ``gave_numbers(answers)``: whether the client rated anything with a number, so that only they hear
   "you rated".
 """
@@ -36,7 +39,12 @@ def _low_content_words() -> frozenset[str]:
     """Words that say how much or how sure, not what: "yes", "really", "mostly", "i guess"."""
     shared = engine().shared
     general = {phrase for phrase in _general_phrases() if " " not in phrase}  # "yes", "mostly", "really"
-    return frozenset(general) | shared.scale_words.function_words | shared.scale_words.subjects
+    # and what says nothing on its own: "whatever", "idk", "fine"
+    free_text = shared.language.section("free_text")
+    nothing = {
+        phrase for key in ("not_a_hope", "hedges") for phrase in phrases(free_text[key]) if " " not in phrase
+    }
+    return frozenset(general | nothing) | shared.scale_words.function_words | shared.scale_words.subjects
 
 
 @cache
@@ -72,6 +80,28 @@ def _first_part(text: str, max_words: int) -> str:
     return " ".join(words[:max_words]).rstrip(_TRAILING) + "…"
 
 
+def _meaningful_part(text: str, max_words: int) -> str:
+    """What to quote of an answer: its first meaningful sentence without the fillers in front ("um yeah so");
+    one too long to quote whole starts at its first clause that says something ("it's fine I guess, but she
+    forgets what I told her" -> "she forgets what I told her")."""
+    sentences = [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
+    sentence = next((part for part in sentences if _content_words(part)), sentences[0] if sentences else "")
+    sentence = _without_hedges(sentence.lstrip(_LEADING))
+    if len(sentence.split()) > max_words:
+        starts = [0, *(m.end() for m in _clause_end().finditer(sentence))]
+        ends = [*starts[1:], len(sentence)]
+        meaningful = next((start for start, end in zip(starts, ends, strict=True)
+                           if _content_words(sentence[start:end])), 0)
+        sentence = _without_hedges(_clause_lead().sub("", sentence[meaningful:].lstrip(_LEADING)))
+    return _first_part(sentence, max_words)
+
+
+@cache
+def _clause_lead() -> re.Pattern[str]:
+    breaks = engine().shared.language.section("other_questions", "clause_breaks")
+    return re.compile(rf"^{alternation(breaks)}\b[\s,]*", re.IGNORECASE)
+
+
 def quote_of(text: str | None, not_these: Iterable[str] = ()) -> str | None:
     """A short, meaningful part of an answer to quote back, or None (see the module docstring)."""
     if not text or not text.strip():
@@ -81,10 +111,26 @@ def quote_of(text: str | None, not_these: Iterable[str] = ()) -> str | None:
         return None  # a button the client tapped
     if len(stripped.split()) < QUOTE_MIN_WORDS or len(_content_words(stripped)) < QUOTE_MIN_CONTENT_WORDS:
         return None
-    quote = _first_part(stripped, QUOTE_MAX_WORDS).lstrip(_LEADING)
+    quote = _meaningful_part(stripped, QUOTE_MAX_WORDS).lstrip(_LEADING)
     if len(quote.split()) < QUOTE_MIN_WORDS or len(_content_words(quote)) < QUOTE_MIN_CONTENT_WORDS:
         return None
     return quote
+
+
+SAID_MIN_WORDS = 2  # "12" or "yes" says nothing the category does not
+
+
+def said_for_choice(text: object, not_these: Iterable[str] = ()) -> str | None:
+    """The client's words for a choice answer, kept beside its category, or None (see the docstring)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    stripped = text.strip()
+    if stripped.lower() in {phrase.lower() for phrase in not_these} or stripped.startswith("/"):
+        return None  # a button the client tapped
+    if len(stripped.split()) < SAID_MIN_WORDS or not _content_words(stripped):
+        return None
+    said = _first_part(stripped, QUOTE_MAX_WORDS).lstrip(_LEADING)
+    return said if len(said.split()) >= SAID_MIN_WORDS else None
 
 
 def own_words(text: object, slot: str = "hopes", max_words: int = OWN_WORDS_MAX_WORDS) -> str | None:

@@ -35,6 +35,7 @@ from reflection.agreement import STATED, VERY_CONFIDENT, Confirm, Nothing, Take,
 from reflection.answer_parsing import (
     Reading,
     ReadingKind,
+    asks_for_medical_advice,
     is_correction,
     is_skip,
     read_all,
@@ -68,6 +69,8 @@ NUDGE_INTENTS = frozenset({"resume", "im_safe", "greet", "start_reflection"})
 CONFIDENT_INTENT = 0.8
 CERTAIN_INTENT = 0.97  # a free-text answer ("to stop feeling stuck") may look like a side request
 CORRECTION_INTENT = "correct_answer"
+MEDICAL_INTENT = "ask_medical"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 MAX_READ_CHARS = 2000  # the channels pass nothing longer; free text is still kept whole
 NOT_SURE = "dont_know"
 HIGH_RATING = 4
@@ -369,9 +372,13 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
     answers_asked = asked is not None and asked.is_answer
     if message.intent in NUDGE_INTENTS and message.confidence >= CONFIDENT_INTENT and not answers_asked:
         return TurnPlan(nudge=True)
-    if _is_side_request(message, state.requested, answers_asked):
+    data_question = not answers_asked and asks_about_data(text)
+    # "who is the staff, do they work with my therapist?" is about their data, whatever else it was taken for
+    if _is_side_request(message, state.requested, answers_asked) and not (
+        data_question and message.intent == OUT_OF_SCOPE_INTENT
+    ):
         return TurnPlan(interrupt=message.intent)
-    if not answers_asked and asks_about_data(text):
+    if data_question:
         # "what happens to what I type?" the classifier did not place: answered here, never an answer
         return TurnPlan(explain="data", nudge=True)
     return _answers(message, state, readings)
@@ -408,6 +415,8 @@ def _is_side_request(message: Message, requested: str, answers_asked: bool) -> b
     if message.intent not in SIDE_REQUEST_INTENTS:
         return False
     if requested in load_item_bank().free_text_slots:
+        if message.intent == MEDICAL_INTENT and answers_asked:  # a hope may name a condition
+            return asks_for_medical_advice(message.text)
         return not answers_asked or message.confidence >= CERTAIN_INTENT
     return not answers_asked
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reflection.own_words import gave_numbers, own_words, quote_of
+from reflection.own_words import gave_numbers, own_words, quote_of, said_for_choice
 from reflection.summary import build_summary, conversation_starters
 from reflection.wording import acknowledgement, question_for
 
@@ -117,3 +117,35 @@ def test_numbers_only_for_a_client_who_gave_numbers() -> None:
 )
 def test_whether_the_client_gave_numbers(answers: list[str | None], expected: bool) -> None:
     assert gave_numbers(answers) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("about two and a half years now", "about two and a half years now"),
+        ("since roughly last spring.", "since roughly last spring"),
+        ("More than 12", None),  # the button
+        ("/inform", None),
+        ("14", None),
+        ("yes", None),
+    ],
+)
+def test_a_choice_answered_in_words_keeps_them(text: str, said: str | None) -> None:
+    assert said_for_choice(text, not_these=["More than 12", "more than 12 sessions"]) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("uh yeah so, he mostly just repeats what I said", "he mostly just repeats what I said"),
+        ("erm basically he forgets my partner's name every time", "he forgets my partner's name every time"),
+        # too long to quote whole: from the first clause that says something, not the filler before it
+        ("I mean, it's okay I guess, but the worksheets have nothing to do with my actual job at all",
+         "the worksheets have nothing to do with my actual job at all"),
+        ("so like, anyway, ok, the sessions end before we ever get to the real stuff honestly",
+         "the sessions end before we ever get to the real stuff honestly"),
+        ("no, I guess, whatever", None),  # nothing meaningful to quote
+    ],
+)
+def test_a_quote_is_the_meaningful_clause_never_the_filler(text: str, quote: str | None) -> None:
+    assert quote_of(text) == quote

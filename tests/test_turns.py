@@ -637,3 +637,42 @@ def test_a_change_naming_a_question_not_yet_answered_answers_that_one(pending: C
     planned = plan("put the advice one down as 2", state, intent="correct_answer")
     assert planned.values == {"advice_fit": 2} and planned.also_answered == ["advice_fit"]
     assert planned.confirm == (None if pending is None else replace(DEPTH_3, asked_again=True))
+
+
+@pytest.mark.parametrize(
+    "text", ["to make sense of why my panic attacks started", "cope better with my depression at work",
+             "get my OCD to stop running my evenings"]
+)
+def test_a_hope_that_names_a_condition_is_a_hope_not_a_medical_question(text: str) -> None:
+    """Tester, round 3: such a hope got the medical refusal, however sure the classifier was."""
+    planned = plan(text, at("hopes", {"sessions_so_far": "early"}), intent="ask_medical", confidence=0.99)
+    assert planned.interrupt is None and planned.values == {"hopes": text}
+
+
+@pytest.mark.parametrize(
+    "text", ["should I come off my antidepressants?", "could I have an anxiety disorder?",
+             "what dose of sertraline is best for me"]
+)
+def test_a_real_request_for_medical_advice_at_a_free_text_question_is_declined(text: str) -> None:
+    planned = plan(text, at("missing", {"sessions_so_far": "early"}), intent="ask_medical", confidence=0.9)
+    assert planned.interrupt == "ask_medical" and planned.values == {} and planned.notes == {}
+
+
+@pytest.mark.parametrize("question", ["hopes", "tell_more", "approach_fit", "sessions_so_far"])
+@pytest.mark.parametrize(
+    "text", ["who are the reviewers, are they part of my therapist's practice?",
+             "the team at the clinic, do they talk to my counsellor about this",
+             "who is on your staff and do they share with my therapist"]
+)
+def test_a_question_about_the_staff_is_answered_as_a_data_question(text: str, question: str) -> None:
+    """Tester, round 3: "who is the staff ...?" was stored as an answer."""
+    for intent in ("out_of_scope", "answer"):
+        planned = plan(text, at(question, {"felt_heard": 3}), intent=intent, confidence=0.6)
+        assert planned.explain == "data" and planned.nudge
+        assert planned.values == {} and planned.notes == {} and planned.confirm is None
+
+
+@pytest.mark.parametrize("text", ["more time with the clinic team between sessions",
+                                  "i'd like the staff and my therapist to be on the same page"])
+def test_a_hope_that_mentions_the_staff_is_still_a_hope(text: str) -> None:
+    assert plan(text, at("hopes", {"felt_heard": 3}), intent="answer").values == {"hopes": text}

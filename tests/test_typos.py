@@ -37,9 +37,44 @@ def test_corrections_need_a_close_unambiguous_known_word() -> None:
     assert corrector.correct("sesions") == "sessions"
     assert corrector.correct("homwork") == "homework"
     assert corrector.correct("adaptes") == "adaptes"  # as close to "adapts" as to "adapted": no guess
-    assert corrector.correct("hmwrk") == "hmwrk"  # too far
+    assert corrector.correct("hmwk") == "hmwk"  # too far, and not all of its consonants
     assert corrector.correct("omework") == "omework"  # the first letter must agree
     assert corrector.correct("sess") == "sess"  # words this short are left alone
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "expected"),
+    [
+        ("goals_shared", "we nevr agred on any gols", 1),
+        ("goals_shared", "no gols were evr set", 1),
+        ("raised_needs", "i mentiond it but nothng chngd", "yes_no_change"),
+        ("depth", "sesions feel prety shalow", 2),
+    ],
+)
+def test_answers_with_several_typos_are_read(slot: str, text: str, expected: object) -> None:
+    assert read_answer(slot, text).stored_value == expected
+
+
+def test_equally_close_words_prefer_the_one_the_typo_drops_letters_from() -> None:
+    corrector = TypoCorrector(["goals", "goes", "talked", "talks", "talk", "adapts", "adapted"])
+    assert corrector.correct("gols") == "goals"  # not "goes" (a changed letter)
+    assert corrector.correct("talkd") == "talked"  # not "talks" nor "talk"
+    assert corrector.correct("adaptes") == "adaptes"  # drops from neither: still no guess
+
+
+def test_short_forms_without_vowels_are_spelled_out() -> None:
+    corrector = TypoCorrector(["therapist", "homework", "worked", "people", "wreaked"])
+    assert corrector.correct("thrpst") == "therapist"
+    assert corrector.correct("hmwrk") == "homework"
+    assert corrector.correct("ppl") == "people"
+    assert corrector.correct("wrkd") == "wrkd"  # "worked" or "wreaked": no guess
+    assert corrector.correct("hw") == "hw"  # two letters say too little
+
+
+def test_therapy_acronyms_are_kept_as_written() -> None:
+    corrector = engine().shared.text._typos
+    for acronym in ("dbt", "cbt", "emdr"):
+        assert corrector.correct(acronym) == acronym
 
 
 def test_real_words_are_never_taken_for_typos() -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 from string import Template
 
 from reflection.clinics import Clinic
-from reflection.items import load_item_bank
+from reflection.items import Item, load_item_bank
 from reflection.messages import message
+from reflection.own_words import said_for_choice
 from reflection.summary import build_summary
 from web.conversation import Conversation
 
@@ -23,6 +24,7 @@ TEMPLATE = Template((Path(__file__).parent / "templates" / "summary.html").read_
 def _answers(conversation: Conversation) -> str:
     bank = load_item_bank()
     rows, own_words = [], []
+    said = conversation.slots.get("answer_words") or {}
     for slot, value in conversation.answers().items():
         if value is None:
             continue
@@ -32,13 +34,22 @@ def _answers(conversation: Conversation) -> str:
                 f"<dt>{escape(item.area.capitalize())}</dt><dd><blockquote>{escape(str(value))}</blockquote></dd>"
             )
         else:
-            rows.append(f"<dt>{escape(item.area.capitalize())}</dt><dd>{escape(item.describe(value))}</dd>")
+            described = escape(_described(item, value, said))
+            rows.append(f"<dt>{escape(item.area.capitalize())}</dt><dd>{described}</dd>")
     html = ""
     if rows:
         html += "<h2>Your answers</h2><dl>" + "".join(rows) + "</dl>"
     if own_words:
         html += "<h2>In your own words</h2><dl>" + "".join(own_words) + "</dl>"
     return html
+
+
+def _described(item: Item, value: object, said: dict[str, object]) -> str:
+    """A choice answered in the client's own way keeps their words beside its category."""
+    buttons = [text for button in item.buttons for text in (button.payload, button.title)]
+    words = said_for_choice(said.get(item.slot), buttons) if item.kind == "choice" else None
+    described = item.describe(value)
+    return message("value_in_own_words", value=described, words=words).text if words else described
 
 
 def render_summary(

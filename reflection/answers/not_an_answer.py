@@ -30,6 +30,7 @@ class Verdict:
 
 
 _CLAUSE = re.compile(r"[,;.!?]\s+")
+_QUESTION_CLAUSE = re.compile(r"[,;]\s*|\s(?:and|or|but|so)\s")
 
 
 class NotAnAnswerReader:
@@ -43,6 +44,12 @@ class NotAnAnswerReader:
         self._asked = re.compile(rf"{lead}{alternation(n['asked'])}\b")
         self._correction = re.compile(pattern(n["corrections"]))
         self._request = re.compile(pattern(n["requests"]))
+        self._about_us = re.compile(pattern(n["about_us"]))
+        self._medical_request = re.compile(pattern(n["medical_request"]))
+
+    def asks_for_medical_advice(self, norm: str) -> bool:
+        """A real request for a diagnosis or advice on medication, not a hope that names a condition."""
+        return bool(self._medical_request.search(norm))
 
     def verdict(self, raw: str, normalize: Callable[[str], str], free_text: bool = False) -> Verdict:
         """Whether ``raw`` is a question, correction or request, and which of its sentences may answer.
@@ -74,6 +81,11 @@ class NotAnAnswerReader:
     def _is_question(self, norm: str, free_text: bool) -> bool:
         if self._asked.match(norm):
             return True
+        if self._about_us.search(norm) and any(
+            self._opens_question.match(clause) or self._opens_with_verb.match(clause)
+            for clause in _QUESTION_CLAUSE.split(norm)
+        ):
+            return True  # about the people who see the answers, asked even without "?"
         if not norm.endswith("?"):
             return False
         if self._opens_question.match(norm) or self._asks_us.match(norm):

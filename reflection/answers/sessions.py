@@ -105,15 +105,19 @@ class SessionsReader:
             rf"\b(?P<unit>{choices(d['numbered'])})\s+(?:(?:{choices(d['number_markers'])})\s*)?(?P<q>{_QTY})\b"
             rf"(?!\s*(?:{unit_re}|{not_a_count})\b)"
         )
-        self._since_year = re.compile(pattern(d["since_year"]))
+        since = {
+            "since": f"(?:{pattern(d['since_words'])})",
+            "fillers": alternation(d["since_fillers"], longest_first=True),
+        }
+        self._since_year = re.compile(pattern(d["since_year"], since))
         self._season_starts = {str(k): int(v) for k, v in d["seasons"].items()}
-        seasons = {"seasons": choices(list(self._season_starts))}
+        seasons = {**since, "seasons": choices(list(self._season_starts))}
         self._since_season = re.compile(pattern(d["since_season"], seasons))
         self._last_season_word = str(d["last_season_word"])
         month_names = phrases(d["months"])
         self._month_numbers = {name: _MONTH_ORDER.index(name[:3]) + 1 for name in month_names}
         self._month_parts = {str(part): int(day) for part, day in d["month_parts"].items()}
-        self._since_month = re.compile(pattern(d["since_month"], {"months": choices(month_names)}))
+        self._since_month = re.compile(pattern(d["since_month"], {**since, "months": choices(month_names)}))
         self._since_last_year = re.compile(pattern(d["since_last_year"]))
         self._this_year = re.compile(pattern(d["this_year"]))
         self._early = compile_any(cues["early"])

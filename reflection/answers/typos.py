@@ -3,11 +3,14 @@
 
 The known words are every word the language file and the item bank use. A word the reader does not know
 is corrected to the one known word within one edit (two for words of eight letters or more): a letter
-added, dropped, changed, or two neighbours swapped. The first letter must agree, the correction must be
-unambiguous, and real words of the language that merely look like a known word ("listed", "cards") are
-never corrected: they are listed in ``content/answers/<lang>.real_words.txt`` (built by
-``scripts/build_real_words.py`` from a dictionary). Lookups use a deletion index, so a word is checked in
-time proportional to its length, not to the size of the lexicon.
+added, dropped, changed, or two neighbours swapped. When several known words are as close, the ones the typo
+drops letters from win ("gols" -> "goals", not "goes"; "talkd" -> "talked", not "talks"): fast typing drops
+letters far more often than it adds or changes them. A chat abbreviation that leaves out the vowels ("abt",
+"thrpst", "ppl") is read as the one known word with those consonants. The first letter must agree, the
+correction must be unambiguous, and real words of the language that merely look like a known word
+("listed", "cards") are never corrected: they are listed in ``content/answers/<lang>.real_words.txt``
+(built by ``scripts/build_real_words.py`` from a dictionary). Lookups use a deletion index, so a word
+is checked in time proportional to its length, not to the size of the lexicon.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from typing import Any
 from reflection.answers.language import phrases
 
 MIN_TYPO_LENGTH = 4  # shorter words have too many neighbours to guess from
+MIN_ABBREVIATION_LENGTH = 3  # "abt"; two consonants ("hw", "gd") say too little
 TWO_EDITS_FROM_LENGTH = 8
+_VOWELS = frozenset("aeiou")
 _REGEX_MARKS = re.compile(r"[\\()\[\]?*+^$]")
 # A whole word in a pattern: not a stem that a group completes ("carr(?:y|ies)", "counsel+or").
 _PATTERN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*(?![a-z(\[{+])")
@@ -72,22 +77,51 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return previous[-1]
 
 
+def is_subsequence(short: str, long: str) -> bool:
+    """Every letter of ``short`` appears in ``long`` in order: ``short`` is ``long`` with letters dropped."""
+    letters = iter(long)
+    return all(letter in letters for letter in short)
+
+
+def without_vowels(word: str) -> bool:
+    return not _VOWELS.intersection(word[1:])
+
+
+def consonant_skeletons(word: str) -> set[str]:
+    """The ways a word is written without its vowels: "about" -> "abt", "really" -> "rlly" and "rly"."""
+    skeleton = word[0] + "".join(letter for letter in word[1:] if letter not in _VOWELS)
+    return {skeleton, re.sub(r"(.)\1+", r"\1", skeleton)}
+
+
 class TypoCorrector:
     def __init__(self, known_words: Iterable[str], real_words: Iterable[str] = ()) -> None:
         self._known = frozenset(known_words)
         self._real = frozenset(real_words)
         self._index: dict[str, set[str]] = {}
+        self._skeletons: dict[str, set[str]] = {}
         for word in self._known:
-            if len(word) >= MIN_TYPO_LENGTH and "'" not in word:
+            if "'" in word or not word.isalpha():
+                continue
+            if len(word) >= MIN_TYPO_LENGTH:
                 for deleted in _deletes(word, self._edits_for(word)):
                     self._index.setdefault(deleted, set()).add(word)
+            if not without_vowels(word):
+                for skeleton in consonant_skeletons(word):
+                    if len(skeleton) >= MIN_ABBREVIATION_LENGTH:
+                        self._skeletons.setdefault(skeleton, set()).add(word)
 
     @staticmethod
     def _edits_for(word: str) -> int:
         return 2 if len(word) >= TWO_EDITS_FROM_LENGTH else 1
 
     def correct(self, word: str) -> str:
-        if len(word) < MIN_TYPO_LENGTH or word in self._known or word in self._real or "'" in word:
+        if word in self._known or word in self._real or "'" in word:
+            return word
+        if without_vowels(word) and len(word) >= MIN_ABBREVIATION_LENGTH:
+            spelled_out = self._skeletons.get(word, set())
+            if len(spelled_out) == 1:
+                return next(iter(spelled_out))
+        if len(word) < MIN_TYPO_LENGTH:
             return word
         edits = self._edits_for(word)
         candidates: set[str] = set()
@@ -102,7 +136,9 @@ class TypoCorrector:
         if not best:
             return word
         closest = best[min(best)]
-        return next(iter(closest)) if len(closest) == 1 else word  # two equally close words: no guess
+        if len(closest) > 1:  # equally close: the words the typo only drops letters from
+            closest = {candidate for candidate in closest if is_subsequence(word, candidate)} or closest
+        return next(iter(closest)) if len(closest) == 1 else word  # still two: no guess
 
 
 def vocabulary(language_data: Mapping[str, Any], items: Iterable[Mapping[str, Any]]) -> frozenset[str]:

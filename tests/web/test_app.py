@@ -269,11 +269,12 @@ def test_the_summary_page_is_built_from_the_conversation_and_escapes_their_words
         "felt_heard": 4,
         "goals_shared": 5,
         "hopes": "<script>alert(1)</script> feel <b>heard</b>",
+        "answer_words": {"sessions_so_far": "two years & a bit", "felt_heard": "4"},
     }
     link = client.post("/api/summary-link", headers=bearer(SESSION)).json()["url"]
     page = client.get(link)
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
-    assert "more than 12 sessions" in page.text and "5 of 5" in page.text
+    assert "more than 12 sessions (you said “two years &amp; a bit”)" in page.text and "5 of 5" in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; feel &lt;b&gt;heard&lt;/b&gt;" in page.text
     assert "<script>alert" not in page.text
     policy = page.headers["content-security-policy"]
