@@ -168,6 +168,9 @@ class TurnWords:
     not_direction: re.Pattern[str]
     doubting_echo: re.Pattern[str]
     safe_reply: re.Pattern[str]
+    refers_back: re.Pattern[str]
+    correction_lead: re.Pattern[str]
+    stop_request: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -203,6 +206,9 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         not_direction=re.compile(rf"\b(?:{_alternation(raw['not_direction'])})\b"),
         doubting_echo=re.compile(rf"(?:^|\b)(?:{_alternation(raw['doubting_echo'])})\b"),
         safe_reply=re.compile(rf"(?:{_alternation(raw['safe_reply'])})\b"),
+        refers_back=re.compile(rf"\b(?:{_alternation(raw['refers_back'])})\b"),
+        correction_lead=re.compile(rf"(?:{_alternation(raw['correction_lead'])})\b"),
+        stop_request=re.compile(str(raw["stop_request"]).strip()),
     )
 
 
@@ -339,7 +345,11 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
     if message.risk_tier in ("crisis", "check_in"):
         return TurnPlan(interrupt="risk")
     if state.after_check_in and answers_check_in(message, text):
-        # "yes I'm safe lol" answers "are you safe?", never a question: what was waiting still waits
+        # "yes I'm safe lol" answers "are you safe?", never a question: what was waiting still waits;
+        # "I'm ok, just tired. 4" also answers the rating that was waiting
+        rated = _rating_after_safe_reply(text, state)
+        if rated is not None:
+            return TurnPlan(explain="safe", values={state.requested: rated})
         return TurnPlan(
             nudge=True,
             explain="safe",
@@ -356,10 +366,14 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
         planned = _correction_answer(message, text, state, state.pending_correction)
         if planned is not None:
             return planned
-    if state.answered and (asks_to_correct(message) or changes_an_earlier_answer(text, state)):
+    if state.answered and (
+        asks_to_correct(message) or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
+    ):
         return _correction(message, text, state)
     if state.requested is None:
         return TurnPlan(interrupt=message.intent or "no_question")
+    if asks_to_stop(message, text, state.requested):
+        return TurnPlan(interrupt=message.intent)
     if message.intent == "skip" or is_skip(text):
         return TurnPlan(notes={state.requested: "skipped"})
     tap = tapped_button(state.requested, text)
@@ -492,6 +506,65 @@ def answers_check_in(message: Message, text: str) -> bool:
     lead = words.yes_lead.match(plain)
     rest = plain[lead.end():].lstrip(" ,.!") if lead else plain
     return bool(words.safe_reply.match(rest))
+
+
+def _rating_after_safe_reply(text: str, state: FormState) -> object | None:
+    """The answer to the asked question given after "I'm safe" ("I'm fine, truly. 2"): a plain number on
+    the scale, or words read as a clear value. Only for a question asked for a rating or a choice (never
+    free text), with nothing else waiting; None for a bare "yes I'm safe lol"."""
+    item = state.requested
+    bank = load_item_bank()
+    if item is None or item == CONSENT_SLOT or item not in bank.slots or item in bank.free_text_slots:
+        return None
+    if state.pending_confirmation is not None or state.pending_correction is not None:
+        return None
+    plain, words = _plain(text), turn_words()
+    lead = words.yes_lead.match(plain)
+    rest = plain[lead.end():].lstrip(" ,.!") if lead else plain
+    safe = words.safe_reply.match(rest)
+    rest = rest[safe.end():].strip(" ,.!;-") if safe else ""
+    if not rest:
+        return None
+    numbers = {int(n) for n in _DIGIT.findall(rest)}
+    if item in bank.scale_slots and len(numbers) == 1 and SCALE_BOTTOM <= min(numbers) <= SCALE_TOP:
+        return min(numbers)
+    reading = read_answer(item, rest)
+    if reading.kind is ReadingKind.VALUE and reading.confidence >= VERY_CONFIDENT:
+        return reading.value
+    return None
+
+
+def asks_to_stop(message: Message, text: str, requested: str) -> bool:
+    """"Could we call it a day?" at a question asked in words: the pause it asks for, not a hope. The
+    classifier's "pause" alone is not enough there ("to stop feeling stuck" is a hope): the words must ask
+    to stop the reflection too (or the classifier be certain, see ``_is_side_request``)."""
+    if message.intent != "pause" or requested not in load_item_bank().free_text_slots:
+        return False
+    return bool(turn_words().stop_request.search(_plain(text)))
+
+
+def corrects_by_name(text: str, state: FormState) -> bool:
+    """At a question asked in words, a change of another answer named by its question ("back to the
+    homework one: 2", "oh wait, I never did tell her"): a correction, never the answer in words. A rating
+    needs its number and a word pointing back at the question; a choice, a correction's opening and a new
+    value read clearly."""
+    bank = load_item_bank()
+    if state.requested not in bank.free_text_slots:
+        return False
+    earlier = [
+        item for item in state.answered if item != state.requested and item not in bank.free_text_slots
+    ]
+    item = named_item(text, earlier)
+    if item is None:
+        return False
+    plain, words = _plain(text), turn_words()
+    reading = _new_value(item, text)
+    if item in bank.scale_slots:
+        return bool(_DIGIT.search(plain)) and bool(words.refers_back.search(plain)) and reading.is_answer
+    if not words.correction_lead.match(plain):
+        return False
+    clear = reading.kind is ReadingKind.VALUE and reading.confidence >= WORDS_AFTER_NO
+    return clear and reading.value != state.answered.get(item)
 
 
 def _only_hedged_yes(plain: str) -> bool:
@@ -767,6 +840,9 @@ def changes_an_earlier_answer(text: str, state: FormState) -> bool:
     return named in earlier and _new_value(named, text).is_answer
 
 
+_TAKEN_BACK = re.compile(r"\b(?:not|instead of|rather than)\s+(?:a\s+)?\d\b")
+
+
 def _new_value(item: str, text: str) -> Reading:
     """The new answer a correction gives: its words without those naming the question ("the advice one")
     and, for a number, without the framing ("change ... to 3" -> "3"; "4 to 12" keeps its "to"). A
@@ -774,6 +850,8 @@ def _new_value(item: str, text: str) -> Reading:
     if item in load_item_bank().free_text_slots:
         return read_correction(item, text)
     plain = _plain(text)
+    if item in load_item_bank().scale_slots:  # "it's 3 not 4": the number said, not the one taken back
+        plain = _TAKEN_BACK.sub(" ", plain)
     for words in turn_words().positions.values():  # "the first one" is no "1"
         plain = words.sub(" ", plain)
     plain = _SPACES.sub(" ", _names()[item].sub(" ", plain)).strip()

@@ -676,3 +676,92 @@ def test_a_question_about_the_staff_is_answered_as_a_data_question(text: str, qu
                                   "i'd like the staff and my therapist to be on the same page"])
 def test_a_hope_that_mentions_the_staff_is_still_a_hope(text: str) -> None:
     assert plan(text, at("hopes", {"felt_heard": 3}), intent="answer").values == {"hopes": text}
+
+
+RATED_THROUGH_DEPTH = {"sessions_so_far": "long_term", "felt_heard": 4, "depth": 3}
+
+
+@pytest.mark.parametrize(
+    ("reply", "intent", "value"),
+    [
+        ("yeah I'm ok, the homework just felt pointless. 2", "im_safe", 2),
+        ("I'm safe, sorry for the scare - 4", "affirm", 4),
+        ("all good, really. it's a 1", "im_safe", 1),
+    ],
+)
+def test_a_rating_given_with_the_reply_to_a_check_in_is_stored(reply: str, intent: str, value: int) -> None:
+    planned = plan(reply, at("approach_fit", RATED_THROUGH_DEPTH, after_check_in=True), intent=intent)
+    assert planned.values == {"approach_fit": value} and planned.explain == "safe" and not planned.nudge
+
+
+@pytest.mark.parametrize("reply", ["yeah I'm ok haha", "I'm safe, thanks for asking", "all good, really"])
+def test_a_bare_safe_reply_to_a_check_in_still_stores_nothing_at_a_rating(reply: str) -> None:
+    planned = plan(reply, at("approach_fit", RATED_THROUGH_DEPTH, after_check_in=True), intent="im_safe")
+    assert planned.values == {} and planned.nudge
+
+
+def test_a_safe_reply_with_words_after_it_never_fills_a_question_asked_in_words() -> None:
+    answered = THROUGH_NEEDS | {"raised_needs": "not_yet"}
+    waiting = at("hopes", answered, after_check_in=True)
+    planned = plan("yes I'm fine, I want more structure 3", waiting, intent="im_safe")
+    assert planned.values == {} and planned.nudge
+
+
+THROUGH_RAISED = THROUGH_NEEDS | {"raised_needs": "yes_helped"}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("back to the depth question, 4 not 2", "depth", 4),
+        ("on the approach question earlier, honestly 5", "approach_fit", 5),
+        ("regarding the homework question before: 2", "homework_fit", 2),
+    ],
+)
+@pytest.mark.parametrize("asked", ["hopes", "missing"])
+def test_a_named_rating_changed_at_a_question_in_words_is_a_correction(
+    text: str, item: str, value: int, asked: str
+) -> None:
+    answered = THROUGH_RAISED | ({"hopes": "less rushing"} if asked == "missing" else {})
+    planned = plan(text, at(asked, answered))
+    assert planned.values == {item: value} and planned.corrected == [item]
+    assert asked not in planned.values
+
+
+def test_a_named_rating_changed_at_tell_more_is_a_correction() -> None:
+    answered = {k: v for k, v in THROUGH_NEEDS.items() if k != "tell_more"}
+    planned = plan("go back to the advice one please, it's 4", at("tell_more", answered))
+    assert planned.values == {"advice_fit": 4} and planned.corrected == ["advice_fit"]
+
+
+def test_raised_needs_corrected_in_words_at_a_question_in_words() -> None:
+    waiting = at("missing", THROUGH_RAISED | {"hopes": "x"})
+    planned = plan("oh wait, I never actually told him about it", waiting)
+    assert planned.values == {"raised_needs": "not_yet"} and planned.corrected == ["raised_needs"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "to feel heard, maybe 2 sessions a month of real listening",
+        "I never told her, I want to feel less stuck",
+    ],
+)
+def test_hopes_that_mention_another_question_are_still_hopes(text: str) -> None:
+    planned = plan(text, at("hopes", THROUGH_RAISED))
+    assert planned.values == {"hopes": text} and planned.corrected == []
+
+
+@pytest.mark.parametrize(
+    "text", ["could we call it a day? I'm drained", "I'd like to finish for now", "ok let's pause, it's late"]
+)
+@pytest.mark.parametrize("asked", ["hopes", "missing", "tell_more"])
+def test_a_request_to_stop_at_a_question_in_words_is_a_pause(text: str, asked: str) -> None:
+    planned = plan(text, at(asked, RATED_THREE), intent="pause", confidence=0.6)
+    assert planned.interrupt == "pause" and planned.values == {}
+
+
+def test_a_hope_about_stopping_is_still_a_hope_even_when_the_classifier_says_pause() -> None:
+    hope = "for her to stop checking the clock"
+    planned = plan(hope, at("hopes", RATED_THREE), intent="pause", confidence=0.7)
+    assert planned.values == {"hopes": hope}
