@@ -13,6 +13,7 @@ from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, fa
 from reflection.alliance import alliance_signal
 from reflection.clinics import clinic_for, is_known_clinic
 from reflection.flow import CLINIC_ITEM_PREFIX
+from reflection.intake import clinic_answers_to_show
 from reflection.items import load_item_bank
 from reflection.next_steps import suggest_next_steps
 from reflection.storage.repository import ReflectionRecord
@@ -189,6 +190,9 @@ def _summary(conversation: Conversation, steps: list[str]) -> Summary:
         referral_link=conversation.clinic.referral_link,
         saved=conversation.consented,
         gave_numbers=bool(conversation.tracker.get_slot("gave_numbers")),
+        clinic_answers=clinic_answers_to_show(
+            conversation.clinic.intake.questions, conversation.tracker.get_slot("clinic_answers") or {}
+        ),
     )
 
 

@@ -77,6 +77,8 @@ class IntakeQuestion(BaseModel):
 
     id: str
     text: str
+    # How the answer is named in the client's summary ("Language: English"); the id in words if not given.
+    label: str | None = None
     buttons: tuple[str, ...] = ()
     # Other words that name a button's choice ({"Online": ["video", "zoom"]}), so an answer given in passing
     # ("evenings, on zoom") is not asked for again (reflection/intake.py).
@@ -84,6 +86,10 @@ class IntakeQuestion(BaseModel):
 
     def __hash__(self) -> int:
         return hash((self.id, self.text, self.buttons))
+
+    @property
+    def summary_label(self) -> str:
+        return self.label or self.id.replace("_", " ").capitalize()
 
 
 class Intake(BaseModel):

@@ -8,7 +8,7 @@ choices (its title, or a cue the clinic file gives for it), and not after "not" 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 
 from reflection.clinics import IntakeQuestion
@@ -52,3 +52,15 @@ def answered_in_passing(
         if choice is not None:
             found[question.id] = choice
     return found
+
+
+def clinic_answers_to_show(
+    questions: Iterable[IntakeQuestion], answers: Mapping[str, object]
+) -> list[tuple[str, str]]:
+    """The clinic's questions the client answered, in the clinic's order, as (label, answer) for the summary;
+    a skipped question is left out."""
+    return [
+        (question.summary_label, str(answers[question.id]))
+        for question in questions
+        if answers.get(question.id)
+    ]

@@ -8,7 +8,7 @@ gave numbers (``gave_numbers``); otherwise the summary says the same in words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -169,10 +169,13 @@ def build_summary(
     saved: bool = True,
     bank: ItemBank | None = None,
     gave_numbers: bool = True,
+    clinic_answers: Sequence[tuple[str, str]] = (),
 ) -> Summary:
     """Everything the client hears at the end, personalized from their answers (slot name -> value).
 
     ``gave_numbers``: the client rated with numbers (``own_words.gave_numbers``); if not, no numbers.
+    ``clinic_answers``: in intake, the clinic's own questions answered, as (label, answer)
+    (``intake.clinic_answers_to_show``); they belong with what the client is looking for now.
     """
     bank = bank or load_item_bank()
     text = _content()
@@ -191,6 +194,9 @@ def build_summary(
         text["looking_for"][slot].format(words=words)
         for slot in text["looking_for"]
         if (words := own_words(answers.get(slot), slot))
+    ]
+    looking_for += [
+        text["clinic_answer"].format(label=label, answer=answer) for label, answer in clinic_answers
     ]
     if looking_for:
         sections.append("\n".join([text["looking_for_heading"], *looking_for]))

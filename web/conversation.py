@@ -29,7 +29,8 @@ class Conversation:
 
     @property
     def completed(self) -> bool:
-        return self.slots.get("reflection_status") == "complete" and bool(self.slots.get("next_steps"))
+        # Not "has next steps": an intake completes with none (they are for the clinic, not the client).
+        return self.slots.get("reflection_status") == "complete"
 
     def answers(self) -> dict[str, Any]:
         return {slot: self.slots.get(slot) for slot in question_slots() if slot != CONSENT_SLOT}
@@ -37,6 +38,10 @@ class Conversation:
     @property
     def consented(self) -> bool:
         return self.slots.get(CONSENT_SLOT) is True
+
+    def clinic_answers(self) -> dict[str, Any]:
+        answers = self.slots.get("clinic_answers") or {}
+        return dict(answers) if isinstance(answers, dict) else {}
 
     def previous_answers(self) -> dict[str, Any]:
         previous = self.slots.get("previous_answers") or {}

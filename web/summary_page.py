@@ -12,6 +12,7 @@ from pathlib import Path
 from string import Template
 
 from reflection.clinics import Clinic
+from reflection.intake import clinic_answers_to_show
 from reflection.items import Item, load_item_bank
 from reflection.messages import message
 from reflection.own_words import said_for_choice
@@ -63,6 +64,7 @@ def render_summary(
             previous=conversation.previous_answers(),
             referral_link=clinic.referral_link,
             saved=conversation.consented,
+            clinic_answers=clinic_answers_to_show(clinic.intake.questions, conversation.clinic_answers()),
         )
         sections = "".join(f'<p class="section">{escape(section)}</p>' for section in summary.sections)
         body = _answers(conversation) + "<h2>What we talked about</h2>" + sections

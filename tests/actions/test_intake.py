@@ -87,6 +87,7 @@ async def test_intake_is_stored_for_the_clinic_with_no_next_steps_for_the_client
     text = said(dispatcher)
     assert "Riverside Therapy Centre will use what you've told us" in text
     assert "To work on: \"my anxiety at work\"" in text and "talk openly with your therapist" not in text
+    assert "• Sessions: Online\n• Language: Spanish" in text  # the clinic's own questions, in its order
     stored = store().latest_completed(client())
     assert stored is not None and stored.mode == "clinic_intake" and stored.clinic == "riverside"
     assert stored.answers["clinic_language"].value == "Spanish" and stored.answers["wants_focus"].value

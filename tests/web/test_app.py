@@ -286,6 +286,30 @@ def test_the_summary_page_is_built_from_the_conversation_and_escapes_their_words
     assert client.get("/summary/" + socket_token(SESSION, settings_for("x"))).status_code == 404  # wrong kind
 
 
+def test_a_completed_intake_shows_as_completed_with_its_summary_and_the_clinics_questions(
+    client: TestClient, rasa: FakeTrackerApi
+) -> None:
+    """An intake ends with no next steps (they are for the clinic), yet the client gets their summary."""
+    intake = ChatSession(SESSION.session_id, "riverside", "intake")
+    rasa.tracker["slots"] = {
+        "consent": True,
+        "mode": "intake",
+        "reflection_status": "complete",
+        "next_steps": [],
+        "felt_heard": 2,
+        "goals_shared": 1,
+        "wants_focus": "Grief after losing my dad",
+        "practical_needs": "Evenings only, online is fine",
+        "clinic_answers": {"session_format": "Online", "language": "English"},
+    }
+    assert client.get("/api/history", headers=bearer(intake)).json()["completed"] is True
+    page = client.get(client.post("/api/summary-link", headers=bearer(intake)).json()["url"]).text
+    assert "no summary yet" not in page
+    assert "What you&#x27;re looking for now:" in page
+    assert "To work on: &quot;Grief after losing my dad" in page
+    assert "• Sessions: Online" in page and "• Language: English" in page
+
+
 def test_before_the_end_the_summary_page_says_there_is_none_yet(client: TestClient) -> None:
     link = client.post("/api/summary-link", headers=bearer(SESSION)).json()["url"]
     assert "no summary yet" in client.get(link).text

@@ -467,6 +467,7 @@ def test_intake_end_to_end(widget: Widget) -> None:
     closing = " ".join(widget.send("Spanish"))
     assert "Riverside Therapy Centre will use what you've told us" in closing
     assert "To work on: \"my anxiety at work\"" in closing
+    assert "Sessions: Either is fine" in closing and "Language: Spanish" in closing
 
     expect(widget.shadow(".summary-ready")).to_be_visible()
     completed = [event for event in events(widget) if event["event"] == "completed"]
@@ -480,6 +481,16 @@ def test_intake_end_to_end(widget: Widget) -> None:
     assert stored is not None and (stored.mode, stored.clinic) == ("clinic_intake", "riverside")
     assert stored.answers["clinic_language"].value == "Spanish"
     assert stored.answers["wants_focus"].value == "my anxiety at work"
+
+    # The client gets their summary (not "no summary yet"), with the clinic's questions, after a reload too.
+    with widget.page.context.expect_page() as opened:
+        widget.shadow(".summary-button").click()
+    summary = opened.value
+    summary.wait_for_load_state()
+    text = summary.locator("main").inner_text()
+    assert "no summary yet" not in text and "To work on" in text and "Language: Spanish" in text
+    widget.page.reload()
+    expect(widget.shadow(".summary-ready")).to_be_visible()
 
 
 def test_intake_is_refused_for_a_clinic_that_does_not_use_it(stack: Stack) -> None:
