@@ -23,6 +23,10 @@ FIRST_RUN: dict[str, dict[str, float]] = {
     # round 3, 2026-12-03: 93.2% of 340 answers exact, 29.7% confirmed, 70.6% of 34 conversations right, and
     # one answer stored from a request ("oh no, …, can we stop for now?" read as "no"): fixed after this run
     "conversations_v3": {"stored_exact": 0.932, "confirmed": 0.297, "whole_right": 0.706},
+    # round 4, 2026-12-03 (the first set whose clients answer some checks in words, `on_confirm`): 82.9% of
+    # 340 answers exact, 28.5% confirmed, 70.6% of 34 conversations right, 30 finished, nothing stored from a
+    # question or request; round 3's code gave 82.9%, 28.8%, 64.7% on it before round 4 was merged
+    "conversations_v4": {"stored_exact": 0.829, "confirmed": 0.285, "whole_right": 0.706},
 }
 # What each set must keep now (after the fixes its first run showed; no higher than the set gives): floors.
 FLOORS: dict[str, dict[str, float]] = {
@@ -31,6 +35,8 @@ FLOORS: dict[str, dict[str, float]] = {
     # now gets crisis resources (a clause read alone scores as abuse: docs/SAFETY.md, Known limits) and the
     # scripted client does not answer the safety question, so its last five answers are never given.
     "conversations_v2": {"stored_exact": 0.857, "confirmed": 0.160, "whole_right": 0.543},
+    # After round 4 (2026-12-03): 93.5% exact, 29.7% confirmed, 76.5% right (three conversations more).
+    "conversations_v3": {"stored_exact": 0.935, "confirmed": 0.297, "whole_right": 0.765},
 }
 
 
