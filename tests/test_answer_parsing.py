@@ -1555,3 +1555,20 @@ def test_a_free_text_answer_phrased_as_a_question_is_still_an_answer() -> None:
 def test_a_request_said_as_a_clause_of_its_own_is_no_answer(slot: str, text: str) -> None:
     """Found by a blind guard: 'oh no, …, can we stop for now?' stored 'no' (1) as the answer."""
     assert read_answer(slot, text).kind is ReadingKind.NOT_AN_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("once I told him the diary wasn't helping he adapted it", "yes_helped"),
+        ("when I said group work isn't my thing, they switched to one-to-one", "yes_helped"),
+        ("after I mentioned the exercises weren't working she tweaked them", "yes_helped"),
+        ("when I asked, she didn't change anything", "yes_no_change"),
+        ("I told her it wasn't working and nothing changed", "yes_no_change"),
+    ],
+)
+def test_a_negation_in_the_clause_about_what_was_said_does_not_undo_the_change(
+    text: str, expected: str
+) -> None:
+    """Tester, round 4: "when I said X wasn't for me she changed tack" was read as "nothing changed"."""
+    assert placed("raised_needs", text) == expected

@@ -36,6 +36,8 @@ class RaisedNeedsReader:
         self._helped_if_raised = compile_any(cues["helped_if_raised"], fragments)
         self._negation_near = re.compile(rf"\b{alternation(cues['negations'])}\b")
         self._clause_boundary = re.compile(rf"[,.;:!?]|\b{alternation(cues['clause_breaks'])}\b")
+        self._subordinate_clause = re.compile(rf"\s*{alternation(cues['subordinate_openers'])}\b")
+        self._therapist_subject = re.compile(r"(?:she|he|they) ")
 
     def read(self, norm: str) -> RaisedNeedsReading:
         no_change, helped_after_raising = [self._no_change], []
@@ -53,7 +55,10 @@ class RaisedNeedsReader:
         for match in self._helped.finditer(masked):
             boundaries = self._clause_boundary.finditer(masked, 0, match.start())
             clause_start = max((b.end() for b in boundaries), default=0)
-            negated = self._negation_near.search(" ".join(masked[clause_start:match.start()].split()[-3:]))
+            window = masked[clause_start : match.start()]
+            negated = self._negation_near.search(" ".join(window.split()[-3:])) and not (
+                self._therapist_subject.match(match.group()) and self._subordinate_clause.match(window)
+            )
             evidence.append((match.start(), YES_NO_CHANGE if negated else YES_HELPED))
         if evidence:
             return RaisedNeedsReading(max(evidence)[1], raised=raised)  # the latest phrase wins
