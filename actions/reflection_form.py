@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say
-from actions.safety import check_in_answered
+from actions.safety import checked_in_text
 from actions.side_requests import explain_data
 from reflection.agreement import confirmation as confirmation_prompt
 from reflection.answer_parsing import Reading, is_skip
@@ -161,7 +161,7 @@ class ValidateReflectionForm(FormValidationAction):
             last_answered=tracker.get_slot("last_answered"),
             pending_confirmation=_pending_confirmation(tracker),
             pending_correction=tracker.get_slot("pending_correction"),
-            after_check_in=check_in_answered(tracker) is not None,
+            checked_text=checked_in_text(tracker),
         )
         intent, confidence = conversation.latest_intent
         turn = Message(

@@ -92,13 +92,24 @@ class ActionRiskCheckIn(Action):
         return []
 
 
+def _message_before(tracker: Tracker) -> dict | None:
+    user_events = [event for event in tracker.events if event.get("event") == "user"]
+    return user_events[-2] if len(user_events) >= 2 else None
+
+
 def check_in_answered(tracker: Tracker) -> RiskVerdict | None:
     """The check-in verdict of the message before this one, when this message answers that check-in."""
-    user_events = [event for event in tracker.events if event.get("event") == "user"]
-    if len(user_events) < 2:
+    before = _message_before(tracker)
+    if before is None:
         return None
-    verdict = RiskVerdict.from_parse_data(user_events[-2].get("parse_data"))
+    verdict = RiskVerdict.from_parse_data(before.get("parse_data"))
     return verdict if verdict.tier == "check_in" else None
+
+
+def checked_in_text(tracker: Tracker) -> str:
+    """What the client said that got the check-in this message answers ("" when it answers none)."""
+    before = _message_before(tracker)
+    return str(before.get("text") or "") if before and check_in_answered(tracker) else ""
 
 
 class ActionCrisisUnsafe(Action):

@@ -118,7 +118,11 @@ class FormState:
     last_answered: str | None = None
     pending_confirmation: Confirmation | None = None
     pending_correction: str | None = None  # "which" (ask which answer) or the question awaiting a new value
-    after_check_in: bool = False  # the message before this one got "are you safe right now?"
+    checked_text: str = ""  # the message before this one, when it got "are you safe right now?"
+
+    @property
+    def after_check_in(self) -> bool:
+        return bool(self.checked_text)
 
 
 @dataclass(frozen=True)
@@ -523,12 +527,19 @@ def _rating_after_safe_reply(text: str, state: FormState) -> object | None:
     rest = plain[lead.end():].lstrip(" ,.!") if lead else plain
     safe = words.safe_reply.match(rest)
     rest = rest[safe.end():].strip(" ,.!;-") if safe else ""
-    if not rest:
-        return None
-    numbers = {int(n) for n in _DIGIT.findall(rest)}
-    if item in bank.scale_slots and len(numbers) == 1 and SCALE_BOTTOM <= min(numbers) <= SCALE_TOP:
+    said_now = _clear_rating(item, rest) if rest else None
+    # "meh, generic tips like 'breathe' lol. 2" got the check-in; "yes I'm fine" makes it an answer again
+    # the checked message is read as an answer only: "these thoughts 3 times this week" gives no rating
+    return said_now if said_now is not None else _clear_rating(item, state.checked_text, bare_number=False)
+
+
+def _clear_rating(item: str, text: str, bare_number: bool = True) -> object | None:
+    """A plain number on the scale (when ``bare_number``), or words read as a clear value; None otherwise."""
+    numbers = {int(n) for n in _DIGIT.findall(_plain(text))}
+    one_on_scale = len(numbers) == 1 and SCALE_BOTTOM <= min(numbers) <= SCALE_TOP
+    if bare_number and item in load_item_bank().scale_slots and one_on_scale:
         return min(numbers)
-    reading = read_answer(item, rest)
+    reading = read_answer(item, text)
     if reading.kind is ReadingKind.VALUE and reading.confidence >= VERY_CONFIDENT:
         return reading.value
     return None

@@ -513,6 +513,9 @@ def test_a_correction_of_another_answer_instead_of_a_tap_changes_it_and_the_chec
     assert planned.confirm is not None and planned.confirm.item == "homework_fit"
 
 
+CHECKED = "some days I just want to vanish"  # a message that got "are you safe right now?", no answer in it
+
+
 @pytest.mark.parametrize(
     "reply", ["yes im safe haha", "I'm ok, thanks", "/im_safe", "yeah I'm fine"]
 )
@@ -520,16 +523,16 @@ def test_the_reply_to_a_safety_check_in_is_never_an_answer(reply: str) -> None:
     """After "are you safe right now?", "yes I'm safe lol" overwrote a free-text answer being corrected."""
     intent = "im_safe" if reply.startswith("/") else "affirm"
     answered = THROUGH_NEEDS | {"raised_needs": "not_yet", "missing": "more structure"}
-    waiting = at("hopes", answered, pending_correction="missing", after_check_in=True)
+    waiting = at("hopes", answered, pending_correction="missing", checked_text=CHECKED)
     planned = plan(reply, waiting, intent=intent)
     assert planned.values == {} and planned.notes == {} and planned.corrected == []
     assert planned.nudge and planned.correction_prompt == "missing"  # what was waiting still waits
-    checked = plan(reply, checking(DEPTH_3, after_check_in=True), intent=intent)
+    checked = plan(reply, checking(DEPTH_3, checked_text=CHECKED), intent=intent)
     assert checked.values == {} and checked.confirm == DEPTH_3
 
 
 def test_an_answer_after_a_check_in_is_still_an_answer() -> None:
-    planned = plan("maybe a 2", at("depth", RATED_THREE, after_check_in=True))
+    planned = plan("maybe a 2", at("depth", RATED_THREE, checked_text=CHECKED))
     assert planned.values == {"depth": 2}
 
 
@@ -690,19 +693,19 @@ RATED_THROUGH_DEPTH = {"sessions_so_far": "long_term", "felt_heard": 4, "depth":
     ],
 )
 def test_a_rating_given_with_the_reply_to_a_check_in_is_stored(reply: str, intent: str, value: int) -> None:
-    planned = plan(reply, at("approach_fit", RATED_THROUGH_DEPTH, after_check_in=True), intent=intent)
+    planned = plan(reply, at("approach_fit", RATED_THROUGH_DEPTH, checked_text=CHECKED), intent=intent)
     assert planned.values == {"approach_fit": value} and planned.explain == "safe" and not planned.nudge
 
 
 @pytest.mark.parametrize("reply", ["yeah I'm ok haha", "I'm safe, thanks for asking", "all good, really"])
 def test_a_bare_safe_reply_to_a_check_in_still_stores_nothing_at_a_rating(reply: str) -> None:
-    planned = plan(reply, at("approach_fit", RATED_THROUGH_DEPTH, after_check_in=True), intent="im_safe")
+    planned = plan(reply, at("approach_fit", RATED_THROUGH_DEPTH, checked_text=CHECKED), intent="im_safe")
     assert planned.values == {} and planned.nudge
 
 
 def test_a_safe_reply_with_words_after_it_never_fills_a_question_asked_in_words() -> None:
     answered = THROUGH_NEEDS | {"raised_needs": "not_yet"}
-    waiting = at("hopes", answered, after_check_in=True)
+    waiting = at("hopes", answered, checked_text=CHECKED)
     planned = plan("yes I'm fine, I want more structure 3", waiting, intent="im_safe")
     assert planned.values == {} and planned.nudge
 
@@ -765,3 +768,32 @@ def test_a_hope_about_stopping_is_still_a_hope_even_when_the_classifier_says_pau
     hope = "for her to stop checking the clock"
     planned = plan(hope, at("hopes", RATED_THREE), intent="pause", confidence=0.7)
     assert planned.values == {"hopes": hope}
+
+
+@pytest.mark.parametrize(
+    ("checked", "item", "value"),
+    [
+        ("ugh her tips are so generic, 'just breathe' lol. 2", "advice_fit", 2),
+        ("honestly the sheets feel pointless, I'd give them a 1", "homework_fit", 1),
+    ],
+)
+def test_an_answer_in_the_message_that_got_a_check_in_is_kept_once_the_client_is_safe(
+    checked: str, item: str, value: int
+) -> None:
+    """Tester, round 4: a complaint got a check-in, "yes I'm fine" followed, and the rating in it was lost."""
+    answered = {"sessions_so_far": "established", "felt_heard": 3, "depth": 3, "advice_fit": 3}
+    answered = {slot: v for slot, v in answered.items() if slot != item}
+    planned = plan("yes im fine", at(item, answered, checked_text=checked), intent="im_safe")
+    assert planned.values == {item: value} and planned.explain == "safe"
+
+
+def test_a_number_in_the_checked_message_that_is_no_rating_is_not_taken() -> None:
+    answered = {"sessions_so_far": "established", "felt_heard": 3}
+    waiting = at("depth", answered, checked_text="these thoughts came back 3 times this week")
+    assert plan("yeah I'm ok", waiting, intent="im_safe").values == {}
+
+
+def test_nothing_is_taken_from_the_checked_message_for_a_question_asked_in_words() -> None:
+    waiting = at("hopes", THROUGH_NEEDS | {"raised_needs": "not_yet"}, checked_text="to not feel so alone. 2")
+    planned = plan("yes I'm ok", waiting, intent="im_safe")
+    assert planned.values == {} and planned.nudge
