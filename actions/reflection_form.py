@@ -327,7 +327,8 @@ class ValidateReflectionForm(FormValidationAction):
         ) -> dict[str, Any]:
             conversation = Conversation(tracker)
             if slot == CONSENT_SLOT:
-                say(dispatcher, conversation, "consent_given" if value else "consent_declined")
+                if slot in _current_plan().values:  # given now, not set again by a resume or a check-in
+                    say(dispatcher, conversation, "consent_given" if value else "consent_declined")
                 return {slot: value}
             if slot == CLINIC_EXTRA_SLOT:
                 return {slot: value}

@@ -264,3 +264,18 @@ async def test_a_hope_typed_at_a_check_of_raised_needs_is_a_hope_and_the_check_i
     ask = CollectingDispatcher()
     await ASK_ACTIONS["raised_needs"]().run(ask, make_tracker({**slots, **events}), {})
     assert "Back to your answer about" in said(ask) and "Is that right?" in said(ask)
+
+
+async def test_consent_set_again_by_another_action_is_not_thanked_again(dispatcher) -> None:  # noqa: ANN001
+    """Tester, round 4: "Thank you. You can say "delete my data" at any time." came again after "welcome
+    back" and after a check-in, where another action set the consent slot again."""
+    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "hi, I'm back", intent="resume")
+    tracker.events.append({"event": "slot", "name": "consent", "value": True})
+    await validate(tracker, dispatcher)
+    assert "delete my data" not in said(dispatcher)
+
+
+async def test_consent_given_now_is_thanked(dispatcher) -> None:  # noqa: ANN001
+    tracker = make_tracker({"requested_slot": "consent"}, "yes that's fine", intent="affirm")
+    await validate(tracker, dispatcher)
+    assert "delete my data" in said(dispatcher)
