@@ -35,24 +35,27 @@ wait_for() {  # name url seconds
   echo "  ✗ $name did not come up in ${seconds}s; see $LOG_DIR/"; return 1
 }
 
+# Rasa takes longest to load its model and needs neither the database nor the action server until the first
+# message, so it starts first and the others load beside it; then each is waited for.
+echo "Starting Rasa on :$RASA_PORT ($LOG_DIR/rasa.log); loading the model takes a little while…"
+# The API token reaches Rasa through the environment, never the command line (scripts/serve_rasa.py).
+.venv-rasa/bin/python scripts/serve_rasa.py --port "$RASA_PORT" --model models >"$LOG_DIR"/rasa.log 2>&1 &
+pids+=($!)
+
 echo "Preparing the database…"
 .venv/bin/reflect db upgrade
 
 echo "Starting the action server on :$ACTION_PORT ($LOG_DIR/actions.log)…"
 .venv/bin/python -m actions.server --port "$ACTION_PORT" >"$LOG_DIR"/actions.log 2>&1 &
 pids+=($!)
-wait_for "action server" "http://127.0.0.1:$ACTION_PORT/health" 60
-
-echo "Starting Rasa on :$RASA_PORT ($LOG_DIR/rasa.log); loading the model takes a little while…"
-# The API token reaches Rasa through the environment, never the command line (scripts/serve_rasa.py).
-.venv-rasa/bin/python scripts/serve_rasa.py --port "$RASA_PORT" --model models >"$LOG_DIR"/rasa.log 2>&1 &
-pids+=($!)
-wait_for "Rasa" "http://127.0.0.1:$RASA_PORT/" 240
 
 echo "Starting the web app on :$WEB_PORT ($LOG_DIR/web.log)…"
 .venv/bin/uvicorn web.app:app --host "$BIND_HOST" --port "$WEB_PORT" --ws-max-size 65536 >"$LOG_DIR"/web.log 2>&1 &
 pids+=($!)
+
 wait_for "web app" "http://127.0.0.1:$WEB_PORT/health" 60
+wait_for "action server" "http://127.0.0.1:$ACTION_PORT/health" 60
+wait_for "Rasa" "http://127.0.0.1:$RASA_PORT/" 240
 
 cat <<MSG
 
