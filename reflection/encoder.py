@@ -102,9 +102,12 @@ class SentenceEncoder:
         myself <b>more</b>", into the risk check-in band)."""
         texts = [without_markup(text) for text in texts]
         vectors = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        # Texts of about the same length are batched together, so a batch is padded little: thousands of
+        # training texts encode about twice as fast as in their own order.
+        order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
         for start in range(0, len(texts), BATCH_SIZE):
-            batch = texts[start : start + BATCH_SIZE]
-            vectors[start : start + len(batch)] = self._encode_batch(batch)
+            batch = order[start : start + BATCH_SIZE]
+            vectors[batch] = self._encode_batch([texts[index] for index in batch])
         return vectors
 
     def encode_one(self, text: str) -> np.ndarray:
