@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextvars
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -93,27 +93,38 @@ def _write_answer(
     if item == CONSENT_SLOT:
         return
     text = words if words is not None else conversation.latest_text
-    write = {"op": "remove_answer", "item": item} if value is None else {
-        "op": "answer", "item": item, "value": value, "raw_text": text
-    }
+    write = (
+        {"op": "remove_answer", "item": item}
+        if value is None
+        else {"op": "answer", "item": item, "value": value, "raw_text": text}
+    )
     if not conversation.write(write):
         say(dispatcher, conversation, "save_failed")
 
 
-def _model_readings(tracker: Tracker) -> dict[str, Reading]:
-    """The second reader's readings, made by the NLU on the sentence encoder, when it made any."""
-    raw = tracker.latest_message.get("answer_readings") or {}
-    return {item: Reading.from_dict(reading) for item, reading in raw.items() if isinstance(reading, dict)}
-
-
-def _risk_tier(tracker: Tracker) -> str:
-    """The turn's risk verdict, made once in the NLU pipeline; a disclosure intent without one (a button
-    payload such as "/not_safe") counts as the crisis it names."""
-    verdict = RiskVerdict.from_parse_data(tracker.latest_message)
-    if verdict.tier != "none":
-        return verdict.tier
-    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    return "crisis" if intent.startswith("disclose_") else "check_in" if intent == "risk_check_in" else "none"
+def turn_message(parse_data: Mapping[str, Any]) -> Message:
+    """The message as the turn logic reads it, from the NLU's parse data (the tracker's latest message):
+    the text, the intent, the risk verdict and the second reader's readings. Also used by the blind
+    single-answer test, so it plays each answer through the same turn logic."""
+    intent = parse_data.get("intent") or {}
+    name, confidence = str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+    raw = parse_data.get("answer_readings") or {}
+    verdict = RiskVerdict.from_parse_data(parse_data)
+    # a disclosure intent without a verdict (a button payload such as "/not_safe") counts as what it names
+    tier = (
+        verdict.tier
+        if verdict.tier != "none"
+        else ("crisis" if name.startswith("disclose_") else "check_in" if name == "risk_check_in" else "none")
+    )
+    return Message(
+        text=parse_data.get("text") or "",
+        intent=name,
+        confidence=confidence,
+        risk_tier=tier,
+        model_readings={
+            item: Reading.from_dict(reading) for item, reading in raw.items() if isinstance(reading, dict)
+        },
+    )
 
 
 def _pending_confirmation(tracker: Tracker) -> Confirmation | None:
@@ -154,24 +165,15 @@ class ValidateReflectionForm(FormValidationAction):
         )
         state = FormState(
             requested=requested,
-            open_items=tuple([requested] if requested in open_items else []) + tuple(
-                item for item in open_items if item not in (requested, CONSENT_SLOT)
-            ),
+            open_items=tuple([requested] if requested in open_items else [])
+            + tuple(item for item in open_items if item not in (requested, CONSENT_SLOT)),
             answered=answered,
             last_answered=tracker.get_slot("last_answered"),
             pending_confirmation=_pending_confirmation(tracker),
             pending_correction=tracker.get_slot("pending_correction"),
             checked_text=checked_in_text(tracker),
         )
-        intent, confidence = conversation.latest_intent
-        turn = Message(
-            text=conversation.latest_text,
-            intent=intent,
-            confidence=confidence,
-            risk_tier=_risk_tier(tracker),
-            model_readings=_model_readings(tracker),
-        )
-        plan = plan_turn(turn, state)
+        plan = plan_turn(turn_message(tracker.latest_message), state)
         if plan.interrupt is not None:
             return []  # not an answer: the rules answer it, then the form asks its question again
         if plan.explain == "data":
@@ -222,7 +224,7 @@ class ValidateReflectionForm(FormValidationAction):
         """The answer to one of the clinic's own intake questions: kept in the client's words, as asked."""
         intent, confidence = conversation.latest_intent
         side_request = intent in SIDE_REQUEST_INTENTS and confidence >= CONFIDENT_INTENT
-        if _risk_tier(tracker) != "none" or side_request:
+        if turn_message(tracker.latest_message).risk_tier != "none" or side_request:
             return []
         answers = dict(tracker.get_slot("clinic_answers") or {})
         question = next(q for q in conversation.clinic.intake.questions if q.id not in answers)
@@ -467,7 +469,9 @@ class AskForConsent(Action):
                 conversation,
                 "ask_consent_intake"
                 if conversation.intake
-                else "ask_consent_clinic" if conversation.clinic_id else "ask_consent",
+                else "ask_consent_clinic"
+                if conversation.clinic_id
+                else "ask_consent",
             )
         return []
 

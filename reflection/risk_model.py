@@ -98,7 +98,7 @@ def neighbour_pairs(pieces: Sequence[str]) -> list[str]:
 
 
 def _hashed_words(text: str) -> np.ndarray:
-    """The distinct hashed columns of a text's word unigrams and bigrams (crc32: the same in every process)."""
+    """The distinct hashed columns of a text's word unigrams and bigrams (crc32: alike in every process)."""
     words = _WORD.findall((text or "").lower().replace("'", "").replace("\u2019", ""))
     bigrams = [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
     columns = {zlib.crc32(feature.encode("utf-8")) % LEXICAL_DIMENSION for feature in [*words, *bigrams]}

@@ -23,9 +23,13 @@ from typing import Any
 import pytest
 import yaml
 
+from actions.reflection_form import turn_message
 from reflection.agreement import Confirm, Nothing, Take, decide, same_answer
 from reflection.answer_parsing import read_answer
 from reflection.answers.readings import Reading, ReadingKind
+from reflection.flow import CONSENT_SLOT, REFLECTION_MODE, remaining_slots
+from reflection.items import load_item_bank
+from reflection.turns import NOT_SURE, FormState, TurnPlan, plan_turn
 from tests.live import ROOT, Assistant
 
 BLIND_SETS = [
@@ -46,7 +50,9 @@ BLIND_SETS = [
 # turn logic that routes a correction of another question or a request before any reader is asked, so its
 # five non-answers (corrections of other questions, a request to finish) are allowed here as a ceiling; the
 # issue's "never stored" is held by the whole conversations and tests/test_turns.py.
-MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {"answers_v6": 5}
+# answers_v7, written before round 5: round 4's code gave 87.1% exact, 21.2% confirmed, 1 stored from a
+# non-answer; through the turn logic (below) 83.3%, 20.0%, 2.
+MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {"answers_v6": 5, "answers_v7": 1}
 FLOORS: dict[str, dict[str, float]] = {
     "answers_v4": {"stored_exact": 0.921, "confirmed": 0.274},
     "answers_v5": {"stored_exact": 0.891, "confirmed": 0.280},
@@ -146,6 +152,116 @@ def test_blind_answers_are_stored_exactly_or_confirmed(assistant: Assistant, bli
     print("\n".join(lines))
     assert len(stored_from_non_answer) <= MAX_STORED_FROM_NON_ANSWERS.get(blind_set.stem, 0)
     floors = FLOORS.get(blind_set.stem, {})
+    if "stored_exact" in floors:
+        assert figures["stored_exact"] >= floors["stored_exact"] - 0.005
+    if "confirmed" in floors:
+        assert figures["confirmed"] <= floors["confirmed"] + 0.005
+
+
+# Through the turn logic (since round 5): each answer played as the running form plays it, by
+# ``plan_turn`` on the parse data (intent, risk verdict, the model's readings), with the questions before
+# the asked one already answered. A correction of another question or a request is routed before any reader
+# is asked, and a risk check-in stops the answer, as in a conversation. answers_v7 is the first set whose
+# first run was taken this way.
+# The earlier sets through the turn logic (round 4's code, 2026-12-04): guards, not results.
+TURN_FLOORS: dict[str, dict[str, float]] = {
+    "answers_v4": {"stored_exact": 0.910, "confirmed": 0.267},
+    "answers_v5": {"stored_exact": 0.891, "confirmed": 0.270},
+    "answers_v6": {"stored_exact": 0.857, "confirmed": 0.218},
+}
+MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
+    "answers_v4": 1,
+    "answers_v5": 1,
+    "answers_v6": 2,
+    "answers_v7": 2,
+}
+# What the questions before the asked one hold: ordinary, middling answers.
+EARLIER_ANSWERS: dict[str, object] = {
+    "sessions_so_far": "established",
+    "raised_needs": "not_yet",
+}
+EARLIER_TEXT = "to feel less stuck"
+EARLIER_RATING = 3
+
+
+def form_state(slot: str) -> FormState:
+    """The form when ``slot`` is asked in a reflection: every question before it answered."""
+    bank = load_item_bank()
+    answered: dict[str, object] = {}
+    for item in bank.slots:
+        if item == slot:
+            break
+        answered[item] = EARLIER_ANSWERS.get(
+            item, EARLIER_TEXT if item in bank.free_text_slots else EARLIER_RATING
+        )
+    slots = {CONSENT_SLOT: True, **answered}  # consent was given; the form never counts it as an answer
+    open_items = [item for item in remaining_slots(slots, [], mode=REFLECTION_MODE) if item != slot]
+    return FormState(requested=slot, open_items=(slot, *open_items), answered=answered, last_answered=None)
+
+
+def turn_outcome(case: Case, plan: TurnPlan) -> tuple[str, bool]:
+    """('take' | 'confirm' | 'nothing', right) for one answer played through the turn logic."""
+    if case.slot in plan.values:
+        kind = "take"
+    elif plan.confirm is not None and plan.confirm.item == case.slot:
+        kind = "confirm"
+    elif plan.notes.get(case.slot) in (NOT_SURE, "not_applicable"):
+        kind = "take"  # settled without a value
+    else:
+        kind = "nothing"
+    if case.expect == "not_an_answer":
+        return kind, kind == "nothing"
+    if kind != "take":
+        return kind, kind == "confirm"
+    note = plan.notes.get(case.slot)
+    if note is not None:
+        wanted = {"dont_know": NOT_SURE, "not_applicable": "not_applicable", "nothing": "not_applicable"}
+        return kind, wanted.get(str(case.expect)) == note
+    value = plan.values[case.slot]
+    if case.expect == "text":
+        return kind, isinstance(value, str) and value not in ("none",)
+    return kind, value == case.expect
+
+
+@pytest.mark.parametrize("blind_set", BLIND_SETS, ids=[path.stem for path in BLIND_SETS])
+def test_blind_answers_through_the_turn_logic(assistant: Assistant, blind_set: Path) -> None:
+    cases = load_cases(blind_set)
+    total: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    confirmed: Counter[str] = Counter()
+    stored_from_non_answer: list[Case] = []
+    for case in cases:
+        plan = plan_turn(turn_message(assistant.parse(case.text)), form_state(case.slot))
+        kind, ok = turn_outcome(case, plan)
+        total[case.slot] += 1
+        right[case.slot] += ok
+        confirmed[case.slot] += kind == "confirm"
+        if case.expect == "not_an_answer" and kind != "nothing":
+            stored_from_non_answer.append(case)
+    answers = sum(total.values())
+    figures = {
+        "stored_exact": sum(right.values()) / answers,
+        "confirmed": sum(confirmed.values()) / answers,
+    }
+    lines = [
+        f"Single answers through the turn logic, {blind_set.stem}: {answers} answers",
+        f"  stored values exact {figures['stored_exact']:.1%} (target >= 97%)",
+        f"  needed a confirmation {figures['confirmed']:.1%} (target <= 25%)",
+        f"  stored or checked from a question, correction or request: {len(stored_from_non_answer)}"
+        " (target 0)",
+        f"  {'slot':<16} {'answers':>7} {'confirm':>8} {'exact':>7}",
+    ]
+    for slot in total:
+        lines.append(
+            f"  {slot:<16} {total[slot]:>7} {confirmed[slot] / total[slot]:>8.1%}"
+            f" {right[slot] / total[slot]:>7.1%}"
+        )
+    (ROOT / "reports").mkdir(exist_ok=True)
+    report = ROOT / "reports" / f"answers_turns_{blind_set.stem}.txt"
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    assert len(stored_from_non_answer) <= MAX_STORED_FROM_NON_ANSWERS_IN_TURNS.get(blind_set.stem, 0)
+    floors = TURN_FLOORS.get(blind_set.stem, {})
     if "stored_exact" in floors:
         assert figures["stored_exact"] >= floors["stored_exact"] - 0.005
     if "confirmed" in floors:
