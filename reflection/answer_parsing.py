@@ -32,7 +32,7 @@ from reflection.items import load_item_bank
 
 __all__ = [
     "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "asks_for_medical_advice", "is_correction", "is_skip",
-    "parse_answer", "read_all", "read_answer", "read_correction", "sounds_ironic",
+    "parse_answer", "read_all", "read_answer", "read_correction", "sounds_ironic", "sounds_like_a_hope",
 ]
 
 SCALE_SLOTS: tuple[str, ...] = load_item_bank().scale_slots
@@ -116,6 +116,15 @@ def is_correction(text: str) -> bool:
         return False
     shared = engine().shared
     return shared.not_an_answer.verdict(text, shared.text.normalize).kind == NotAnAnswerKind.CORRECTION
+
+
+def sounds_like_a_hope(text: str) -> bool:
+    """True when an answer is said the way a hope is ("feel better", "to sleep again", "I just want things
+    to get better"); never for a question, a request or a correction."""
+    if not isinstance(text, str) or not text.strip() or engine().answer_text(text) is None:
+        return False
+    shared = engine().shared
+    return shared.free_text.hope_shaped(shared.text.normalize(text))
 
 
 def asks_for_medical_advice(text: str) -> bool:

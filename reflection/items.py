@@ -49,6 +49,7 @@ class Item:
     not_applicable: Mapping[str, Any] | None = None  # how "there isn't any" sounds, and the code stored
     dont_know: str | None = None  # patterns of "I can't tell" that belong to this question
     topic: str | None = None  # words that name the question's subject ("homework", "goals")
+    not_topic: str | None = None  # phrases that only look like it ("I've heard that ...", "deep breathing")
 
     def describe_in_words(self, value: object, bank: ItemBank) -> str:
         """A stored rating in words ("not really"), for a client who did not give numbers."""
@@ -171,6 +172,7 @@ def _item_from_dict(raw: dict[str, Any]) -> Item:
         not_applicable=raw.get("not_applicable"),
         dont_know=raw.get("dont_know"),
         topic=raw.get("topic"),
+        not_topic=raw.get("not_topic"),
         questionnaires=tuple(raw.get("questionnaires", ())),
     )
 

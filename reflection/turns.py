@@ -16,7 +16,8 @@ so that safety comes first and nothing is ever stored from a question, a request
 5. words that only mean "go on" -> ask the same question again;
 6. a side request ("why do you ask?", "delete my data"...) that is not also an answer -> interrupt;
 7. otherwise the readings: the asked question's reading, taken, confirmed or missed by the agreement
-   policy (``decide``), plus clear answers to later questions, stored too and noted in a word.
+   policy (``decide``), plus clear answers to later questions, stored too and noted in a word; a hope typed
+   at a question asked for a choice ("feel better") goes to hopes, and the question is asked again.
 
 The words steering 2-4 are data (``content/turns/<lang>.yml``); the answer readers are ``answer_parsing``.
 """
@@ -42,12 +43,14 @@ from reflection.answer_parsing import (
     read_answer,
     read_correction,
     sounds_ironic,
+    sounds_like_a_hope,
 )
 from reflection.items import load_item_bank
 
 TURNS_CONTENT = Path(__file__).parent / "content" / "turns"
 DEFAULT_LANGUAGE = "en"
 CONSENT_SLOT = "consent"
+HOPES_SLOT = "hopes"  # where a hope typed at another question belongs
 SIDE_REQUEST_INTENTS = frozenset(
     {
         "ask_why",
@@ -458,6 +461,11 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
         _settle(plan, requested, decision.reading, whole_text=message.text)
     elif isinstance(decision, Confirm):
         plan.confirm = Confirmation(requested, decision.proposed, words=message.text)
+    elif _hope_said_instead(message.text, state, readings[requested]):
+        # "feel better" to "have you told your therapist?": kept as their hope, and the question asked again
+        _settle(plan, HOPES_SLOT, read_answer(HOPES_SLOT, message.text), whole_text=message.text)
+        plan.also_answered.append(HOPES_SLOT)
+        plan.nudge = True
     else:
         plan.missed = True
     # A story told for a free-text question ("tell me more") mentions much; only a rating or a choice asked
@@ -471,6 +479,16 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
             _settle(plan, item, reading)
             plan.also_answered.append(item)
     return plan
+
+
+def _hope_said_instead(text: str, state: FormState, asked: Reading) -> bool:
+    """The reply is a hope, and not an answer to the question asked (its reader says so), while "what do you
+    hope for?" is still open."""
+    if asked.kind is not ReadingKind.NOT_AN_ANSWER or HOPES_SLOT not in state.open_items:
+        return False
+    if state.requested == HOPES_SLOT or not sounds_like_a_hope(text):
+        return False
+    return read_answer(HOPES_SLOT, text).kind is ReadingKind.VALUE
 
 
 def _ironic_praise(item: str, decision: Take | Confirm | Nothing, text: str) -> Reading | None:
@@ -762,7 +780,9 @@ def _later_answers(message: Message, text: str, state: FormState, pending: Confi
         return None
     later = [item for item in state.open_items if item != pending.item]
     readings = read_all(text, [pending.item, *later], asked=pending.item)
-    if readings[pending.item].kind is not ReadingKind.NOTHING:
+    own = readings[pending.item].kind
+    said_a_hope = own is ReadingKind.NOT_AN_ANSWER and sounds_like_a_hope(text)  # "feel better": moved on
+    if own is not ReadingKind.NOTHING and not said_a_hope:
         return None  # an answer to the checked question, or no answer at all: not moved on
     plan = TurnPlan()
     for item in later:

@@ -297,3 +297,65 @@ def test_a_reading_travels_as_a_dict() -> None:
     assert found.as_dict() == {"kind": "not_applicable", "value": "none", "confidence": found.confidence}
     assert Reading.from_dict({"kind": "value", "value": True}).value is None  # a bool is never a rating
     assert Reading.from_dict({}).kind is NOTHING_KIND
+
+
+# --------------------------------------------------------------------------------------------------------
+# Tester, round 4: a second answer in one message, and a hope typed at "have you told your therapist?"
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_a_second_answer_is_read_when_the_message_names_its_question() -> None:
+    readings = read_all("since march, she's a good listener", open_from("sessions_so_far"))
+    assert answered(readings)["felt_heard"] == ("value", 5)
+    readings = read_all("heard: 4, but the sessions feel pretty shallow", open_from("felt_heard"))
+    assert answered(readings) == {"felt_heard": ("value", 4), "depth": ("value", 2)}
+
+
+def test_a_clause_naming_two_questions_answers_neither_in_passing() -> None:
+    readings = read_all("the advice is surface level, 2", open_from("advice_fit"))
+    assert answered(readings) == {"advice_fit": ("value", 2)}
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "expected"),
+    [
+        ("depth", "depth is probably a 2", 2),
+        ("advice_fit", "tips are about a 3", 3),
+        ("felt_heard", "heard a 5", 5),
+        ("approach_fit", "her style gets a 2", 2),
+    ],
+)
+def test_a_number_said_after_the_questions_own_name_is_its_rating(
+    slot: str, text: str, expected: int
+) -> None:
+    assert reading(slot, text) == (VALUE, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sleep through the night again",
+        "to stop second-guessing myself",
+        "be kinder to myself",
+        "more confidence at work",
+        "not feel so on edge",
+        "I'd love to feel calmer",
+    ],
+)
+def test_a_hope_is_no_answer_to_raised_needs(text: str) -> None:
+    assert read_answer("raised_needs", text).kind is NOT_AN_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nah not yet", "not_yet"),
+        ("too nervous to, honestly", "not_yet"),
+        ("I want to but keep chickening out", "not_yet"),
+        ("to be honest, not yet", "not_yet"),
+        ("helped a lot", "yes_helped"),
+        ("nothing really changed", "yes_no_change"),
+    ],
+)
+def test_answers_to_raised_needs_without_a_hope_in_them_still_read(text: str, expected: str) -> None:
+    assert reading("raised_needs", text) == (VALUE, expected)

@@ -797,3 +797,93 @@ def test_nothing_is_taken_from_the_checked_message_for_a_question_asked_in_words
     waiting = at("hopes", THROUGH_NEEDS | {"raised_needs": "not_yet"}, checked_text="to not feel so alone. 2")
     planned = plan("yes I'm ok", waiting, intent="im_safe")
     assert planned.values == {} and planned.nudge
+
+
+# --------------------------------------------------------------------------------------------------------
+# Tester, round 4 (2): two answers in one message; (4): a hope typed at "have you told your therapist?"
+# --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "other", "value"),
+    [
+        ("sessions_so_far", "roughly 9 sessions so far and she really listens", "felt_heard", 5),
+        ("sessions_so_far", "maybe fifteen sessions now, and honestly I feel understood", "felt_heard", 4),
+        ("felt_heard", "heard: 4, but the sessions feel pretty shallow", "depth", 2),
+        ("felt_heard", "a 4, though her approach is very rigid", "approach_fit", 1),
+    ],
+)
+def test_a_second_answer_naming_its_question_is_stored_and_noted(
+    asked: str, text: str, other: str, value: int
+) -> None:
+    planned = plan(text, at(asked))
+    assert planned.values[other] == value and planned.also_answered == [other]
+    assert asked in planned.values  # the asked question keeps its own answer
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "values"),
+    [
+        ("depth", "depth would be 2, advice 5", {"depth": 2, "advice_fit": 5}),
+        ("depth", "depth around 2, tips a 4", {"depth": 2, "advice_fit": 4}),
+        ("advice_fit", "advice gets a 2, worksheets about 4", {"advice_fit": 2, "homework_fit": 4}),
+        ("goals_shared", "goals 3, the approach maybe a 5", {"goals_shared": 3, "approach_fit": 5}),
+        ("felt_heard", "listened to: 4, style: 2", {"felt_heard": 4, "approach_fit": 2}),
+        ("felt_heard", "heard a 5, depth more like 2", {"felt_heard": 5, "depth": 2}),
+    ],
+)
+def test_a_number_after_another_questions_name_is_never_the_asked_questions(
+    asked: str, text: str, values: dict[str, int]
+) -> None:
+    planned = plan(text, at(asked))
+    assert planned.values == values and planned.confirm is None
+
+
+def test_an_unsure_second_answer_is_not_stored() -> None:
+    planned = plan("about a 4, the depth is kind of ok I guess", at("felt_heard"))
+    assert planned.values == {"felt_heard": 4} and planned.also_answered == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "about 5 sessions, I've heard it takes a while",
+        "10 sessions, old memories are starting to surface",
+        "7 sessions, she taught me deep breathing",
+    ],
+)
+def test_words_that_only_look_like_another_questions_name_answer_nothing_else(text: str) -> None:
+    assert plan(text, at("sessions_so_far")).values == {"sessions_so_far": "established"}
+
+
+HOPE_AT_NEEDS = [
+    "sleep through the night again", "honestly just to feel less stuck", "I'd love to feel calmer",
+]
+FOOLED_MODEL = {"raised_needs": Reading(ReadingKind.VALUE, "yes_helped", 0.95)}  # it reads hopes as "helped"
+
+
+@pytest.mark.parametrize("hope", HOPE_AT_NEEDS)
+def test_a_hope_typed_at_raised_needs_goes_to_hopes_and_the_question_is_asked_again(hope: str) -> None:
+    planned = plan(hope, at("raised_needs", THROUGH_NEEDS), model_readings=FOOLED_MODEL)
+    assert planned.values == {"hopes": hope} and planned.also_answered == ["hopes"]
+    assert planned.nudge and not planned.missed and planned.confirm is None
+
+
+@pytest.mark.parametrize("hope", HOPE_AT_NEEDS)
+def test_a_hope_typed_at_raised_needs_once_hopes_are_answered_is_asked_again(hope: str) -> None:
+    answered = THROUGH_NEEDS | {"hopes": "to trust people again"}
+    state = FormState(requested="raised_needs", open_items=("raised_needs", "missing"), answered=answered)
+    planned = plan(hope, state, model_readings=FOOLED_MODEL)
+    assert planned.values == {} and planned.confirm is None and planned.missed
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("yep, brought it up and sessions improved", "yes_helped"),
+        ("I said so last week, she carried on as usual", "yes_no_change"),
+        ("spoke up once, things got better", "yes_helped"),
+    ],
+)
+def test_real_answers_to_raised_needs_are_still_stored(text: str, value: str) -> None:
+    assert plan(text, at("raised_needs", THROUGH_NEEDS)).values == {"raised_needs": value}

@@ -60,6 +60,26 @@ def real_words_path(code: str) -> Path:
     return LANGUAGE_DIR / f"{code}.real_words.txt"
 
 
+class Topic:
+    """The words that name a question's subject ("homework", "feel heard"), less the phrases that only look
+    like them ("I've heard that ...", "deep breathing")."""
+
+    def __init__(self, names: str, not_names: str | None = None) -> None:
+        self._names = compile_any(alternation(names))
+        self._not_names = compile_any(alternation(not_names)) if not_names else None
+
+    def _masked(self, text: str) -> str:
+        if self._not_names is None:
+            return text
+        return self._not_names.sub(lambda m: " " * len(m.group()), text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._names.search(self._masked(text))
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self._names.match(self._masked(text), pos)
+
+
 class Shared:
     """What every reader of one language shares: normalisation, numbers, the scale words."""
 
@@ -89,17 +109,47 @@ class Shared:
             rf"^(?:{alternation(skip['lead'])} )*(?:{pattern(skip['phrases'])})"
             rf"(?: {alternation(skip['tail'])})*$"
         )
-        self.topics = {item.slot: compile_any(alternation(item.topic)) for item in bank.items if item.topic}
+        self.topics = {item.slot: Topic(item.topic, item.not_topic) for item in bank.items if item.topic}
         others = language.section("other_questions")
         self.other_clause_break = re.compile(rf"[,.;:!?\u2014]|\b{alternation(others['clause_breaks'])}\b")
         self.therapy_context = re.compile(pattern(others["therapy_context"]))
+        self._before_a_name = re.compile(rf"\s*(?:{alternation(others['before_a_name'])}\s+)*")
+        self._after_a_name = re.compile(rf"\s*(?:{alternation(others['after_a_name'])}\s+)*")
 
     def is_skip(self, text: str) -> bool:
         return bool(self._skip.match(self.text.normalize(text).strip(" .!?,")))
 
-    def clauses_naming(self, norm: str, topic: re.Pattern[str]) -> str:
-        """The clauses of an answer that name a subject, joined: 'the homework is useless'."""
-        return ". ".join(part.strip() for part in self.other_clause_break.split(norm) if topic.search(part))
+    def clauses_naming(self, norm: str, slot: str) -> str:
+        """The clauses of an answer that name one question's subject and no other's, joined: 'the homework
+        is useless' (but not 'the advice is surface level' for depth)."""
+        topic = self.topics[slot]
+        others = [other for name, other in self.topics.items() if name != slot]
+        return ". ".join(
+            part.strip() for part in self.other_clause_break.split(norm)
+            if topic.search(part) and not any(other.search(part) for other in others)
+        )
+
+    def named_rating(self, norm: str, slot: str) -> int | None:
+        """A number said right after the name of a question's subject, in a clause that opens with it:
+        "depth is maybe a 3", "advice 4", "heard a 5"."""
+        topic = self.topics.get(slot)
+        if topic is None:
+            return None
+        for clause in self.other_clause_break.split(norm):
+            clause = clause.strip()
+            named = topic.match(clause) or topic.match(clause, self._before_a_name.match(clause).end())
+            if named is None:
+                continue
+            rest = clause[self._after_a_name.match(clause, named.end()).end():]
+            rating = self.numbers.rating(rest) if rest.strip() else None
+            if rating is not None:
+                return rating
+        return None
+
+    def rating_about(self, part: str, slot: str) -> int | None:
+        """The rating a part of an answer about one question gives in numbers ("maybe a 2", "advice 4")."""
+        rating = self.numbers.rating(part)
+        return rating if rating is not None else self.named_rating(part, slot)
 
     def parts_by_subject(self, norm: str, asked: str, slots: Sequence[str]) -> dict[str, str]:
         """The answer's clauses by the question they are about: a clause naming one question's subject is
@@ -166,7 +216,7 @@ class ScaleItemReader:
         self.words = WordReader(shared.scale_words, shared.lexicons[item.slot])
         self.not_given = _NotGiven(shared.language, item.not_applicable) if item.not_applicable else None
         self.own_dont_know = compile_any(item.dont_know) if item.dont_know else None
-        self.topic = compile_any(alternation(item.topic)) if item.topic else None
+        self.topic = shared.topics.get(item.slot)
 
     def read(self, text: str, today: date) -> Reading:
         norm = self.shared.text.normalize(text)
@@ -186,7 +236,7 @@ class ScaleItemReader:
         stated = self.shared.numbers.stated_up_front(lowered)
         if stated is not None and self.shared.text.placeable(lowered):
             return value_reading(stated, NUMBER_CONFIDENCE)
-        number = self.shared.numbers.rating(norm)
+        number = self.shared.rating_about(norm, self.slot)
         if number is not None:
             return value_reading(number, NUMBER_CONFIDENCE)
         own_subject = self.shared.without_other_subjects(self.words.without_reported_speech(norm), self.slot)
@@ -209,7 +259,7 @@ class ScaleItemReader:
         if self.not_given is not None and self.not_given.names_the_things(norm) \
                 and self.not_given.says_none(norm.rstrip(".!? ")):
             return not_applicable(self.not_given.code, NOT_GIVEN_CONFIDENCE)
-        about = self.shared.clauses_naming(norm, self.topic)
+        about = self.shared.clauses_naming(norm, self.slot)
         found_words = self.words.read(about, subject_named=True) if about else None
         if found_words is None or found_words.value is None:
             return NOTHING
@@ -247,6 +297,9 @@ class SessionsItemReader:
 
 
 class RaisedNeedsItemReader:
+    """Whether the client told their therapist what they need; a reply said like a hope with nothing about
+    telling in it ("feel better") is no answer to this question, whatever its words of change say."""
+
     def __init__(self, item: Item, shared: Shared) -> None:
         self.shared = shared
         self.raised_needs = RaisedNeedsReader(item.cues)
@@ -260,6 +313,8 @@ class RaisedNeedsItemReader:
             return dont_know(DONT_KNOW_ONLY_CONFIDENCE)
         if self.shared.dont_know.only_unsure(norm):
             return NOTHING
+        if self.shared.free_text.hope_shaped(norm) and not self.raised_needs.about_telling(norm):
+            return not_an_answer(NOT_AN_ANSWER_CONFIDENCE)  # "feel better": a hope, whatever "better" says
         found = self.raised_needs.read(norm)
         if found.value is None:
             return NOTHING
@@ -391,7 +446,7 @@ class AnswerEngine:
         parts = self.shared.parts_by_subject(self.shared.text.normalize(answer), asked, slots)
         readings = dict.fromkeys(slots, NOTHING)
         for slot, part in parts.items():
-            if slot == asked or self.shared.numbers.rating(part) is None:
+            if slot == asked or self.shared.rating_about(part, slot) is None:
                 continue
             found = self.readers[slot].read(part, today)
             if found.kind is not ReadingKind.VALUE or found.confidence < ELSEWHERE_MIN_CONFIDENCE:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from reflection.answers.language import Language, alternation, phrases
+from reflection.answers.language import Language, alternation, pattern, phrases
 from reflection.answers.text import TOKEN
 
 _CLAUSE_MARKS = frozenset(".,;:!?\u2026\u2014'\"()[]{}*_~#-\u2013")
@@ -28,6 +28,7 @@ class FreeTextReader:
         self._nothing_fillers = frozenset(tuple(phrase.split()) for phrase in phrases(f["nothing_fillers"]))
         self._longest_nothing = max(len(phrase) for phrase in self._nothing_only | self._nothing_fillers)
         self._goes_on = re.compile(rf"\b{alternation(f['goes_on'])}\b")
+        self._hope_shaped = re.compile(pattern(f["hope_shaped"]))
         self._undecided = re.compile(
             rf"^(?:{alternation(f['undecided_lead'])} )?{alternation(f['undecided'])}"
             rf"(?: {alternation(f['undecided_tail'])})*$"
@@ -39,6 +40,10 @@ class FreeTextReader:
 
     def is_a_hope(self, norm: str) -> bool:
         return not self._not_a_hope.match(norm)
+
+    def hope_shaped(self, norm: str) -> bool:
+        """Said the way a hope is: "feel better", "to sleep again", "I just want things to get better"."""
+        return bool(self._hope_shaped.search(norm))
 
     def says_nothing_to_add(self, norm: str) -> bool:
         """"nothing", "nah, all good", "no thanks": nothing is missing (but not "no, more structure")."""

@@ -38,6 +38,11 @@ class RaisedNeedsReader:
         self._clause_boundary = re.compile(rf"[,.;:!?]|\b{alternation(cues['clause_breaks'])}\b")
         self._subordinate_clause = re.compile(rf"\s*{alternation(cues['subordinate_openers'])}\b")
         self._therapist_subject = re.compile(r"(?:she|he|they) ")
+        self._about_telling = re.compile(pattern(cues["about_telling"], fragments))
+
+    def about_telling(self, norm: str) -> bool:
+        """The answer says something about telling the therapist ("I mentioned it", "not yet", "she ...")."""
+        return bool(self._about_telling.search(norm))
 
     def read(self, norm: str) -> RaisedNeedsReading:
         no_change, helped_after_raising = [self._no_change], []

@@ -266,6 +266,21 @@ async def test_a_hope_typed_at_a_check_of_raised_needs_is_a_hope_and_the_check_i
     assert "Back to your answer about" in said(ask) and "Is that right?" in said(ask)
 
 
+async def test_a_hope_typed_at_raised_needs_is_noted_as_a_hope_and_the_question_asked_again(
+    dispatcher,  # noqa: ANN001
+) -> None:
+    """Tester, round 4: "feel better" at "have you told your therapist?" was stored as "yes, it helped"."""
+    slots = {**CONSENTED, **RATED_LOW, "requested_slot": "raised_needs"}
+    hope = "get my energy back"
+    events = slot_events(await validate(make_tracker(slots, "to " + hope), dispatcher))
+    assert events["hopes"] == "to " + hope and events.get("raised_needs") is None
+    assert events["requested_slot"] == "raised_needs"
+    assert "noted that too" in said(dispatcher) and hope in said(dispatcher)
+    ask = CollectingDispatcher()
+    await ASK_ACTIONS["raised_needs"]().run(ask, make_tracker({**slots, **events}), {})
+    assert "told your therapist what you need" in said(ask)
+
+
 async def test_consent_set_again_by_another_action_is_not_thanked_again(dispatcher) -> None:  # noqa: ANN001
     """Tester, round 4: "Thank you. You can say "delete my data" at any time." came again after "welcome
     back" and after a check-in, where another action set the consent slot again."""
