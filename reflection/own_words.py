@@ -3,7 +3,9 @@
 * ``quote_of(text)``: a few words of an answer to quote back ("You said: “she seems distracted”"), or
   None when the answer holds nothing worth quoting ("not really", "2", a button). A long answer is cut at
   the end of its first sentence or clause, or else at a word boundary with "…"; never mid-word, and never
-  with its own closing punctuation, so the sentence around it adds the only full stop.
+  with its own closing punctuation, so the sentence around it adds the only full stop. Given the rating
+  (``slot``, ``value``), a mixed answer is quoted by the clause that carries it: for a 2, "I never feel he
+  gets it", not "he was kind"; a correction ("no wait, make it 2") or a bare number is never quoted.
 * ``own_words(text)``: what the client hopes for (or feels is missing), cleaned for a summary or a
   conversation starter: hedges like "idk, maybe" dropped, "not yet" or "k" give None, a paragraph is cut
   to its first sentence.
@@ -21,13 +23,16 @@ from collections.abc import Iterable
 from functools import cache
 
 from reflection.answer_parsing import engine, gives_a_number, read_answer
-from reflection.answers.language import alternation, phrases
+from reflection.answers.language import alternation, pattern, phrases
 from reflection.answers.readings import ReadingKind
 from reflection.answers.text import TOKEN
+from reflection.items import load_item_bank
 
 QUOTE_MIN_WORDS = 3
 QUOTE_MAX_WORDS = 12
 QUOTE_MIN_CONTENT_WORDS = 1  # "not really tbh" says how, not what: nothing to quote
+QUOTE_MAX_CLAUSES = 12  # only the first clauses are weighed: a quote never costs more than a short answer
+LOW_AT_MOST, HIGH_AT_LEAST = 2, 4
 OWN_WORDS_MAX_WORDS = 20
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _TRAILING = " \t.,;:!?…-\u2014\"'“”‘’"
@@ -102,7 +107,9 @@ def _clause_lead() -> re.Pattern[str]:
     return re.compile(rf"^{alternation(breaks)}\b[\s,]*", re.IGNORECASE)
 
 
-def quote_of(text: str | None, not_these: Iterable[str] = ()) -> str | None:
+def quote_of(
+    text: str | None, not_these: Iterable[str] = (), slot: str | None = None, value: object = None
+) -> str | None:
     """A short, meaningful part of an answer to quote back, or None (see the module docstring)."""
     if not text or not text.strip():
         return None
@@ -111,10 +118,94 @@ def quote_of(text: str | None, not_these: Iterable[str] = ()) -> str | None:
         return None  # a button the client tapped
     if len(stripped.split()) < QUOTE_MIN_WORDS or len(_content_words(stripped)) < QUOTE_MIN_CONTENT_WORDS:
         return None
-    quote = _meaningful_part(stripped, QUOTE_MAX_WORDS).lstrip(_LEADING)
+    rating_part = _rating_part(stripped, slot, value)
+    if rating_part is None:
+        return None
+    quote = _meaningful_part(rating_part, QUOTE_MAX_WORDS).lstrip(_LEADING)
     if len(quote.split()) < QUOTE_MIN_WORDS or len(_content_words(quote)) < QUOTE_MIN_CONTENT_WORDS:
         return None
     return quote
+
+
+def _rating_part(text: str, slot: str | None, value: object) -> str | None:
+    """The clause of a rated answer that says what its rating says; the whole answer when it holds no other
+    clause of its own; None when no clause is left to quote.
+
+    For a 2, "He was kind, but I never feel he gets it" -> "I never feel he gets it" and "she means well, but
+    it's the same plan every week" -> "it's the same plan every week" (the point comes after "but"); "she
+    really listens. no wait, make it 2" -> None: praise is no quote for a 2, a correction none at all."""
+    clauses = _clauses(text)
+    lean = _band(value)
+    opposite = {"low": "high", "high": "low"}.get(lean or "")
+    leanings = [_leaning(clause, slot) if opposite else None for clause in clauses]
+    out = [
+        _is_correction(clause) or (opposite is not None and leaning == opposite)
+        for clause, leaning in zip(clauses, leanings, strict=True)
+    ]
+    kept = [
+        (clause, leaning)
+        for clause, leaning, left_out in zip(clauses, leanings, out, strict=True)
+        if not left_out and _content_words(clause)
+    ]
+    agreeing = [clause for clause, leaning in kept if leaning == lean]
+    after_but = [clause for clause, _ in kept[1:] if _main_point_lead().match(clause.lstrip(_LEADING))]
+    if opposite and not agreeing and after_but:
+        agreeing = after_but  # "she means well, but it's the same plan every week": the point after "but"
+    if not any(out) and (not agreeing or len(agreeing) == len(kept)):
+        return text  # nothing to leave out, and no clause says the rating better than the whole
+    chosen = agreeing or [clause for clause, _ in kept]
+    if not chosen:
+        return None
+    return _clause_lead().sub("", chosen[0].lstrip(_LEADING)).rstrip(_TRAILING) or None
+
+
+@cache
+def _main_point_lead() -> re.Pattern[str]:
+    """The words that open the clause carrying a mixed answer's point ("..., but she never asks")."""
+    return re.compile(rf"^{alternation(engine().shared.language.section('quotes', 'point_after'))}\b", re.I)
+
+
+def _clauses(text: str) -> list[str]:
+    """The answer's sentences cut at their clauses ("he was kind", "but I never feel he gets it")."""
+    clauses: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        starts = [0, *(m.end() for m in _clause_end().finditer(sentence))]
+        ends = [*starts[1:], len(sentence)]
+        clauses += [sentence[start:end].strip(_TRAILING) for start, end in zip(starts, ends, strict=True)]
+        if len(clauses) >= QUOTE_MAX_CLAUSES:
+            break
+    return [clause for clause in clauses[:QUOTE_MAX_CLAUSES] if clause]
+
+
+def _band(value: object) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return "low" if value <= LOW_AT_MOST else "high" if value >= HIGH_AT_LEAST else "mid"
+
+
+def _leaning(clause: str, slot: str | None) -> str | None:
+    """How a clause rates on its own: by the rated question's reader, or else the way every other rating
+    question that reads it agrees ("he was kind" says nothing of depth, but is praise to "feeling heard")."""
+    rated = load_item_bank().scale_slots
+    if slot in rated:
+        own = _band(read_answer(slot, clause).value)
+        if own is not None:
+            return own
+    bands = {_band(read_answer(other, clause).value) for other in rated if other != slot}
+    bands.discard(None)
+    return bands.pop() if len(bands) == 1 else None
+
+
+@cache
+def _correction() -> re.Pattern[str]:
+    corrections = engine().shared.language.section("quotes", "corrections")
+    return re.compile(pattern(corrections))
+
+
+def _is_correction(clause: str) -> bool:
+    """A clause that only changes the number: "no wait, make it 2", "actually a 1"."""
+    plain = " ".join(clause.lower().replace("\u2019", "'").split()).strip(_TRAILING)
+    return bool(_correction().search(plain))
 
 
 SAID_MIN_WORDS = 2  # "12" or "yes" says nothing the category does not

@@ -139,13 +139,22 @@ def conversation_starters(answers: Mapping[str, object], bank: ItemBank | None =
     return starters[:MAX_STARTERS]
 
 
-def _step_section(step: str, answers: Mapping[str, object], bank: ItemBank, referral_link: str | None) -> str:
+def _step_section(
+    step: str,
+    answers: Mapping[str, object],
+    bank: ItemBank,
+    referral_link: str | None,
+    steps: Sequence[str] = (),
+) -> str:
+    """The help for one next step; ``steps`` are all the steps shown, so that side by side they read as one
+    piece of advice (early on, looking elsewhere can wait)."""
     text = _content()["steps"][step]
+    both = FIND_BETTER_FIT in steps and GIVE_IT_TIME in steps
     if step == TALK_TO_THERAPIST:
         return f"{text['intro']}\n{_bullets([f'“{line}”' for line in conversation_starters(answers, bank)])}"
     if step == FIND_BETTER_FIT:
         parts = [
-            text["intro"],
+            text["intro_early" if both else "intro"],
             f"{text['look_for_heading']}\n{_bullets(text['look_for'])}",
             f"{text['questions_heading']}\n{_bullets(text['questions'])}",
         ]
@@ -154,7 +163,8 @@ def _step_section(step: str, answers: Mapping[str, object], bank: ItemBank, refe
         parts.append(text["dont_give_up"])
         return "\n\n".join(parts)
     if step == GIVE_IT_TIME:
-        return f"{text['intro']}\n{text['watch_heading']}\n{_bullets(text['watch_for'])}"
+        intro = text["intro_before_looking" if both else "intro"]
+        return f"{intro}\n{text['watch_heading']}\n{_bullets(text['watch_for'])}"
     if step == KEEP_GOING:
         return text["intro"]
     raise ValueError(f"unknown next-step code {step!r}")
@@ -200,6 +210,6 @@ def build_summary(
     ]
     if looking_for:
         sections.append("\n".join([text["looking_for_heading"], *looking_for]))
-    sections += [_step_section(step, answers, bank, referral_link) for step in next_steps]
+    sections += [_step_section(step, answers, bank, referral_link, next_steps) for step in next_steps]
     sections.append(text["data_saved"] if saved else text["data_not_saved"])
     return Summary(sections=tuple(sections))

@@ -169,6 +169,7 @@ class TurnWords:
     question_noun: re.Pattern[str]
     change_named: re.Pattern[str]
     hedged_yes: re.Pattern[str]
+    hedged_value: re.Pattern[str]
     filler: re.Pattern[str]
     lower: re.Pattern[str]
     higher: re.Pattern[str]
@@ -207,6 +208,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         question_noun=re.compile(rf"\b(?:{_alternation(raw['question_noun'])})\b"),
         change_named=re.compile(rf"\b(?:{_alternation(raw['change_named'])})\b"),
         hedged_yes=re.compile(rf"\b(?:{_alternation(raw['hedged_yes'])})\b"),
+        hedged_value=re.compile(rf"(?:^|\b)(?:{_alternation(raw['hedged_value'])})(?:\b|$)"),
         filler=re.compile(rf"\b(?:{_alternation(raw['filler'])})\b"),
         lower=re.compile(rf"\b(?:{_alternation(raw['lower'])})\b"),
         higher=re.compile(rf"\b(?:{_alternation(raw['higher'])})\b"),
@@ -605,6 +607,32 @@ def _only_hedged_yes(plain: str) -> bool:
     return not re.sub(r"[\W_]+", "", rest)
 
 
+_OUT_OF_FIVE = re.compile(r"\s*(?:/|\bout of|\boutta|\bof)\s*(?:5|five)\b")
+
+
+def _only_hedges(plain: str) -> bool:
+    """Nothing but hedges, filler, a yes and numbers ("i guess so? dunno", "idk like a 3"): no no, and no
+    words of its own."""
+    words = turn_words()
+    rest = re.sub(rf"\b{words.not_sure.pattern}\b", " ", plain)
+    if _NEGATION.search(rest):
+        return False  # "not a 3", "nah it's 2": a no, read as one ("not sure" is no no)
+    rest = _DIGIT.sub(" ", rest)
+    for hedge in (words.hedged_yes, words.filler, words.hedged_value):
+        rest = hedge.sub(" ", rest)
+    return not re.sub(r"[\W_]+", "", rest)
+
+
+def _hedged_value(plain: str) -> int | None:
+    """The one rating a hedged reply states ("idk like a 3", "2ish? not sure", "a 2 out of 5 i guess"); None
+    when it says anything else: a second number, a no, or words of its own."""
+    plain = _OUT_OF_FIVE.sub(" ", plain)
+    numbers = _DIGIT.findall(plain)
+    if len(numbers) != 1 or not SCALE_BOTTOM <= int(numbers[0]) <= SCALE_TOP or not _only_hedges(plain):
+        return None
+    return int(numbers[0])
+
+
 def _direction(plain: str) -> int:
     """-1 for "a bit lower", "worse than that"; +1 for "higher"; 0 for neither (or both)."""
     words = turn_words()
@@ -640,6 +668,16 @@ def _confirmation_answer(
     rated = pending.item in load_item_bank().scale_slots and isinstance(proposed, int)
     if rated and proposed >= HIGH_RATING and not says_yes(text) and words.doubting_echo.search(plain):
         return TurnPlan(nudge=True)  # "so yeah, SUPER deep" to "is 5 right?" may mean the opposite: ask again
+    # A hedged reply is about the reading checked, whatever the classifier made of it: a yes ("i guess so?
+    # idk") confirms it; one number ("idk like a 3") is that answer, said back when it differs.
+    hedged_yes = words.hedged_yes.search(plain) and not _DIGIT.search(plain) and _only_hedges(plain)
+    if hedged_yes:
+        return _confirmed(text, "", state, pending)
+    stated = _hedged_value(plain) if pending.item in load_item_bank().scale_slots else None
+    if stated is not None:
+        if stated == proposed:
+            return _confirmed(text, "", state, pending)
+        return TurnPlan(values={pending.item: stated}, corrected=[pending.item], words=said)
     corrected = _corrects_another(message, text, state, pending)
     if corrected is not None:
         return _keep_waiting(corrected, pending)

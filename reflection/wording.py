@@ -91,5 +91,5 @@ def acknowledgement(
     if band(value) != "low":
         return ack
     buttons = [text for button in item.buttons for text in (button.payload, button.title)]
-    quote = quote_of(raw_text, not_these=buttons)
+    quote = quote_of(raw_text, not_these=buttons, slot=slot, value=value)
     return message("quote_back", quote=quote, ack=ack).text if quote else ack

@@ -149,3 +149,54 @@ def test_a_choice_answered_in_words_keeps_them(text: str, said: str | None) -> N
 )
 def test_a_quote_is_the_meaningful_clause_never_the_filler(text: str, quote: str | None) -> None:
     assert quote_of(text) == quote
+
+
+@pytest.mark.parametrize(
+    ("slot", "value", "text", "quote"),
+    [
+        ("felt_heard", 2, "She's really friendly, but I never feel listened to", "I never feel listened to"),
+        (
+            "depth", 1, "lovely person honestly. we stay on small talk every week",
+            "we stay on small talk every week",
+        ),
+        (
+            "approach_fit", 1, "she means well i think, but it is the same plan every single week",
+            "it is the same plan every single week",
+        ),
+        (
+            "depth", 2, "we never get past the surface, even though she is sweet",
+            "we never get past the surface",
+        ),
+        ("felt_heard", 5, "the homework is a drag, but she really gets me", "she really gets me"),
+    ],
+)
+def test_a_mixed_answer_is_quoted_by_the_clause_that_carries_its_rating(
+    slot: str, value: int, text: str, quote: str
+) -> None:
+    """Tester, round 4: "He was kind" was quoted back for a 2 of 5."""
+    assert quote_of(text, slot=slot, value=value) == quote
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [("depth", "such a caring person, honestly. 2"), ("felt_heard", "so warm and caring, 1 i guess")],
+)
+def test_praise_alone_is_never_quoted_for_a_low_rating(slot: str, text: str) -> None:
+    ack = acknowledgement(slot, 2, text)
+    assert ack is not None and "You said" not in ack
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("oh wait, actually make that a 2", None),
+        ("3. scratch that, 2. her tips never fit my shifts", "her tips never fit my shifts"),
+        ("no wait make it 2, we never talk about what I want", "we never talk about what I want"),
+        ("hmm 4... sorry, i meant 2", None),
+    ],
+)
+def test_a_correction_or_a_bare_number_is_never_quoted(text: str, quote: str | None) -> None:
+    """Tester, round 4: "no wait make it 2" was quoted back as what the client said."""
+    assert quote_of(text, slot="advice_fit", value=2) == quote
+    ack = acknowledgement("advice_fit", 2, text)
+    assert ack is not None and "wait" not in ack and "meant" not in ack

@@ -106,3 +106,22 @@ def test_one_rated_area_is_named_for_what_it_is() -> None:
     text = build_summary({"felt_heard": 1, "depth": None}, ["talk_to_therapist"]).as_text()
     assert "Every area" not in text and "working best" not in text
     assert "What's hardest right now: feeling heard and respected (1 of 5)." in text
+
+
+EARLY_AND_STUCK = {
+    "sessions_so_far": "early", "felt_heard": 2, "depth": 2, "advice_fit": 3, "raised_needs": "yes_no_change",
+}
+
+
+def test_a_better_fit_and_giving_it_time_read_as_one_piece_of_advice() -> None:
+    """Tester, round 4: side by side after two sessions, "look elsewhere" and "give it time" read as mixed
+    advice. The codes and their order stay; the words say looking elsewhere can wait."""
+    summary = build_summary(EARLY_AND_STUCK, ["find_better_fit", "give_it_time"])
+    better_fit, give_it_time = summary.sections[-3], summary.sections[-2]
+    assert "What to look for" in better_fit and "watch for" in give_it_time
+    assert "If they still don't" in better_fit  # looking elsewhere is for later
+    assert "no rush" in give_it_time and "before you look elsewhere" in give_it_time
+    alone = build_summary(EARLY_AND_STUCK, ["find_better_fit"]).as_text()
+    assert "If they still don't" not in alone and "no rush" not in alone
+    early_talk = build_summary(EARLY_AND_STUCK, ["talk_to_therapist", "give_it_time"]).as_text()
+    assert "look elsewhere" not in early_talk and "That usually changes." in early_talk

@@ -887,3 +887,46 @@ def test_a_hope_typed_at_raised_needs_once_hopes_are_answered_is_asked_again(hop
 )
 def test_real_answers_to_raised_needs_are_still_stored(text: str, value: str) -> None:
     assert plan(text, at("raised_needs", THROUGH_NEEDS)).values == {"raised_needs": value}
+
+
+ADVICE_CHECK = Confirmation("advice_fit", Reading(ReadingKind.VALUE, 3, 0.7), words="some of it helps")
+HEDGED_VALUE_STATE = {"sessions_so_far": "established", "felt_heard": 4, "depth": 4}
+
+
+@pytest.mark.parametrize(
+    ("reply", "intent"),
+    [
+        ("hmm maybe? probably a 2 tbh", "deny"),
+        ("idk... a 2 out of 5 i suppose", "correct_answer"),
+        ("dunno, 2ish i think", "nlu_fallback"),
+        ("i mean... like 2? not sure", "affirm"),
+    ],
+)
+def test_a_hedged_reply_with_a_value_to_is_that_right_is_that_value_for_the_answer_checked(
+    reply: str, intent: str
+) -> None:
+    """Tester, round 4: "i guess so? idk like a 3" to "is that right?" was taken as a change of an answer."""
+    state = checking(ADVICE_CHECK, HEDGED_VALUE_STATE, last_answered="depth")
+    planned = plan(reply, state, intent=intent, confidence=0.9)
+    assert planned.values == {"advice_fit": 2} and planned.corrected == ["advice_fit"]  # said back briefly
+    assert planned.correction_prompt is None and not planned.nudge and planned.confirm is None
+    assert planned.words == {"advice_fit": "some of it helps"}
+
+
+@pytest.mark.parametrize("intent", ["deny", "correct_answer", "nlu_fallback"])
+def test_a_hedged_reply_naming_the_value_proposed_confirms_it(intent: str) -> None:
+    state = checking(ADVICE_CHECK, HEDGED_VALUE_STATE, last_answered="depth")
+    planned = plan("i suppose? yeah like a 3 idk", state, intent=intent, confidence=0.9)
+    assert planned.values == {"advice_fit": 3} and planned.corrected == [] and not planned.nudge
+    assert planned.words == {"advice_fit": "some of it helps"}
+
+
+@pytest.mark.parametrize(
+    ("reply", "intent"),
+    [("i suppose so? dunno", "correct_answer"), ("idk i guess", "deny"), ("probably? idk", "nlu_fallback")],
+)
+def test_a_hedged_yes_without_a_value_confirms_whatever_the_classifier_read(reply: str, intent: str) -> None:
+    state = checking(ADVICE_CHECK, HEDGED_VALUE_STATE, last_answered="depth")
+    planned = plan(reply, state, intent=intent, confidence=0.9)
+    assert planned.values == {"advice_fit": 3} and planned.corrected == [] and planned.confirm is None
+
