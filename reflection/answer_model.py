@@ -255,9 +255,9 @@ def train(
 
 
 def _encoder() -> Encode:
-    from reflection.encoder import shared_encoder  # loaded only to train or to evaluate
+    from reflection.encoder import training_encoder  # loaded only to train or to evaluate
 
-    return shared_encoder().encode
+    return training_encoder().encode
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,7 +36,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reflection.encoder import SentenceEncoder, shared_encoder  # noqa: E402
+from reflection.encoder import SentenceEncoder, training_encoder  # noqa: E402
 from reflection.risk_model import (  # noqa: E402
     CLASSES,
     DEFAULT_PATH,
@@ -215,7 +215,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
     args = parser.parse_args()
     started = time.perf_counter()
-    encoder = shared_encoder()
+    encoder = training_encoder()
 
     examples = training_examples()
     texts = [text for text, _ in examples]
