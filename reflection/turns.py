@@ -395,7 +395,10 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
     answers_asked = asked is not None and asked.is_answer
     if message.intent in NUDGE_INTENTS and message.confidence >= CONFIDENT_INTENT and not answers_asked:
         return TurnPlan(nudge=True)
-    data_question = not answers_asked and asks_about_data(text)
+    # A question about their data is never an answer; at a free-text question, where any words can be one,
+    # only when it is asked as a question ("and can my counsellor read what I type here?").
+    free_text = state.requested in load_item_bank().free_text_slots
+    data_question = asks_about_data(text) and (not answers_asked or (free_text and text.rstrip().endswith("?")))
     # "who is the staff, do they work with my therapist?" is about their data, whatever else it was taken for
     if _is_side_request(message, state.requested, answers_asked) and not (
         data_question and message.intent == OUT_OF_SCOPE_INTENT

@@ -675,6 +675,27 @@ def test_a_question_about_the_staff_is_answered_as_a_data_question(text: str, qu
         assert planned.values == {} and planned.notes == {} and planned.confirm is None
 
 
+@pytest.mark.parametrize("question", ["hopes", "missing", "tell_more", "goals_shared"])
+@pytest.mark.parametrize(
+    "text", ["oh and will my psychologist be able to read what i put here?",
+             "so does the clinic get a copy of my answers?", "is this tied to my email?",
+             "could any of this be traced back to me?"]
+)
+def test_a_data_question_at_a_free_text_question_is_answered_not_stored(text: str, question: str) -> None:
+    """Round 5: asked as the hope or what is missing, such a question was kept as the client's words."""
+    for intent in ("out_of_scope", "answer", "ask_data"):
+        planned = plan(text, at(question, {"felt_heard": 3}), intent=intent, confidence=0.6)
+        assert (planned.explain == "data" and planned.nudge) or planned.interrupt == "ask_data"
+        assert planned.values == {} and planned.notes == {} and planned.confirm is None
+
+
+@pytest.mark.parametrize("text", ["I hope my therapist would see this and change things",
+                                  "to feel connected to my family again",
+                                  "that my psychologist reads what i write in my diary"])
+def test_a_hope_that_mentions_reading_or_seeing_is_still_a_hope(text: str) -> None:
+    assert plan(text, at("hopes", {"felt_heard": 3})).values == {"hopes": text}
+
+
 @pytest.mark.parametrize("text", ["more time with the clinic team between sessions",
                                   "i'd like the staff and my therapist to be on the same page"])
 def test_a_hope_that_mentions_the_staff_is_still_a_hope(text: str) -> None:
