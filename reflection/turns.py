@@ -398,7 +398,8 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
     # A question about their data is never an answer; at a free-text question, where any words can be one,
     # only when it is asked as a question ("and can my counsellor read what I type here?").
     free_text = state.requested in load_item_bank().free_text_slots
-    data_question = asks_about_data(text) and (not answers_asked or (free_text and text.rstrip().endswith("?")))
+    asked_as_question = free_text and text.rstrip().endswith("?")
+    data_question = asks_about_data(text) and (not answers_asked or asked_as_question)
     # "who is the staff, do they work with my therapist?" is about their data, whatever else it was taken for
     if _is_side_request(message, state.requested, answers_asked) and not (
         data_question and message.intent == OUT_OF_SCOPE_INTENT
