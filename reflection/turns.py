@@ -179,6 +179,8 @@ class TurnWords:
     refers_back: re.Pattern[str]
     correction_lead: re.Pattern[str]
     stop_request: re.Pattern[str]
+    still_deciding: re.Pattern[str]
+    restating_lead: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -218,6 +220,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         refers_back=re.compile(rf"\b(?:{_alternation(raw['refers_back'])})\b"),
         correction_lead=re.compile(rf"(?:{_alternation(raw['correction_lead'])})\b"),
         stop_request=re.compile(str(raw["stop_request"]).strip()),
+        still_deciding=re.compile(str(raw["still_deciding"]).strip()),
+        restating_lead=re.compile(rf"^(?:{_alternation(raw['restating_lead'])})\b[\s,:]*"),
     )
 
 
@@ -418,6 +422,8 @@ _CLEAR_NO = re.compile(r"\b(?:no(?! idea| clue| problem| worries| doubt)|nope|na
 
 def _consent(message: Message, text: str) -> TurnPlan:
     plain, words = _plain(text), turn_words()
+    if words.still_deciding.search(plain) and not says_yes(text):
+        return TurnPlan(missed=True)  # "hmm ok, let me think about it for a sec": no yes yet
     if message.intent == "affirm" or says_yes(text):
         return TurnPlan(values={CONSENT_SLOT: True})
     if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
@@ -729,16 +735,31 @@ def _refused(text: str, rest: str, pending: Confirmation) -> TurnPlan:
     if pending.item in load_item_bank().scale_slots and on_scale:
         return TurnPlan(values={pending.item: min(others)}, words=said)
     if others:
-        given = read_answer(pending.item, rest or text)
+        given = read_answer(pending.item, _restatement(rest)[0] or rest or text)
         if given.kind is ReadingKind.VALUE and given.value != proposed:
             return TurnPlan(values={pending.item: given.value}, words=said)
         return TurnPlan(nudge=True)
-    rest = rest.strip(" ,.!;-")
-    if rest and not _NEGATION.search(rest) and not _only_hedged_yes(rest):
+    rest, restated = _restatement(rest)
+    if rest and (restated or (not _NEGATION.search(rest) and not _only_hedged_yes(rest))):
         given = read_answer(pending.item, rest)
         if given.kind is ReadingKind.VALUE and given.value != proposed and given.confidence >= WORDS_AFTER_NO:
             return TurnPlan(values={pending.item: given.value}, words=said)
     return TurnPlan(nudge=True)
+
+
+def _restatement(rest: str) -> tuple[str, bool]:
+    """What follows a no, without more no's and without the words that restate an answer ("no no, I said
+    somewhat" -> "somewhat"); True when such words were there, so a "not" after them is the answer's own
+    ("no, more like not really")."""
+    words = turn_words()
+    plain, restated = rest.strip(" ,.!;-"), False
+    for _ in range(4):
+        lead = words.no_lead.match(plain) or words.restating_lead.match(plain)
+        if lead is None or not lead.group().strip():
+            break
+        restated = restated or bool(words.restating_lead.match(plain))
+        plain = plain[lead.end() :].strip(" ,.!;-")
+    return plain, restated
 
 
 def _confirmed(text: str, rest: str, state: FormState, pending: Confirmation) -> TurnPlan:

@@ -242,6 +242,16 @@ def test_consent_in_a_sentence(text: str, value: bool | None) -> None:
     assert plan(text, at("consent"), intent="answer").values.get("consent") == value
 
 
+@pytest.mark.parametrize(
+    "text", ["hmm okay, I'll think about it for a minute", "one sec, still deciding",
+             "ok hang on, before I agree", "wait i haven't said yes yet"]
+)
+def test_still_deciding_at_consent_is_no_yes(text: str) -> None:
+    """Tester, round 5: "hmm ok. let me think about it for a sec" was taken as a yes to saving."""
+    planned = plan(text, at("consent"), intent="affirm", confidence=0.8)
+    assert planned.values == {} and planned.missed
+
+
 def test_unsure_at_consent_is_asked_again_not_taken_as_a_no() -> None:
     planned = plan(
         "hmm I'm not sure... what would you do with them exactly?", at("consent"), intent="nlu_fallback"
@@ -951,3 +961,31 @@ def test_a_hedged_yes_without_a_value_confirms_whatever_the_classifier_read(repl
     planned = plan(reply, state, intent=intent, confidence=0.9)
     assert planned.values == {"advice_fit": 3} and planned.corrected == [] and planned.confirm is None
 
+
+
+@pytest.mark.parametrize(
+    ("item", "proposed", "reply", "value"),
+    [
+        ("sessions_so_far", "established", "nah nah, loads more than that, like forty", "long_term"),
+        ("sessions_so_far", "long_term", "no, nearer to 6 I think", "established"),
+        ("felt_heard", 4, "no, more like not often", 2),
+        ("advice_fit", 2, "no, I put mostly", 4),
+    ],
+)
+def test_a_no_that_restates_the_answer_stores_it(
+    item: str, proposed: object, reply: str, value: object
+) -> None:
+    """Tester, round 5: "no no, it's way more than that, like thirty", "no, I said somewhat" were dropped and
+    the question asked from the top."""
+    pending = Confirmation(item, Reading(ReadingKind.VALUE, proposed, 0.6), words="something vague")
+    answered = {} if item == "sessions_so_far" else {"sessions_so_far": "established"}
+    planned = plan(reply, at(item, answered, pending_confirmation=pending), intent="deny", confidence=0.8)
+    assert planned.values == {item: value}
+
+
+@pytest.mark.parametrize("reply", ["no, not even close", "nope", "no, not that"])
+def test_a_bare_no_still_asks_again(reply: str) -> None:
+    pending = Confirmation("depth", Reading(ReadingKind.VALUE, 4, 0.6), words="hmm")
+    planned = plan(reply, at("depth", {"sessions_so_far": "established"}, pending_confirmation=pending),
+                   intent="deny", confidence=0.8)
+    assert planned.values == {} and planned.nudge
