@@ -232,9 +232,17 @@ def own_words(text: object, slot: str = "hopes", max_words: int = OWN_WORDS_MAX_
     if found.kind is not ReadingKind.VALUE or not isinstance(found.value, str):
         return None  # "idk", "not yet", "k", "nothing"
     cleaned = _without_hedges(text.strip())
+    if slot == "hopes":  # "You said you hope for: 'I hope to ...'" says it twice
+        lead = _hope_lead().match(cleaned.lower().replace("\u2019", "'"))
+        cleaned = cleaned[lead.end() :] if lead else cleaned
     if not _content_words(cleaned):
         return None
     return _first_part(cleaned, max_words).lstrip(_LEADING) or None
+
+
+@cache
+def _hope_lead() -> re.Pattern[str]:
+    return re.compile(pattern(engine().shared.language.section("quotes", "hope_lead")))
 
 
 @cache
