@@ -91,10 +91,16 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
     )
     http = httpx.Client(timeout=60)
     running = RunningSystem(process, data_dir, log_dir, ports, env, http)
+    # run.sh starts the three side by side: the system is up when each of them answers
+    ready_urls = [
+        f"http://127.0.0.1:{ports['web']}/health",
+        f"http://127.0.0.1:{ports['actions']}/health",
+        f"http://127.0.0.1:{ports['rasa']}/",
+    ]
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
-            if http.get(f"http://127.0.0.1:{ports['web']}/health", timeout=2).status_code == 200:
+            if all(http.get(url, timeout=2).status_code == 200 for url in ready_urls):
                 break
         except httpx.HTTPError:
             pass
