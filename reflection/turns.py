@@ -754,10 +754,11 @@ def _restatement(rest: str) -> tuple[str, bool]:
     words = turn_words()
     plain, restated = rest.strip(" ,.!;-"), False
     for _ in range(4):
-        lead = words.no_lead.match(plain) or words.restating_lead.match(plain)
+        # once the answer is restated, a "not really" after it is the answer, not another no
+        lead = words.restating_lead.match(plain) or (None if restated else words.no_lead.match(plain))
         if lead is None or not lead.group().strip():
             break
-        restated = restated or bool(words.restating_lead.match(plain))
+        restated = restated or lead.re is words.restating_lead
         plain = plain[lead.end() :].strip(" ,.!;-")
     return plain, restated
 

@@ -969,6 +969,7 @@ def test_a_hedged_yes_without_a_value_confirms_whatever_the_classifier_read(repl
         ("sessions_so_far", "established", "nah nah, loads more than that, like forty", "long_term"),
         ("sessions_so_far", "long_term", "no, nearer to 6 I think", "established"),
         ("felt_heard", 4, "no, more like not often", 2),
+        ("depth", 4, "no, more like not really", 2),
         ("advice_fit", 2, "no, I put mostly", 4),
     ],
 )
