@@ -33,7 +33,8 @@ QUOTE_MAX_WORDS = 12
 QUOTE_MIN_CONTENT_WORDS = 1  # "not really tbh" says how, not what: nothing to quote
 QUOTE_MAX_CLAUSES = 12  # only the first clauses are weighed: a quote never costs more than a short answer
 LOW_AT_MOST, HIGH_AT_LEAST = 2, 4
-OWN_WORDS_MAX_WORDS = 20
+OWN_WORDS_MAX_WORDS = 20  # a conversation starter
+SUMMARY_MAX_WORDS = 50  # the summary gives back a longer hope whole, sentence by sentence
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _TRAILING = " \t.,;:!?…-\u2014\"'“”‘’"
 _LEADING = " \t.,;:!?…-\u2014\"'“”‘’"
@@ -237,7 +238,23 @@ def own_words(text: object, slot: str = "hopes", max_words: int = OWN_WORDS_MAX_
         cleaned = cleaned[lead.end() :] if lead else cleaned
     if not _content_words(cleaned):
         return None
-    return _first_part(cleaned, max_words).lstrip(_LEADING) or None
+    return _sentences_that_fit(cleaned, max_words) or _first_part(cleaned, max_words).lstrip(_LEADING) or None
+
+
+def _sentences_that_fit(text: str, max_words: int) -> str | None:
+    """The answer's meaningful sentences, as many whole ones as fit in ``max_words``
+    ("…to stop pushing people away. And to say no without guilt." keeps both), or None when the first
+    alone is too long."""
+    sentences = [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
+    start = next((index for index, part in enumerate(sentences) if _content_words(part)), None)
+    kept: list[str] = []
+    for sentence in sentences[start:] if start is not None else []:
+        if not _content_words(sentence):
+            continue  # a trailing "idk." or "lol"
+        if len(" ".join([*kept, sentence]).split()) > max_words:
+            break
+        kept.append(sentence)
+    return " ".join(kept).lstrip(_LEADING).rstrip(_TRAILING) or None
 
 
 @cache

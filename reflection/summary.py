@@ -24,7 +24,7 @@ from reflection.next_steps import (
     TALK_TO_THERAPIST,
     rated_values,
 )
-from reflection.own_words import own_words
+from reflection.own_words import SUMMARY_MAX_WORDS, own_words
 
 SUMMARY_CONTENT_PATH = Path(__file__).parent / "content" / "summary.yml"
 MAX_STARTERS = 3
@@ -193,7 +193,7 @@ def build_summary(
     sections = [text["heading"] + "\n" + "\n".join(_areas_section(ratings, bank, text, gave_numbers))]
     sections += _change_section(ratings, previous or {}, bank, text, gave_numbers)
     given_back = []
-    hopes, missing = own_words(answers.get("hopes"), "hopes"), own_words(answers.get("missing"), "missing")
+    hopes, missing = (own_words(answers.get(slot), slot, SUMMARY_MAX_WORDS) for slot in ("hopes", "missing"))
     if hopes:
         given_back.append(text["hopes"].format(hopes=hopes))
     if missing:
@@ -203,7 +203,7 @@ def build_summary(
     looking_for = [
         text["looking_for"][slot].format(words=words)
         for slot in text["looking_for"]
-        if (words := own_words(answers.get(slot), slot))
+        if (words := own_words(answers.get(slot), slot, SUMMARY_MAX_WORDS))
     ]
     looking_for += [
         text["clinic_answer"].format(label=label, answer=answer) for label, answer in clinic_answers

@@ -125,3 +125,23 @@ def test_a_better_fit_and_giving_it_time_read_as_one_piece_of_advice() -> None:
     assert "If they still don't" not in alone and "no rush" not in alone
     early_talk = build_summary(EARLY_AND_STUCK, ["talk_to_therapist", "give_it_time"]).as_text()
     assert "look elsewhere" not in early_talk and "That usually changes." in early_talk
+
+
+def test_a_longer_hope_is_given_back_whole_in_the_summary_and_short_in_a_starter() -> None:
+    hope = (
+        "Honestly I want to stop replaying every conversation at night and second-guessing myself at work. "
+        "And I'd like to be able to say no to my sister without feeling like the worst person alive. idk."
+    )
+    answers = {**UNHAPPY, "hopes": hope}
+    text = build_summary(answers, ["talk_to_therapist"]).as_text()
+    assert "second-guessing myself at work. And I'd like to be able to say no to my sister" in text
+    assert "worst person alive\"" in text and "idk" not in text
+    starter = conversation_starters(answers)[-1]
+    assert "say no to my sister" not in starter and len(starter.split()) < 40
+
+
+def test_a_very_long_hope_is_cut_at_a_clause_in_the_summary() -> None:
+    hope = " ".join(["I want to feel calmer when my manager emails me late at night"] * 6)
+    text = build_summary({**UNHAPPY, "hopes": hope}, ["talk_to_therapist"]).as_text()
+    given_back = text.split('You said you hope for: "')[1].split('"')[0]
+    assert 12 < len(given_back.split()) <= 51
