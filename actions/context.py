@@ -137,6 +137,20 @@ class Conversation:
         return self.tracker.latest_message.get("text") or ""
 
     @property
+    def recent_bot_texts(self) -> list[str]:
+        """What the assistant said since the client's message before this one: this turn and the last."""
+        said: list[str] = []
+        users = 0
+        for event in reversed(self.tracker.events):
+            if event.get("event") == "user":
+                users += 1
+                if users == 2:
+                    break
+            elif event.get("event") == "bot" and event.get("text"):
+                said.append(str(event["text"]))
+        return said
+
+    @property
     def risk(self) -> RiskVerdict:
         """This turn's risk verdict, made once in the NLU pipeline and carried in the parse data."""
         return RiskVerdict.from_parse_data(self.tracker.latest_message)

@@ -50,7 +50,7 @@ from reflection.turns import (
     TurnPlan,
     plan_turn,
 )
-from reflection.wording import acknowledgement, question_for
+from reflection.wording import acknowledgement, question_for, without_repeated_thanks
 
 FORM_NAME = "reflection_form"
 SKIP_BUTTON = Button(title="Skip", payload="skip")
@@ -340,6 +340,7 @@ class ValidateReflectionForm(FormValidationAction):
             _write_answer(conversation, dispatcher, slot, value, plan.words.get(slot))
             if slot not in plan.also_answered:
                 ack = acknowledgement(slot, value, plan.words.get(slot, conversation.latest_text))
+                ack = ack and without_repeated_thanks(ack, conversation.recent_bot_texts)
                 if ack:
                     dispatcher.utter_message(text=ack)
             return {slot: value}
@@ -399,7 +400,8 @@ class AskReflectionQuestion(Action, ABC):
         if self.slot in OPTIONAL_BUTTONS:
             buttons.append(OPTIONAL_BUTTONS[self.slot])
         if misses == 0:
-            dispatcher.utter_message(text=question.text, buttons=button_payloads(buttons))
+            text = without_repeated_thanks(question.text, conversation.recent_bot_texts) or question.text
+            dispatcher.utter_message(text=text, buttons=button_payloads(buttons))
         elif misses == 1:
             dispatcher.utter_message(text=item.reask, buttons=button_payloads(buttons))
         else:

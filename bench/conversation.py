@@ -22,6 +22,7 @@ import yaml
 
 from reflection.items import load_item_bank
 from reflection.messages import MESSAGES_PATH
+from reflection.wording import without_thanks
 
 ANSWERS_PATH = Path(__file__).with_name("answers.yml")
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
@@ -37,8 +38,9 @@ def answers() -> dict[str, list[str]]:
 
 
 def _fragment(text: str) -> str:
-    """The longest piece of a wording that holds no {placeholder}: what every filled-in version contains."""
-    return max(PLACEHOLDER.split(text.strip()), key=len).strip()
+    """The longest piece of a wording that holds no {placeholder}: what every filled-in version contains
+    (a leading "Thanks." is left out: the bot drops it when it has just thanked the client)."""
+    return max(PLACEHOLDER.split(without_thanks(text.strip())), key=len).strip()
 
 
 @cache

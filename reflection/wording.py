@@ -9,13 +9,18 @@ a client who gave numbers (``gave_numbers``; see ``own_words.gave_numbers``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reflection.items import Button, Item, ItemBank, load_item_bank
 from reflection.messages import message
+from reflection.next_steps import rated_values
 from reflection.own_words import quote_of
 from reflection.summary import lowest_rated_area
+
+# "Thanks." / "Thank you for sharing that." / "Thanks for being honest." at the start of a message.
+_THANKS_LEAD = re.compile(r"^(?:thanks|thank you)(?: for [^.,!]*)?[.,!]\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,23 @@ def question_for(
         lead = band(answers.get(just_answered))
         text = item.question.get(f"after_{lead}")
     if text is None:
-        text = item.question.get("first_in_words") if not gave_numbers else None
-        text = text or item.question["first"]
+        key = _lowest_area_key(answers) if "{area}" in item.question["first"] else "first"
+        text = item.question.get(f"{key}_in_words") if not gave_numbers else None
+        text = text or item.question[key]
     if "{area}" in text:
         lowest = lowest_rated_area(answers, bank)
         text = text.format(area=bank.item(lowest).area if lowest else "one area")
     return Question(text=text, buttons=bank.buttons_for(item))
+
+
+def _lowest_area_key(answers: Mapping[str, object]) -> str:
+    """Which wording of a question about the lowest area is true: one lowest rating (``first``), several
+    tied (``tied``), or none low at all (``none_low``: "You rated X lowest" would misread a 3 or a 4)."""
+    ratings = rated_values(answers)
+    lowest = min(ratings.values(), default=None)
+    if lowest is None or band(lowest) != "low":
+        return "none_low"
+    return "tied" if list(ratings.values()).count(lowest) > 1 else "first"
 
 
 def acknowledgement(
@@ -93,3 +109,18 @@ def acknowledgement(
     buttons = [text for button in item.buttons for text in (button.payload, button.title)]
     quote = quote_of(raw_text, not_these=buttons, slot=slot, value=value)
     return message("quote_back", quote=quote, ack=ack).text if quote else ack
+
+
+def without_thanks(text: str) -> str:
+    """``text`` without a leading "Thanks." or "Thank you for …" ("" when that was all of it)."""
+    lead = _THANKS_LEAD.match(text)
+    rest = text[lead.end():].strip() if lead else text
+    return rest[:1].upper() + rest[1:]
+
+
+def without_repeated_thanks(text: str, recent: Sequence[str]) -> str | None:
+    """``text`` without its "Thanks." when one of the ``recent`` bot messages already thanked the client:
+    a thank-you on every turn reads like a form. None when nothing else is left to say."""
+    if not any(_THANKS_LEAD.match(said.strip()) for said in recent):
+        return text
+    return without_thanks(text) or None

@@ -294,3 +294,14 @@ async def test_consent_given_now_is_thanked(dispatcher) -> None:  # noqa: ANN001
     tracker = make_tracker({"requested_slot": "consent"}, "yes that's fine", intent="affirm")
     await validate(tracker, dispatcher)
     assert "delete my data" in said(dispatcher)
+
+
+async def test_an_answer_right_after_a_thank_you_is_not_thanked_again(dispatcher) -> None:  # noqa: ANN001
+    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "3")
+    tracker.events.insert(0, {"event": "bot", "text": "Thanks. That's long enough to have a real sense of it."})
+    tracker.events.insert(0, {"event": "user", "text": "about eight sessions"})
+    await validate(tracker, dispatcher)
+    assert said(dispatcher) == "So it's a mix."
+    alone = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "3")
+    await validate(alone, second := CollectingDispatcher())
+    assert said(second) == "Thanks. So it's a mix."
