@@ -69,6 +69,9 @@ def test_not_yet_and_split_answers_are_not_read_as_positive(slot: str, text: str
         ("hopes", "still figuring that out tbh"),
         ("hopes", "not yet"),
         ("missing", "dunno"),
+        ("homework_fit", "there's homework, I just never get round to doing it"),
+        ("homework_fit", "tbh i dont really open them"),
+        ("homework_fit", "she sets stuff but I hardly ever do it haha"),
     ],
 )
 def test_dont_know_is_an_answer_without_a_number(slot: str, text: str) -> None:
@@ -359,3 +362,8 @@ def test_a_hope_is_no_answer_to_raised_needs(text: str) -> None:
 )
 def test_answers_to_raised_needs_without_a_hope_in_them_still_read(text: str, expected: str) -> None:
     assert reading("raised_needs", text) == (VALUE, expected)
+
+
+def test_homework_never_done_is_rated_when_the_fit_is_said_too() -> None:
+    assert reading("homework_fit", "I never do them because they're irrelevant to me") == (VALUE, 2)
+    assert reading("homework_fit", "we don't do homework")[0] is not VALUE
