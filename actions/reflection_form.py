@@ -23,7 +23,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.context import Conversation, button_payloads, fail_soft, say
+from actions.context import Conversation, button_payloads, fail_soft, say, writer
 from actions.safety import checked_in_text
 from actions.side_requests import explain_data
 from reflection.agreement import confirmation as confirmation_prompt
@@ -56,6 +56,7 @@ FORM_NAME = "reflection_form"
 SKIP_BUTTON = Button(title="Skip", payload="skip")
 NOT_SURE_BUTTON = Button(title="Not sure", payload="not sure")
 OPTIONAL_BUTTONS = {"missing": Button(title="Nothing", payload="nothing"), "tell_more": SKIP_BUTTON}
+SAVING_OFFER_SLOT = "pending_saving_choice"  # "Shall I carry on without saving?" waits for the reply
 # This turn's plan, for the per-question hooks rasa-sdk calls within the same run.
 _PLAN: contextvars.ContextVar[TurnPlan | None] = contextvars.ContextVar("turn_plan", default=None)
 
@@ -172,6 +173,8 @@ class ValidateReflectionForm(FormValidationAction):
             pending_confirmation=_pending_confirmation(tracker),
             pending_correction=tracker.get_slot("pending_correction"),
             checked_text=checked_in_text(tracker),
+            saving=conversation.consented,
+            saving_offer=tracker.get_slot(SAVING_OFFER_SLOT) is True,
         )
         plan = plan_turn(turn_message(tracker.latest_message), state)
         if plan.interrupt is not None:
@@ -180,7 +183,8 @@ class ValidateReflectionForm(FormValidationAction):
             explain_data(dispatcher, conversation, tracker)
         elif plan.explain == "safe":
             say(dispatcher, conversation, "glad_safe_go_on")
-        turn_events = self._turn_events(dispatcher, conversation, tracker, plan)
+        turn_events = _saving_events(dispatcher, conversation, plan.saving)
+        turn_events += self._turn_events(dispatcher, conversation, tracker, plan)
         turn_events += self._clinic_answers_in_passing(dispatcher, conversation, tracker, plan)
         tracker.add_slots(turn_events)
         token = _PLAN.set(plan)
@@ -348,6 +352,26 @@ class ValidateReflectionForm(FormValidationAction):
         return validate
 
 
+def _saving_events(
+    dispatcher: CollectingDispatcher, conversation: Conversation, saving: str | None
+) -> list[EventType]:
+    """The client took back their yes to saving: offer the choices (the ask action shows them), then act on
+    the one made. Carrying on without saving erases what was saved, and nothing more is written."""
+    if saving is None:
+        return []
+    if saving == "offer":
+        return [SlotSet(SAVING_OFFER_SLOT, True)]
+    if saving == "unsaved":
+        say(dispatcher, conversation, "saving_already_off")
+        return []
+    if saving == "keep":
+        say(dispatcher, conversation, "saving_kept")
+        return [SlotSet(SAVING_OFFER_SLOT, None)]
+    erased = writer().erase(conversation.client_id) if conversation.consented else True
+    say(dispatcher, conversation, "saving_stopped" if erased else "saving_stopped_pending")
+    return [SlotSet(CONSENT_SLOT, False), SlotSet(SAVING_OFFER_SLOT, None)]
+
+
 def _gave_a_number(text: str, plan: TurnPlan) -> bool:
     rated = set(load_item_bank().scale_slots)
     return any(character.isdigit() for character in text) and any(item in rated for item in plan.values)
@@ -368,6 +392,9 @@ class AskReflectionQuestion(Action, ABC):
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
+        if tracker.get_slot(SAVING_OFFER_SLOT) is True:  # the choice about saving comes before the question
+            say(dispatcher, conversation, "saving_offer")
+            return []
         bank = load_item_bank()
         correction = tracker.get_slot("pending_correction")
         confirmation = _pending_confirmation(tracker)

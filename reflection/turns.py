@@ -122,6 +122,8 @@ class FormState:
     pending_confirmation: Confirmation | None = None
     pending_correction: str | None = None  # "which" (ask which answer) or the question awaiting a new value
     checked_text: str = ""  # the message before this one, when it got "are you safe right now?"
+    saving: bool = False  # the client said yes to saving their answers
+    saving_offer: bool = False  # "Shall I delete what's saved and carry on without saving?" waits
 
     @property
     def after_check_in(self) -> bool:
@@ -151,6 +153,9 @@ class TurnPlan:
     missed: bool = False  # the asked question got no reading: a friendly re-ask
     explain: str | None = None  # a question the form answers itself ("data"), then asks its question again
     nudge: bool = False  # "go on": ask the same question again without counting a miss
+    # Taking back the yes to saving: "offer" (carry on without saving, delete everything, or keep saving),
+    # then "stop" (erase what was saved and save nothing more) or "keep"; "unsaved" when nothing is saved.
+    saving: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,9 @@ class TurnWords:
     stop_request: re.Pattern[str]
     still_deciding: re.Pattern[str]
     restating_lead: re.Pattern[str]
+    stop_saving: re.Pattern[str]
+    carry_on_unsaved: re.Pattern[str]
+    keep_saving: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -222,6 +230,9 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         stop_request=re.compile(str(raw["stop_request"]).strip()),
         still_deciding=re.compile(str(raw["still_deciding"]).strip()),
         restating_lead=re.compile(rf"^(?:{_alternation(raw['restating_lead'])})\b[\s,:]*"),
+        stop_saving=re.compile(str(raw["stop_saving"]).strip()),
+        carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
+        keep_saving=re.compile(str(raw["keep_saving"]).strip()),
     )
 
 
@@ -240,6 +251,27 @@ def says_yes(text: str) -> bool:
 
 def says_no(text: str) -> bool:
     return bool(turn_words().no.fullmatch(_plain(text)))
+
+
+def wants_no_saving(text: str) -> bool:
+    """"Actually, I don't want my answers saved": the client takes back their yes to saving."""
+    return bool(turn_words().stop_saving.search(_plain(text)))
+
+
+def _saving_choice(message: Message, text: str) -> TurnPlan:
+    """The reply to "Shall I delete what's saved and carry on without saving?". A yes, or words for carrying
+    on unsaved, stop the saving; a no or "keep saving" keeps it (and the reply says how to stop later);
+    "delete everything" goes to the rules' deletion; anything else gets the offer again."""
+    plain, words = _plain(text), turn_words()
+    if message.intent == "delete_data" and message.confidence >= CONFIDENT_INTENT:
+        return TurnPlan(interrupt="delete_data")
+    keep = bool(words.keep_saving.search(plain))
+    stop = bool(words.carry_on_unsaved.search(plain) or words.stop_saving.search(plain))
+    if stop and not keep or (not keep and (says_yes(text) or message.intent == "affirm")):
+        return TurnPlan(saving="stop", nudge=True)
+    if keep and not stop or says_no(text) or message.intent == "deny":
+        return TurnPlan(saving="keep", nudge=True)
+    return TurnPlan(saving="offer", nudge=True)
 
 
 def asks_about_data(text: str) -> bool:
@@ -371,6 +403,10 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
         )
     if state.requested == CONSENT_SLOT:
         return _consent(message, text)
+    if state.saving_offer:
+        return _saving_choice(message, text)
+    if wants_no_saving(text):
+        return TurnPlan(saving="offer" if state.saving else "unsaved", nudge=True)
     if state.pending_confirmation is not None:
         planned = _confirmation_answer(message, text, state, state.pending_confirmation)
         if planned is not None:
@@ -426,7 +462,7 @@ def _consent(message: Message, text: str) -> TurnPlan:
         return TurnPlan(missed=True)  # "hmm ok, let me think about it for a sec": no yes yet
     if message.intent == "affirm" or says_yes(text):
         return TurnPlan(values={CONSENT_SLOT: True})
-    if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
+    if message.intent == "deny" or says_no(text) or words.no_lead.match(plain) or wants_no_saving(text):
         return TurnPlan(values={CONSENT_SLOT: False})
     asks = text.rstrip().endswith("?")  # "right, is that ok?" asks; it does not agree
     plain_yes = words.yes_lead.match(plain) and not asks and not _NEGATION.search(plain)

@@ -990,3 +990,68 @@ def test_a_bare_no_still_asks_again(reply: str) -> None:
     planned = plan(reply, at("depth", {"sessions_so_far": "established"}, pending_confirmation=pending),
                    intent="deny", confidence=0.8)
     assert planned.values == {} and planned.nudge
+
+
+# --------------------------------------------------------------------------------------------------------
+# Taking back the yes to saving, in the middle of the reflection
+# --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("no, I don't want my answers saved", "deny"),
+        ("actually can u stop storing what i say", "delete_data"),
+        ("hmm I changed my mind about saving", "answer"),
+        ("I'd rather my answers weren't kept", "ask_data"),
+    ],
+)
+def test_taking_back_the_yes_to_saving_is_no_answer_and_gets_the_offer(text: str, intent: str) -> None:
+    planned = plan(text, at("depth", {"felt_heard": 3}, saving=True), intent=intent)
+    assert planned.saving == "offer" and planned.values == {} and planned.interrupt is None
+    assert not planned.missed and not planned.corrected
+
+
+def test_without_saving_already_the_client_is_told_nothing_is_saved() -> None:
+    planned = plan("please don't save this", at("depth", saving=False))
+    assert planned.saving == "unsaved" and planned.values == {}
+
+
+def test_at_the_consent_question_not_wanting_it_saved_is_a_no() -> None:
+    assert plan("i dont want any of this stored", at("consent"), intent="answer").values == {"consent": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "choice"),
+    [
+        ("carry on without saving", "answer", "stop"),
+        ("yes", "affirm", "stop"),
+        ("yeah just dont save it", "affirm", "stop"),
+        ("keep saving", "answer", "keep"),
+        ("no", "deny", "keep"),
+        ("never mind, it's fine, save them", "answer", "keep"),
+        ("hmm", "nlu_fallback", "offer"),
+    ],
+)
+def test_the_reply_to_the_offer_decides_about_saving(text: str, intent: str, choice: str) -> None:
+    planned = plan(text, at("depth", saving=True, saving_offer=True), intent=intent)
+    assert planned.saving == choice and planned.values == {}
+
+
+def test_delete_everything_at_the_offer_goes_to_the_deletion() -> None:
+    state = at("depth", saving=True, saving_offer=True)
+    assert plan("/delete_data", state, intent="delete_data", confidence=1.0).interrupt == "delete_data"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want to keep going if nothing changes",
+        "she records nothing, I don't like the idea of recording sessions anyway",
+        "to stop storing up anger until I snap",
+        "I'd like to stop keeping secrets from her",
+    ],
+)
+def test_answers_that_mention_keeping_or_recording_are_still_answers(text: str) -> None:
+    planned = plan(text, at("hopes", saving=True))
+    assert planned.saving is None

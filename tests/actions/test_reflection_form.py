@@ -298,10 +298,50 @@ async def test_consent_given_now_is_thanked(dispatcher) -> None:  # noqa: ANN001
 
 async def test_an_answer_right_after_a_thank_you_is_not_thanked_again(dispatcher) -> None:  # noqa: ANN001
     tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "3")
-    tracker.events.insert(0, {"event": "bot", "text": "Thanks. That's long enough to have a real sense of it."})
+    tracker.events.insert(0, {"event": "bot", "text": "Thanks. That's long enough to have a sense of it."})
     tracker.events.insert(0, {"event": "user", "text": "about eight sessions"})
     await validate(tracker, dispatcher)
     assert said(dispatcher) == "So it's a mix."
     alone = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "3")
     await validate(alone, second := CollectingDispatcher())
     assert said(second) == "Thanks. So it's a mix."
+
+
+async def test_carrying_on_without_saving_erases_what_was_saved_and_saves_no_more(
+    dispatcher,  # noqa: ANN001
+) -> None:
+    await validate(make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "4"), CollectingDispatcher())
+    assert store().current_reflection(client()) is not None
+
+    asked = {**CONSENTED, "felt_heard": 4, "requested_slot": "depth"}
+    taking_back = make_tracker(asked, "wait, I don't want my answers saved")
+    taken_back = slot_events(await validate(taking_back, dispatcher))
+    assert taken_back["pending_saving_choice"] is True and taken_back.get("depth") is None
+    offer = CollectingDispatcher()
+    await ASK_ACTIONS["depth"]().run(offer, make_tracker({**asked, **taken_back}), {})
+    assert "carry on without saving" in said(offer)
+    assert [b["title"] for m in offer.messages for b in m.get("buttons", [])] == [
+        "Yes, carry on without saving", "Delete everything and stop", "No, keep saving"
+    ]
+    assert store().current_reflection(client()) is not None  # nothing erased before the client chooses
+
+    waiting = {**asked, "pending_saving_choice": True}
+    chosen = make_tracker(waiting, "carry on without saving")
+    stopped = slot_events(await validate(chosen, second := CollectingDispatcher()))
+    assert stopped["consent"] is False and stopped["pending_saving_choice"] is None
+    assert stopped["requested_slot"] == "depth" and "deleted" in said(second)
+    assert store().current_reflection(client()) is None
+
+    unsaved = {**asked, "consent": False}
+    events = slot_events(await validate(make_tracker(unsaved, "2"), CollectingDispatcher()))
+    assert events["depth"] == 2 and store().current_reflection(client()) is None
+
+
+async def test_keeping_the_answers_saved_changes_nothing(dispatcher) -> None:  # noqa: ANN001
+    await validate(make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "4"), CollectingDispatcher())
+    waiting = {**CONSENTED, "felt_heard": 4, "requested_slot": "depth", "pending_saving_choice": True}
+    kept = slot_events(await validate(make_tracker(waiting, "No, keep saving"), dispatcher))
+    assert "consent" not in kept and kept["pending_saving_choice"] is None
+    assert "keep saving your answers" in said(dispatcher)
+    stored = store().current_reflection(client())
+    assert stored is not None and stored.answers["felt_heard"].value == 4
