@@ -461,3 +461,36 @@ def test_a_typed_no_at_the_delete_question_keeps_everything(assistant: Assistant
     reply = texts(assistant.say(sender, "no keep it"))
     assert "nothing was deleted" in reply and "feel heard" in reply
     assert assistant.slots(sender)["sessions_so_far"] == "established"
+
+
+def test_taking_back_the_yes_to_saving_carries_on_without_saving(
+    assistant: Assistant, answers_store: ReflectionStore
+) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, HAPPY_ANSWERS[:3])
+    who = client_id(assistant, sender)
+    assert answers_store.current_reflection(who) is not None
+    offer = texts(assistant.say(sender, "actually, I don't want my answers saved"))
+    assert "carry on without saving" in offer
+    assert assistant.slots(sender)["felt_heard"] == 4  # not read as an answer, nothing erased yet
+    assert answers_store.current_reflection(who) is not None
+    carried_on = texts(assistant.say(sender, "carry on without saving"))
+    assert "deleted" in carried_on and "suggests things to try" in carried_on  # the question that waited
+    assert answers_store.current_reflection(who) is None
+    replies = answer_all(assistant, sender, HAPPY_ANSWERS[3:])
+    assert "nothing from this reflection was saved" in replies[-1]
+    assert answers_store.current_reflection(who) is None and answers_store.latest_completed(who) is None
+
+
+def test_keeping_the_answers_saved_goes_back_to_the_question(
+    assistant: Assistant, answers_store: ReflectionStore
+) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, HAPPY_ANSWERS[:2])
+    assistant.say(sender, "can you stop storing what I say?")
+    kept = texts(assistant.say(sender, "No, keep saving"))
+    assert "keep saving your answers" in kept and "surface" in kept
+    stored = answers_store.current_reflection(client_id(assistant, sender))
+    assert stored is not None and stored.answers["felt_heard"].value == 4
