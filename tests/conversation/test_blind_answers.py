@@ -16,7 +16,8 @@ what the set gives now; raise them, never tune on the set.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -107,56 +108,88 @@ def outcome(case: Case, model: Reading | None) -> tuple[str, bool]:
     return "nothing", False
 
 
-@pytest.mark.parametrize("blind_set", BLIND_SETS, ids=[path.stem for path in BLIND_SETS])
-def test_blind_answers_are_stored_exactly_or_confirmed(assistant: Assistant, blind_set: Path) -> None:
-    cases = load_cases(blind_set)
-    total: Counter[str] = Counter()
-    right: Counter[str] = Counter()
-    confirmed: Counter[str] = Counter()
-    agreed: Counter[str] = Counter()
-    read_by_model: Counter[str] = Counter()
-    stored_from_non_answer: list[Case] = []
-    for case in cases:
-        raw = (assistant.parse(case.text).get("answer_readings") or {}).get(case.slot)
-        model = Reading.from_dict(raw) if raw else None
-        rule = read_answer(case.slot, case.text)
-        kind, ok = outcome(case, model)
-        total[case.slot] += 1
-        right[case.slot] += ok
-        confirmed[case.slot] += kind == "confirm"
-        if model is not None:
-            read_by_model[case.slot] += 1
-            agreed[case.slot] += same_answer(rule, model)
-        if case.expect == "not_an_answer" and kind == "take":
-            stored_from_non_answer.append(case)
-    answers = sum(total.values())
-    figures = {
-        "stored_exact": sum(right.values()) / answers,
-        "confirmed": sum(confirmed.values()) / answers,
-    }
+@dataclass
+class Tally:
+    """Per question: answers, exact, confirmed; and the non-answers that stored (or checked) something."""
+
+    total: Counter[str] = field(default_factory=Counter)
+    right: Counter[str] = field(default_factory=Counter)
+    confirmed: Counter[str] = field(default_factory=Counter)
+    taken_from_non_answers: list[Case] = field(default_factory=list)
+
+    def add(self, case: Case, kind: str, ok: bool, took: bool) -> None:
+        self.total[case.slot] += 1
+        self.right[case.slot] += ok
+        self.confirmed[case.slot] += kind == "confirm"
+        if case.expect == "not_an_answer" and took:
+            self.taken_from_non_answers.append(case)
+
+    def figures(self) -> dict[str, float]:
+        answers = sum(self.total.values())
+        return {
+            "stored_exact": sum(self.right.values()) / answers,
+            "confirmed": sum(self.confirmed.values()) / answers,
+        }
+
+
+def report_and_check(
+    tally: Tally,
+    heading: str,
+    taken_line: str,
+    report: str,
+    floors: dict[str, float],
+    max_taken: int,
+    agreement: Callable[[str], str] | None = None,
+) -> None:
+    """Print and write the figures and the per-question table, then hold them to the set's floors."""
+    figures = tally.figures()
+    agreed_heading = f" {'agreed':>7}" if agreement else ""
     lines = [
-        f"Single answers, {blind_set.stem}: {answers} answers",
+        f"{heading}: {sum(tally.total.values())} answers",
         f"  stored values exact {figures['stored_exact']:.1%} (target >= 97%)",
         f"  needed a confirmation {figures['confirmed']:.1%} (target <= 25%)",
-        f"  stored from a question, correction or request: {len(stored_from_non_answer)} (target 0)",
-        *(f"    stored from {case.slot}: {case.text!r}" for case in stored_from_non_answer),
-        f"  {'slot':<16} {'answers':>7} {'agreed':>7} {'confirm':>8} {'exact':>7}",
+        f"  {taken_line}: {len(tally.taken_from_non_answers)} (target 0)",
+        *(f"    stored from {case.slot}: {case.text!r}" for case in tally.taken_from_non_answers),
+        f"  {'slot':<16} {'answers':>7}{agreed_heading} {'confirm':>8} {'exact':>7}",
     ]
-    for slot in total:
-        agreement = f"{agreed[slot] / read_by_model[slot]:.1%}" if read_by_model[slot] else "-"
+    for slot, answers in tally.total.items():
+        agreed = f" {agreement(slot):>7}" if agreement else ""
         lines.append(
-            f"  {slot:<16} {total[slot]:>7} {agreement:>7} {confirmed[slot] / total[slot]:>8.1%} "
-            f"{right[slot] / total[slot]:>7.1%}"
+            f"  {slot:<16} {answers:>7}{agreed} {tally.confirmed[slot] / answers:>8.1%}"
+            f" {tally.right[slot] / answers:>7.1%}"
         )
     (ROOT / "reports").mkdir(exist_ok=True)
-    (ROOT / "reports" / f"answers_{blind_set.stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (ROOT / "reports" / report).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
-    assert len(stored_from_non_answer) <= MAX_STORED_FROM_NON_ANSWERS.get(blind_set.stem, 0)
-    floors = FLOORS.get(blind_set.stem, {})
+    assert len(tally.taken_from_non_answers) <= max_taken
     if "stored_exact" in floors:
         assert figures["stored_exact"] >= floors["stored_exact"] - 0.005
     if "confirmed" in floors:
         assert figures["confirmed"] <= floors["confirmed"] + 0.005
+
+
+@pytest.mark.parametrize("blind_set", BLIND_SETS, ids=[path.stem for path in BLIND_SETS])
+def test_blind_answers_are_stored_exactly_or_confirmed(assistant: Assistant, blind_set: Path) -> None:
+    tally = Tally()
+    agreed: Counter[str] = Counter()
+    read_by_model: Counter[str] = Counter()
+    for case in load_cases(blind_set):
+        raw = (assistant.parse(case.text).get("answer_readings") or {}).get(case.slot)
+        model = Reading.from_dict(raw) if raw else None
+        kind, ok = outcome(case, model)
+        tally.add(case, kind, ok, took=kind == "take")
+        if model is not None:
+            read_by_model[case.slot] += 1
+            agreed[case.slot] += same_answer(read_answer(case.slot, case.text), model)
+    report_and_check(
+        tally,
+        f"Single answers, {blind_set.stem}",
+        "stored from a question, correction or request",
+        f"answers_{blind_set.stem}.txt",
+        FLOORS.get(blind_set.stem, {}),
+        MAX_STORED_FROM_NON_ANSWERS.get(blind_set.stem, 0),
+        agreement=lambda slot: f"{agreed[slot] / read_by_model[slot]:.1%}" if read_by_model[slot] else "-",
+    )
 
 
 # Through the turn logic (since round 5): each answer played as the running form plays it, by
@@ -230,44 +263,16 @@ def turn_outcome(case: Case, plan: TurnPlan) -> tuple[str, bool]:
 
 @pytest.mark.parametrize("blind_set", BLIND_SETS, ids=[path.stem for path in BLIND_SETS])
 def test_blind_answers_through_the_turn_logic(assistant: Assistant, blind_set: Path) -> None:
-    cases = load_cases(blind_set)
-    total: Counter[str] = Counter()
-    right: Counter[str] = Counter()
-    confirmed: Counter[str] = Counter()
-    stored_from_non_answer: list[Case] = []
-    for case in cases:
+    tally = Tally()
+    for case in load_cases(blind_set):
         plan = plan_turn(turn_message(assistant.parse(case.text)), form_state(case.slot))
         kind, ok = turn_outcome(case, plan)
-        total[case.slot] += 1
-        right[case.slot] += ok
-        confirmed[case.slot] += kind == "confirm"
-        if case.expect == "not_an_answer" and kind != "nothing":
-            stored_from_non_answer.append(case)
-    answers = sum(total.values())
-    figures = {
-        "stored_exact": sum(right.values()) / answers,
-        "confirmed": sum(confirmed.values()) / answers,
-    }
-    lines = [
-        f"Single answers through the turn logic, {blind_set.stem}: {answers} answers",
-        f"  stored values exact {figures['stored_exact']:.1%} (target >= 97%)",
-        f"  needed a confirmation {figures['confirmed']:.1%} (target <= 25%)",
-        f"  stored or checked from a question, correction or request: {len(stored_from_non_answer)}"
-        " (target 0)",
-        f"  {'slot':<16} {'answers':>7} {'confirm':>8} {'exact':>7}",
-    ]
-    for slot in total:
-        lines.append(
-            f"  {slot:<16} {total[slot]:>7} {confirmed[slot] / total[slot]:>8.1%}"
-            f" {right[slot] / total[slot]:>7.1%}"
-        )
-    (ROOT / "reports").mkdir(exist_ok=True)
-    report = ROOT / "reports" / f"answers_turns_{blind_set.stem}.txt"
-    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
-    assert len(stored_from_non_answer) <= MAX_STORED_FROM_NON_ANSWERS_IN_TURNS.get(blind_set.stem, 0)
-    floors = TURN_FLOORS.get(blind_set.stem, {})
-    if "stored_exact" in floors:
-        assert figures["stored_exact"] >= floors["stored_exact"] - 0.005
-    if "confirmed" in floors:
-        assert figures["confirmed"] <= floors["confirmed"] + 0.005
+        tally.add(case, kind, ok, took=kind != "nothing")
+    report_and_check(
+        tally,
+        f"Single answers through the turn logic, {blind_set.stem}",
+        "stored or checked from a question, correction or request",
+        f"answers_turns_{blind_set.stem}.txt",
+        TURN_FLOORS.get(blind_set.stem, {}),
+        MAX_STORED_FROM_NON_ANSWERS_IN_TURNS.get(blind_set.stem, 0),
+    )
