@@ -648,6 +648,13 @@ SESSIONS = [
     ("3 sessions or fewer", "early"),
     ("4 to 12 sessions", "established"),
     ("more than 12 sessions", "long_term"),
+    # "-odd", a typo in the tail, a part of a year, a holiday (read on the test's today, see placed)
+    ("40-odd by now", "long_term"),
+    ("ten odd sessions", "established"),
+    ("5 so far i thnk", "established"),
+    ("we started in late 2021", "long_term"),
+    ("weekly since the middle of 2024", "long_term"),
+    ("every week since last christmas", "long_term"),
 ]
 
 

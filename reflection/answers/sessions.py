@@ -116,6 +116,8 @@ class SessionsReader:
         self._last_season_word = str(d["last_season_word"])
         month_names = phrases(d["months"])
         self._month_numbers = {name: _MONTH_ORDER.index(name[:3]) + 1 for name in month_names}
+        self._holidays = {str(name): (int(month), int(day)) for name, (month, day) in d["holidays"].items()}
+        month_names = [*month_names, *self._holidays]
         self._month_parts = {str(part): int(day) for part, day in d["month_parts"].items()}
         self._since_month = re.compile(pattern(d["since_month"], {**since, "months": choices(month_names)}))
         self._since_last_year = re.compile(pattern(d["since_last_year"]))
@@ -220,10 +222,15 @@ class SessionsReader:
         found = self._since_month.search(norm)
         if not found:
             return None
-        month = self._month_numbers[found.group("month")]
-        day = self._month_parts.get(found.group("part") or "", _MID_MONTH_DAY)
+        name = found.group("month")
+        if name in self._holidays:  # "since Christmas": that very day
+            month, day = self._holidays[name]
+            first = day
+        else:
+            month, first = self._month_numbers[name], 1
+            day = self._month_parts.get(found.group("part") or "", _MID_MONTH_DAY)
         year = int(found.group("year")) if found.group("year") else today.year
-        if not found.group("year") and date(year, month, 1) > today:
+        if not found.group("year") and date(year, month, first) > today:
             year -= 1  # "since March" said in January: last March
         return max(_months_between(date(year, month, day), today), 0.0)
 
