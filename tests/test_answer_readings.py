@@ -72,6 +72,10 @@ def test_not_yet_and_split_answers_are_not_read_as_positive(slot: str, text: str
         ("homework_fit", "there's homework, I just never get round to doing it"),
         ("homework_fit", "tbh i dont really open them"),
         ("homework_fit", "she sets stuff but I hardly ever do it haha"),
+        ("advice_fit", "tricky to judge that one"),
+        ("goals_shared", "honestly I don't know how to answer this"),
+        ("hopes", "dont know what im looking for"),
+        ("missing", "can't put my finger on it"),
     ],
 )
 def test_dont_know_is_an_answer_without_a_number(slot: str, text: str) -> None:
