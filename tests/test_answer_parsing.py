@@ -731,6 +731,12 @@ RAISED_NEEDS = [
     ("I've been meaning to", "not_yet"),
     ("yes, she was very open to it", "yes_helped"),
     ("yeah it went well", "yes_helped"),
+    ("had a word with him last month and he fixed it", "yes_helped"),
+    ("she said fine, then we were straight back to the usual chat", "yes_no_change"),
+    ("I have to ask over and over, nothing ever changes", "yes_no_change"),
+    ("he nods and carries on the same", "yes_no_change"),
+    ("still psyching myself up to it", "not_yet"),
+    ("nah, bottling it up as usual", "not_yet"),
 ]
 
 
