@@ -189,6 +189,7 @@ class TurnWords:
     stop_saving: re.Pattern[str]
     carry_on_unsaved: re.Pattern[str]
     keep_saving: re.Pattern[str]
+    saving_words: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -233,6 +234,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         stop_saving=re.compile(str(raw["stop_saving"]).strip()),
         carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
         keep_saving=re.compile(str(raw["keep_saving"]).strip()),
+        saving_words=re.compile(str(raw["saving_words"]).strip()),
     )
 
 
@@ -258,10 +260,10 @@ def wants_no_saving(text: str) -> bool:
     return bool(turn_words().stop_saving.search(_plain(text)))
 
 
-def _saving_choice(message: Message, text: str) -> TurnPlan:
+def _saving_choice(message: Message, text: str) -> TurnPlan | None:
     """The reply to "Shall I delete what's saved and carry on without saving?". A yes, or words for carrying
     on unsaved, stop the saving; a no or "keep saving" keeps it (and the reply says how to stop later);
-    "delete everything" goes to the rules' deletion; anything else gets the offer again."""
+    "delete everything" goes to the rules' deletion; None for anything else."""
     plain, words = _plain(text), turn_words()
     if message.intent == "delete_data" and message.confidence >= CONFIDENT_INTENT:
         return TurnPlan(interrupt="delete_data")
@@ -271,7 +273,7 @@ def _saving_choice(message: Message, text: str) -> TurnPlan:
         return TurnPlan(saving="stop", nudge=True)
     if keep and not stop or says_no(text) or message.intent == "deny":
         return TurnPlan(saving="keep", nudge=True)
-    return TurnPlan(saving="offer", nudge=True)
+    return None
 
 
 def asks_about_data(text: str) -> bool:
@@ -404,7 +406,14 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
     if state.requested == CONSENT_SLOT:
         return _consent(message, text)
     if state.saving_offer:
-        return _saving_choice(message, text)
+        chosen = _saving_choice(message, text)
+        if chosen is not None:
+            return chosen
+        # Going on without choosing: the client asked not to save, so nothing more is saved, and the
+        # message is read as it would be otherwise (usually the answer to the question asked)
+        planned = plan_turn(message, replace(state, saving_offer=False, saving=False))
+        planned.saving = "stop"
+        return planned
     if wants_no_saving(text):
         return TurnPlan(saving="offer" if state.saving else "unsaved", nudge=True)
     if state.pending_confirmation is not None:
@@ -458,6 +467,10 @@ _CLEAR_NO = re.compile(r"\b(?:no(?! idea| clue| problem| worries| doubt)|nope|na
 
 def _consent(message: Message, text: str) -> TurnPlan:
     plain, words = _plain(text), turn_words()
+    asks_about_saving = asks_about_data(text) or words.saving_words.search(plain)
+    if text.rstrip().endswith("?") and asks_about_saving and message.intent not in SIDE_REQUEST_INTENTS:
+        # "is it possible to do this without saving anything?": answered, and the question asked again
+        return TurnPlan(explain="data", nudge=True)
     if words.still_deciding.search(plain) and not says_yes(text):
         return TurnPlan(missed=True)  # "hmm ok, let me think about it for a sec": no yes yet
     if message.intent == "affirm" or says_yes(text):

@@ -1030,12 +1030,31 @@ def test_at_the_consent_question_not_wanting_it_saved_is_a_no() -> None:
         ("keep saving", "answer", "keep"),
         ("no", "deny", "keep"),
         ("never mind, it's fine, save them", "answer", "keep"),
-        ("hmm", "nlu_fallback", "offer"),
     ],
 )
 def test_the_reply_to_the_offer_decides_about_saving(text: str, intent: str, choice: str) -> None:
     planned = plan(text, at("depth", saving=True, saving_offer=True), intent=intent)
     assert planned.saving == choice and planned.values == {}
+
+
+def test_answering_the_question_instead_of_choosing_stops_the_saving_and_keeps_the_answer() -> None:
+    planned = plan("pretty surface level tbh, 2", at("depth", saving=True, saving_offer=True))
+    assert planned.saving == "stop" and planned.values == {"depth": 2}
+    unclear = plan("hmm", at("depth", saving=True, saving_offer=True), intent="nlu_fallback")
+    assert unclear.saving == "stop" and unclear.values == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Is it possible to do this without saving anything?", "affirm"),
+        ("ok but will any of this be recorded?", "affirm"),
+        ("yes, is it anonymous?", "affirm"),
+    ],
+)
+def test_a_question_about_saving_at_consent_is_answered_not_taken_as_a_yes(text: str, intent: str) -> None:
+    planned = plan(text, at("consent"), intent=intent)
+    assert planned.explain == "data" and planned.values == {}
 
 
 def test_delete_everything_at_the_offer_goes_to_the_deletion() -> None:

@@ -345,3 +345,14 @@ async def test_keeping_the_answers_saved_changes_nothing(dispatcher) -> None:  #
     assert "keep saving your answers" in said(dispatcher)
     stored = store().current_reflection(client())
     assert stored is not None and stored.answers["felt_heard"].value == 4
+
+
+async def test_answering_instead_of_choosing_stops_the_saving_before_the_answer_is_written(
+    dispatcher,  # noqa: ANN001
+) -> None:
+    await validate(make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, "4"), CollectingDispatcher())
+    waiting = {**CONSENTED, "felt_heard": 4, "requested_slot": "approach_fit", "pending_saving_choice": True}
+    events = slot_events(await validate(make_tracker(waiting, "idk"), dispatcher))
+    assert events["consent"] is False and events["answer_notes"] == {"approach_fit": "dont_know"}
+    assert "deleted" in said(dispatcher)
+    assert store().current_reflection(client()) is None  # erased, and the "don't know" never written
