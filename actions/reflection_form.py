@@ -184,6 +184,7 @@ class ValidateReflectionForm(FormValidationAction):
         elif plan.explain == "safe":
             say(dispatcher, conversation, "glad_safe_go_on")
         turn_events = _saving_events(dispatcher, conversation, plan.saving)
+        tracker.add_slots(turn_events)  # saving stopped now: nothing this turn writes may reach the database
         turn_events += self._turn_events(dispatcher, conversation, tracker, plan)
         turn_events += self._clinic_answers_in_passing(dispatcher, conversation, tracker, plan)
         tracker.add_slots(turn_events)

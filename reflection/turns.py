@@ -819,7 +819,11 @@ def _confirmed(text: str, rest: str, state: FormState, pending: Confirmation) ->
     plan = TurnPlan(words=said)
     rest = rest.strip(" ,.!;-")
     if rest and not _only_hedged_yes(rest) and not _DIGIT.search(rest):
-        own = read_answer(pending.item, text)
+        # The yes itself is no answer ("yes is right" confirms a 1): the words after it must say something;
+        # when they do, the yes may make them surer ("yes, we agreed them together")
+        own = read_answer(pending.item, rest)
+        if own.kind is ReadingKind.VALUE and own.confidence < VERY_CONFIDENT:
+            own = read_answer(pending.item, text)
         sure = own.kind is ReadingKind.VALUE and own.confidence >= VERY_CONFIDENT
         if sure and _contradicts(pending, own):
             _settle(plan, pending.item, own, whole_text=text)

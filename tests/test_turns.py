@@ -1074,3 +1074,12 @@ def test_delete_everything_at_the_offer_goes_to_the_deletion() -> None:
 def test_answers_that_mention_keeping_or_recording_are_still_answers(text: str) -> None:
     planned = plan(text, at("hopes", saving=True))
     assert planned.saving is None
+
+
+@pytest.mark.parametrize("text", ["yes is right", "yep, nailed it", "ya thats rite", "yes that is correct"])
+def test_a_worded_yes_to_a_low_reading_confirms_it_and_is_not_read_as_a_high_answer(text: str) -> None:
+    checked = Confirmation(
+        item="approach_fit", proposed=Reading(kind=ReadingKind.VALUE, value=1, confidence=0.7), words="never"
+    )
+    planned = plan(text, at("approach_fit", {"felt_heard": 3}, pending_confirmation=checked), intent="affirm")
+    assert planned.values == {"approach_fit": 1}
