@@ -1004,6 +1004,8 @@ def test_a_bare_no_still_asks_again(reply: str) -> None:
         ("actually can u stop storing what i say", "delete_data"),
         ("hmm I changed my mind about saving", "answer"),
         ("I'd rather my answers weren't kept", "ask_data"),
+        ("hmm, I'd prefer you didn't keep any of it", "delete_data"),
+        ("could you not store my answers after all", "answer"),
     ],
 )
 def test_taking_back_the_yes_to_saving_is_no_answer_and_gets_the_offer(text: str, intent: str) -> None:
