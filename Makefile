@@ -75,16 +75,17 @@ $(RISK_MODEL): data/safety/train.yml data/safety/validation.yml $(wildcard data/
 	@echo "Training the risk classifier…"
 	@$(VENV)/bin/python scripts/train_risk_classifier.py --out $@
 
-# The second answer reader (reflection/answer_model.py); the NLU pipeline loads it too.
+# The second answer reader (reflection/answer_model.py); the NLU pipeline loads it too. One BLAS thread: its
+# matrices are small and a second thread mostly spins (17 s against 49 s on a busy machine; the same weights).
 $(ANSWER_MODEL): data/answers/train.yml reflection/answer_model.py reflection/encoder.py \
 		reflection/content/items.yml | $(VENV)/.installed
 	@echo "Training the answer model…"
-	@$(VENV)/bin/python -m reflection.answer_model train --out $@
+	@OPENBLAS_NUM_THREADS=1 $(VENV)/bin/python -m reflection.answer_model train --out $@
 
 $(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed $(RISK_MODEL) $(ANSWER_MODEL)
 	@echo "Training the model (about a minute)…"
 	@touch $@.started  # the stamp keeps the start time: an input edited during training trains again
-	@time $(RASA) train --fixed-model-name reflection --out models --quiet
+	@time $(RASA_VENV)/bin/python scripts/rasa_command.py train --fixed-model-name reflection --out models --quiet
 	@mv $@.started $@
 
 train: $(MODEL_STAMP) $(RISK_MODEL) $(ANSWER_MODEL)
