@@ -8,9 +8,9 @@ RASA := $(RASA_VENV)/bin/rasa
 MODEL_STAMP := models/.trained
 RISK_MODEL := models/risk_classifier.npz
 ANSWER_MODEL := models/answer_reader.npz
-# Channels, the tracker store and the risk layers' data shape no Rasa model, so editing them does not retrain
-# Rasa (the risk classifier has its own target below; the NLU pipeline loads it at start-up).
-TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py components/rasa_patches.py data/safety/% data/answers/%,\
+# Channels, the tracker store, start-up imports and the risk layers' data shape no Rasa model, so editing them
+# does not retrain Rasa (the risk classifier has its own target below; the NLU pipeline loads it at start-up).
+TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py components/rasa_patches.py components/early_imports.py data/safety/% data/answers/%,\
 	$(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null)) reflection/encoder.py
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
@@ -69,22 +69,25 @@ browser:
 setup: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET_STAMP)
 
 # The semantic risk classifier (layer 2 of docs/SAFETY.md); the NLU pipeline loads it, so it is built first.
+# Its encoder uses every core (onnxruntime's own threads); its regressions' products (9,110 x 384 by 5 columns)
+# run twice as fast on one BLAS thread as on two (the same validation report; weights within 3e-7).
 $(RISK_MODEL): data/safety/train.yml data/safety/validation.yml $(wildcard data/nlu/*.yml) reflection/encoder.py \
 		reflection/risk_model.py reflection/safety.py $(wildcard reflection/content/safety/*.yml) \
 		scripts/train_risk_classifier.py | $(VENV)/.installed
 	@echo "Training the risk classifier…"
-	@$(VENV)/bin/python scripts/train_risk_classifier.py --out $@
+	@OPENBLAS_NUM_THREADS=1 $(VENV)/bin/python scripts/train_risk_classifier.py --out $@
 
-# The second answer reader (reflection/answer_model.py); the NLU pipeline loads it too.
+# The second answer reader (reflection/answer_model.py); the NLU pipeline loads it too. One BLAS thread: its
+# matrices are small and a second thread mostly spins (17 s against 49 s on a busy machine; the same weights).
 $(ANSWER_MODEL): data/answers/train.yml reflection/answer_model.py reflection/encoder.py \
 		reflection/content/items.yml | $(VENV)/.installed
 	@echo "Training the answer model…"
-	@$(VENV)/bin/python -m reflection.answer_model train --out $@
+	@OPENBLAS_NUM_THREADS=1 $(VENV)/bin/python -m reflection.answer_model train --out $@
 
 $(MODEL_STAMP): $(TRAINING_INPUTS) | $(RASA_VENV)/.installed $(RISK_MODEL) $(ANSWER_MODEL)
 	@echo "Training the model (about a minute)…"
 	@touch $@.started  # the stamp keeps the start time: an input edited during training trains again
-	@time $(RASA) train --fixed-model-name reflection --out models --quiet
+	@time $(RASA_VENV)/bin/python scripts/rasa_command.py train --fixed-model-name reflection --out models --quiet
 	@mv $@.started $@
 
 train: $(MODEL_STAMP) $(RISK_MODEL) $(ANSWER_MODEL)

@@ -4,7 +4,8 @@ project loads before the model).
 1. Logging that survives loading the model. Rasa's LogisticRegressionClassifier loads through skops, whose
    import walks every scikit-learn module; one of them imports ``numpy.distutils``, which sets the root
    logger to WARNING. After that, nothing Rasa logs at INFO appears, "Rasa server is up and running." among
-   it (deploy/stack.py waits for that line). skops is imported here, once, and the level put back.
+   it (deploy/stack.py waits for that line). skops is imported here, once, and the level put back
+   (``scripts/serve_rasa.py`` has already imported it, before Rasa: components/early_imports.py).
 
 2. Rasa checks every response from the action server against a JSON schema with ``jsonschema.validate``, which
 first checks the (large) schema itself, on every call: profiled under 10 clients, that was 52% of Rasa's CPU
@@ -20,7 +21,6 @@ does not accept goes through the whole schema, which decides, and raises its err
 
 from __future__ import annotations
 
-import logging
 from functools import cache
 from typing import Any
 
@@ -29,16 +29,9 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
+from components.early_imports import import_skops_keeping_the_log_level
 
-def _import_keeping_the_log_level() -> None:
-    root = logging.getLogger()
-    level = root.level
-    import skops.io  # noqa: F401, PLC0415  (its import is what resets the root logger's level)
-
-    root.setLevel(level)
-
-
-_import_keeping_the_log_level()
+import_skops_keeping_the_log_level()
 
 
 @cache

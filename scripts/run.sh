@@ -23,14 +23,14 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-wait_for() {  # name url seconds
+wait_for() {  # name url seconds; asks five times a second, so "All running" comes as soon as it is true
   local name=$1 url=$2 seconds=$3
-  for ((i = 0; i < seconds; i++)); do
+  for ((i = 0; i < seconds * 5; i++)); do
     if curl -fsS -o /dev/null "$url" 2>/dev/null; then echo "  ✓ $name is up"; return 0; fi
     for pid in "${pids[@]}"; do
       kill -0 "$pid" 2>/dev/null || { echo "  ✗ $name stopped; see $LOG_DIR/ for why"; tail -n 20 "$LOG_DIR"/*.log; return 1; }
     done
-    sleep 1
+    sleep 0.2
   done
   echo "  ✗ $name did not come up in ${seconds}s; see $LOG_DIR/"; return 1
 }

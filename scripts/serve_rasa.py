@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reflection.settings import settings  # noqa: E402  (needs the project root on the path)
+from components.early_imports import prepare  # noqa: E402  (needs the project root on the path)
+from reflection.settings import settings  # noqa: E402
 
 
 def rasa_arguments(port: int, model: str, extra: list[str]) -> list[str]:
@@ -45,6 +46,7 @@ def main() -> None:
     os.umask(0o077)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.argv = ["rasa", *rasa_arguments(arguments.port, arguments.model, extra)]
+    prepare()  # before Rasa's own imports, where they cost far less (components/early_imports.py)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
