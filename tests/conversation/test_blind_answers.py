@@ -52,13 +52,19 @@ BLIND_SETS = [
 # five non-answers (corrections of other questions, a request to finish) are allowed here as a ceiling; the
 # issue's "never stored" is held by the whole conversations and tests/test_turns.py.
 # answers_v7, written before round 5: round 4's code gave 87.1% exact, 21.2% confirmed, 1 stored from a
-# non-answer; round 5's first run the same (its changes are in the turn logic, below). The floors are these.
-MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {"answers_v6": 5, "answers_v7": 1}
+# non-answer; round 5's first run the same (its changes are in the turn logic, below).
+# answers_v8, written before round 6: round 5's code gave 84.6% exact, 24.6% confirmed, 3 stored from
+# non-answers; round 6's first run the same (docs/UNDERSTANDING.md).
+# Round 6 as shipped (2026-12-04; v7's misses fixed in kind, so v7 is no result) gives the floors below: more
+# answers exact on every older set (v7 87.1 -> 92.9%, v5 89.1 -> 90.5%), and more confirmations on v5 and v7
+# (28.0 -> 28.9%, 21.2 -> 22.9%): new don't-know and dated readings the model does not share cost a tap.
+MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {"answers_v6": 5, "answers_v7": 1, "answers_v8": 3}
 FLOORS: dict[str, dict[str, float]] = {
-    "answers_v4": {"stored_exact": 0.921, "confirmed": 0.274},
-    "answers_v5": {"stored_exact": 0.891, "confirmed": 0.280},
-    "answers_v6": {"stored_exact": 0.874, "confirmed": 0.227},
-    "answers_v7": {"stored_exact": 0.871, "confirmed": 0.212},
+    "answers_v4": {"stored_exact": 0.925, "confirmed": 0.271},
+    "answers_v5": {"stored_exact": 0.905, "confirmed": 0.289},
+    "answers_v6": {"stored_exact": 0.878, "confirmed": 0.227},
+    "answers_v7": {"stored_exact": 0.929, "confirmed": 0.229},
+    "answers_v8": {"stored_exact": 0.846, "confirmed": 0.246},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -201,17 +207,21 @@ def test_blind_answers_are_stored_exactly_or_confirmed(assistant: Assistant, bli
 # answers_v7's baseline 83.3 / 20.0 and first run (round 5) 84.6% exact, 20.4% confirmed, 2 non-answers.
 # The shipped round 5 (after the first runs' fixes) gives the floors below. v6 lost three answers: 6 of its
 # 37 misses are answers stopped by a risk check-in (5) or crisis response (1) of the retrained classifier.
+# Round 6 as shipped: more exact on every older set (v7 84.2 -> 90.0%), more confirmations (v4 25.9 -> 27.4%,
+# v5 27.0 -> 28.0%, v7 20.0 -> 21.7%); answers_v8's baseline 84.2 / 24.6 / 2 and first run 84.6 / 24.2 / 1.
 TURN_FLOORS: dict[str, dict[str, float]] = {
-    "answers_v4": {"stored_exact": 0.906, "confirmed": 0.259},
-    "answers_v5": {"stored_exact": 0.891, "confirmed": 0.270},
-    "answers_v6": {"stored_exact": 0.845, "confirmed": 0.214},
-    "answers_v7": {"stored_exact": 0.842, "confirmed": 0.200},
+    "answers_v4": {"stored_exact": 0.917, "confirmed": 0.274},
+    "answers_v5": {"stored_exact": 0.910, "confirmed": 0.280},
+    "answers_v6": {"stored_exact": 0.866, "confirmed": 0.223},
+    "answers_v7": {"stored_exact": 0.900, "confirmed": 0.217},
+    "answers_v8": {"stored_exact": 0.846, "confirmed": 0.242},
 }
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v4": 1,
     "answers_v5": 1,
     "answers_v6": 2,
     "answers_v7": 2,
+    "answers_v8": 1,
 }
 # What the questions before the asked one hold: ordinary, middling answers.
 EARLIER_ANSWERS: dict[str, object] = {
