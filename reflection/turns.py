@@ -473,9 +473,11 @@ def _consent(message: Message, text: str) -> TurnPlan:
         return TurnPlan(explain="data", nudge=True)
     if words.still_deciding.search(plain) and not says_yes(text):
         return TurnPlan(missed=True)  # "hmm ok, let me think about it for a sec": no yes yet
+    if wants_no_saving(text):  # "I'd rather you didn't keep any of this", whatever the classifier called it
+        return TurnPlan(values={CONSENT_SLOT: False})
     if message.intent == "affirm" or says_yes(text):
         return TurnPlan(values={CONSENT_SLOT: True})
-    if message.intent == "deny" or says_no(text) or words.no_lead.match(plain) or wants_no_saving(text):
+    if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
         return TurnPlan(values={CONSENT_SLOT: False})
     asks = text.rstrip().endswith("?")  # "right, is that ok?" asks; it does not agree
     plain_yes = words.yes_lead.match(plain) and not asks and not _NEGATION.search(plain)

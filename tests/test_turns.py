@@ -1019,8 +1019,9 @@ def test_without_saving_already_the_client_is_told_nothing_is_saved() -> None:
     assert planned.saving == "unsaved" and planned.values == {}
 
 
-def test_at_the_consent_question_not_wanting_it_saved_is_a_no() -> None:
-    assert plan("i dont want any of this stored", at("consent"), intent="answer").values == {"consent": False}
+@pytest.mark.parametrize("intent", ["answer", "affirm"])
+def test_at_the_consent_question_not_wanting_it_saved_is_a_no(intent: str) -> None:
+    assert plan("i dont want any of this stored", at("consent"), intent=intent).values == {"consent": False}
 
 
 @pytest.mark.parametrize(
