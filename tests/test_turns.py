@@ -231,14 +231,14 @@ def test_naming_the_question_to_change_is_no_new_answer(text: str) -> None:
         ("yea thats fne", True),
         ("I think that's okay? yes", True),
         ("I guess... no, not this time", False),
-        ("yes, but don't keep it", None),
+        ("yes, but don't keep it", False),  # go on, but nothing kept: a no to saving (round 6)
         ("not sure that's okay", None),
         ("right, is that ok?", None),
         ("no idea what this is tbh", None),
     ],
 )
 def test_consent_in_a_sentence(text: str, value: bool | None) -> None:
-    """A mixed answer ("yes, but don't keep it") is asked again: nothing is kept on a guess."""
+    """A mixed answer ("not sure that's okay") is asked again: nothing is kept on a guess."""
     assert plan(text, at("consent"), intent="answer").values.get("consent") == value
 
 
