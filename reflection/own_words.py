@@ -246,11 +246,10 @@ def _sentences_that_fit(text: str, max_words: int) -> str | None:
     ("…to stop pushing people away. And to say no without guilt." keeps both), or None when the first
     alone is too long."""
     sentences = [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
-    start = next((index for index, part in enumerate(sentences) if _content_words(part)), None)
     kept: list[str] = []
-    for sentence in sentences[start:] if start is not None else []:
+    for sentence in sentences:
         if not _content_words(sentence):
-            continue  # a trailing "idk." or "lol"
+            continue  # "um." before it, "idk." or "lol" after it
         if len(" ".join([*kept, sentence]).split()) > max_words:
             break
         kept.append(sentence)
