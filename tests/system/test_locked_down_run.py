@@ -164,7 +164,9 @@ def test_deleting_leaves_no_trace_and_a_new_start_right_after_is_kept(system: Ru
     system.say(sender, "hi")
     system.say(sender, "yes")
     system.say(sender, f"about six sessions with {SECRET_MARK}")
-    assert "delete" in system.say(sender, "I don't want you keeping any of this").lower()
+    # Taking back the yes to saving offers to carry on unsaved, to delete everything, or to keep saving
+    assert "delete everything" in system.say(sender, "I don't want you keeping any of this").lower()
+    assert "can't be undone" in system.say(sender, "/delete_data")  # the offer's "Delete everything and stop"
     assert "erased" in system.say(sender, "yes")
 
     # At once, with no pause for background work: a new start and a new consent must be kept.
