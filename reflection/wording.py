@@ -74,7 +74,7 @@ def question_for(
         lead = band(answers.get(just_answered))
         text = item.question.get(f"after_{lead}")
     if text is None:
-        key = _lowest_area_key(answers) if "{area}" in item.question["first"] else "first"
+        key = _lowest_area_key(answers) if item.needs_a_rating else "first"  # "tell me more" about the lowest
         text = item.question.get(f"{key}_in_words") if not gave_numbers else None
         text = text or item.question[key]
     if "{area}" in text:
