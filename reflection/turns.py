@@ -80,6 +80,7 @@ HIGH_RATING = 4
 WORDS_AFTER_NO = 0.85  # "no, pretty shallow": a rating in words after a no, clear enough to take
 MIN_WORDS_IN_PASSING = 3  # "yes. and to stop feeling stuck": words enough to be an answer of their own
 SCALE_BOTTOM, SCALE_TOP = 1, 5
+ELSEWHERE_CONFIDENCE = 0.85  # an answer to another question, said at a check: clear enough to store
 
 
 @dataclass(frozen=True)
@@ -742,6 +743,9 @@ def _confirmation_answer(
     corrected = _corrects_another(message, text, state, pending)
     if corrected is not None:
         return _keep_waiting(corrected, pending)
+    elsewhere = _about_another(message, text, state, pending)
+    if elsewhere is not None:
+        return elsewhere
     if asks_to_correct(message):  # "wait, I meant 2" names no other answer: it is about the one checked
         ahead = _answer_ahead(text, state, pending.item)
         if ahead is not None:
@@ -889,6 +893,53 @@ def _corrects_another(
     if target is None or target == pending.item:
         return None
     return _correct(target, text, state)
+
+
+def _about_another(message: Message, text: str, state: FormState, pending: Confirmation) -> TurnPlan | None:
+    """A reply to "is that right?" that names another question and not the one checked ("the advice is kind
+    of generic, 2", "homework? none really"): it answers that question, never the one checked. An opening
+    yes still confirms the reading; anything else leaves the check waiting. None when it names no other
+    question, or names the checked one too."""
+    bank = load_item_bank()
+    # hopes, "tell me more" and what is missing are named by everyday words ("I hope so"): only a rating or
+    # a choice is named this way
+    namable = [item for item in bank.slots if item not in bank.free_text_slots and item != CONSENT_SLOT]
+    if pending.item not in namable:
+        return None
+    named = named_item(text, namable)
+    if named is None or named == pending.item:
+        return None
+    plain, words = _plain(text), turn_words()
+    yes_lead = words.yes_lead.match(plain)
+    if named in state.answered and named not in state.open_items:
+        if not (_DIGIT.search(plain) or asks_to_correct(message) or changes_an_earlier_answer(text, state)):
+            return _keep_waiting(TurnPlan(), pending)  # about an answer given: nothing changes on a guess
+        plan = _correct(named, text, state)
+        if plan.correction_prompt is not None:
+            plan.correction_prompt = None  # the check is what waits; the change can be said again later
+    else:
+        plan = TurnPlan()
+        readings = (
+            lambda: read_all(text, [pending.item, named], asked=pending.item)[named],
+            lambda: read_answer(named, text),  # read as the answer to the question it names
+            lambda: _new_value(named, text),  # "homework? none really": without the words naming it
+        )
+        found = [reading for reading in (read() for read in readings) if _clear_elsewhere(reading)]
+        clear = max(found, key=lambda reading: reading.confidence, default=None)  # a number said wins
+        if clear is not None:
+            _settle(plan, named, clear)
+            plan.also_answered.append(named)
+    if yes_lead and not words.no_lead.match(plain):
+        confirmed = _confirmed(text, "", state, pending)
+        confirmed.values.update(plan.values)
+        confirmed.notes.update(plan.notes)
+        confirmed.also_answered, confirmed.corrected = plan.also_answered, plan.corrected
+        return confirmed
+    return _keep_waiting(plan, pending)
+
+
+def _clear_elsewhere(reading: Reading) -> bool:
+    return reading.is_answer and reading.confidence >= ELSEWHERE_CONFIDENCE
 
 
 def _later_answers(message: Message, text: str, state: FormState, pending: Confirmation) -> TurnPlan | None:

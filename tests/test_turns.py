@@ -1086,3 +1086,46 @@ def test_a_worded_yes_to_a_low_reading_confirms_it_and_is_not_read_as_a_high_ans
     )
     planned = plan(text, at("approach_fit", {"felt_heard": 3}, pending_confirmation=checked), intent="affirm")
     assert planned.values == {"approach_fit": 1}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Round 7 (tester after round 6): a reply to "is that right?" that answers another question
+# --------------------------------------------------------------------------------------------------------
+
+HEARD_CHECK = Confirmation("felt_heard", Reading(ReadingKind.VALUE, 3, 0.6), words="she sort of gets it")
+
+
+@pytest.mark.parametrize(
+    ("reply", "item", "value"),
+    [
+        ("the suggestions she makes are alright I guess, 4", "advice_fit", 4),
+        ("mostly generic advice tbh. 2", "advice_fit", 2),
+        ("1, the homework never fits my week", "homework_fit", 1),
+        ("we go quite deep actually, so a 4", "depth", 4),
+        ("goals? 2, we never really agreed any", "goals_shared", 2),
+    ],
+)
+def test_a_reply_to_a_check_that_rates_another_question_leaves_the_checked_reading_alone(
+    reply: str, item: str, value: int
+) -> None:
+    """Tester, round 6: a check waiting on one question, answered with the next question's answer, changed
+    the checked one."""
+    planned = plan(reply, checking(HEARD_CHECK, {"sessions_so_far": "established"}), intent="answer")
+    assert "felt_heard" not in planned.values and "felt_heard" not in planned.notes
+    assert planned.values.get(item) == value and item in planned.also_answered
+    assert planned.confirm is not None and planned.confirm.proposed.value == 3  # the check waits, unchanged
+
+
+@pytest.mark.parametrize(
+    "reply", ["advice? pretty pointless honestly", "as for the homework, it's fine", "the tips, meh"]
+)
+def test_a_vague_word_about_another_question_at_a_check_changes_nothing(reply: str) -> None:
+    planned = plan(reply, checking(HEARD_CHECK, {"sessions_so_far": "established"}), intent="answer")
+    assert "felt_heard" not in planned.values and "felt_heard" not in planned.notes
+    assert planned.confirm is not None and planned.confirm.item == "felt_heard"
+    assert planned.confirm.proposed.value == 3
+
+
+def test_a_yes_with_another_answer_confirms_the_check_and_keeps_the_other() -> None:
+    planned = plan("yes that's right, and the advice is a 2", checking(HEARD_CHECK), intent="affirm")
+    assert planned.values == {"felt_heard": 3, "advice_fit": 2} and planned.confirm is None
