@@ -191,6 +191,8 @@ class TurnWords:
     carry_on_unsaved: re.Pattern[str]
     keep_saving: re.Pattern[str]
     saving_words: re.Pattern[str]
+    revision: re.Pattern[str]
+    points_back: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -236,6 +238,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
         keep_saving=re.compile(str(raw["keep_saving"]).strip()),
         saving_words=re.compile(str(raw["saving_words"]).strip()),
+        revision=re.compile(rf"\b(?:{_alternation(raw['revision'])})\b"),
+        points_back=re.compile(rf"\b(?:{_alternation(raw['points_back'])})\b"),
     )
 
 
@@ -427,6 +431,7 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
             return planned
     if state.answered and (
         asks_to_correct(message) or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
+        or revises_an_earlier_answer(text, state)
     ):
         return _correction(message, text, state)
     if state.requested is None:
@@ -887,7 +892,8 @@ def _corrects_another(
     message: Message, text: str, state: FormState, pending: Confirmation
 ) -> TurnPlan | None:
     """"Change the advice one to 3" while a reading of another question waits for its yes."""
-    if not state.answered or not (asks_to_correct(message) or changes_an_earlier_answer(text, state)):
+    changes = changes_an_earlier_answer(text, state) or revises_an_earlier_answer(text, state)
+    if not state.answered or not (asks_to_correct(message) or changes):
         return None
     target = named_item(text, list(state.answered)) or _referred_rating_or_question(text, state)
     if target is None or target == pending.item:
@@ -997,9 +1003,51 @@ def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
             return ahead
     if item is None and state.last_answered in state.answered:
         item = state.last_answered  # "it's a 1", "wrong button": the answer just given
+        if not _new_value(item, text).is_answer:
+            # "I was too harsh earlier, call it a 4" after a choice: the last rating given, when it reads;
+            # "I was too harsh before" with no new value and no name: which answer, asked with buttons
+            rated = _last_rated_reading(text, state)
+            item = rated or (None if revises_an_earlier_answer(text, state) else item)
     if item is None:
         return TurnPlan(correction_prompt="which")
     return _correct(item, text, state)
+
+
+def _namable() -> list[str]:
+    """The questions a client names by a word ("the advice one"): ratings and choices; hopes, "tell me more"
+    and what is missing are named by everyday words ("I hope so")."""
+    bank = load_item_bank()
+    return [item for item in bank.slots if item not in bank.free_text_slots and item != CONSENT_SLOT]
+
+
+def _last_rated_reading(text: str, state: FormState) -> str | None:
+    """The rating given last (in the form's order) that the message gives a new value for."""
+    bank = load_item_bank()
+    rated = [slot for slot in bank.slots if slot in state.answered and slot in bank.scale_slots]
+    if state.last_answered in rated:
+        rated.remove(state.last_answered)
+        rated.append(state.last_answered)
+    for item in reversed(rated):
+        if item != state.requested:
+            return item if _new_value(item, text).is_answer else None
+    return None
+
+
+def revises_an_earlier_answer(text: str, state: FormState) -> bool:
+    """A change of an answer given, said in plain words: "I was wrong about the advice earlier... call it a
+    4", "scratch what I said about homework, 2", "the tips one deserves a 4", "I was too harsh before, more
+    like a 3". It rethinks ("was wrong", "too harsh", "on second thought") and names an answer given that is
+    not the one asked, or points back ("earlier", "what I said"); never a plain answer to the question asked
+    ("thinking about it more, it's a 3")."""
+    if not state.answered:
+        return False
+    plain, words = _plain(text), turn_words()
+    if not words.revision.search(plain):
+        return False
+    named = named_item(text, _namable())
+    if named is not None:
+        return named in state.answered and named != state.requested
+    return bool(words.points_back.search(plain))
 
 
 def _answer_ahead(text: str, state: FormState, current: str | None) -> TurnPlan | None:
@@ -1065,7 +1113,14 @@ def _new_value(item: str, text: str) -> Reading:
         reading = read_correction(item, candidate)
         if reading.is_answer:
             return reading
-    return read_correction(item, plain)
+    reading = read_correction(item, plain)
+    numbers = {int(n) for n in _DIGIT.findall(plain)}
+    if not reading.is_answer and item in load_item_bank().scale_slots and len(numbers) == 1:
+        # "the tips one deserves a 4", "I undersold it, more of a 4": a change gives one number on the scale
+        (number,) = numbers
+        if SCALE_BOTTOM <= number <= SCALE_TOP:
+            return Reading(ReadingKind.VALUE, number, STATED)
+    return reading
 
 
 def _correct(item: str, text: str, state: FormState) -> TurnPlan:

@@ -1129,3 +1129,61 @@ def test_a_vague_word_about_another_question_at_a_check_changes_nothing(reply: s
 def test_a_yes_with_another_answer_confirms_the_check_and_keeps_the_other() -> None:
     planned = plan("yes that's right, and the advice is a 2", checking(HEARD_CHECK), intent="affirm")
     assert planned.values == {"felt_heard": 3, "advice_fit": 2} and planned.confirm is None
+
+
+# Corrections in plain words go to the answer they name, or the last rating; never to the question asked
+THROUGH_APPROACH = {
+    "sessions_so_far": "established", "felt_heard": 4, "depth": 3, "advice_fit": 2, "homework_fit": 3,
+    "goals_shared": 2, "approach_fit": 3,
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("I got it wrong about the tips before... put it at 4", "advice_fit", 4),
+        ("I was a bit too harsh on the homework earlier, more like a 4", "homework_fit", 4),
+        ("scratch what I said about the worksheets, they deserve a 1", "homework_fit", 1),
+        ("looking back, the one about being listened to deserves a 3", "felt_heard", 3),
+        ("on second thoughts the suggestions were better than I said, 3", "advice_fit", 3),
+        ("I underrated the depth of our sessions, call it a 5", "depth", 5),
+    ],
+)
+@pytest.mark.parametrize("asked", ["raised_needs", "hopes"])
+def test_a_correction_in_plain_words_goes_to_the_answer_it_names(
+    text: str, item: str, value: int, asked: str
+) -> None:
+    """Tester, round 6: "I was wrong about the advice earlier... call it a 4" was stored as goals."""
+    answered = dict(THROUGH_APPROACH, tell_more="she rushes") if asked == "raised_needs" else THROUGH_NEEDS
+    state = at(asked, answered, last_answered="approach_fit")
+    planned = plan(text, state, intent="answer", confidence=0.7)
+    assert planned.values == {item: value} and planned.corrected == [item]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I was too hard on it before, call it a 4", "I undersold that earlier tbh, more like 4",
+     "ok I was being harsh a minute ago, 4 is fairer"],
+)
+def test_a_correction_naming_no_answer_goes_to_the_last_rating(text: str) -> None:
+    state = at("goals_shared", {k: v for k, v in THROUGH_APPROACH.items() if k in QUESTIONS[:5]},
+               last_answered="homework_fit")
+    planned = plan(text, state, intent="answer", confidence=0.7)
+    assert planned.values == {"homework_fit": 4} and planned.corrected == ["homework_fit"]
+
+
+@pytest.mark.parametrize("text", ["hmm I think I was too harsh earlier", "I was wrong before, sorry"])
+def test_a_correction_with_neither_a_name_nor_a_value_asks_which_answer(text: str) -> None:
+    state = at("hopes", THROUGH_NEEDS, last_answered="raised_needs")
+    planned = plan(text, state, intent="answer", confidence=0.7)
+    assert planned.values == {} and planned.correction_prompt == "which"
+
+
+@pytest.mark.parametrize(
+    "text", ["thinking about it more, it's a 3", "looking back, we mostly agree on them, 4"]
+)
+def test_rethinking_out_loud_is_still_the_answer_to_the_question_asked(text: str) -> None:
+    state = at("goals_shared", {k: v for k, v in THROUGH_APPROACH.items() if k in QUESTIONS[:5]},
+               last_answered="homework_fit")
+    planned = plan(text, state, intent="answer", confidence=0.7)
+    assert "goals_shared" in planned.values and planned.corrected == []
