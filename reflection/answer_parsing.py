@@ -31,7 +31,8 @@ from reflection.answers.readings import NOTHING, Reading, ReadingKind, not_an_an
 from reflection.items import load_item_bank
 
 __all__ = [
-    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "asks_for_medical_advice", "is_correction", "is_skip",
+    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "asks_for_medical_advice", "doubts_the_question",
+    "is_correction", "is_skip",
     "parse_answer", "read_all", "read_answer", "read_correction", "sounds_ironic", "sounds_like_a_hope",
 ]
 
@@ -108,6 +109,15 @@ def sounds_ironic(text: str) -> bool:
     if not isinstance(text, str) or not text.strip():
         return False
     return engine().shared.irony.sounds_ironic(text, engine().shared.text.normalize)
+
+
+def doubts_the_question(text: str) -> bool:
+    """True when the client is unsure what the question means or what to compare with ("I don't know what
+    deep is supposed to feel like", "nothing to compare it to"): a don't-know, never a rating."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    shared = engine().shared
+    return shared.dont_know.doubts_the_question(shared.text.normalize(text))
 
 
 def is_correction(text: str) -> bool:

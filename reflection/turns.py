@@ -37,6 +37,7 @@ from reflection.answer_parsing import (
     Reading,
     ReadingKind,
     asks_for_medical_advice,
+    doubts_the_question,
     is_correction,
     is_skip,
     read_all,
@@ -521,7 +522,10 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
         item != requested and reading.kind is ReadingKind.VALUE and isinstance(reading.value, int)
         and reading.confidence >= STATED for item, reading in readings.items()
     )
-    model = None if rates_another else message.model_readings.get(requested)
+    # "I don't know what deep is supposed to feel like": the model reads "deep" as a rating; the client said
+    # they can't tell
+    doubts = readings[requested].kind is ReadingKind.DONT_KNOW and doubts_the_question(message.text)
+    model = None if rates_another or doubts else message.model_readings.get(requested)
     decision = decide(readings[requested], model)
     ironic = _ironic_praise(requested, decision, message.text)
     if ironic is not None:

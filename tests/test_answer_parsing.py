@@ -1590,3 +1590,34 @@ def test_a_negation_in_the_clause_about_what_was_said_does_not_undo_the_change(
 ) -> None:
     """Tester, round 4: "when I said X wasn't for me she changed tack" was read as "nothing changed"."""
     assert placed("raised_needs", text) == expected
+
+
+# Round 7 (tester after round 6): unsure what the question means is a don't-know, never a rating
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [
+        ("depth", "tricky one. no clue what a deep session is meant to feel like"),
+        ("depth", "I wouldn't know what counts as going deep, honestly"),
+        ("advice_fit", "not sure what good advice is supposed to look like really"),
+        ("felt_heard", "I've nothing to compare it with tbh"),
+        ("approach_fit", "how would I even know if the approach adapts"),
+        ("goals_shared", "I don't really get what shared goals would look like"),
+    ],
+)
+def test_doubt_about_the_question_itself_is_a_dont_know(slot: str, text: str) -> None:
+    """Tester, round 6: "hard to say really. I don't know what deep is supposed to feel like" was a 4."""
+    assert read_answer(slot, text).kind is ReadingKind.DONT_KNOW
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "value"),
+    [
+        ("depth", "not sure what deep is meant to feel like, maybe a 2", 2),
+        ("advice_fit", "I don't know what good advice looks like, but hers never fits my life", 1),
+    ],
+)
+def test_doubt_about_the_question_with_a_rating_still_gives_the_rating(
+    slot: str, text: str, value: int
+) -> None:
+    reading = read_answer(slot, text)
+    assert reading.kind is ReadingKind.VALUE and reading.value == value

@@ -1187,3 +1187,20 @@ def test_rethinking_out_loud_is_still_the_answer_to_the_question_asked(text: str
                last_answered="homework_fit")
     planned = plan(text, state, intent="answer", confidence=0.7)
     assert "goals_shared" in planned.values and planned.corrected == []
+
+
+@pytest.mark.parametrize(
+    ("item", "text"),
+    [
+        ("depth", "hmm, hard to say. no idea what deep is meant to feel like"),
+        ("advice_fit", "I don't know what good advice would even look like"),
+        ("felt_heard", "nothing to compare it to really"),
+    ],
+)
+def test_doubt_about_the_question_is_settled_as_not_sure_whatever_the_model_reads(
+    item: str, text: str
+) -> None:
+    """The model reads the question's own word ("deep") as a rating; the client said they can't tell."""
+    model = {item: Reading(ReadingKind.VALUE, 4, 0.96)}
+    planned = plan(text, at(item, {"sessions_so_far": "established"}), model_readings=model)
+    assert planned.values == {} and planned.notes == {item: "dont_know"} and planned.confirm is None

@@ -247,6 +247,8 @@ class ScaleItemReader:
         found_words = self.words.read(marked)
         if found_words.value is not None:
             return value_reading(found_words.value, found_words.confidence)
+        if said_dont_know and self.shared.dont_know.doubts_the_question(norm):
+            return dont_know(DONT_KNOW_ONLY_CONFIDENCE)  # unsure what the question means: no rating to check
         return dont_know(DONT_KNOW_SAID_CONFIDENCE) if said_dont_know else NOTHING
 
     def read_elsewhere(self, text: str, today: date) -> Reading:
