@@ -32,7 +32,7 @@ from reflection.items import load_item_bank
 
 __all__ = [
     "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "asks_for_medical_advice", "doubts_the_question",
-    "is_correction", "is_skip",
+    "is_correction", "is_skip", "rates_in_a_figure",
     "parse_answer", "read_all", "read_answer", "read_correction", "sounds_ironic", "sounds_like_a_hope",
 ]
 
@@ -118,6 +118,15 @@ def doubts_the_question(text: str) -> bool:
         return False
     shared = engine().shared
     return shared.dont_know.doubts_the_question(shared.text.normalize(text))
+
+
+def rates_in_a_figure(text: str) -> bool:
+    """True when the answer rates low in a figure of speech ("about as deep as a puddle", "like talking to a
+    brick wall"), whose own words ("deep") would read high."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    shared = engine().shared
+    return shared.figures.read(shared.text.normalize(text)) is not None
 
 
 def is_correction(text: str) -> bool:

@@ -40,6 +40,7 @@ from reflection.answer_parsing import (
     doubts_the_question,
     is_correction,
     is_skip,
+    rates_in_a_figure,
     read_all,
     read_answer,
     read_correction,
@@ -525,7 +526,9 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
     # "I don't know what deep is supposed to feel like": the model reads "deep" as a rating; the client said
     # they can't tell
     doubts = readings[requested].kind is ReadingKind.DONT_KNOW and doubts_the_question(message.text)
-    model = None if rates_another or doubts else message.model_readings.get(requested)
+    # "about as deep as a puddle": the model reads "deep"; the rule reader reads the figure
+    figure = readings[requested].kind is ReadingKind.VALUE and rates_in_a_figure(message.text)
+    model = None if rates_another or doubts or figure else message.model_readings.get(requested)
     decision = decide(readings[requested], model)
     ironic = _ironic_praise(requested, decision, message.text)
     if ironic is not None:

@@ -1621,3 +1621,39 @@ def test_doubt_about_the_question_with_a_rating_still_gives_the_rating(
 ) -> None:
     reading = read_answer(slot, text)
     assert reading.kind is ReadingKind.VALUE and reading.value == value
+
+
+# Round 7: figures of speech that rate low, whatever their own words say
+@pytest.mark.parametrize(
+    ("slot", "text", "value"),
+    [
+        ("depth", "honestly about as deep as a paddling pool", 1),
+        ("depth", "deep as a saucer, we never get anywhere", 1),
+        ("advice_fit", "her tips are about as helpful as a wet paper bag", 1),
+        ("advice_fit", "as much use as a chocolate fireguard tbh", 1),
+        ("advice_fit", "mostly greeting card advice, 'be kind to yourself'", 1),
+        ("advice_fit", "I could have read that on a poster", 1),
+        ("felt_heard", "some weeks it's like talking to a wall", 1),
+        ("felt_heard", "goes in one ear and out the other with him", 1),
+        ("depth", "we only ever skim the surface", 2),
+        ("depth", "we mostly paddle in the shallows", 2),
+        ("approach_fit", "it's about as flexible as a brick", 1),
+    ],
+)
+def test_a_figure_of_speech_rates_low_whatever_its_words_say(slot: str, text: str, value: int) -> None:
+    """Tester, round 6: "deep as a puddle" was read as 4."""
+    reading = read_answer(slot, text)
+    assert reading.kind is ReadingKind.VALUE and reading.value == value
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [
+        ("felt_heard", "it's never like talking to a brick wall, she really listens"),
+        ("depth", "it's deep as the ocean with her"),
+        ("felt_heard", "she's solid as a rock, always listens"),
+    ],
+)
+def test_a_negated_or_sincere_figure_is_read_as_said(slot: str, text: str) -> None:
+    reading = read_answer(slot, text)
+    assert reading.kind is ReadingKind.VALUE and reading.value >= 4

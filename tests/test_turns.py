@@ -1204,3 +1204,17 @@ def test_doubt_about_the_question_is_settled_as_not_sure_whatever_the_model_read
     model = {item: Reading(ReadingKind.VALUE, 4, 0.96)}
     planned = plan(text, at(item, {"sessions_so_far": "established"}), model_readings=model)
     assert planned.values == {} and planned.notes == {item: "dont_know"} and planned.confirm is None
+
+
+@pytest.mark.parametrize(
+    ("item", "text"),
+    [
+        ("depth", "about as deep as a kiddie pool lol"),
+        ("felt_heard", "feels like talking to a brick wall tbh"),
+        ("advice_fit", "about as useful as a chocolate kettle"),
+    ],
+)
+def test_a_figure_that_rates_low_is_not_outvoted_by_the_model_reading_its_words(item: str, text: str) -> None:
+    model = {item: Reading(ReadingKind.VALUE, 4, 0.95)}
+    planned = plan(text, at(item, {"sessions_so_far": "established"}), model_readings=model)
+    assert planned.values == {item: 1} and planned.confirm is None
