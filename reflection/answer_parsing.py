@@ -31,8 +31,8 @@ from reflection.answers.readings import NOTHING, Reading, ReadingKind, not_an_an
 from reflection.items import load_item_bank
 
 __all__ = [
-    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "asks_for_medical_advice", "doubts_the_question",
-    "is_correction", "is_skip", "rates_in_a_figure",
+    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "answer_part", "asks_for_medical_advice",
+    "doubts_the_question", "is_correction", "is_skip", "rates_in_a_figure",
     "parse_answer", "read_all", "read_answer", "read_correction", "sounds_ironic", "sounds_like_a_hope",
 ]
 
@@ -94,6 +94,16 @@ def read_all(text: str, items: Sequence[str], asked: str | None = None) -> dict[
     if is_skip(text):
         return dict.fromkeys(slots, not_an_answer(NOT_AN_ANSWER_CONFIDENCE))
     return engine().read_all(text, slots, asked, _today())
+
+
+def answer_part(slot: str, text: str) -> str | None:
+    """The sentences of a message that may answer ``slot``, without its questions to the assistant ("4.
+    will my therapist see this?" -> "4."); None when the message is no answer at all (a question, a
+    correction or a request)."""
+    _check_slot(slot, "answer_part")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return engine().answer_text(text, slot)
 
 
 def gives_a_number(text: str) -> bool:

@@ -36,6 +36,7 @@ from reflection.agreement import STATED, VERY_CONFIDENT, Confirm, Nothing, Take,
 from reflection.answer_parsing import (
     Reading,
     ReadingKind,
+    answer_part,
     asks_for_medical_advice,
     doubts_the_question,
     is_correction,
@@ -462,10 +463,45 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
         data_question and message.intent == OUT_OF_SCOPE_INTENT
     ):
         return TurnPlan(interrupt=message.intent)
+    # "she mostly listens, a 4. will my therapist see this?": the question is answered and the answer taken
+    part = answer_part(state.requested, text)
+    asked_in_passing = part is not None and part.strip() != text.strip() and (
+        asks_about_data(text) or (message.intent == "ask_data" and message.confidence >= CONFIDENT_INTENT)
+    )
+    if asked_in_passing and part is not None:
+        answered = _answered_around_a_question(message, state, part)
+        if answered is not None:
+            return answered
     if data_question:
         # "what happens to what I type?" the classifier did not place: answered here, never an answer
         return TurnPlan(explain="data", nudge=True)
-    return _answers(message, state, readings)
+    planned = _answers(message, state, readings)
+    if asked_in_passing and part is not None:
+        _without_the_question(planned, part)
+    return planned
+
+
+def _without_the_question(plan: TurnPlan, part: str) -> None:
+    """The data question is answered; the client's words kept for their answers are those around it."""
+    plan.explain = "data"
+    for item in (*plan.values, *plan.notes, *([plan.confirm.item] if plan.confirm else [])):
+        plan.words.setdefault(item, part.strip())
+    if plan.confirm is not None:
+        plan.confirm = replace(plan.confirm, words=part.strip())
+
+
+def _answered_around_a_question(message: Message, state: FormState, part: str) -> TurnPlan | None:
+    """The answer said around a question about the client's data, read without the question ("to feel less
+    anxious at work. will my therapist see this?" -> the hope, and the data answer); None when the rest
+    answers nothing (the question is answered and asked again)."""
+    requested = state.requested
+    assert requested is not None
+    readings = read_all(part, list(state.open_items), asked=requested)
+    if not readings[requested].is_answer:
+        return None
+    planned = _answers(replace(message, text=part), state, readings)
+    _without_the_question(planned, part)
+    return planned
 
 
 _NEGATION = re.compile(r"\b(?:no|not|don'?t|do not|never|rather not|nope|nah)\b")

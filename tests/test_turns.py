@@ -1218,3 +1218,40 @@ def test_a_figure_that_rates_low_is_not_outvoted_by_the_model_reading_its_words(
     model = {item: Reading(ReadingKind.VALUE, 4, 0.95)}
     planned = plan(text, at(item, {"sessions_so_far": "established"}), model_readings=model)
     assert planned.values == {item: 1} and planned.confirm is None
+
+
+# A question about the client's data inside a longer answer: answered, and the answer still taken
+@pytest.mark.parametrize(
+    ("text", "intent", "value"),
+    [
+        ("mostly she does listen, a 4 I'd say. does my counsellor get to read this?", "answer", 4),
+        ("can my therapist see what I type here? anyway she listens, most weeks. 4", "ask_data", 4),
+        ("not really, she cuts me off a lot. who gets to see these answers btw", "answer", 2),
+        ("3 I suppose. will she read this?", "ask_data", 3),
+    ],
+)
+def test_a_data_question_inside_an_answer_is_answered_and_the_answer_taken(
+    text: str, intent: str, value: int
+) -> None:
+    """Tester, round 6: a question inside a longer message ("…will my therapist see this?…") was ignored."""
+    planned = plan(text, at("felt_heard", {"sessions_so_far": "established"}), intent=intent, confidence=0.9)
+    assert planned.explain == "data" and planned.interrupt is None
+    assert planned.values == {"felt_heard": value}
+    assert "?" not in planned.words["felt_heard"]  # the question is not kept as their answer's words
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["to feel less on edge at work. will my therapist see this?",
+     "does anyone at the clinic read what I write? I'd like to stop dreading Mondays"],
+)
+def test_a_hope_said_around_a_data_question_is_kept_without_the_question(text: str) -> None:
+    planned = plan(text, at("hopes", THROUGH_NEEDS), intent="ask_data", confidence=0.9)
+    assert planned.explain == "data" and set(planned.values) == {"hopes"}
+    assert "?" not in planned.values["hopes"]
+
+
+def test_a_data_question_with_no_answer_around_it_is_answered_and_the_question_asked_again() -> None:
+    text = "hmm, will my therapist see this? I'd rather she didn't"
+    planned = plan(text, at("felt_heard"), intent="answer")
+    assert planned.explain == "data" and planned.values == {} and planned.nudge
