@@ -48,6 +48,7 @@ from reflection.answer_parsing import (
     sounds_ironic,
     sounds_like_a_hope,
 )
+from reflection.bot_wording import without_bot_wording
 from reflection.items import load_item_bank
 
 TURNS_CONTENT = Path(__file__).parent / "content" / "turns"
@@ -395,7 +396,20 @@ def referred_item(text: str, state: FormState, among_ratings: bool = True) -> st
 
 
 def plan_turn(message: Message, state: FormState) -> TurnPlan:
-    """Decide what the message does to the reflection (see the module's docstring for the order)."""
+    """Decide what the message does to the reflection (see the module's docstring for the order).
+
+    Words the client copied from the assistant ("…'are you safe right now?' yes lol, 2") are no part of
+    their answer: the message is read, and kept as their words, without them."""
+    own = without_bot_wording(message.text or "")
+    if own == (message.text or ""):
+        return _plan_turn(message, state)
+    planned = _plan_turn(replace(message, text=own), state)
+    for item in (*planned.values, *planned.notes):
+        planned.words.setdefault(item, own)
+    return planned
+
+
+def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     text = (message.text or "")[:MAX_READ_CHARS]
     if message.risk_tier in ("crisis", "check_in"):
         return TurnPlan(interrupt="risk")
@@ -419,7 +433,7 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
             return chosen
         # Going on without choosing: the client asked not to save, so nothing more is saved, and the
         # message is read as it would be otherwise (usually the answer to the question asked)
-        planned = plan_turn(message, replace(state, saving_offer=False, saving=False))
+        planned = _plan_turn(message, replace(state, saving_offer=False, saving=False))
         planned.saving = "stop"
         return planned
     if wants_no_saving(text):

@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from reflection.answer_parsing import Reading, ReadingKind, sounds_ironic
+from reflection.messages import message
 from reflection.turns import (
     CONSENT_SLOT,
     Confirmation,
@@ -1255,3 +1256,22 @@ def test_a_data_question_with_no_answer_around_it_is_answered_and_the_question_a
     text = "hmm, will my therapist see this? I'd rather she didn't"
     planned = plan(text, at("felt_heard"), intent="answer")
     assert planned.explain == "data" and planned.values == {} and planned.nudge
+
+
+@pytest.mark.parametrize(
+    ("item", "text", "value"),
+    [
+        ("felt_heard", 'you said "{bot}" - yes I\'m fine, she mostly listens. 4', 4),
+        ("hopes", "{bot} yes im ok. to feel less on edge at work", "to feel less on edge at work"),
+    ],
+)
+def test_the_assistants_words_copied_into_an_answer_are_not_kept_as_the_clients(
+    item: str, text: str, value: object
+) -> None:
+    """Tester, round 6: a safety reply quoted back as part of an answer was stored as the answer's words."""
+    bot = message("risk_check_in").text
+    answered = THROUGH_NEEDS if item == "hopes" else {"sessions_so_far": "established"}
+    planned = plan(text.format(bot=bot), at(item, answered), intent="answer")
+    assert planned.values.get(item) == value or bot not in str(planned.values.get(item))
+    assert bot not in planned.words[item] and "check in with you" not in planned.words[item]
+    assert "check in with you" not in str(planned.values.get(item))
