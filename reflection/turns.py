@@ -577,7 +577,8 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
     # they can't tell
     doubts = readings[requested].kind is ReadingKind.DONT_KNOW and doubts_the_question(message.text)
     # "about as deep as a puddle": the model reads "deep"; the rule reader reads the figure
-    figure = readings[requested].kind is ReadingKind.VALUE and rates_in_a_figure(message.text)
+    rated = requested in load_item_bank().scale_slots
+    figure = rated and readings[requested].kind is ReadingKind.VALUE and rates_in_a_figure(message.text)
     model = None if rates_another or doubts or figure else message.model_readings.get(requested)
     decision = decide(readings[requested], model)
     ironic = _ironic_praise(requested, decision, message.text)
