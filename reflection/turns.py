@@ -156,7 +156,7 @@ class TurnPlan:
     # The client's words per answer, when they are not this message (a tap confirming an earlier one).
     words: dict[str, str] = field(default_factory=dict)
     missed: bool = False  # the asked question got no reading: a friendly re-ask
-    explain: str | None = None  # a question the form answers itself ("data"), then asks its question again
+    explain: str | None = None  # a question the form answers itself ("data", "why"), then asks its own again
     nudge: bool = False  # "go on": ask the same question again without counting a miss
     # Taking back the yes to saving: "offer" (carry on without saving, delete everything, or keep saving),
     # then "stop" (erase what was saved and save nothing more) or "keep"; "unsaved" when nothing is saved.
@@ -197,6 +197,7 @@ class TurnWords:
     saving_words: re.Pattern[str]
     revision: re.Pattern[str]
     points_back: re.Pattern[str]
+    why_question: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -244,6 +245,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         saving_words=re.compile(str(raw["saving_words"]).strip()),
         revision=re.compile(rf"\b(?:{_alternation(raw['revision'])})\b"),
         points_back=re.compile(rf"\b(?:{_alternation(raw['points_back'])})\b"),
+        why_question=re.compile(str(raw["why_question"]).strip()),
     )
 
 
@@ -479,42 +481,58 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         return TurnPlan(interrupt=message.intent)
     # "she mostly listens, a 4. will my therapist see this?": the question is answered and the answer taken
     part = answer_part(state.requested, text)
-    asked_in_passing = part is not None and part.strip() != text.strip() and (
-        asks_about_data(text) or (message.intent == "ask_data" and message.confidence >= CONFIDENT_INTENT)
-    )
-    if asked_in_passing and part is not None:
-        answered = _answered_around_a_question(message, state, part)
+    asked = _asked_in_passing(message, text, part)
+    if asked is not None and part is not None:
+        answered = _answered_around_a_question(message, state, part, asked)
         if answered is not None:
             return answered
+        if asked == "why":  # "why do you even ask that?" with no answer around it: answered, then asked again
+            return TurnPlan(explain="why", nudge=True)
     if data_question:
         # "what happens to what I type?" the classifier did not place: answered here, never an answer
         return TurnPlan(explain="data", nudge=True)
     planned = _answers(message, state, readings)
-    if asked_in_passing and part is not None:
-        _without_the_question(planned, part)
+    if asked is not None and part is not None:
+        _without_the_question(planned, part, asked)
     return planned
 
 
-def _without_the_question(plan: TurnPlan, part: str) -> None:
-    """The data question is answered; the client's words kept for their answers are those around it."""
-    plan.explain = "data"
+def _asked_in_passing(message: Message, text: str, part: str | None) -> str | None:
+    """"data" or "why" for a message that asks about the client's data, or why we ask, in a sentence of its
+    own beside its other sentences; None otherwise."""
+    if part is None or part.strip() == text.strip():
+        return None
+    confident = message.confidence >= CONFIDENT_INTENT
+    if asks_about_data(text) or (message.intent == "ask_data" and confident):
+        return "data"
+    if turn_words().why_question.search(_plain(text)) or (message.intent == "ask_why" and confident):
+        return "why"
+    return None
+
+
+def _without_the_question(plan: TurnPlan, part: str, asked: str) -> None:
+    """The question is answered (``asked``: "data" or "why"); the client's words kept for their answers are
+    those around it."""
+    plan.explain = asked
     for item in (*plan.values, *plan.notes, *([plan.confirm.item] if plan.confirm else [])):
         plan.words.setdefault(item, part.strip())
     if plan.confirm is not None:
         plan.confirm = replace(plan.confirm, words=part.strip())
 
 
-def _answered_around_a_question(message: Message, state: FormState, part: str) -> TurnPlan | None:
-    """The answer said around a question about the client's data, read without the question ("to feel less
-    anxious at work. will my therapist see this?" -> the hope, and the data answer); None when the rest
-    answers nothing (the question is answered and asked again)."""
+def _answered_around_a_question(
+    message: Message, state: FormState, part: str, asked: str
+) -> TurnPlan | None:
+    """The answer said around a question to the assistant, read without the question ("to feel less anxious
+    at work. will my therapist see this?" -> the hope, and the data answer); None when the rest answers
+    nothing (the question is answered and asked again)."""
     requested = state.requested
     assert requested is not None
     readings = read_all(part, list(state.open_items), asked=requested)
     if not readings[requested].is_answer:
         return None
     planned = _answers(replace(message, text=part), state, readings)
-    _without_the_question(planned, part)
+    _without_the_question(planned, part, asked)
     return planned
 
 

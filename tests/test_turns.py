@@ -1275,3 +1275,15 @@ def test_the_assistants_words_copied_into_an_answer_are_not_kept_as_the_clients(
     assert planned.values.get(item) == value or bot not in str(planned.values.get(item))
     assert bot not in planned.words[item] and "check in with you" not in planned.words[item]
     assert "check in with you" not in str(planned.values.get(item))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("she gets into the hard stuff, 4. why do you even need to know?", "answer"),
+        ("what are these questions for? we go fairly deep I guess, a 4", "ask_why"),
+    ],
+)
+def test_asking_why_inside_an_answer_gets_the_reason_and_the_answer_is_taken(text: str, intent: str) -> None:
+    planned = plan(text, at("depth", {"sessions_so_far": "established"}), intent=intent, confidence=0.9)
+    assert planned.explain == "why" and planned.values == {"depth": 4} and planned.interrupt is None
