@@ -857,7 +857,20 @@ def _confirmation_answer(
     given = read_answer(pending.item, text)
     if given.kind == ReadingKind.VALUE and given.confidence >= 0.9:
         return TurnPlan(values={pending.item: given.value}, words=said)
+    if given.kind is ReadingKind.NOTHING and _reads_as_another_rating(text, state, pending):
+        # "pretty generic tbh" to a check of depth: words about another question, not this one; the model's
+        # reading of them is no new answer to the question checked
+        return _keep_waiting(TurnPlan(), pending)
     return None
+
+
+def _reads_as_another_rating(text: str, state: FormState, pending: Confirmation) -> bool:
+    """Words that the reader of another open rated question reads, though the checked one's reads nothing:
+    that question's own cues ("generic" is about advice)."""
+    bank = load_item_bank()
+    others = [item for item in state.open_items if item != pending.item and item in bank.scale_slots]
+    answers = (ReadingKind.VALUE, ReadingKind.NOT_APPLICABLE)
+    return any(read_answer(item, text).kind in answers for item in others)
 
 
 def _refused(text: str, rest: str, pending: Confirmation) -> TurnPlan:

@@ -1287,3 +1287,17 @@ def test_the_assistants_words_copied_into_an_answer_are_not_kept_as_the_clients(
 def test_asking_why_inside_an_answer_gets_the_reason_and_the_answer_is_taken(text: str, intent: str) -> None:
     planned = plan(text, at("depth", {"sessions_so_far": "established"}), intent=intent, confidence=0.9)
     assert planned.explain == "why" and planned.values == {"depth": 4} and planned.interrupt is None
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["we've never really agreed on anything", "she never sets anything to do between sessions"],
+)
+def test_words_about_another_question_at_a_check_leave_the_checked_reading_alone_whatever_the_model_reads(
+    reply: str,
+) -> None:
+    """No name, but another question's own words: the model's reading of them is no new answer to depth."""
+    model = {"depth": Reading(ReadingKind.VALUE, 1, 0.95)}
+    planned = plan(reply, checking(DEPTH_3, {"sessions_so_far": "established"}), model_readings=model)
+    assert "depth" not in planned.values and "depth" not in planned.notes
+    assert planned.confirm is not None and planned.confirm.proposed.value == 3
