@@ -1148,6 +1148,8 @@ THROUGH_APPROACH = {
         ("looking back, the one about being listened to deserves a 3", "felt_heard", 3),
         ("on second thoughts the suggestions were better than I said, 3", "advice_fit", 3),
         ("I underrated the depth of our sessions, call it a 5", "depth", 5),
+        ("I was a bit unfair about her guidance before, more like 4", "advice_fit", 4),
+        ("I was too harsh about how shallow it gets earlier, 4 really", "depth", 4),
     ],
 )
 @pytest.mark.parametrize("asked", ["raised_needs", "hopes"])
