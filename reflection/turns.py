@@ -1007,9 +1007,8 @@ def _about_another(message: Message, text: str, state: FormState, pending: Confi
     plain, words = _plain(text), turn_words()
     yes_lead = words.yes_lead.match(plain)
     if named in state.answered and named not in state.open_items:
-        if not (_DIGIT.search(plain) or asks_to_correct(message) or changes_an_earlier_answer(text, state)):
-            return _keep_waiting(TurnPlan(), pending)  # about an answer given: nothing changes on a guess
-        plan = _correct(named, text, state)
+        changes = _DIGIT.search(plain) or asks_to_correct(message) or changes_an_earlier_answer(text, state)
+        plan = _correct(named, text, state) if changes else TurnPlan()  # nothing changes on a guess
         if plan.correction_prompt is not None:
             plan.correction_prompt = None  # the check is what waits; the change can be said again later
     else:

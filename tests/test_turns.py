@@ -1303,3 +1303,9 @@ def test_words_about_another_question_at_a_check_leave_the_checked_reading_alone
     planned = plan(reply, checking(DEPTH_3, {"sessions_so_far": "established"}), model_readings=model)
     assert "depth" not in planned.values and "depth" not in planned.notes
     assert planned.confirm is not None and planned.confirm.proposed.value == 3
+
+
+def test_a_yes_at_a_check_that_mentions_an_answer_given_still_confirms() -> None:
+    state = checking(DEPTH_3, {"sessions_so_far": "established", "felt_heard": 4, "advice_fit": 2})
+    planned = plan("yep that's right, unlike the advice", state, intent="affirm")
+    assert planned.values == {"depth": 3} and planned.confirm is None and planned.corrected == []
