@@ -181,6 +181,8 @@ class ValidateReflectionForm(FormValidationAction):
             return []  # not an answer: the rules answer it, then the form asks its question again
         if plan.explain == "data":
             explain_data(dispatcher, conversation, tracker)
+        elif plan.explain == "why":
+            dispatcher.utter_message(response="utter_why")  # the domain's answer, as the rules give it
         elif plan.explain == "safe":
             say(dispatcher, conversation, "glad_safe_go_on")
         turn_events = _saving_events(dispatcher, conversation, plan.saving)

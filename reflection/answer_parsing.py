@@ -31,7 +31,8 @@ from reflection.answers.readings import NOTHING, Reading, ReadingKind, not_an_an
 from reflection.items import load_item_bank
 
 __all__ = [
-    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "asks_for_medical_advice", "is_correction", "is_skip",
+    "SCALE_SLOTS", "Parsed", "Reading", "ReadingKind", "answer_part", "asks_for_medical_advice",
+    "doubts_the_question", "is_correction", "is_skip", "rates_in_a_figure",
     "parse_answer", "read_all", "read_answer", "read_correction", "sounds_ironic", "sounds_like_a_hope",
 ]
 
@@ -95,6 +96,16 @@ def read_all(text: str, items: Sequence[str], asked: str | None = None) -> dict[
     return engine().read_all(text, slots, asked, _today())
 
 
+def answer_part(slot: str, text: str) -> str | None:
+    """The sentences of a message that may answer ``slot``, without its questions to the assistant ("4.
+    will my therapist see this?" -> "4."); None when the message is no answer at all (a question, a
+    correction or a request)."""
+    _check_slot(slot, "answer_part")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return engine().answer_text(text, slot)
+
+
 def gives_a_number(text: str) -> bool:
     """True when an answer rates with a number ("4", "a solid 3", "7/10", "80%")."""
     if not isinstance(text, str) or not text.strip():
@@ -108,6 +119,24 @@ def sounds_ironic(text: str) -> bool:
     if not isinstance(text, str) or not text.strip():
         return False
     return engine().shared.irony.sounds_ironic(text, engine().shared.text.normalize)
+
+
+def doubts_the_question(text: str) -> bool:
+    """True when the client is unsure what the question means or what to compare with ("I don't know what
+    deep is supposed to feel like", "nothing to compare it to"): a don't-know, never a rating."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    shared = engine().shared
+    return shared.dont_know.doubts_the_question(shared.text.normalize(text))
+
+
+def rates_in_a_figure(text: str) -> bool:
+    """True when the answer rates low in a figure of speech ("about as deep as a puddle", "like talking to a
+    brick wall"), whose own words ("deep") would read high."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    shared = engine().shared
+    return shared.figures.read(shared.text.normalize(text)) is not None
 
 
 def is_correction(text: str) -> bool:

@@ -14,6 +14,8 @@
   sessions"), or None for a tap, a bare number or a yes.
 * ``gave_numbers(answers)``: whether the client rated anything with a number, so that only they hear
   "you rated".
+
+None of them ever gives back the assistant's own wording as the client's (``bot_wording``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from reflection.answer_parsing import engine, gives_a_number, read_answer
 from reflection.answers.language import alternation, pattern, phrases
 from reflection.answers.readings import ReadingKind
 from reflection.answers.text import TOKEN
+from reflection.bot_wording import without_bot_wording
 from reflection.items import load_item_bank
 
 QUOTE_MIN_WORDS = 3
@@ -114,7 +117,7 @@ def quote_of(
     """A short, meaningful part of an answer to quote back, or None (see the module docstring)."""
     if not text or not text.strip():
         return None
-    stripped = text.strip()
+    stripped = without_bot_wording(text.strip())  # never the assistant's own words given back as theirs
     if stripped.lower() in {phrase.lower() for phrase in not_these}:
         return None  # a button the client tapped
     if len(stripped.split()) < QUOTE_MIN_WORDS or len(_content_words(stripped)) < QUOTE_MIN_CONTENT_WORDS:
@@ -216,7 +219,7 @@ def said_for_choice(text: object, not_these: Iterable[str] = ()) -> str | None:
     """The client's words for a choice answer, kept beside its category, or None (see the docstring)."""
     if not isinstance(text, str) or not text.strip():
         return None
-    stripped = text.strip()
+    stripped = without_bot_wording(text.strip())
     if stripped.lower() in {phrase.lower() for phrase in not_these} or stripped.startswith("/"):
         return None  # a button the client tapped
     if len(stripped.split()) < SAID_MIN_WORDS or not _content_words(stripped):
@@ -229,6 +232,7 @@ def own_words(text: object, slot: str = "hopes", max_words: int = OWN_WORDS_MAX_
     """The client's own words, cleaned for a summary or a starter, or None when there is nothing to use."""
     if not isinstance(text, str) or not text.strip():
         return None
+    text = without_bot_wording(text)
     found = read_answer(slot, text)
     if found.kind is not ReadingKind.VALUE or not isinstance(found.value, str):
         return None  # "idk", "not yet", "k", "nothing"

@@ -36,15 +36,19 @@ from reflection.agreement import STATED, VERY_CONFIDENT, Confirm, Nothing, Take,
 from reflection.answer_parsing import (
     Reading,
     ReadingKind,
+    answer_part,
     asks_for_medical_advice,
+    doubts_the_question,
     is_correction,
     is_skip,
+    rates_in_a_figure,
     read_all,
     read_answer,
     read_correction,
     sounds_ironic,
     sounds_like_a_hope,
 )
+from reflection.bot_wording import without_bot_wording
 from reflection.items import load_item_bank
 
 TURNS_CONTENT = Path(__file__).parent / "content" / "turns"
@@ -80,6 +84,7 @@ HIGH_RATING = 4
 WORDS_AFTER_NO = 0.85  # "no, pretty shallow": a rating in words after a no, clear enough to take
 MIN_WORDS_IN_PASSING = 3  # "yes. and to stop feeling stuck": words enough to be an answer of their own
 SCALE_BOTTOM, SCALE_TOP = 1, 5
+ELSEWHERE_CONFIDENCE = 0.85  # an answer to another question, said at a check: clear enough to store
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ class TurnPlan:
     # The client's words per answer, when they are not this message (a tap confirming an earlier one).
     words: dict[str, str] = field(default_factory=dict)
     missed: bool = False  # the asked question got no reading: a friendly re-ask
-    explain: str | None = None  # a question the form answers itself ("data"), then asks its question again
+    explain: str | None = None  # a question the form answers itself ("data", "why"), then asks its own again
     nudge: bool = False  # "go on": ask the same question again without counting a miss
     # Taking back the yes to saving: "offer" (carry on without saving, delete everything, or keep saving),
     # then "stop" (erase what was saved and save nothing more) or "keep"; "unsaved" when nothing is saved.
@@ -190,6 +195,9 @@ class TurnWords:
     carry_on_unsaved: re.Pattern[str]
     keep_saving: re.Pattern[str]
     saving_words: re.Pattern[str]
+    revision: re.Pattern[str]
+    points_back: re.Pattern[str]
+    why_question: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -235,6 +243,9 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
         keep_saving=re.compile(str(raw["keep_saving"]).strip()),
         saving_words=re.compile(str(raw["saving_words"]).strip()),
+        revision=re.compile(rf"\b(?:{_alternation(raw['revision'])})\b"),
+        points_back=re.compile(rf"\b(?:{_alternation(raw['points_back'])})\b"),
+        why_question=re.compile(str(raw["why_question"]).strip()),
     )
 
 
@@ -387,7 +398,20 @@ def referred_item(text: str, state: FormState, among_ratings: bool = True) -> st
 
 
 def plan_turn(message: Message, state: FormState) -> TurnPlan:
-    """Decide what the message does to the reflection (see the module's docstring for the order)."""
+    """Decide what the message does to the reflection (see the module's docstring for the order).
+
+    Words the client copied from the assistant ("…'are you safe right now?' yes lol, 2") are no part of
+    their answer: the message is read, and kept as their words, without them."""
+    own = without_bot_wording(message.text or "")
+    if own == (message.text or ""):
+        return _plan_turn(message, state)
+    planned = _plan_turn(replace(message, text=own), state)
+    for item in (*planned.values, *planned.notes):
+        planned.words.setdefault(item, own)
+    return planned
+
+
+def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     text = (message.text or "")[:MAX_READ_CHARS]
     if message.risk_tier in ("crisis", "check_in"):
         return TurnPlan(interrupt="risk")
@@ -411,7 +435,7 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
             return chosen
         # Going on without choosing: the client asked not to save, so nothing more is saved, and the
         # message is read as it would be otherwise (usually the answer to the question asked)
-        planned = plan_turn(message, replace(state, saving_offer=False, saving=False))
+        planned = _plan_turn(message, replace(state, saving_offer=False, saving=False))
         planned.saving = "stop"
         return planned
     if wants_no_saving(text):
@@ -426,6 +450,7 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
             return planned
     if state.answered and (
         asks_to_correct(message) or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
+        or revises_an_earlier_answer(text, state)
     ):
         return _correction(message, text, state)
     if state.requested is None:
@@ -454,10 +479,61 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
         data_question and message.intent == OUT_OF_SCOPE_INTENT
     ):
         return TurnPlan(interrupt=message.intent)
+    # "she mostly listens, a 4. will my therapist see this?": the question is answered and the answer taken
+    part = answer_part(state.requested, text)
+    asked = _asked_in_passing(message, text, part)
+    if asked is not None and part is not None:
+        answered = _answered_around_a_question(message, state, part, asked)
+        if answered is not None:
+            return answered
+        if asked == "why":  # "why do you even ask that?" with no answer around it: answered, then asked again
+            return TurnPlan(explain="why", nudge=True)
     if data_question:
         # "what happens to what I type?" the classifier did not place: answered here, never an answer
         return TurnPlan(explain="data", nudge=True)
-    return _answers(message, state, readings)
+    planned = _answers(message, state, readings)
+    if asked is not None and part is not None:
+        _without_the_question(planned, part, asked)
+    return planned
+
+
+def _asked_in_passing(message: Message, text: str, part: str | None) -> str | None:
+    """"data" or "why" for a message that asks about the client's data, or why we ask, in a sentence of its
+    own beside its other sentences; None otherwise."""
+    if part is None or part.strip() == text.strip():
+        return None
+    confident = message.confidence >= CONFIDENT_INTENT
+    if asks_about_data(text) or (message.intent == "ask_data" and confident):
+        return "data"
+    if turn_words().why_question.search(_plain(text)) or (message.intent == "ask_why" and confident):
+        return "why"
+    return None
+
+
+def _without_the_question(plan: TurnPlan, part: str, asked: str) -> None:
+    """The question is answered (``asked``: "data" or "why"); the client's words kept for their answers are
+    those around it."""
+    plan.explain = asked
+    for item in (*plan.values, *plan.notes, *([plan.confirm.item] if plan.confirm else [])):
+        plan.words.setdefault(item, part.strip())
+    if plan.confirm is not None:
+        plan.confirm = replace(plan.confirm, words=part.strip())
+
+
+def _answered_around_a_question(
+    message: Message, state: FormState, part: str, asked: str
+) -> TurnPlan | None:
+    """The answer said around a question to the assistant, read without the question ("to feel less anxious
+    at work. will my therapist see this?" -> the hope, and the data answer); None when the rest answers
+    nothing (the question is answered and asked again)."""
+    requested = state.requested
+    assert requested is not None
+    readings = read_all(part, list(state.open_items), asked=requested)
+    if not readings[requested].is_answer:
+        return None
+    planned = _answers(replace(message, text=part), state, readings)
+    _without_the_question(planned, part, asked)
+    return planned
 
 
 _NEGATION = re.compile(r"\b(?:no|not|don'?t|do not|never|rather not|nope|nah)\b")
@@ -515,7 +591,13 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
         item != requested and reading.kind is ReadingKind.VALUE and isinstance(reading.value, int)
         and reading.confidence >= STATED for item, reading in readings.items()
     )
-    model = None if rates_another else message.model_readings.get(requested)
+    # "I don't know what deep is supposed to feel like": the model reads "deep" as a rating; the client said
+    # they can't tell
+    doubts = readings[requested].kind is ReadingKind.DONT_KNOW and doubts_the_question(message.text)
+    # "about as deep as a puddle": the model reads "deep"; the rule reader reads the figure
+    rated = requested in load_item_bank().scale_slots
+    figure = rated and readings[requested].kind is ReadingKind.VALUE and rates_in_a_figure(message.text)
+    model = None if rates_another or doubts or figure else message.model_readings.get(requested)
     decision = decide(readings[requested], model)
     ironic = _ironic_praise(requested, decision, message.text)
     if ironic is not None:
@@ -742,6 +824,9 @@ def _confirmation_answer(
     corrected = _corrects_another(message, text, state, pending)
     if corrected is not None:
         return _keep_waiting(corrected, pending)
+    elsewhere = _about_another(message, text, state, pending)
+    if elsewhere is not None:
+        return elsewhere
     if asks_to_correct(message):  # "wait, I meant 2" names no other answer: it is about the one checked
         ahead = _answer_ahead(text, state, pending.item)
         if ahead is not None:
@@ -772,7 +857,20 @@ def _confirmation_answer(
     given = read_answer(pending.item, text)
     if given.kind == ReadingKind.VALUE and given.confidence >= 0.9:
         return TurnPlan(values={pending.item: given.value}, words=said)
+    if given.kind is ReadingKind.NOTHING and _reads_as_another_rating(text, state, pending):
+        # "pretty generic tbh" to a check of depth: words about another question, not this one; the model's
+        # reading of them is no new answer to the question checked
+        return _keep_waiting(TurnPlan(), pending)
     return None
+
+
+def _reads_as_another_rating(text: str, state: FormState, pending: Confirmation) -> bool:
+    """Words that the reader of another open rated question reads, though the checked one's reads nothing:
+    that question's own cues ("generic" is about advice)."""
+    bank = load_item_bank()
+    others = [item for item in state.open_items if item != pending.item and item in bank.scale_slots]
+    answers = (ReadingKind.VALUE, ReadingKind.NOT_APPLICABLE)
+    return any(read_answer(item, text).kind in answers for item in others)
 
 
 def _refused(text: str, rest: str, pending: Confirmation) -> TurnPlan:
@@ -883,12 +981,59 @@ def _corrects_another(
     message: Message, text: str, state: FormState, pending: Confirmation
 ) -> TurnPlan | None:
     """"Change the advice one to 3" while a reading of another question waits for its yes."""
-    if not state.answered or not (asks_to_correct(message) or changes_an_earlier_answer(text, state)):
+    changes = changes_an_earlier_answer(text, state) or revises_an_earlier_answer(text, state)
+    if not state.answered or not (asks_to_correct(message) or changes):
         return None
     target = named_item(text, list(state.answered)) or _referred_rating_or_question(text, state)
     if target is None or target == pending.item:
         return None
     return _correct(target, text, state)
+
+
+def _about_another(message: Message, text: str, state: FormState, pending: Confirmation) -> TurnPlan | None:
+    """A reply to "is that right?" that names another question and not the one checked ("the advice is kind
+    of generic, 2", "homework? none really"): it answers that question, never the one checked. An opening
+    yes still confirms the reading; anything else leaves the check waiting. None when it names no other
+    question, or names the checked one too."""
+    bank = load_item_bank()
+    # hopes, "tell me more" and what is missing are named by everyday words ("I hope so"): only a rating or
+    # a choice is named this way
+    namable = [item for item in bank.slots if item not in bank.free_text_slots and item != CONSENT_SLOT]
+    if pending.item not in namable:
+        return None
+    named = named_item(text, namable)
+    if named is None or named == pending.item:
+        return None
+    plain, words = _plain(text), turn_words()
+    yes_lead = words.yes_lead.match(plain)
+    if named in state.answered and named not in state.open_items:
+        changes = _DIGIT.search(plain) or asks_to_correct(message) or changes_an_earlier_answer(text, state)
+        plan = _correct(named, text, state) if changes else TurnPlan()  # nothing changes on a guess
+        if plan.correction_prompt is not None:
+            plan.correction_prompt = None  # the check is what waits; the change can be said again later
+    else:
+        plan = TurnPlan()
+        readings = (
+            lambda: read_all(text, [pending.item, named], asked=pending.item)[named],
+            lambda: read_answer(named, text),  # read as the answer to the question it names
+            lambda: _new_value(named, text),  # "homework? none really": without the words naming it
+        )
+        found = [reading for reading in (read() for read in readings) if _clear_elsewhere(reading)]
+        clear = max(found, key=lambda reading: reading.confidence, default=None)  # a number said wins
+        if clear is not None:
+            _settle(plan, named, clear)
+            plan.also_answered.append(named)
+    if yes_lead and not words.no_lead.match(plain):
+        confirmed = _confirmed(text, "", state, pending)
+        confirmed.values.update(plan.values)
+        confirmed.notes.update(plan.notes)
+        confirmed.also_answered, confirmed.corrected = plan.also_answered, plan.corrected
+        return confirmed
+    return _keep_waiting(plan, pending)
+
+
+def _clear_elsewhere(reading: Reading) -> bool:
+    return reading.is_answer and reading.confidence >= ELSEWHERE_CONFIDENCE
 
 
 def _later_answers(message: Message, text: str, state: FormState, pending: Confirmation) -> TurnPlan | None:
@@ -946,9 +1091,51 @@ def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
             return ahead
     if item is None and state.last_answered in state.answered:
         item = state.last_answered  # "it's a 1", "wrong button": the answer just given
+        if not _new_value(item, text).is_answer:
+            # "I was too harsh earlier, call it a 4" after a choice: the last rating given, when it reads;
+            # "I was too harsh before" with no new value and no name: which answer, asked with buttons
+            rated = _last_rated_reading(text, state)
+            item = rated or (None if revises_an_earlier_answer(text, state) else item)
     if item is None:
         return TurnPlan(correction_prompt="which")
     return _correct(item, text, state)
+
+
+def _namable() -> list[str]:
+    """The questions a client names by a word ("the advice one"): ratings and choices; hopes, "tell me more"
+    and what is missing are named by everyday words ("I hope so")."""
+    bank = load_item_bank()
+    return [item for item in bank.slots if item not in bank.free_text_slots and item != CONSENT_SLOT]
+
+
+def _last_rated_reading(text: str, state: FormState) -> str | None:
+    """The rating given last (in the form's order) that the message gives a new value for."""
+    bank = load_item_bank()
+    rated = [slot for slot in bank.slots if slot in state.answered and slot in bank.scale_slots]
+    if state.last_answered in rated:
+        rated.remove(state.last_answered)
+        rated.append(state.last_answered)
+    for item in reversed(rated):
+        if item != state.requested:
+            return item if _new_value(item, text).is_answer else None
+    return None
+
+
+def revises_an_earlier_answer(text: str, state: FormState) -> bool:
+    """A change of an answer given, said in plain words: "I was wrong about the advice earlier... call it a
+    4", "scratch what I said about homework, 2", "the tips one deserves a 4", "I was too harsh before, more
+    like a 3". It rethinks ("was wrong", "too harsh", "on second thought") and names an answer given that is
+    not the one asked, or points back ("earlier", "what I said"); never a plain answer to the question asked
+    ("thinking about it more, it's a 3")."""
+    if not state.answered:
+        return False
+    plain, words = _plain(text), turn_words()
+    if not words.revision.search(plain):
+        return False
+    named = named_item(text, _namable())
+    if named is not None:
+        return named in state.answered and named != state.requested
+    return bool(words.points_back.search(plain))
 
 
 def _answer_ahead(text: str, state: FormState, current: str | None) -> TurnPlan | None:
@@ -1014,7 +1201,14 @@ def _new_value(item: str, text: str) -> Reading:
         reading = read_correction(item, candidate)
         if reading.is_answer:
             return reading
-    return read_correction(item, plain)
+    reading = read_correction(item, plain)
+    numbers = {int(n) for n in _DIGIT.findall(plain)}
+    if not reading.is_answer and item in load_item_bank().scale_slots and len(numbers) == 1:
+        # "the tips one deserves a 4", "I undersold it, more of a 4": a change gives one number on the scale
+        (number,) = numbers
+        if SCALE_BOTTOM <= number <= SCALE_TOP:
+            return Reading(ReadingKind.VALUE, number, STATED)
+    return reading
 
 
 def _correct(item: str, text: str, state: FormState) -> TurnPlan:

@@ -1590,3 +1590,70 @@ def test_a_negation_in_the_clause_about_what_was_said_does_not_undo_the_change(
 ) -> None:
     """Tester, round 4: "when I said X wasn't for me she changed tack" was read as "nothing changed"."""
     assert placed("raised_needs", text) == expected
+
+
+# Round 7 (tester after round 6): unsure what the question means is a don't-know, never a rating
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [
+        ("depth", "tricky one. no clue what a deep session is meant to feel like"),
+        ("depth", "I wouldn't know what counts as going deep, honestly"),
+        ("advice_fit", "not sure what good advice is supposed to look like really"),
+        ("felt_heard", "I've nothing to compare it with tbh"),
+        ("approach_fit", "how would I even know if the approach adapts"),
+        ("goals_shared", "I don't really get what shared goals would look like"),
+    ],
+)
+def test_doubt_about_the_question_itself_is_a_dont_know(slot: str, text: str) -> None:
+    """Tester, round 6: "hard to say really. I don't know what deep is supposed to feel like" was a 4."""
+    assert read_answer(slot, text).kind is ReadingKind.DONT_KNOW
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "value"),
+    [
+        ("depth", "not sure what deep is meant to feel like, maybe a 2", 2),
+        ("advice_fit", "I don't know what good advice looks like, but hers never fits my life", 1),
+    ],
+)
+def test_doubt_about_the_question_with_a_rating_still_gives_the_rating(
+    slot: str, text: str, value: int
+) -> None:
+    reading = read_answer(slot, text)
+    assert reading.kind is ReadingKind.VALUE and reading.value == value
+
+
+# Round 7: figures of speech that rate low, whatever their own words say
+@pytest.mark.parametrize(
+    ("slot", "text", "value"),
+    [
+        ("depth", "honestly about as deep as a paddling pool", 1),
+        ("depth", "deep as a saucer, we never get anywhere", 1),
+        ("advice_fit", "her tips are about as helpful as a wet paper bag", 1),
+        ("advice_fit", "as much use as a chocolate fireguard tbh", 1),
+        ("advice_fit", "mostly greeting card advice, 'be kind to yourself'", 1),
+        ("advice_fit", "I could have read that on a poster", 1),
+        ("felt_heard", "some weeks it's like talking to a wall", 1),
+        ("felt_heard", "goes in one ear and out the other with him", 1),
+        ("depth", "we only ever skim the surface", 2),
+        ("depth", "we mostly paddle in the shallows", 2),
+        ("approach_fit", "it's about as flexible as a brick", 1),
+    ],
+)
+def test_a_figure_of_speech_rates_low_whatever_its_words_say(slot: str, text: str, value: int) -> None:
+    """Tester, round 6: "deep as a puddle" was read as 4."""
+    reading = read_answer(slot, text)
+    assert reading.kind is ReadingKind.VALUE and reading.value == value
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [
+        ("felt_heard", "it's never like talking to a brick wall, she really listens"),
+        ("depth", "it's deep as the ocean with her"),
+        ("felt_heard", "she's solid as a rock, always listens"),
+    ],
+)
+def test_a_negated_or_sincere_figure_is_read_as_said(slot: str, text: str) -> None:
+    reading = read_answer(slot, text)
+    assert reading.kind is ReadingKind.VALUE and reading.value >= 4

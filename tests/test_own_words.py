@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+import yaml
+
+from reflection.bot_wording import WORDING_PATHS
+from reflection.messages import message
 from reflection.own_words import gave_numbers, own_words, quote_of, said_for_choice
 from reflection.summary import build_summary, conversation_starters
 from reflection.wording import acknowledgement, question_for
@@ -203,3 +208,51 @@ def test_a_correction_or_a_bare_number_is_never_quoted(text: str, quote: str | N
     assert quote_of(text, slot="advice_fit", value=2) == quote
     ack = acknowledgement("advice_fit", 2, text)
     assert ack is not None and "wait" not in ack and "meant" not in ack
+
+
+
+# Round 7 (tester after round 6): the assistant's own wording, quoted back by the client, is never theirs
+def _run_of_six(quote: str | None, bot: str) -> bool:
+    """True when the quote shares six words in a row with the assistant's wording."""
+    said = re.findall(r"[a-z0-9']+", bot.lower())
+    quoted = " ".join(re.findall(r"[a-z0-9']+", (quote or "").lower()))
+    return any(" ".join(said[i:i + 6]) in quoted for i in range(len(said) - 5))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "slot", "value"),
+    [
+        ("ask_safe", 'you asked "{bot}" and yes I am, anyway she rarely listens to me', "felt_heard", 2),
+        ("risk_check_in", "{bot} -- yeah fine. the sessions go pretty deep these days", "depth", 4),
+        ("ask_safe", "lol '{bot}' ok calm down. her advice never fits my shifts", "advice_fit", 1),
+    ],
+)
+def test_a_quote_never_gives_back_the_assistants_own_wording(
+    name: str, text: str, slot: str, value: int
+) -> None:
+    """Tester, round 6: a safety reply the client quoted back was quoted as their words."""
+    bot = message(name).text
+    quote = quote_of(text.format(bot=bot), slot=slot, value=value)
+    assert quote is not None and not _run_of_six(quote, bot)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{bot} yes im safe, I just want to stop dreading every monday",
+        '"{bot}" - I hope to get my confidence back at work',
+    ],
+)
+def test_a_hope_said_after_a_copied_safety_reply_is_kept_without_it(text: str) -> None:
+    bot = message("risk_check_in").text
+    kept = own_words(text.format(bot=bot))
+    assert kept is not None and not _run_of_six(kept, bot)
+    assert "monday" in kept.lower() or "confidence" in kept.lower()
+
+
+def test_the_crisis_lines_quoted_back_are_not_the_clients_words() -> None:
+    with WORDING_PATHS[2].open(encoding="utf-8") as handle:
+        line = yaml.safe_load(handle)["US"]["self_harm"][0]
+    text = f"they said '{line}' which is fine, but she never listens to me"
+    quote = quote_of(text, slot="felt_heard", value=1)
+    assert quote is not None and not _run_of_six(quote, line)

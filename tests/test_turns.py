@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from reflection.answer_parsing import Reading, ReadingKind, sounds_ironic
+from reflection.messages import message
 from reflection.turns import (
     CONSENT_SLOT,
     Confirmation,
@@ -1086,3 +1087,225 @@ def test_a_worded_yes_to_a_low_reading_confirms_it_and_is_not_read_as_a_high_ans
     )
     planned = plan(text, at("approach_fit", {"felt_heard": 3}, pending_confirmation=checked), intent="affirm")
     assert planned.values == {"approach_fit": 1}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Round 7 (tester after round 6): a reply to "is that right?" that answers another question
+# --------------------------------------------------------------------------------------------------------
+
+HEARD_CHECK = Confirmation("felt_heard", Reading(ReadingKind.VALUE, 3, 0.6), words="she sort of gets it")
+
+
+@pytest.mark.parametrize(
+    ("reply", "item", "value"),
+    [
+        ("the suggestions she makes are alright I guess, 4", "advice_fit", 4),
+        ("mostly generic advice tbh. 2", "advice_fit", 2),
+        ("1, the homework never fits my week", "homework_fit", 1),
+        ("we go quite deep actually, so a 4", "depth", 4),
+        ("goals? 2, we never really agreed any", "goals_shared", 2),
+    ],
+)
+def test_a_reply_to_a_check_that_rates_another_question_leaves_the_checked_reading_alone(
+    reply: str, item: str, value: int
+) -> None:
+    """Tester, round 6: a check waiting on one question, answered with the next question's answer, changed
+    the checked one."""
+    planned = plan(reply, checking(HEARD_CHECK, {"sessions_so_far": "established"}), intent="answer")
+    assert "felt_heard" not in planned.values and "felt_heard" not in planned.notes
+    assert planned.values.get(item) == value and item in planned.also_answered
+    assert planned.confirm is not None and planned.confirm.proposed.value == 3  # the check waits, unchanged
+
+
+@pytest.mark.parametrize(
+    "reply", ["advice? pretty pointless honestly", "as for the homework, it's fine", "the tips, meh"]
+)
+def test_a_vague_word_about_another_question_at_a_check_changes_nothing(reply: str) -> None:
+    planned = plan(reply, checking(HEARD_CHECK, {"sessions_so_far": "established"}), intent="answer")
+    assert "felt_heard" not in planned.values and "felt_heard" not in planned.notes
+    assert planned.confirm is not None and planned.confirm.item == "felt_heard"
+    assert planned.confirm.proposed.value == 3
+
+
+def test_a_yes_with_another_answer_confirms_the_check_and_keeps_the_other() -> None:
+    planned = plan("yes that's right, and the advice is a 2", checking(HEARD_CHECK), intent="affirm")
+    assert planned.values == {"felt_heard": 3, "advice_fit": 2} and planned.confirm is None
+
+
+# Corrections in plain words go to the answer they name, or the last rating; never to the question asked
+THROUGH_APPROACH = {
+    "sessions_so_far": "established", "felt_heard": 4, "depth": 3, "advice_fit": 2, "homework_fit": 3,
+    "goals_shared": 2, "approach_fit": 3,
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("I got it wrong about the tips before... put it at 4", "advice_fit", 4),
+        ("I was a bit too harsh on the homework earlier, more like a 4", "homework_fit", 4),
+        ("scratch what I said about the worksheets, they deserve a 1", "homework_fit", 1),
+        ("looking back, the one about being listened to deserves a 3", "felt_heard", 3),
+        ("on second thoughts the suggestions were better than I said, 3", "advice_fit", 3),
+        ("I underrated the depth of our sessions, call it a 5", "depth", 5),
+        ("I was a bit unfair about her guidance before, more like 4", "advice_fit", 4),
+        ("I was too harsh about how shallow it gets earlier, 4 really", "depth", 4),
+    ],
+)
+@pytest.mark.parametrize("asked", ["raised_needs", "hopes"])
+def test_a_correction_in_plain_words_goes_to_the_answer_it_names(
+    text: str, item: str, value: int, asked: str
+) -> None:
+    """Tester, round 6: "I was wrong about the advice earlier... call it a 4" was stored as goals."""
+    answered = dict(THROUGH_APPROACH, tell_more="she rushes") if asked == "raised_needs" else THROUGH_NEEDS
+    state = at(asked, answered, last_answered="approach_fit")
+    planned = plan(text, state, intent="answer", confidence=0.7)
+    assert planned.values == {item: value} and planned.corrected == [item]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I was too hard on it before, call it a 4", "I undersold that earlier tbh, more like 4",
+     "ok I was being harsh a minute ago, 4 is fairer"],
+)
+def test_a_correction_naming_no_answer_goes_to_the_last_rating(text: str) -> None:
+    state = at("goals_shared", {k: v for k, v in THROUGH_APPROACH.items() if k in QUESTIONS[:5]},
+               last_answered="homework_fit")
+    planned = plan(text, state, intent="answer", confidence=0.7)
+    assert planned.values == {"homework_fit": 4} and planned.corrected == ["homework_fit"]
+
+
+@pytest.mark.parametrize("text", ["hmm I think I was too harsh earlier", "I was wrong before, sorry"])
+def test_a_correction_with_neither_a_name_nor_a_value_asks_which_answer(text: str) -> None:
+    state = at("hopes", THROUGH_NEEDS, last_answered="raised_needs")
+    planned = plan(text, state, intent="answer", confidence=0.7)
+    assert planned.values == {} and planned.correction_prompt == "which"
+
+
+@pytest.mark.parametrize(
+    "text", ["thinking about it more, it's a 3", "looking back, we mostly agree on them, 4"]
+)
+def test_rethinking_out_loud_is_still_the_answer_to_the_question_asked(text: str) -> None:
+    state = at("goals_shared", {k: v for k, v in THROUGH_APPROACH.items() if k in QUESTIONS[:5]},
+               last_answered="homework_fit")
+    planned = plan(text, state, intent="answer", confidence=0.7)
+    assert "goals_shared" in planned.values and planned.corrected == []
+
+
+@pytest.mark.parametrize(
+    ("item", "text"),
+    [
+        ("depth", "hmm, hard to say. no idea what deep is meant to feel like"),
+        ("advice_fit", "I don't know what good advice would even look like"),
+        ("felt_heard", "nothing to compare it to really"),
+    ],
+)
+def test_doubt_about_the_question_is_settled_as_not_sure_whatever_the_model_reads(
+    item: str, text: str
+) -> None:
+    """The model reads the question's own word ("deep") as a rating; the client said they can't tell."""
+    model = {item: Reading(ReadingKind.VALUE, 4, 0.96)}
+    planned = plan(text, at(item, {"sessions_so_far": "established"}), model_readings=model)
+    assert planned.values == {} and planned.notes == {item: "dont_know"} and planned.confirm is None
+
+
+@pytest.mark.parametrize(
+    ("item", "text"),
+    [
+        ("depth", "about as deep as a kiddie pool lol"),
+        ("felt_heard", "feels like talking to a brick wall tbh"),
+        ("advice_fit", "about as useful as a chocolate kettle"),
+    ],
+)
+def test_a_figure_that_rates_low_is_not_outvoted_by_the_model_reading_its_words(item: str, text: str) -> None:
+    model = {item: Reading(ReadingKind.VALUE, 4, 0.95)}
+    planned = plan(text, at(item, {"sessions_so_far": "established"}), model_readings=model)
+    assert planned.values == {item: 1} and planned.confirm is None
+
+
+# A question about the client's data inside a longer answer: answered, and the answer still taken
+@pytest.mark.parametrize(
+    ("text", "intent", "value"),
+    [
+        ("mostly she does listen, a 4 I'd say. does my counsellor get to read this?", "answer", 4),
+        ("can my therapist see what I type here? anyway she listens, most weeks. 4", "ask_data", 4),
+        ("not really, she cuts me off a lot. who gets to see these answers btw", "answer", 2),
+        ("3 I suppose. will she read this?", "ask_data", 3),
+    ],
+)
+def test_a_data_question_inside_an_answer_is_answered_and_the_answer_taken(
+    text: str, intent: str, value: int
+) -> None:
+    """Tester, round 6: a question inside a longer message ("…will my therapist see this?…") was ignored."""
+    planned = plan(text, at("felt_heard", {"sessions_so_far": "established"}), intent=intent, confidence=0.9)
+    assert planned.explain == "data" and planned.interrupt is None
+    assert planned.values == {"felt_heard": value}
+    assert "?" not in planned.words["felt_heard"]  # the question is not kept as their answer's words
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["to feel less on edge at work. will my therapist see this?",
+     "does anyone at the clinic read what I write? I'd like to stop dreading Mondays"],
+)
+def test_a_hope_said_around_a_data_question_is_kept_without_the_question(text: str) -> None:
+    planned = plan(text, at("hopes", THROUGH_NEEDS), intent="ask_data", confidence=0.9)
+    assert planned.explain == "data" and set(planned.values) == {"hopes"}
+    assert "?" not in planned.values["hopes"]
+
+
+def test_a_data_question_with_no_answer_around_it_is_answered_and_the_question_asked_again() -> None:
+    text = "hmm, will my therapist see this? I'd rather she didn't"
+    planned = plan(text, at("felt_heard"), intent="answer")
+    assert planned.explain == "data" and planned.values == {} and planned.nudge
+
+
+@pytest.mark.parametrize(
+    ("item", "text", "value"),
+    [
+        ("felt_heard", 'you said "{bot}" - yes I\'m fine, she mostly listens. 4', 4),
+        ("hopes", "{bot} yes im ok. to feel less on edge at work", "to feel less on edge at work"),
+    ],
+)
+def test_the_assistants_words_copied_into_an_answer_are_not_kept_as_the_clients(
+    item: str, text: str, value: object
+) -> None:
+    """Tester, round 6: a safety reply quoted back as part of an answer was stored as the answer's words."""
+    bot = message("risk_check_in").text
+    answered = THROUGH_NEEDS if item == "hopes" else {"sessions_so_far": "established"}
+    planned = plan(text.format(bot=bot), at(item, answered), intent="answer")
+    assert planned.values.get(item) == value or bot not in str(planned.values.get(item))
+    assert bot not in planned.words[item] and "check in with you" not in planned.words[item]
+    assert "check in with you" not in str(planned.values.get(item))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("she gets into the hard stuff, 4. why do you even need to know?", "answer"),
+        ("what are these questions for? we go fairly deep I guess, a 4", "ask_why"),
+    ],
+)
+def test_asking_why_inside_an_answer_gets_the_reason_and_the_answer_is_taken(text: str, intent: str) -> None:
+    planned = plan(text, at("depth", {"sessions_so_far": "established"}), intent=intent, confidence=0.9)
+    assert planned.explain == "why" and planned.values == {"depth": 4} and planned.interrupt is None
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["we've never really agreed on anything", "she never sets anything to do between sessions"],
+)
+def test_words_about_another_question_at_a_check_leave_the_checked_reading_alone_whatever_the_model_reads(
+    reply: str,
+) -> None:
+    """No name, but another question's own words: the model's reading of them is no new answer to depth."""
+    model = {"depth": Reading(ReadingKind.VALUE, 1, 0.95)}
+    planned = plan(reply, checking(DEPTH_3, {"sessions_so_far": "established"}), model_readings=model)
+    assert "depth" not in planned.values and "depth" not in planned.notes
+    assert planned.confirm is not None and planned.confirm.proposed.value == 3
+
+
+def test_a_yes_at_a_check_that_mentions_an_answer_given_still_confirms() -> None:
+    state = checking(DEPTH_3, {"sessions_so_far": "established", "felt_heard": 4, "advice_fit": 2})
+    planned = plan("yep that's right, unlike the advice", state, intent="affirm")
+    assert planned.values == {"depth": 3} and planned.confirm is None and planned.corrected == []

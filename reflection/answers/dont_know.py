@@ -2,8 +2,9 @@
 
 An answer that is only "idk", "not sure", "too early to tell" is a ``dont_know`` reading; so is one whose
 only content is a doubt about something that has not happened ("I don't know if she would adapt, I never
-gave feedback"). "hmm" or "?" alone is a hesitation: nothing to read yet. When the answer also gives a value
-("idk, maybe a 3"), the value wins.
+gave feedback") or about the question itself ("I don't know what deep is supposed to feel like"). "hmm" or
+"?" alone is a hesitation: nothing to read yet. When the answer also gives a value ("idk, maybe a 3"), the
+value wins.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ class DontKnowReader:
         self._dont_know_only = re.compile(rf"^(?:{lead} )?{alternation(u['phrases'])}(?: {tail})*$")
         # "I don't know, we've only had two sessions": a clause that is only "I don't know"
         standalone = rf"(?:^|(?<=[,.;!?] ))(?:{lead} )?{alternation(u['phrases'])}(?=\s*(?:[,.;!?]|$))"
-        self._said = re.compile(rf"\b(?:{pattern(d['hypothetical'])}|{choices(d['phrases'])})|{standalone}")
+        about_the_question = pattern(d["about_the_question"])
+        self._about_the_question = re.compile(rf"\b(?:{about_the_question})")
+        self._said = re.compile(
+            rf"\b(?:{pattern(d['hypothetical'])}|{about_the_question}|{choices(d['phrases'])})|{standalone}"
+        )
         self._phrases_only = re.compile(rf"^(?:{lead} )?{alternation(d['phrases'])}(?: {tail})*$")
         self.marker = str(d["marker"])
 
@@ -40,3 +45,8 @@ class DontKnowReader:
         """The text with its "I can't tell" parts replaced by the marker word, and whether there were any."""
         marked, count = self._said.subn(f" {self.marker} ", norm)
         return marked, count > 0
+
+    def doubts_the_question(self, norm: str) -> bool:
+        """"I don't know what deep is supposed to feel like": unsure what the question asks, not how it
+        went."""
+        return bool(self._about_the_question.search(norm))

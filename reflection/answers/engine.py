@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reflection.answers.dont_know import DontKnowReader
+from reflection.answers.figures import FigureReader
 from reflection.answers.free_text import FreeTextReader
 from reflection.answers.irony import IronyReader
 from reflection.answers.language import LANGUAGE_DIR, Language, alternation, compile_any, pattern
@@ -49,6 +50,7 @@ DONT_KNOW_ONLY_CONFIDENCE = 0.9  # "idk", "too early to tell"
 DONT_KNOW_SAID_CONFIDENCE = 0.8  # "I don't know if she would adapt, I never gave feedback"
 FREE_TEXT_CONFIDENCE = 0.9
 NOT_AN_ANSWER_CONFIDENCE = 0.9
+FIGURE_CONFIDENCE = 0.9  # "about as deep as a puddle": a stock figure says it as clearly as a number
 # A reading for a question that was not asked counts only this sure.
 ELSEWHERE_MIN_CONFIDENCE = 0.85
 
@@ -104,6 +106,7 @@ class Shared:
         self.free_text = FreeTextReader(language)
         self.not_an_answer = NotAnAnswerReader(language)
         self.irony = IronyReader(language)
+        self.figures = FigureReader(language)
         skip = language.section("skip")
         self._skip = re.compile(
             rf"^(?:{alternation(skip['lead'])} )*(?:{pattern(skip['phrases'])})"
@@ -240,6 +243,9 @@ class ScaleItemReader:
         if number is not None:
             return value_reading(number, NUMBER_CONFIDENCE)
         own_subject = self.shared.without_other_subjects(self.words.without_reported_speech(norm), self.slot)
+        figure = self._figure(own_subject)
+        if figure is not None:
+            return figure
         marked, said_dont_know = self.shared.dont_know.marked(own_subject)
         if self.own_dont_know is not None:
             marked, found = self.own_dont_know.subn(f" {self.shared.dont_know.marker} ", marked)
@@ -247,7 +253,21 @@ class ScaleItemReader:
         found_words = self.words.read(marked)
         if found_words.value is not None:
             return value_reading(found_words.value, found_words.confidence)
+        if said_dont_know and self.shared.dont_know.doubts_the_question(norm):
+            return dont_know(DONT_KNOW_ONLY_CONFIDENCE)  # unsure what the question means: no rating to check
         return dont_know(DONT_KNOW_SAID_CONFIDENCE) if said_dont_know else NOTHING
+
+    def _figure(self, norm: str) -> Reading | None:
+        """"About as deep as a puddle", "like talking to a brick wall": the figure's low value, unless the
+        rest of the answer reads lower still."""
+        figure = self.shared.figures.read(norm)
+        if figure is None:
+            return None
+        value, rest = figure
+        found_words = self.words.read(rest) if rest.strip(" .,!?") else None
+        if found_words is not None and found_words.value is not None and found_words.value < value:
+            value = found_words.value
+        return value_reading(value, FIGURE_CONFIDENCE)
 
     def read_elsewhere(self, text: str, today: date) -> Reading:
         """Only what names this question's subject: "the homework is useless", "she doesn't give homework"."""
@@ -260,6 +280,9 @@ class ScaleItemReader:
                 and self.not_given.says_none(norm.rstrip(".!? ")):
             return not_applicable(self.not_given.code, NOT_GIVEN_CONFIDENCE)
         about = self.shared.clauses_naming(norm, self.slot)
+        figure = self._figure(about) if about else None
+        if figure is not None:
+            return figure
         found_words = self.words.read(about, subject_named=True) if about else None
         if found_words is None or found_words.value is None:
             return NOTHING

@@ -356,3 +356,22 @@ async def test_answering_instead_of_choosing_stops_the_saving_before_the_answer_
     assert events["consent"] is False and events["answer_notes"] == {"approach_fit": "dont_know"}
     assert "deleted" in said(dispatcher)
     assert store().current_reflection(client()) is None  # erased, and the "don't know" never written
+
+
+async def test_a_data_question_inside_an_answer_gets_its_answer_and_the_answer_is_stored(dispatcher) -> None:  # noqa: ANN001
+    """Tester, round 6: "…will my therapist see this?…" inside an answer went unanswered."""
+    text = "she listens most weeks, so a 4. will my therapist see any of this?"
+    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, text)
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["felt_heard"] == 4 and events["requested_slot"] == "depth"
+    assert "Your therapist doesn't see your answers" in said(dispatcher)
+    stored = store().current_reflection(client())
+    assert stored is not None and stored.answers["felt_heard"].raw_text == "she listens most weeks, so a 4."
+
+
+async def test_asking_why_inside_an_answer_gets_the_reason_and_the_answer_is_stored(dispatcher) -> None:  # noqa: ANN001
+    text = "3 I suppose. why do you ask though?"
+    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, text)
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["felt_heard"] == 3 and events["requested_slot"] == "depth"
+    assert "utter_why" in [message.get("response") for message in dispatcher.messages]
