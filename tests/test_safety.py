@@ -425,3 +425,47 @@ def test_explicit_spanish_thoughts_of_harming_someone_never_depend_on_the_model(
 )
 def test_the_widened_explicit_rules_leave_these_alone(text: str) -> None:
     assert detect_risk(text) is None, text
+
+
+# Round 7: plain statements the net left to the classifier (new phrasings of the kinds in docs/SAFETY.md,
+# Known limits; not the data's sentences): the speaker's own safety "with myself" or "at the moment", a fit
+# in lay words, money taken by family or a carer, hoping an illness ends it.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("honestly im not safe with myself this evening", "self_harm"),
+        ("I'm not really safe at the moment, the thoughts won't let up", "self_harm"),
+        ("I'm not safe in my own head tonight", "self_harm"),
+        ("my wife is having a fit on the bathroom floor", "medical_emergency"),
+        ("he just had a fit and he's still not making sense", "medical_emergency"),
+        ("my grandson takes my pension off me every friday", "abuse"),
+        ("the home help has been taking money out of my purse", "abuse"),
+        ("my husband won't let me have my own bank card", "abuse"),
+        ("I hope I catch something nasty and die", "self_harm"),
+    ],
+)
+def test_round_seven_plain_statements_never_depend_on_the_model(text: str, category: str) -> None:
+    assert _category(text) == category, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not safe to drive after my evening meds, so my partner takes me",
+        "I'm not safe at home, he's there",  # abuse, not the speaker's own safety
+        "my toddler is having a fit because I turned the telly off",
+        "my mum will have a fit when she sees my tattoo",
+        "she's having a fit about the bins again",
+        "my son had a fit with a fever when he was little, he grew out of it",
+        "my wife spends all my money lol",
+        "my therapist suggested a goodbye letter to my eating disorder",
+        "we wrote a goodbye letter to our younger selves in group, it was moving",
+        "I hope I get the job and dye my hair to celebrate",
+    ],
+)
+def test_the_round_seven_rules_leave_these_alone(text: str) -> None:
+    signal = detect_risk(text)
+    if text.startswith("I'm not safe at home"):
+        assert signal is not None and signal.category == "abuse"
+    else:
+        assert signal is None, (text, signal)
