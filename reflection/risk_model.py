@@ -232,18 +232,7 @@ class RiskModel:
         if context:
             texts += neighbour_pairs(clause_texts)
             vectors = np.vstack([vectors, np.atleast_2d(pair_vectors)])
-        scored = self.scores(vectors, texts)
-        if context:
-            count = len(clause_texts)
-            clause_scores, pair_scores = scored[1 : 1 + count], scored[1 + count :]
-            for index, clause in enumerate(clause_scores):
-                neighbour = max(pair_scores[j].score for j in (index - 1, index) if 0 <= j < count - 1)
-                in_context = (1.0 - NEIGHBOUR_CONTEXT) * clause.score + NEIGHBOUR_CONTEXT * neighbour
-                scored[1 + index] = replace(clause, score=in_context)
-            scored = scored[: 1 + count]
-        if len(scored) > 1:
-            scored[0] = replace(scored[0], score=scored[0].score * WHOLE_WHEN_SPLIT)
-        return max(scored, key=lambda result: result.score)  # ties: the whole message
+        return combined_message_score(self.scores(vectors, texts), len(clause_texts) if context else 0)
 
     def with_thresholds(self, check_in: float, crisis: float) -> RiskModel:
         return replace(self, check_in_threshold=check_in, crisis_threshold=crisis)
@@ -289,6 +278,25 @@ class RiskModel:
                 lexical_weights=data["lexical_weights"] if lexical else None,
                 lexical_bias=data["lexical_bias"] if lexical else None,
             )
+
+
+def combined_message_score(scored: list[RiskScore], clauses_in_context: int = 0) -> RiskScore:
+    """``score_message``'s verdict from the scores of the whole message, its clauses and, when
+    ``clauses_in_context`` (the number of clauses) is set, their neighbour pairs, in that order.
+
+    Training scores the validation split's texts in one batch and combines them here, as the live turn does."""
+    scored = list(scored)
+    if clauses_in_context:
+        count = clauses_in_context
+        clause_scores, pair_scores = scored[1 : 1 + count], scored[1 + count :]
+        for index, clause in enumerate(clause_scores):
+            neighbour = max(pair_scores[j].score for j in (index - 1, index) if 0 <= j < count - 1)
+            in_context = (1.0 - NEIGHBOUR_CONTEXT) * clause.score + NEIGHBOUR_CONTEXT * neighbour
+            scored[1 + index] = replace(clause, score=in_context)
+        scored = scored[: 1 + count]
+    if len(scored) > 1:
+        scored[0] = replace(scored[0], score=scored[0].score * WHOLE_WHEN_SPLIT)
+    return max(scored, key=lambda result: result.score)  # ties: the whole message
 
 
 def train(vectors: np.ndarray, labels: np.ndarray, texts: list[str] | None = None) -> RiskModel:
