@@ -138,26 +138,36 @@ class SparseRows:
 
     def dot(self, matrix: np.ndarray) -> np.ndarray:
         """self @ matrix."""
-        return _sums_by_key(matrix[self.columns] * self.values[:, None], self.rows, self.shape[0])
+        starts, keys = self._row_groups
+        return _sums_by_group(matrix[self.columns] * self.values[:, None], starts, keys, self.shape[0])
 
     def transposed_dot(self, matrix: np.ndarray) -> np.ndarray:
         """self.T @ matrix."""
-        order = self._by_column
-        return _sums_by_key(
-            matrix[self.rows[order]] * self.values[order, None], self.columns[order], self.shape[1]
-        )
+        rows, values, starts, keys = self._by_column
+        return _sums_by_group(matrix[rows] * values, starts, keys, self.shape[1])
+
+    # Kept between calls: the regression multiplies by the same rows 800 times.
+    @cached_property
+    def _row_groups(self) -> tuple[np.ndarray, np.ndarray]:
+        return _groups(self.rows)
 
     @cached_property
-    def _by_column(self) -> np.ndarray:
-        return np.argsort(self.columns, kind="stable")
+    def _by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        order = np.argsort(self.columns, kind="stable")
+        return (self.rows[order], self.values[order, None], *_groups(self.columns[order]))
 
 
-def _sums_by_key(products: np.ndarray, keys: np.ndarray, size: int) -> np.ndarray:
-    """Row sums of ``products`` grouped by ``keys`` (sorted), as a (size, columns) array."""
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values starts in ``keys`` (sorted), and the runs' values."""
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+    return starts, keys[starts]
+
+
+def _sums_by_group(products: np.ndarray, starts: np.ndarray, keys: np.ndarray, size: int) -> np.ndarray:
+    """Row sums of ``products`` by runs (``_groups``), as a (size, columns) array."""
     out = np.zeros((size, products.shape[1]))
-    if len(keys):
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        out[keys[starts]] = np.add.reduceat(products, starts, axis=0)
+    if len(starts):
+        out[keys] = np.add.reduceat(products, starts, axis=0)
     return out
 
 
