@@ -21,6 +21,7 @@ import os
 import re
 import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -78,9 +79,11 @@ def tokenizer_json() -> str:
 
 
 class SentenceEncoder:
-    """Turns texts into unit-length sentence vectors. Thread-safe; one ONNX thread, so turns don't contend."""
+    """Turns texts into unit-length sentence vectors. Thread-safe; one ONNX thread, so turns don't contend.
 
-    def __init__(self, threads: int = 1) -> None:
+    With ``parallel_batches`` above 1, ``encode`` runs that many batches at once, each on its own thread."""
+
+    def __init__(self, threads: int = 1, parallel_batches: int = 1) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -95,6 +98,7 @@ class SentenceEncoder:
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.no_padding()  # the shipped file pads to 128; pad only within a batch (below)
         self._lock = threading.Lock()
+        self._parallel_batches = parallel_batches
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """A (len(texts), 384) float32 array of L2-normalised vectors; an empty text gives a zero vector.
@@ -106,9 +110,18 @@ class SentenceEncoder:
         # Texts of about the same length are batched together, so a batch is padded little: thousands of
         # training texts encode about twice as fast as in their own order.
         order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
-            vectors[batch] = self._encode_batch([texts[index] for index in batch])
+        batches = [order[start : start + BATCH_SIZE] for start in range(0, len(texts), BATCH_SIZE)]
+
+        def encode_batch(batch: list[int]) -> np.ndarray:
+            return self._encode_batch([texts[index] for index in batch])
+
+        if self._parallel_batches > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(self._parallel_batches) as pool:
+                encoded = list(pool.map(encode_batch, batches))
+        else:
+            encoded = [encode_batch(batch) for batch in batches]
+        for batch, batch_vectors in zip(batches, encoded, strict=True):
+            vectors[batch] = batch_vectors
         return vectors
 
     def encode_one(self, text: str) -> np.ndarray:
@@ -136,8 +149,11 @@ class SentenceEncoder:
 
 
 def training_encoder() -> SentenceEncoder:
-    """An encoder for thousands of texts at once (`make train`): every core, since no turn waits on it."""
-    return SentenceEncoder(threads=os.cpu_count() or 1)
+    """An encoder for thousands of texts at once (`make train`): every core, since no turn waits on it.
+
+    One batch per core, each on one ONNX thread: on 2 cores about a third less time and CPU than every core
+    on each batch in turn (short texts leave a batch's threads waiting on one another); the same vectors."""
+    return SentenceEncoder(threads=1, parallel_batches=os.cpu_count() or 1)
 
 
 @cache

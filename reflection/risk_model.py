@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -138,26 +138,36 @@ class SparseRows:
 
     def dot(self, matrix: np.ndarray) -> np.ndarray:
         """self @ matrix."""
-        return _sums_by_key(matrix[self.columns] * self.values[:, None], self.rows, self.shape[0])
+        starts, keys = self._row_groups
+        return _sums_by_group(matrix[self.columns] * self.values[:, None], starts, keys, self.shape[0])
 
     def transposed_dot(self, matrix: np.ndarray) -> np.ndarray:
         """self.T @ matrix."""
-        order = self._by_column
-        return _sums_by_key(
-            matrix[self.rows[order]] * self.values[order, None], self.columns[order], self.shape[1]
-        )
+        rows, values, starts, keys = self._by_column
+        return _sums_by_group(matrix[rows] * values, starts, keys, self.shape[1])
+
+    # Kept between calls: the regression multiplies by the same rows 800 times.
+    @cached_property
+    def _row_groups(self) -> tuple[np.ndarray, np.ndarray]:
+        return _groups(self.rows)
 
     @cached_property
-    def _by_column(self) -> np.ndarray:
-        return np.argsort(self.columns, kind="stable")
+    def _by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        order = np.argsort(self.columns, kind="stable")
+        return (self.rows[order], self.values[order, None], *_groups(self.columns[order]))
 
 
-def _sums_by_key(products: np.ndarray, keys: np.ndarray, size: int) -> np.ndarray:
-    """Row sums of ``products`` grouped by ``keys`` (sorted), as a (size, columns) array."""
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values starts in ``keys`` (sorted), and the runs' values."""
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+    return starts, keys[starts]
+
+
+def _sums_by_group(products: np.ndarray, starts: np.ndarray, keys: np.ndarray, size: int) -> np.ndarray:
+    """Row sums of ``products`` by runs (``_groups``), as a (size, columns) array."""
     out = np.zeros((size, products.shape[1]))
-    if len(keys):
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        out[keys[starts]] = np.add.reduceat(products, starts, axis=0)
+    if len(starts):
+        out[keys] = np.add.reduceat(products, starts, axis=0)
     return out
 
 
@@ -232,18 +242,7 @@ class RiskModel:
         if context:
             texts += neighbour_pairs(clause_texts)
             vectors = np.vstack([vectors, np.atleast_2d(pair_vectors)])
-        scored = self.scores(vectors, texts)
-        if context:
-            count = len(clause_texts)
-            clause_scores, pair_scores = scored[1 : 1 + count], scored[1 + count :]
-            for index, clause in enumerate(clause_scores):
-                neighbour = max(pair_scores[j].score for j in (index - 1, index) if 0 <= j < count - 1)
-                in_context = (1.0 - NEIGHBOUR_CONTEXT) * clause.score + NEIGHBOUR_CONTEXT * neighbour
-                scored[1 + index] = replace(clause, score=in_context)
-            scored = scored[: 1 + count]
-        if len(scored) > 1:
-            scored[0] = replace(scored[0], score=scored[0].score * WHOLE_WHEN_SPLIT)
-        return max(scored, key=lambda result: result.score)  # ties: the whole message
+        return combined_message_score(self.scores(vectors, texts), len(clause_texts) if context else 0)
 
     def with_thresholds(self, check_in: float, crisis: float) -> RiskModel:
         return replace(self, check_in_threshold=check_in, crisis_threshold=crisis)
@@ -291,6 +290,25 @@ class RiskModel:
             )
 
 
+def combined_message_score(scored: list[RiskScore], clauses_in_context: int = 0) -> RiskScore:
+    """``score_message``'s verdict from the scores of the whole message, its clauses and, when
+    ``clauses_in_context`` (the number of clauses) is set, their neighbour pairs, in that order.
+
+    Training scores the validation split's texts in one batch and combines them here, as a live turn does."""
+    scored = list(scored)
+    if clauses_in_context:
+        count = clauses_in_context
+        clause_scores, pair_scores = scored[1 : 1 + count], scored[1 + count :]
+        for index, clause in enumerate(clause_scores):
+            neighbour = max(pair_scores[j].score for j in (index - 1, index) if 0 <= j < count - 1)
+            in_context = (1.0 - NEIGHBOUR_CONTEXT) * clause.score + NEIGHBOUR_CONTEXT * neighbour
+            scored[1 + index] = replace(clause, score=in_context)
+        scored = scored[: 1 + count]
+    if len(scored) > 1:
+        scored[0] = replace(scored[0], score=scored[0].score * WHOLE_WHEN_SPLIT)
+    return max(scored, key=lambda result: result.score)  # ties: the whole message
+
+
 def train(vectors: np.ndarray, labels: np.ndarray, texts: list[str] | None = None) -> RiskModel:
     """The model for these vectors and class indices, with thresholds still to choose (both 1.0).
 
@@ -301,7 +319,7 @@ def train(vectors: np.ndarray, labels: np.ndarray, texts: list[str] | None = Non
     weights, bias = fit((vectors - mean) / scale, labels)
     lexical_weights = lexical_bias = None
     if texts is not None:
-        lexical_weights, lexical_bias = fit(SparseRows.of_texts(texts), labels, l2=1e-3, epochs=400)
+        lexical_weights, lexical_bias = fit_early_stopped(SparseRows.of_texts(texts), labels)
     return RiskModel(
         weights=weights,
         bias=bias,
@@ -327,41 +345,112 @@ def _top_mean(similarities: np.ndarray) -> np.ndarray:
     return np.partition(similarities, -NEIGHBOURS, axis=1)[:, -NEIGHBOURS:].mean(axis=1)
 
 
-def fit(
-    vectors: np.ndarray | SparseRows,
+def fit(vectors: np.ndarray, labels: np.ndarray, *, l2: float = 1e-2) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax regression on the sentence vectors, run to convergence by L-BFGS from zeros: deterministic.
+
+    Classes are weighted by inverse frequency so the many ordinary messages do not drown the disclosures. The
+    objective is the one 3,000 full-batch gradient epochs minimised before (their weights within 1e-3, the
+    same validation report); L-BFGS reaches it in about 150 steps instead of 3,000 (2.5 s of CPU, not 28 s).
+    """
+    objective, size = _softmax_objective(np.asarray(vectors, dtype=np.float64), labels, l2)
+    solution = _lbfgs(objective, np.zeros(size))
+    size = vectors.shape[1] * len(CLASSES)
+    return solution[:size].reshape(vectors.shape[1], len(CLASSES)), solution[size:]
+
+
+def fit_early_stopped(
+    rows: SparseRows,
     labels: np.ndarray,
     *,
-    l2: float = 1e-2,
-    epochs: int = 3000,
+    l2: float = 1e-3,
+    epochs: int = 400,
     learning_rate: float = 0.5,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Softmax regression by full-batch gradient descent from zeros: the same data gives the same model.
+    """Softmax regression on the hashed words by full-batch gradient descent from zeros: deterministic.
 
-    Classes are weighted by inverse frequency so the many ordinary messages do not drown the disclosures.
+    Stopped after ``epochs``, well short of the minimum: run to convergence the words weigh more, and on the
+    validation split crisis responses to disclosures fell from 88.1% to 86.2% (check-ins rose as much).
     """
-    samples, dimension = vectors.shape
+    samples, dimension = rows.shape
     classes = len(CLASSES)
-    # Sentence vectors in float32 (twice as fast; scores move by about 1e-6); hashed words as sparse rows.
-    dtype = np.float64 if isinstance(vectors, SparseRows) else np.float32
-    onehot = np.eye(classes, dtype=dtype)[labels]
-    counts = np.bincount(labels, minlength=classes).astype(np.float64)
-    sample_weights = (samples / (classes * np.maximum(counts, 1.0)))[labels][:, None].astype(dtype)
-    weights = np.zeros((dimension, classes), dtype=dtype)
-    bias = np.zeros(classes, dtype=dtype)
-    if isinstance(vectors, SparseRows):
-        forward, backward = vectors.dot, vectors.transposed_dot
-    else:
-        x = vectors.astype(dtype)
-        transposed = np.ascontiguousarray(x.T)
-        forward, backward = x.__matmul__, transposed.__matmul__
-    total = dtype(sample_weights.sum())
-    step, decay = dtype(learning_rate), dtype(l2)
+    onehot = np.eye(classes)[labels]
+    sample_weights = _class_weights(labels)[:, None]
+    weights = np.zeros((dimension, classes))
+    bias = np.zeros(classes)
+    total = sample_weights.sum()
     for _ in range(epochs):
-        logits = forward(weights) + bias
+        error = (_softmax(rows.dot(weights) + bias) - onehot) * sample_weights / total
+        weights -= learning_rate * (rows.transposed_dot(error) + l2 * weights)
+        bias -= learning_rate * error.sum(axis=0)
+    return weights, bias
+
+
+def _class_weights(labels: np.ndarray) -> np.ndarray:
+    """Each sample's weight: its class's inverse frequency, so every class weighs the same in all."""
+    classes = len(CLASSES)
+    counts = np.bincount(labels, minlength=classes).astype(np.float64)
+    return (len(labels) / (classes * np.maximum(counts, 1.0)))[labels]
+
+
+Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
+
+
+def _softmax_objective(x: np.ndarray, labels: np.ndarray, l2: float) -> tuple[Objective, int]:
+    """The class-weighted mean cross-entropy plus l2 / 2 times the squared weights (not the bias), and its
+    gradient, over the weights and bias flattened into one vector; and that vector's length."""
+    dimension, classes = x.shape[1], len(CLASSES)
+    onehot = np.eye(classes)[labels]
+    sample_weights = _class_weights(labels)
+    sample_weights = sample_weights / sample_weights.sum()
+    transposed = np.ascontiguousarray(x.T)
+    size = dimension * classes
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        weights, bias = theta[:size].reshape(dimension, classes), theta[size:]
+        logits = x @ weights + bias
         logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        probabilities = exp / exp.sum(axis=1, keepdims=True)
-        error = (probabilities - onehot) * sample_weights / total
-        weights -= step * (backward(error) + decay * weights)
-        bias -= step * error.sum(axis=0)
-    return weights.astype(np.float64), bias.astype(np.float64)
+        sums = np.exp(logits).sum(axis=1, keepdims=True)
+        log_probabilities = logits - np.log(sums)
+        loss = -sample_weights @ (onehot * log_probabilities).sum(axis=1) + 0.5 * l2 * np.sum(weights**2)
+        error = (np.exp(log_probabilities) - onehot) * sample_weights[:, None]
+        gradient = np.concatenate([(transposed @ error + l2 * weights).ravel(), error.sum(axis=0)])
+        return float(loss), gradient
+
+    return objective, size + classes
+
+
+def _lbfgs(
+    objective: Objective, start: np.ndarray, *, memory: int = 10, tolerance: float = 1e-7, steps: int = 2000
+) -> np.ndarray:
+    """Minimise a smooth convex objective by L-BFGS with a backtracking (Armijo) line search, until no
+    gradient component exceeds ``tolerance``. Plain arithmetic in a fixed order: the same start, the same
+    result."""
+    x, (loss, gradient) = start, objective(start)
+    history: list[tuple[np.ndarray, np.ndarray, float]] = []  # (step, change of gradient, 1 / their product)
+    for _ in range(steps):
+        if np.max(np.abs(gradient)) < tolerance:
+            break
+        direction = -gradient
+        alphas = []
+        for s, y, rho in reversed(history):
+            alphas.append(rho * (s @ direction))
+            direction -= alphas[-1] * y
+        if history:
+            s, y, _ = history[-1]
+            direction *= (s @ y) / (y @ y)
+        else:
+            direction /= max(1.0, float(np.linalg.norm(gradient)))
+        for (s, y, rho), alpha in zip(history, reversed(alphas), strict=True):
+            direction += s * (alpha - rho * (y @ direction))
+        slope, rate = float(gradient @ direction), 1.0
+        while True:
+            candidate = x + rate * direction
+            candidate_loss, candidate_gradient = objective(candidate)
+            if candidate_loss <= loss + 1e-4 * rate * slope or rate < 1e-10:
+                break
+            rate *= 0.5
+        s, y = candidate - x, candidate_gradient - gradient
+        if s @ y > 1e-12:
+            history = [*history[-(memory - 1) :], (s, y, 1.0 / float(s @ y))]
+        x, loss, gradient = candidate, candidate_loss, candidate_gradient
+    return x

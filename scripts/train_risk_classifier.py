@@ -44,6 +44,7 @@ from reflection.risk_model import (  # noqa: E402
     RiskModel,
     RiskScore,
     clauses,
+    combined_message_score,
     neighbour_pairs,
     train,
 )
@@ -119,21 +120,25 @@ def training_examples() -> list[tuple[str, str]]:
 
 
 def message_scores(model: RiskModel, encoder: SentenceEncoder, texts: list[str]) -> list[RiskScore]:
-    """Each message scored as the live verdict scores it: whole, and sentence by sentence in context."""
-    vectors = encoder.encode(texts)
-    pieces = [clauses(text) for text in texts]
-    flat = [piece for parts in pieces for piece in [*parts, *neighbour_pairs(parts)]]
-    piece_vectors = encoder.encode(flat) if flat else np.zeros((0, vectors.shape[1]), dtype=np.float32)
-    scored, start = [], 0
-    for text, vector, parts in zip(texts, vectors, pieces, strict=True):
-        if not parts:
-            scored.append(model.score_message(text, vector))
-            continue
-        count = len(parts)
-        part_vectors = piece_vectors[start : start + 2 * count - 1]
-        start += 2 * count - 1
-        scored.append(model.score_message(text, vector, parts, part_vectors[:count], part_vectors[count:]))
-    return scored
+    """Each message scored as the live verdict scores it: whole, and sentence by sentence in context.
+
+    Every text read (messages, their sentences, the sentences' pairs) is encoded once and scored in one batch,
+    then combined per message as ``RiskModel.score_message`` combines them: message by message, comparing
+    each with every training example took most of the time."""
+    readings = []
+    for text in texts:
+        parts = clauses(text)
+        readings.append([text, *parts, *neighbour_pairs(parts)])
+    distinct = sorted({reading for group in readings for reading in group})
+    vectors = dict(zip(distinct, encoder.encode(distinct), strict=True))
+    flat = [reading for group in readings for reading in group]
+    scored = model.scores(np.stack([vectors[reading] for reading in flat]), flat)
+    results, start = [], 0
+    for group in readings:
+        clause_count = len(group) // 2  # a message, its n clauses and their n - 1 pairs
+        results.append(combined_message_score(scored[start : start + len(group)], clause_count))
+        start += len(group)
+    return results
 
 
 def choose_thresholds(

@@ -16,8 +16,10 @@ from reflection.risk_model import (
     MAX_CLAUSES,
     RiskModel,
     RiskModelMissing,
+    SparseRows,
     clauses,
     fit,
+    fit_early_stopped,
     lexical_features,
     neighbour_pairs,
     train,
@@ -58,8 +60,28 @@ def test_training_is_deterministic() -> None:
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(40, 8))
     labels = np.arange(40) % len(CLASSES)
-    first, second = fit(vectors, labels, epochs=50), fit(vectors, labels, epochs=50)
+    first, second = fit(vectors, labels), fit(vectors, labels)
     assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
+    rows = SparseRows.of_texts([f"word{index % 7} other{index % 3}" for index in range(40)])
+    first, second = fit_early_stopped(rows, labels, epochs=50), fit_early_stopped(rows, labels, epochs=50)
+    assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
+
+
+def test_the_sentence_vector_regression_reaches_the_minimum_gradient_descent_was_heading_for() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(200, 8))
+    labels = (np.abs(vectors[:, :4]).argmax(axis=1) + (vectors[:, 4] > 1)) % len(CLASSES)
+    weights, bias = fit(vectors, labels)
+    descended_weights, descended_bias = np.zeros((8, len(CLASSES))), np.zeros(len(CLASSES))
+    onehot, class_weights = np.eye(len(CLASSES))[labels], 200 / (len(CLASSES) * np.bincount(labels))
+    sample_weights = class_weights[labels][:, None] / class_weights[labels].sum()
+    for _ in range(5000):  # plain gradient descent on the same objective, far past convergence
+        logits = vectors @ descended_weights + descended_bias
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        error = (exp / exp.sum(axis=1, keepdims=True) - onehot) * sample_weights
+        descended_weights -= 0.5 * (vectors.T @ error + 1e-2 * descended_weights)
+        descended_bias -= 0.5 * error.sum(axis=0)
+    assert np.allclose(weights, descended_weights, atol=1e-5) and np.allclose(bias, descended_bias, atol=1e-5)
 
 
 def _unit(index: int) -> np.ndarray:
