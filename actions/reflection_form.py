@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say, writer
-from actions.safety import checked_in_text
+from actions.safety import check_in_waived, checked_in_text
 from actions.side_requests import explain_data
 from reflection.agreement import confirmation as confirmation_prompt
 from reflection.answer_parsing import Reading, is_skip
@@ -173,6 +173,7 @@ class ValidateReflectionForm(FormValidationAction):
             pending_confirmation=_pending_confirmation(tracker),
             pending_correction=tracker.get_slot("pending_correction"),
             checked_text=checked_in_text(tracker),
+            check_in_waived=check_in_waived(tracker),
             saving=conversation.consented,
             saving_offer=tracker.get_slot(SAVING_OFFER_SLOT) is True,
         )

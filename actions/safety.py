@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import Conversation, escalation_queue, fail_soft, say, store
 from reflection.risk_verdict import RiskVerdict
 from reflection.storage.outbox import STORAGE_ERRORS
+from reflection.turns import Message, answers_check_in
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,8 @@ class ActionRiskCheckIn(Action):
     """Check-in tier: a warm "are you safe right now?" with buttons. No alarm, no flag, nothing paused.
 
     In the reflection the form then asks its open question again, so the client can simply go on; only
-    "I'm not safe" (``action_crisis_unsafe``) leads to resources and a flag.
+    "I'm not safe" (``action_crisis_unsafe``) leads to resources and a flag. In the reflection, a client who
+    has just said they are safe is not asked again (``check_in_waived``): the form reads the answer.
     """
 
     def name(self) -> str:
@@ -88,28 +90,67 @@ class ActionRiskCheckIn(Action):
 
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if check_in_waived(tracker) and (tracker.active_loop or {}).get("name") == "reflection_form":
+            return []
         say(dispatcher, Conversation(tracker), "risk_check_in")
         return []
 
 
-def _message_before(tracker: Tracker) -> dict | None:
-    user_events = [event for event in tracker.events if event.get("event") == "user"]
-    return user_events[-2] if len(user_events) >= 2 else None
+# After "I'm safe", a check-in-band message among the next few (the reply itself included) is not asked about
+# again: "im safe lol. i just want to stop panicking before exams" would otherwise loop on the same question.
+# The crisis tier and the deterministic net are never waived.
+SAFE_REPLY_WINDOW = 3
+
+
+def _user_events(tracker: Tracker) -> list[dict]:
+    return [event for event in tracker.events if event.get("event") == "user"]
+
+
+def _says_safe(event: dict) -> bool:
+    parse_data = event.get("parse_data") or {}
+    if RiskVerdict.from_parse_data(parse_data).tier == "crisis":
+        return False
+    intent = parse_data.get("intent") or {}
+    text = str(event.get("text") or "")
+    message = Message(
+        text=text, intent=str(intent.get("name") or ""), confidence=float(intent.get("confidence") or 0.0)
+    )
+    return answers_check_in(message, text)
+
+
+def _check_ins(users: list[dict]) -> tuple[list[bool], list[bool]]:
+    """For each user message: whether it got "are you safe right now?", and whether that was waived."""
+    asked: list[bool] = []
+    waived: list[bool] = []
+    last_safe: int | None = None
+    for i, event in enumerate(users):
+        if i >= 1 and asked[i - 1] and _says_safe(event):
+            last_safe = i
+        check_in = RiskVerdict.from_parse_data(event.get("parse_data")).tier == "check_in"
+        waive = check_in and last_safe is not None and i - last_safe < SAFE_REPLY_WINDOW
+        waived.append(waive)
+        asked.append(check_in and not waive)
+    return asked, waived
+
+
+def check_in_waived(tracker: Tracker) -> bool:
+    """The latest message is in the check-in band, but the client has just said they are safe."""
+    users = _user_events(tracker)
+    return bool(users) and _check_ins(users)[1][-1]
 
 
 def check_in_answered(tracker: Tracker) -> RiskVerdict | None:
     """The check-in verdict of the message before this one, when this message answers that check-in."""
-    before = _message_before(tracker)
-    if before is None:
+    users = _user_events(tracker)
+    if len(users) < 2 or not _check_ins(users)[0][-2]:
         return None
-    verdict = RiskVerdict.from_parse_data(before.get("parse_data"))
-    return verdict if verdict.tier == "check_in" else None
+    return RiskVerdict.from_parse_data(users[-2].get("parse_data"))
 
 
 def checked_in_text(tracker: Tracker) -> str:
     """What the client said that got the check-in this message answers ("" when it answers none)."""
-    before = _message_before(tracker)
-    return str(before.get("text") or "") if before and check_in_answered(tracker) else ""
+    users = _user_events(tracker)
+    return str(users[-2].get("text") or "") if check_in_answered(tracker) else ""
 
 
 class ActionCrisisUnsafe(Action):

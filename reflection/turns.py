@@ -127,6 +127,7 @@ class FormState:
     pending_confirmation: Confirmation | None = None
     pending_correction: str | None = None  # "which" (ask which answer) or the question awaiting a new value
     checked_text: str = ""  # the message before this one, when it got "are you safe right now?"
+    check_in_waived: bool = False  # the client has just said they are safe: a check-in-band message is read
     saving: bool = False  # the client said yes to saving their answers
     saving_offer: bool = False  # "Shall I delete what's saved and carry on without saving?" waits
 
@@ -413,7 +414,7 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
 
 def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     text = (message.text or "")[:MAX_READ_CHARS]
-    if message.risk_tier in ("crisis", "check_in"):
+    if message.risk_tier == "crisis" or (message.risk_tier == "check_in" and not state.check_in_waived):
         return TurnPlan(interrupt="risk")
     if state.after_check_in and answers_check_in(message, text):
         # "yes I'm safe lol" answers "are you safe?", never a question: what was waiting still waits;

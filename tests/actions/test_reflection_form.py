@@ -375,3 +375,62 @@ async def test_asking_why_inside_an_answer_gets_the_reason_and_the_answer_is_sto
     events = slot_events(await validate(tracker, dispatcher))
     assert events["felt_heard"] == 3 and events["requested_slot"] == "depth"
     assert "utter_why" in [message.get("response") for message in dispatcher.messages]
+
+
+def user_turn(text: str, risk: dict | None = None, intent: str = "answer") -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "risk": risk}}
+
+
+def after_turns(  # noqa: ANN201
+    slots: dict, earlier: list[dict], text: str, risk: dict | None = None, intent: str = "answer"
+):
+    tracker = make_tracker(slots, text, intent, risk=risk)
+    tracker.events[:0] = earlier
+    return tracker
+
+
+HOPES_ASKED = {**CONSENTED, **RATED_LOW, "raised_needs": "not_yet", "requested_slot": "hopes"}
+A_CHECK_IN = [user_turn("stop panicking before exams and sleep better", CHECK_IN)]
+
+
+@pytest.mark.parametrize(
+    "reply", ["im safe lol. i just want to stop paniking befor exams", "yes I'm safe, honestly. just exams"]
+)
+async def test_a_safe_reply_that_the_classifier_checks_in_on_again_is_a_safe_reply_not_a_second_check_in(
+    dispatcher,  # noqa: ANN001
+    reply: str,
+) -> None:
+    """A tester was asked "are you safe right now?" again and again: their "I'm safe" repeated the hope."""
+    tracker = after_turns(HOPES_ASKED, A_CHECK_IN, reply, CHECK_IN, intent="risk_check_in")
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["requested_slot"] == "hopes"  # the form went on: the question waits for its answer
+    assert "glad you're safe" in said(dispatcher)
+
+
+async def test_after_im_safe_the_next_answer_in_the_check_in_band_is_read_not_asked_about(
+    dispatcher,  # noqa: ANN001
+) -> None:
+    earlier = [*A_CHECK_IN, user_turn("yes I'm safe", intent="im_safe")]
+    hope = "to stop panicking before exams and sleep better"
+    events = slot_events(await validate(after_turns(HOPES_ASKED, earlier, hope, CHECK_IN), dispatcher))
+    assert events["hopes"] == hope
+
+
+async def test_a_check_in_band_answer_long_after_im_safe_is_asked_about_again(dispatcher) -> None:  # noqa: ANN001
+    earlier = [
+        *A_CHECK_IN, user_turn("yes I'm safe", intent="im_safe"), user_turn("4"), user_turn("3"),
+    ]
+    tracker = after_turns(HOPES_ASKED, earlier, "stop panicking before exams", CHECK_IN)
+    assert await validate(tracker, dispatcher) == []
+
+
+async def test_a_yes_after_a_waived_check_in_is_an_answer_not_a_reply_to_are_you_safe(
+    dispatcher,  # noqa: ANN001
+) -> None:
+    waived = user_turn("a worksheet I hate", CHECK_IN)
+    earlier = [*A_CHECK_IN, user_turn("I'm safe", intent="im_safe"), waived]
+    slots = {**CONSENTED, **RATED_LOW, "requested_slot": "raised_needs"}
+    tracker = after_turns(slots, earlier, "yes and it helped", intent="affirm")
+    events = slot_events(await validate(tracker, dispatcher))
+    assert "glad you're safe" not in said(dispatcher)
+    assert events.get("raised_needs") == "yes_helped" or events.get("pending_confirmation")

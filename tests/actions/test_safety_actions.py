@@ -121,3 +121,27 @@ async def test_without_consent_a_flag_keeps_no_client_id() -> None:
     with store()._engine.connect() as connection:  # noqa: SLF001 - reading the audit table
         rows = connection.execute(text("SELECT client_id, category FROM risk_flags")).all()
     assert [tuple(row) for row in rows] == [(None, "self_harm")]
+
+
+def _turn(text: str, risk: dict, intent: str = "answer") -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "risk": risk}}
+
+
+async def test_in_the_reflection_a_check_in_right_after_im_safe_is_not_asked_again() -> None:
+    risk = verdict("check_in", "self_harm", source="model")
+    earlier = [_turn("the worksheets, don't get me started", risk), _turn("yes I'm safe", NO_RISK, "im_safe")]
+    dispatcher = CollectingDispatcher()
+    events = await ActionRiskCheckIn().run(
+        dispatcher, tracker_after("so not great honestly", "risk_check_in", risk, earlier=earlier), {}
+    )
+    assert said(dispatcher) == "" and events == [] and flags() == []
+
+
+async def test_outside_the_reflection_a_check_in_is_always_asked() -> None:
+    risk = verdict("check_in", "self_harm", source="model")
+    earlier = [_turn("everything is heavy", risk), _turn("yes I'm safe", NO_RISK, "im_safe")]
+    tracker = tracker_after("so heavy", "risk_check_in", risk, earlier=earlier)
+    tracker.active_loop = {}
+    dispatcher = CollectingDispatcher()
+    await ActionRiskCheckIn().run(dispatcher, tracker, {})
+    assert said(dispatcher) == message("risk_check_in").text
