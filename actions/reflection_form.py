@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say, writer
-from actions.safety import check_in_waived, checked_in_text
+from actions.safety import check_in_answered, check_in_waived, checked_in_text
 from actions.side_requests import explain_data
 from reflection.agreement import confirmation as confirmation_prompt
 from reflection.answer_parsing import Reading, is_skip
@@ -494,7 +494,9 @@ class AskForConsent(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         missed = (tracker.get_slot("missed_answers") or {}).get("consent", 0)
-        if missed:
+        # around "are you safe right now?" the whole opening again would bury the question: one line instead
+        around_a_check_in = conversation.risk.tier == "check_in" or check_in_answered(tracker) is not None
+        if missed or around_a_check_in:
             say(dispatcher, conversation, "ask_consent_again")
         else:
             say(

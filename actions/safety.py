@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Conversation, escalation_queue, fail_soft, say, store
 from reflection.risk_verdict import RiskVerdict
+from reflection.safety_reply import read_safety_reply
 from reflection.storage.outbox import STORAGE_ERRORS
 from reflection.turns import Message, answers_check_in
 
@@ -43,10 +44,14 @@ def _pause(tracker: Tracker, conversation: Conversation) -> list[EventType]:
     return events
 
 
-def _give_resources(dispatcher: CollectingDispatcher, conversation: Conversation, risk: RiskVerdict) -> None:
+def _resources_category(risk: RiskVerdict) -> str:
     category = risk.category or "self_harm"
     # An under-18 gets youth services, except in a medical emergency, where the emergency number comes first.
-    resources_category = "youth" if risk.minor and category != "medical_emergency" else category
+    return "youth" if risk.minor and category != "medical_emergency" else category
+
+
+def _give_resources(dispatcher: CollectingDispatcher, conversation: Conversation, risk: RiskVerdict) -> None:
+    resources_category = _resources_category(risk)
     resources = "\n".join(f"• {line}" for line in conversation.clinic.crisis_lines(resources_category))
     say(dispatcher, conversation, f"crisis_{resources_category}", resources=resources)
 
@@ -70,11 +75,34 @@ class ActionCrisisResponse(Action):
             intent, _ = conversation.latest_intent
             category = intent.removeprefix("disclose_") if intent.startswith("disclose_") else "self_harm"
             verdict = RiskVerdict(tier="crisis", category=category, minor=False, source=None)
+        if asked_if_safe(tracker) or check_in_answered(tracker) is not None:
+            return _after_the_safety_question(dispatcher, tracker, conversation, verdict)
         events = _pause(tracker, conversation)
         _give_resources(dispatcher, conversation, verdict)
         say(dispatcher, conversation, "ask_safe")
         _flag(conversation, verdict.category or "self_harm", verdict.minor)
         return events
+
+
+def _after_the_safety_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, conversation: Conversation, verdict: RiskVerdict
+) -> list[EventType]:
+    """A disclosure that came in reply to "Are you safe right now?". Saying "no, I'm not safe" is the
+    not-safe reply, as the button gives it, and no second flag for the disclosure just flagged; anything
+    else (or another kind of risk) is a fresh disclosure: its resources and a flag, never the same question
+    again."""
+    reply = read_safety_reply(str(tracker.latest_message.get("text") or ""))
+    if reply == "not_safe" and check_in_answered(tracker) is not None:
+        return _not_safe(dispatcher, tracker, conversation, verdict)
+    category = verdict.category or "self_harm"
+    events = _pause(tracker, conversation)
+    if reply == "not_safe" and category == _episode_category(tracker):
+        _say_not_safe(dispatcher, conversation)  # the same episode, flagged already
+        return events
+    _give_resources(dispatcher, conversation, verdict)
+    say(dispatcher, conversation, "crisis_stay_with_someone")
+    _flag(conversation, category, verdict.minor)
+    return events
 
 
 class ActionRiskCheckIn(Action):
@@ -104,6 +132,11 @@ SAFE_REPLY_WINDOW = 3
 
 def _user_events(tracker: Tracker) -> list[dict]:
     return [event for event in tracker.events if event.get("event") == "user"]
+
+
+def _message_before(tracker: Tracker) -> dict | None:
+    users = _user_events(tracker)
+    return users[-2] if len(users) >= 2 else None
 
 
 def _says_safe(event: dict) -> bool:
@@ -139,6 +172,38 @@ def check_in_waived(tracker: Tracker) -> bool:
     return bool(users) and _check_ins(users)[1][-1]
 
 
+SAFETY_QUESTION_ACTIONS = frozenset({"action_crisis_response", "action_risk_check_in"})
+
+
+def _last_action_before_this_message(tracker: Tracker) -> str | None:
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
+def asked_if_safe(tracker: Tracker) -> bool:
+    """The assistant's last words before this message asked "Are you safe right now?"."""
+    return _last_action_before_this_message(tracker) in SAFETY_QUESTION_ACTIONS
+
+
+def _episode_category(tracker: Tracker) -> str | None:
+    """The category of the disclosure the safety question was about (flagged then), if it was a crisis."""
+    before = _message_before(tracker)
+    if before is None:
+        return None
+    verdict = RiskVerdict.from_parse_data(before.get("parse_data"))
+    if verdict.tier == "crisis":
+        return verdict.category
+    intent = str(((before.get("parse_data") or {}).get("intent") or {}).get("name") or "")
+    return intent.removeprefix("disclose_") if intent.startswith("disclose_") else None
+
+
 def check_in_answered(tracker: Tracker) -> RiskVerdict | None:
     """The check-in verdict of the message before this one, when this message answers that check-in."""
     users = _user_events(tracker)
@@ -153,22 +218,61 @@ def checked_in_text(tracker: Tracker) -> str:
     return str(users[-2].get("text") or "") if check_in_answered(tracker) else ""
 
 
+def _say_not_safe(dispatcher: CollectingDispatcher, conversation: Conversation) -> None:
+    """The emergency number and the crisis line, each named once."""
+    clinic = conversation.clinic
+    own_line = clinic.names_emergency(clinic.crisis_helpline)
+    say(dispatcher, conversation, "crisis_unsafe_own_line" if own_line else "crisis_unsafe")
+
+
+def _not_safe(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    conversation: Conversation,
+    verdict: RiskVerdict | None = None,
+) -> list[EventType]:
+    """ "I'm not safe". After a disclosure (already flagged): the emergency number and crisis line. Answering
+    a check-in, it is the client's "yes": the resources for what it was about, one flag, the reflection
+    paused; the emergency number follows only if those resources do not already give it."""
+    check_in = check_in_answered(tracker)
+    if check_in is None:
+        _say_not_safe(dispatcher, conversation)
+        return []
+    about = verdict or check_in
+    events = _pause(tracker, conversation)
+    _give_resources(dispatcher, conversation, about)
+    category = about.category or "self_harm"
+    lines = conversation.clinic.crisis_lines(_resources_category(about))
+    if conversation.clinic.names_emergency(lines):
+        say(dispatcher, conversation, "crisis_stay_with_someone")
+    else:
+        _say_not_safe(dispatcher, conversation)
+    _flag(conversation, category, about.minor)
+    return events
+
+
 class ActionCrisisUnsafe(Action):
-    """The emergency number and crisis line at once. Answering a check-in, it is the client's "yes": the
-    resources for what the check-in was about, a flag, and the reflection paused."""
+    """The not-safe reply, the same whether tapped or typed (see ``_not_safe``)."""
 
     def name(self) -> str:
         return "action_crisis_unsafe"
 
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        conversation = Conversation(tracker)
-        check_in = check_in_answered(tracker)
-        if check_in is None:
-            say(dispatcher, conversation, "crisis_unsafe")
-            return []
-        events = _pause(tracker, conversation)
-        _give_resources(dispatcher, conversation, check_in)
-        say(dispatcher, conversation, "crisis_unsafe")
-        _flag(conversation, check_in.category or "self_harm", check_in.minor)
-        return events
+        return _not_safe(dispatcher, tracker, Conversation(tracker))
+
+
+class ActionSafetyReply(Action):
+    """A reply in words to "Are you safe right now?": unsure or no is not safe (never a fallback), a clear yes
+    is the "I'm safe" button, and anything else gets the usual options."""
+
+    def name(self) -> str:
+        return "action_safety_reply"
+
+    @fail_soft
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        reply = read_safety_reply(str(tracker.latest_message.get("text") or ""))
+        if reply == "not_safe":
+            return _not_safe(dispatcher, tracker, Conversation(tracker))
+        dispatcher.utter_message(response="utter_glad_safe" if reply == "safe" else "utter_default")
+        return []

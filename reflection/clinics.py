@@ -203,6 +203,17 @@ class Clinic(BaseModel):
     def crisis_line(self) -> str:
         return self.crisis_short or str(_locale_resources()[self.locale]["short"])
 
+    @property
+    def crisis_helpline(self) -> str:
+        """The crisis line to name beside the emergency number: the clinic's own line, else the locale's line
+        without the emergency number, so "call 911, or ..." never names 911 twice."""
+        return self.crisis_short or str(_locale_resources()[self.locale]["helpline"])
+
+    def names_emergency(self, lines: list[str] | str) -> bool:
+        """Whether these words already give the emergency number (a clinic's line may: "... or 999")."""
+        text = " ".join([lines] if isinstance(lines, str) else lines)
+        return re.search(rf"(?<!\d){re.escape(self.emergency_number)}(?!\d)", text) is not None
+
 
 @cache
 def _locale_resources() -> dict[str, dict[str, object]]:

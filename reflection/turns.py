@@ -187,6 +187,8 @@ class TurnWords:
     not_direction: re.Pattern[str]
     doubting_echo: re.Pattern[str]
     safe_reply: re.Pattern[str]
+    not_safe_reply: re.Pattern[str]
+    safe_despite_no: re.Pattern[str]
     refers_back: re.Pattern[str]
     correction_lead: re.Pattern[str]
     stop_request: re.Pattern[str]
@@ -235,6 +237,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         not_direction=re.compile(rf"\b(?:{_alternation(raw['not_direction'])})\b"),
         doubting_echo=re.compile(rf"(?:^|\b)(?:{_alternation(raw['doubting_echo'])})\b"),
         safe_reply=re.compile(rf"(?:{_alternation(raw['safe_reply'])})\b"),
+        not_safe_reply=re.compile(rf"\b(?:{_alternation(raw['not_safe_reply'])})\b"),
+        safe_despite_no=re.compile(rf"\b(?:{_alternation(raw['safe_despite_no'])})\b"),
         refers_back=re.compile(rf"\b(?:{_alternation(raw['refers_back'])})\b"),
         correction_lead=re.compile(rf"(?:{_alternation(raw['correction_lead'])})\b"),
         stop_request=re.compile(str(raw["stop_request"]).strip()),

@@ -1,9 +1,11 @@
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import text
 
 from actions.context import store
-from actions.safety import ActionCrisisResponse, ActionCrisisUnsafe, ActionRiskCheckIn
+from actions.reflection_form import AskForConsent
+from actions.safety import ActionCrisisResponse, ActionCrisisUnsafe, ActionRiskCheckIn, ActionSafetyReply
 from reflection.messages import message
 from tests.actions.conftest import said, slot_events
 
@@ -145,3 +147,132 @@ async def test_outside_the_reflection_a_check_in_is_always_asked() -> None:
     dispatcher = CollectingDispatcher()
     await ActionRiskCheckIn().run(dispatcher, tracker, {})
     assert said(dispatcher) == message("risk_check_in").text
+PILLS = "i've been saving my tablets and i think i'll swallow them all on saturday"
+
+
+def disclosure_then_safety_question(category: str = "self_harm", text: str = PILLS) -> list[dict]:
+    """A disclosure and the crisis response that asked "Are you safe right now?", as Rasa records them."""
+    parse_data = {"intent": {"name": f"disclose_{category}"}, "risk": verdict("crisis", category)}
+    return [
+        {"event": "user", "text": text, "parse_data": parse_data},
+        {"event": "action", "name": "action_crisis_response"},
+        {"event": "action", "name": "action_listen"},
+    ]
+
+
+async def test_a_typed_im_not_safe_after_a_disclosure_is_the_not_safe_reply_not_the_question_again() -> None:
+    await ActionCrisisResponse().run(
+        CollectingDispatcher(), tracker_after(PILLS, "disclose_self_harm", verdict("crisis", "self_harm")), {}
+    )
+    dispatcher = CollectingDispatcher()
+    reply = tracker_after(
+        "nope. i am not safe",
+        "disclose_self_harm",
+        verdict("crisis", "self_harm"),
+        earlier=disclosure_then_safety_question(),
+    )
+    await ActionCrisisResponse().run(dispatcher, reply, {})
+    assert "Are you safe right now?" not in said(dispatcher)
+    assert (
+        said(dispatcher)
+        == message(
+            "crisis_unsafe", emergency="911", crisis_helpline="call or text 988 (Suicide & Crisis Lifeline)"
+        ).text
+    )
+    assert flags() == [("self_harm", False)]  # one disclosure, its follow-up: one flag
+
+
+async def test_a_fresh_disclosure_after_the_question_gets_resources_and_a_flag_but_not_the_question() -> None:
+    dispatcher = CollectingDispatcher()
+    again = tracker_after(
+        "my partner hit me again last night",
+        "disclose_abuse",
+        verdict("crisis", "abuse"),
+        earlier=disclosure_then_safety_question(),
+    )
+    await ActionCrisisResponse().run(dispatcher, again, {})
+    assert "1-800-799-7233" in said(dispatcher) and "Are you safe right now?" not in said(dispatcher)
+    assert flags() == [("abuse", False)]
+
+
+async def test_a_repeated_disclosure_that_answers_nothing_is_flagged_again() -> None:
+    dispatcher = CollectingDispatcher()
+    again = tracker_after(
+        "i still want to end it all",
+        "disclose_self_harm",
+        verdict("crisis", "self_harm"),
+        earlier=disclosure_then_safety_question(),
+    )
+    await ActionCrisisResponse().run(dispatcher, again, {})
+    assert "988" in said(dispatcher) and "Are you safe right now?" not in said(dispatcher)
+    assert flags() == [("self_harm", False)]
+
+
+@pytest.mark.parametrize(
+    "reply", ["i dont know.. prob not", "NOT SURE", "nah", "i dont think so tbh", "maybe not"]
+)
+async def test_an_unsure_typed_reply_after_a_disclosure_gets_the_not_safe_reply(reply: str) -> None:
+    dispatcher = CollectingDispatcher()
+    typed = tracker_after(reply, "answer", earlier=disclosure_then_safety_question())
+    events = await ActionSafetyReply().run(dispatcher, typed, {})
+    button = CollectingDispatcher()
+    await ActionCrisisUnsafe().run(
+        button, tracker_after("/not_safe", "not_safe", earlier=disclosure_then_safety_question()), {}
+    )
+    assert said(dispatcher) == said(button) and "911" in said(dispatcher)
+    assert events == [] and flags() == []
+
+
+async def test_a_clear_typed_yes_after_a_disclosure_is_the_safe_button() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionSafetyReply().run(
+        dispatcher, tracker_after("yep im safe", "answer", earlier=disclosure_then_safety_question()), {}
+    )
+    assert dispatcher.messages == [{**dispatcher.messages[0], "response": "utter_glad_safe"}]
+
+
+async def test_an_unsure_reply_to_a_check_in_is_not_safe_with_resources_once_and_one_flag() -> None:
+    check_in_turn = {
+        "event": "user",
+        "text": "everything feels pointless lately",
+        "parse_data": {
+            "intent": {"name": "risk_check_in"},
+            "risk": verdict("check_in", "self_harm", source="model"),
+        },
+    }
+    dispatcher = CollectingDispatcher()
+    events = await ActionSafetyReply().run(
+        dispatcher, tracker_after("idk honestly", "answer", earlier=[check_in_turn]), {}
+    )
+    assert "988" in said(dispatcher)
+    assert said(dispatcher).count("911") == 1  # the resources give it; the reply does not repeat it
+    assert slot_events(events)["reflection_status"] == "paused"
+    assert flags() == [("self_harm", False)]
+
+
+async def test_after_a_check_in_at_consent_the_consent_question_is_one_line() -> None:
+    check_in_turn = {
+        "event": "user",
+        "text": "everything feels pointless lately",
+        "parse_data": {
+            "intent": {"name": "risk_check_in"},
+            "risk": verdict("check_in", "self_harm", source="model"),
+        },
+    }
+    for latest in (
+        tracker_after(
+            check_in_turn["text"],
+            "risk_check_in",
+            verdict("check_in", "self_harm", source="model"),
+            slots={"consent": None, "requested_slot": "consent"},
+        ),
+        tracker_after(
+            "I'm safe",
+            "im_safe",
+            slots={"consent": None, "requested_slot": "consent"},
+            earlier=[check_in_turn],
+        ),
+    ):
+        dispatcher = CollectingDispatcher()
+        await AskForConsent().run(dispatcher, latest, {})
+        assert said(dispatcher) == message("ask_consent_again").text

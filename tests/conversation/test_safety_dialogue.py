@@ -211,3 +211,30 @@ def test_after_a_first_message_disclosure_an_unclear_reply_starts_no_reflection(
     assert assistant.slots(sender)["requested_slot"] is None  # no consent question pushed at them
     assert not (assistant.tracker(sender).get("active_loop") or {}).get("name")
     assert texts(reply)  # never silence
+
+
+PILLS = "I've been putting pills aside and I think I'll take the lot this weekend"
+
+
+@pytest.mark.parametrize("reply", ["i dont know.. prob not", "not sure", "no. I'm not safe"])
+def test_typed_unsure_or_no_after_a_disclosure_gets_the_not_safe_reply_and_one_flag(
+    assistant: Assistant, answers_store: ReflectionStore, reply: str
+) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    assert "Are you safe right now?" in texts(assistant.say(sender, PILLS))
+    answered = texts(assistant.say(sender, reply))
+    assert "Please contact help now: call 911" in answered and answered.count("911") == 1
+    assert "Are you safe right now?" not in answered and "not sure I understood" not in answered
+    assert _flags(answers_store, client_id(assistant, sender)) == ["self_harm"]
+    assert "glad you're safe" in texts(assistant.say(sender, "ok. yes I'm safe now"))
+
+
+def test_im_safe_after_a_check_in_at_consent_asks_consent_again_in_one_line(assistant: Assistant) -> None:
+    middle = _a_check_in_message(assistant)
+    sender = new_sender()
+    assistant.say(sender, "hi")
+    checked = texts(assistant.say(sender, middle))
+    assert "are you safe right now?" in checked and "not for emergencies" not in checked
+    again = texts(assistant.say(sender, "I'm safe"))
+    assert "not for emergencies" not in again and "Is it okay to save your answers?" in again

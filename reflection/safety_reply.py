@@ -1,0 +1,28 @@
+"""How a client answers "Are you safe right now?" in their own words (docs/SAFETY.md).
+
+Unsure counts as not safe: "idk", "probably not", "not sure", "nope" all get the not-safe reply, never a
+fallback. Only a clear yes ("yes I'm safe", "I'm ok") is safe. The words are data
+(``content/turns/<lang>.yml``: ``not_safe_reply``, ``safe_despite_no``, ``safe_reply``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from reflection.turns import _plain, says_yes, turn_words
+
+SafetyReply = Literal["safe", "not_safe"]
+
+
+def read_safety_reply(text: str) -> SafetyReply | None:
+    """"not_safe" for a no or an unsure reply, "safe" for a clear yes, None for anything else."""
+    words = turn_words()
+    plain = _plain(text)
+    if not plain:
+        return None
+    unhedged = words.safe_despite_no.sub(" ", plain)
+    if words.not_safe_reply.search(unhedged):
+        return "not_safe"
+    if says_yes(text) or words.safe_reply.search(plain) or words.safe_despite_no.search(plain):
+        return "safe"
+    return None

@@ -1,0 +1,81 @@
+"""A reply in words to "Are you safe right now?": unsure or no is not safe; only a clear yes is safe."""
+
+import re
+
+import pytest
+
+from reflection.clinics import Clinic
+from reflection.messages import message
+from reflection.safety_reply import read_safety_reply
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I don't know. probably not",
+        "not sure",
+        "Not sure tbh",
+        "idk",
+        "IDK",
+        "probably not",
+        "prolly not",
+        "maybe not",
+        "maybe",
+        "no",
+        "Nope.",
+        "nah",
+        "not really",
+        "not rly",
+        "I don't think so",
+        "i dont thinks so",
+        "i dont knw",
+        "dunno",
+        "no. I'm not safe",
+        "im not safe",
+        "not ok",
+    ],
+)
+def test_an_unsure_or_negative_reply_is_not_safe(reply: str) -> None:
+    assert read_safety_reply(reply) == "not_safe"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["yes I'm safe", "Yes, I'm safe", "yeah im safe", "yes", "i'm ok", "I'm not going to hurt myself"],
+)
+def test_a_clear_yes_is_safe(reply: str) -> None:
+    assert read_safety_reply(reply) == "safe"
+
+
+@pytest.mark.parametrize("reply", ["hmm, purple", "carry on", ""])
+def test_anything_else_is_neither(reply: str) -> None:
+    assert read_safety_reply(reply) is None
+
+
+@pytest.mark.parametrize(
+    "clinic",
+    [
+        Clinic(id="us", name="US clinic", locale="US"),
+        Clinic(id="uk", name="UK clinic", locale="UK"),
+        Clinic(id="own", name="Own line", locale="US", crisis_short="call our line on 555 0100"),
+        Clinic(
+            id="own999",
+            name="Own line",
+            locale="UK",
+            crisis_short="call 020 7946 0999, or 999 in an emergency",
+        ),
+    ],
+)
+def test_the_not_safe_reply_names_each_number_once(clinic: Clinic) -> None:
+    own_line = clinic.names_emergency(clinic.crisis_helpline)
+    reply = message(
+        "crisis_unsafe_own_line" if own_line else "crisis_unsafe",
+        emergency=clinic.emergency_number,
+        crisis_helpline=clinic.crisis_helpline,
+    ).text
+
+    def times(number: str) -> int:
+        return len(re.findall(rf"(?<!\d)(?<!\d ){re.escape(number)}(?!\d)", reply))
+
+    assert times(clinic.emergency_number) == 1, reply
+    assert all(times(number) <= 1 for number in ("988", "116 123", "555 0100")), reply
