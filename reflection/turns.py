@@ -198,6 +198,7 @@ class TurnWords:
     revision: re.Pattern[str]
     points_back: re.Pattern[str]
     why_question: re.Pattern[str]
+    confirm_words: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -246,6 +247,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         revision=re.compile(rf"\b(?:{_alternation(raw['revision'])})\b"),
         points_back=re.compile(rf"\b(?:{_alternation(raw['points_back'])})\b"),
         why_question=re.compile(str(raw["why_question"]).strip()),
+        confirm_words=re.compile(rf"(?<!\w)(?:{_alternation(raw['confirm_words'])})(?!\w)"),
     )
 
 
@@ -304,6 +306,18 @@ def refuses(text: str) -> bool:
     if says_yes(text) or (words.yes_lead.match(plain) and not words.no_lead.match(plain)):
         return False
     return says_no(text) or bool(words.keep.search(plain))
+
+
+def only_confirms(text: str) -> bool:
+    """The whole reply confirms what was read back ("bingo", "spot on", "yes that's what I said", "100%"),
+    maybe with a hedge or filler: never an answer of its own."""
+    lowered = _SPACES.sub(" ", text.lower().replace("\u2019", "'")).strip()
+    words = turn_words()
+    if not words.confirm_words.search(lowered) or _NEGATION.search(lowered):
+        return False
+    rest = words.confirm_words.sub(" ", lowered)
+    rest = words.filler.sub(" ", words.hedged_yes.sub(" ", rest))
+    return not re.sub(r"[\W_]+", "", rest)
 
 
 def says_not_sure(text: str) -> bool:
@@ -455,6 +469,8 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         return _correction(message, text, state)
     if state.requested is None:
         return TurnPlan(interrupt=message.intent or "no_question")
+    if state.requested in load_item_bank().free_text_slots and only_confirms(text):
+        return TurnPlan(nudge=True)  # "bingo" after a check already settled is no hope: the question again
     if asks_to_stop(message, text, state.requested):
         return TurnPlan(interrupt=message.intent)
     if message.intent == "skip" or is_skip(text):
@@ -803,6 +819,8 @@ def _confirmation_answer(
         return plan
     if says_not_sure(text):
         return TurnPlan(notes={pending.item: NOT_SURE}, words=said)
+    if only_confirms(text):  # "bingo", "yes that's what I said": the yes, never an answer to what comes next
+        return _confirmed(text, "", state, pending)
     plain = _plain(text)
     numbers = {int(n) for n in _DIGIT.findall(plain)}
     proposed = pending.proposed.value

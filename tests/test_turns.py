@@ -1309,3 +1309,33 @@ def test_a_yes_at_a_check_that_mentions_an_answer_given_still_confirms() -> None
     state = checking(DEPTH_3, {"sessions_so_far": "established", "felt_heard": 4, "advice_fit": 2})
     planned = plan("yep that's right, unlike the advice", state, intent="affirm")
     assert planned.values == {"depth": 3} and planned.confirm is None and planned.corrected == []
+
+
+CHECKED_CHOICE = Confirmation("raised_needs", Reading(ReadingKind.VALUE, "yes_no_change", 0.6), words="I did")
+AFTER_TELL_MORE = {
+    "sessions_so_far": "established", "felt_heard": 3, "depth": 2, "advice_fit": 3, "homework_fit": 3,
+    "goals_shared": 4, "approach_fit": 3, "tell_more": "it stays shallow",
+}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["bingo!", "Spot on", "yes that's what I said", "you got it", "100%", "exactly.", "yep, dead on",
+     "a hundred percent", "that's what I meant"],
+)
+@pytest.mark.parametrize("intent", ["nlu_fallback", "answer", "affirm"])
+def test_a_reply_that_only_confirms_the_check_confirms_it_and_answers_nothing_else(reply: str, intent: str) -> None:
+    state = at("raised_needs", AFTER_TELL_MORE, pending_confirmation=CHECKED_CHOICE)
+    planned = plan(reply, state, intent=intent)
+    assert planned.values == {"raised_needs": "yes_no_change"}
+    assert "hopes" not in planned.values and "missing" not in planned.values and planned.confirm is None
+
+
+@pytest.mark.parametrize("question", ["hopes", "missing", "tell_more"])
+@pytest.mark.parametrize("reply", ["bingo", "spot on!", "yes that's what I said", "100 %", "you got it"])
+def test_a_confirmation_at_a_question_asked_in_words_is_never_its_answer(question: str, reply: str) -> None:
+    answered = {k: v for k, v in {**AFTER_TELL_MORE, "raised_needs": "not_yet", "hopes": "calm"}.items()}
+    order = list(QUESTIONS)
+    answered = {k: v for k, v in answered.items() if order.index(k) < order.index(question)}
+    planned = plan(reply, at(question, answered), intent="affirm")
+    assert question not in planned.values and question not in planned.notes
