@@ -199,6 +199,8 @@ class TurnWords:
     points_back: re.Pattern[str]
     why_question: re.Pattern[str]
     confirm_words: re.Pattern[str]
+    consent_yes: re.Pattern[str]
+    consent_not_a_no: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -207,6 +209,9 @@ def _whole(alternatives: str) -> re.Pattern[str]:
 
 def _alternation(raw: str) -> str:
     return "|".join(part.strip() for part in raw.split("|") if part.strip())
+
+
+_SPACES_IN_PATTERN = re.compile(r"\s*\n\s*")  # a folded pattern's line breaks are no part of it
 
 
 @cache
@@ -247,6 +252,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         revision=re.compile(rf"\b(?:{_alternation(raw['revision'])})\b"),
         points_back=re.compile(rf"\b(?:{_alternation(raw['points_back'])})\b"),
         why_question=re.compile(str(raw["why_question"]).strip()),
+        consent_yes=re.compile(_SPACES_IN_PATTERN.sub("", str(raw["consent_yes"]).strip())),
+        consent_not_a_no=re.compile(str(raw["consent_not_a_no"]).strip()),
         confirm_words=re.compile(rf"(?<!\w)(?:{_alternation(raw['confirm_words'])})(?!\w)"),
     )
 
@@ -557,12 +564,21 @@ _YES_ANYWHERE = re.compile(r"\b(?:yes|yeah|yep|okay|ok|sure|fine|go ahead)\b")
 _CLEAR_NO = re.compile(r"\b(?:no(?! idea| clue| problem| worries| doubt)|nope|nah|rather not)\b")
 
 
+_YES_THEN_A_SENTENCE = re.compile(r"^\W*(?:yes|yeah|yep|yup|ok|okay|sure|fine)\W*[.!]\s")
+
+
 def _consent(message: Message, text: str) -> TurnPlan:
     plain, words = _plain(text), turn_words()
     asks_about_saving = asks_about_data(text) or words.saving_words.search(plain)
-    if text.rstrip().endswith("?") and asks_about_saving and message.intent not in SIDE_REQUEST_INTENTS:
-        # "is it possible to do this without saving anything?": answered, and the question asked again
-        return TurnPlan(explain="data", nudge=True)
+    asks_data = message.intent == "ask_data" and message.confidence >= CONFIDENT_INTENT
+    asked = text.rstrip().endswith("?") and message.intent not in SIDE_REQUEST_INTENTS
+    if (asked and asks_about_saving) or asks_data:
+        # "is it possible to do this without saving anything?", "before I say yes, will my therapist see
+        # this?": answered, and the question asked again; a yes said first, in a sentence of its own ("Yes.
+        # One question: can the clinic see my name?") is taken too
+        if _YES_THEN_A_SENTENCE.match(text.lower()) and not words.still_deciding.search(plain):
+            return TurnPlan(explain="data", values={CONSENT_SLOT: True})
+        return TurnPlan(interrupt="ask_data") if asks_data else TurnPlan(explain="data", nudge=True)
     if words.still_deciding.search(plain) and not says_yes(text):
         return TurnPlan(missed=True)  # "hmm ok, let me think about it for a sec": no yes yet
     if wants_no_saving(text):  # "I'd rather you didn't keep any of this", whatever the classifier called it
@@ -572,13 +588,14 @@ def _consent(message: Message, text: str) -> TurnPlan:
     if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
         return TurnPlan(values={CONSENT_SLOT: False})
     asks = text.rstrip().endswith("?")  # "right, is that ok?" asks; it does not agree
-    plain_yes = words.yes_lead.match(plain) and not asks and not _NEGATION.search(plain)
+    negated = _NEGATION.search(words.consent_not_a_no.sub(" ", plain))  # "yep no worries" is no no
+    yes_said = words.yes_lead.match(plain) or words.consent_yes.search(plain)
+    plain_yes = yes_said and not asks and not negated
     if message.intent in NUDGE_INTENTS and plain_yes:
         return TurnPlan(values={CONSENT_SLOT: True})  # "yes go ahead, sorry in advance" is no greeting
     if message.intent in SIDE_REQUEST_INTENTS or message.intent in NUDGE_INTENTS:
         return TurnPlan(interrupt=message.intent)
-    yes_said = words.yes_lead.match(plain) or _YES_ANYWHERE.search(plain)
-    if yes_said and not asks and not _NEGATION.search(plain):
+    if (yes_said or _YES_ANYWHERE.search(plain)) and not asks and not negated:
         return TurnPlan(values={CONSENT_SLOT: True})  # "yea thats fne", "I think that's okay? yes"
     if _CLEAR_NO.search(plain) and not asks:
         return TurnPlan(values={CONSENT_SLOT: False})  # "I guess... no, not this time": nothing kept

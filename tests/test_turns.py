@@ -1339,3 +1339,38 @@ def test_a_confirmation_at_a_question_asked_in_words_is_never_its_answer(questio
     answered = {k: v for k, v in answered.items() if order.index(k) < order.index(question)}
     planned = plan(reply, at(question, answered), intent="affirm")
     assert question not in planned.values and question not in planned.notes
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["go on so, save away", "yep no worries, save 'em", "grand, go ahead and save them",
+     "sure thing, save it all", "no problem, you can save them", "fine by me, save away"],
+)
+@pytest.mark.parametrize("intent", ["nlu_fallback", "greet", "answer"])
+def test_consent_given_in_plain_words_about_saving_is_a_yes(text: str, intent: str) -> None:
+    assert plan(text, at("consent"), intent=intent, confidence=0.5).values == {"consent": True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Before I say yes, my therapist will see this what I write?",
+     "hang on, before I agree: can my counsellor read these answers?",
+     "wait, does the clinic see what I write here?"],
+)
+@pytest.mark.parametrize("intent", ["ask_data", "nlu_fallback", "affirm"])
+def test_a_privacy_question_at_consent_gets_the_data_answer_not_no_rush(text: str, intent: str) -> None:
+    planned = plan(text, at("consent"), intent=intent)
+    assert planned.explain == "data" or planned.interrupt == "ask_data"
+    assert not planned.missed and "consent" not in planned.values
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Yes. One question: the people in clinic can see my name from this?",
+     "ok! but will my therapist read what I write?",
+     "Yeah. Is this linked to my name?"],
+)
+@pytest.mark.parametrize("intent", ["ask_data", "affirm", "nlu_fallback"])
+def test_a_yes_followed_by_a_privacy_question_is_taken_and_the_question_answered(text: str, intent: str) -> None:
+    planned = plan(text, at("consent"), intent=intent)
+    assert planned.explain == "data" and planned.values == {"consent": True}
