@@ -1208,8 +1208,29 @@ def changes_an_earlier_answer(text: str, state: FormState) -> bool:
     if state.requested in load_item_bank().free_text_slots and not _DIGIT.search(plain):
         return False  # "for her to change the advice" is a hope: only a number said changes a rating here
     earlier = [item for item in state.answered if item != state.requested]
-    named = named_item(text, earlier) or _referred_rating_or_question(text, state)
+    named = named_item(text, earlier)
+    if named is not None:
+        # "somewhat? with the worksheets clearly not, but she did switch to Zoom": the change must be asked
+        # for in the clause that names the answer, not told of elsewhere
+        return _asks_change_of(named, plain) and _new_value(named, text).is_answer
+    named = _referred_rating_or_question(text, state)
     return named in earlier and _new_value(named, text).is_answer
+
+
+_CLAUSE_BREAK = re.compile(r"[.;!?]+\s|[.;!?]+$|,?\s+but\s+|\s+-+\s+")
+_TOLD_OF = re.compile(r"\b(?:she|he|they|therapist|counsell?or|we|it)\s+(?:did\s+|has\s+|have\s+|had\s+|would\s+|will\s+|'d\s+)?$")
+
+
+def _asks_change_of(item: str, plain: str) -> bool:
+    """A clause names ``item`` and asks to change it ("change the homework one to 2"); a change told of
+    ("she did switch to seeing me on Zoom") is no request."""
+    name, cue = _names()[item], turn_words().change_named
+    for clause in _CLAUSE_BREAK.split(plain):
+        if not name.search(clause):
+            continue
+        if any(not _TOLD_OF.search(clause[: found.start()]) for found in cue.finditer(clause)):
+            return True
+    return False
 
 
 _TAKEN_BACK = re.compile(r"\b(?:not|instead of|rather than)\s+(?:a\s+)?\d\b")

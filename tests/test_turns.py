@@ -1374,3 +1374,35 @@ def test_a_privacy_question_at_consent_gets_the_data_answer_not_no_rush(text: st
 def test_a_yes_followed_by_a_privacy_question_is_taken_and_the_question_answered(text: str, intent: str) -> None:
     planned = plan(text, at("consent"), intent=intent)
     assert planned.explain == "data" and planned.values == {"consent": True}
+
+
+BEFORE_APPROACH = {
+    "sessions_so_far": "established", "felt_heard": 4, "depth": 3, "advice_fit": 3, "homework_fit": 2,
+    "goals_shared": 4,
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "somewhat? I mean with the handouts clearly not, but he did switch our sessions to video calls",
+        "mostly. the worksheets never fit, but she changed to seeing me online when I asked",
+        "kind of, I mean the exercises are hopeless, but they switched to shorter sessions for me",
+        "a 3 I mean, homework aside. he did update how we do check-ins after I said",
+    ],
+)
+def test_naming_another_topic_while_answering_the_question_is_no_correction(text: str) -> None:
+    planned = plan(text, at("approach_fit", BEFORE_APPROACH))
+    assert "homework_fit" not in planned.values and not planned.corrected
+    assert planned.correction_prompt is None
+    assert "approach_fit" in planned.values or planned.confirm is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["change the homework one to 4", "homework should be 4", "can you switch homework to 4 please",
+     "the worksheets, I meant 4"],
+)
+def test_a_change_asked_for_by_name_is_still_a_correction(text: str) -> None:
+    planned = plan(text, at("approach_fit", BEFORE_APPROACH))
+    assert planned.values == {"homework_fit": 4} and planned.corrected == ["homework_fit"]
