@@ -215,9 +215,14 @@ _SPACES_IN_PATTERN = re.compile(r"\s*\n\s*")  # a folded pattern's line breaks a
 
 
 @cache
-def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
+def _turns_raw(language: str = DEFAULT_LANGUAGE) -> dict[str, object]:
     with (TURNS_CONTENT / f"{language}.yml").open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        return yaml.safe_load(handle)
+
+
+@cache
+def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
+    raw = _turns_raw(language)
     return TurnWords(
         yes=_whole(raw["yes_words"]),
         no=_whole(raw["no_words"]),
@@ -358,13 +363,52 @@ def asks_to_correct(message: Message) -> bool:
 
 @cache
 def _names() -> dict[str, re.Pattern[str]]:
-    """Each question's names: the words in content/turns, and its area as the assistant says it."""
+    """Each question's names: the words in content/turns, its area as the assistant says it, and the words
+    of its own question ("the adapting one")."""
     names = dict(turn_words().names)
+    own_words = _question_words()
     for item in load_item_bank().items:
         own = names.get(item.slot)
-        area = re.escape(item.area.lower())
-        names[item.slot] = re.compile(rf"{own.pattern}|\b{area}\b" if own else rf"\b{area}\b")
+        parts = [own.pattern] if own else []
+        parts.append(rf"\b{re.escape(item.area.lower())}\b")
+        if own_words.get(item.slot):
+            parts.append(own_words[item.slot])
+        names[item.slot] = re.compile("|".join(parts))
     return names
+
+
+_QUESTION_WORD = re.compile(r"[a-z][a-z']+")
+_SUFFIXES = ("ing", "ed", "es", "s")
+MIN_STEM = 4
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word[:-1] if word.endswith("e") and len(word) > MIN_STEM else word
+
+
+def _question_words() -> dict[str, str]:
+    """For each rated or choice question, a pattern naming it by a word only its own question uses ("Does
+    your therapist adapt ...?" -> "the adapting question", "that feedback one")."""
+    bank, raw = load_item_bank(), _turns_raw()
+    stop = {word.strip() for word in str(raw["question_stopwords"]).split("|")}
+    stems: dict[str, set[str]] = {}
+    for slot in _namable():
+        question = bank.item(slot).question
+        asked = " ".join(text for key, text in question.items() if not key.startswith("returning")).lower()
+        found = (word for word in _QUESTION_WORD.findall(asked) if len(word) >= MIN_STEM and word not in stop)
+        stems[slot] = {_stem(word) for word in found}
+    frame = _alternation(str(raw["name_frame"]))
+    patterns: dict[str, str] = {}
+    for slot, found in stems.items():
+        elsewhere = set().union(*(others for other, others in stems.items() if other != slot))
+        unique = sorted(found - elsewhere)
+        if unique:
+            words = "|".join(re.escape(stem) for stem in unique)
+            patterns[slot] = rf"\b(?:the|that|this|my) (?:{words})\w*(?: [a-z]+)? (?:{frame})\b"
+    return patterns
 
 
 def named_item(text: str, among: Sequence[str]) -> str | None:
@@ -471,9 +515,9 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
             return planned
     if state.answered and (
         asks_to_correct(message) or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
-        or revises_an_earlier_answer(text, state)
+        or revises_an_earlier_answer(text, state) or named_changes(text, state)
     ):
-        return _correction(message, text, state)
+        return _with_the_answer_before(_correction(message, text, state), text, state)
     if state.requested is None:
         return TurnPlan(interrupt=message.intent or "no_question")
     if state.requested in load_item_bank().free_text_slots and only_confirms(text):
@@ -1117,6 +1161,12 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
 
 
 def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
+    several = named_changes(text, state)
+    if len(several) > 1:  # "change homework to 2 and the adapting one to 3": both
+        plan = TurnPlan(corrected=list(several))
+        for item, reading in several.items():
+            _settle(plan, item, reading)
+        return plan
     answered = list(state.answered)
     # "the one before last? about being heard": the name beats the place
     item = named_item(text, answered) or _referred_rating_or_question(text, state)
@@ -1217,8 +1267,70 @@ def changes_an_earlier_answer(text: str, state: FormState) -> bool:
     return named in earlier and _new_value(named, text).is_answer
 
 
+_SENTENCE_BREAK = re.compile(r"[.;!?]+(?:\s+|$)")
+_PART_BREAK = re.compile(r",\s*|\s+(?:and|also|plus)\s+")
+_OPENING = re.compile(r"^(?:(?:oh|and|so|um|ok|okay|also|ah)\s+)+")
+_SAID_AS_A_LABEL = re.compile(r"\s*[:=]\s*\S")
+
+
+def named_changes(text: str, state: FormState) -> dict[str, Reading]:
+    """The answers given that the message changes by name, each with its new value: asked for as a change
+    ("please change homework to 2 and the adapting one to 3", "sorry, the adapting question, I meant a 3")
+    or said as a label ("ugh. homework: 2"). A name with no change asked for ("the worksheets never fit")
+    changes nothing."""
+    earlier = [item for item in _namable() if item in state.answered and item != state.requested]
+    if not earlier:
+        return {}
+    words, changes = turn_words(), {}
+    in_words = state.requested in load_item_bank().free_text_slots
+    for sentence in _SENTENCE_BREAK.split(_plain(text)):
+        groups: list[tuple[str | None, str]] = []
+        for part in _PART_BREAK.split(sentence):
+            item = named_item(part, earlier)
+            if item is not None or not groups:
+                groups.append((item, part))
+            else:
+                groups[-1] = (groups[-1][0], f"{groups[-1][1]} {part}")
+        asked = False
+        for item, part in groups:
+            cue = any(
+                not _TOLD_OF.search(part[: found.start()]) for found in words.change_named.finditer(part)
+            )
+            asked = asked or cue or bool(words.correction_lead.match(_OPENING.sub("", part)))
+            if item is None or (in_words and not _DIGIT.search(part)):
+                continue  # at a question asked in words, only a number said changes an answer by name
+            label = any(_SAID_AS_A_LABEL.match(part, found.end()) for found in _names()[item].finditer(part))
+            if not (asked or label):
+                continue
+            reading = _new_value(item, part)
+            if reading.is_answer and reading.value != state.answered.get(item):
+                changes[item] = reading
+    return changes
+
+
+def _with_the_answer_before(plan: TurnPlan, text: str, state: FormState) -> TurnPlan:
+    """At a question asked in words, the answer said before a correction ("maybe more about my childhood?
+    Oh and sorry, the adapting question, I meant a 3") is kept as that answer; the rest is the correction."""
+    requested = state.requested
+    if requested not in load_item_bank().free_text_slots or not plan.corrected:
+        return plan
+    earlier = [item for item in state.answered if item != requested]
+    sentences = [part for part in re.split(r"(?<=[.!?…])\s+", text.strip()) if part.strip()]
+    for index, sentence in enumerate(sentences):
+        plain = _plain(sentence)
+        if named_item(sentence, earlier) or turn_words().correction_lead.search(plain):
+            head = " ".join(sentences[:index]).strip()
+            if head and not only_confirms(head) and read_answer(requested, head).kind is ReadingKind.VALUE:
+                _settle(plan, requested, read_answer(requested, head), whole_text=head)
+                plan.words[requested] = head
+            break
+    return plan
+
+
 _CLAUSE_BREAK = re.compile(r"[.;!?]+\s|[.;!?]+$|,?\s+but\s+|\s+-+\s+")
-_TOLD_OF = re.compile(r"\b(?:she|he|they|therapist|counsell?or|we|it)\s+(?:did\s+|has\s+|have\s+|had\s+|would\s+|will\s+|'d\s+)?$")
+_TOLD_OF = re.compile(
+    r"\b(?:she|he|they|therapist|counsell?or|we|it)\s+(?:did\s+|has\s+|have\s+|had\s+|would\s+|will\s+|'d\s+)?$"
+)
 
 
 def _asks_change_of(item: str, plain: str) -> bool:

@@ -1406,3 +1406,86 @@ def test_naming_another_topic_while_answering_the_question_is_no_correction(text
 def test_a_change_asked_for_by_name_is_still_a_correction(text: str) -> None:
     planned = plan(text, at("approach_fit", BEFORE_APPROACH))
     assert planned.values == {"homework_fit": 4} and planned.corrected == ["homework_fit"]
+
+
+ALL_RATED = {**BEFORE_APPROACH, "approach_fit": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("the adapting question should be a 3, not a 2", "approach_fit", 3),
+        ("the adapting one, I meant 4", "approach_fit", 4),
+        ("that feedback one should be a 4", "approach_fit", 4),
+        ("the concrete one should have been 4", "advice_fit", 4),
+        ("make the agreeing together one a 2", "goals_shared", 2),
+        ("the understood question should be 2", "felt_heard", 2),
+        ("change the situation question to 4", "homework_fit", 4),
+    ],
+)
+@pytest.mark.parametrize("requested", ["raised_needs", "hopes"])
+def test_a_question_is_named_by_the_words_of_its_own_question(
+    text: str, item: str, value: int, requested: str
+) -> None:
+    answered = {**ALL_RATED, "tell_more": "it feels rushed"}
+    if requested == "hopes":
+        answered["raised_needs"] = "not_yet"
+    planned = plan(text, at(requested, answered), intent="answer")
+    assert planned.values == {item: value} and planned.corrected == [item]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Please change homework to 4 and the adapting one to 3", {"homework_fit": 4, "approach_fit": 3}),
+        ("can you make depth a 2, and advice a 4", {"depth": 2, "advice_fit": 4}),
+        ("switch the goals one to 2 and also feeling heard to 5", {"goals_shared": 2, "felt_heard": 5}),
+    ],
+)
+@pytest.mark.parametrize("intent", ["correct_answer", "answer"])
+def test_two_corrections_in_one_message_are_both_applied(text: str, values: dict, intent: str) -> None:
+    planned = plan(text, at("raised_needs", {**ALL_RATED, "tell_more": "x"}), intent=intent)
+    assert planned.values == values and sorted(planned.corrected) == sorted(values)
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [("ugh. homework: 4", "homework_fit", 4), ("depth: 1", "depth", 1), ("advice = 5 btw", "advice_fit", 5),
+     ("oh, goals: 2", "goals_shared", 2)],
+)
+@pytest.mark.parametrize("requested", ["approach_fit", "raised_needs"])
+def test_a_name_and_a_value_said_as_a_label_correct_that_answer(
+    text: str, item: str, value: int, requested: str
+) -> None:
+    answered = dict(ALL_RATED) if requested == "raised_needs" else dict(BEFORE_APPROACH)
+    if requested == "raised_needs":
+        answered["tell_more"] = "x"
+    planned = plan(text, at(requested, answered), intent="answer")
+    assert planned.values == {item: value} and planned.corrected == [item]
+
+
+BEFORE_HOPES = {**ALL_RATED, "tell_more": "it feels rushed", "raised_needs": "not_yet"}
+
+
+@pytest.mark.parametrize(
+    ("text", "hope"),
+    [
+        ("maybe more about my family? Oh and sorry, the adapting question, I meant a 3 not a 2",
+         "maybe more about my family?"),
+        ("To feel less on edge at work. Also, the adapting one should be a 3.", "To feel less on edge at work."),
+        ("being able to say no to people! oops, the feedback question should have been 3",
+         "being able to say no to people!"),
+    ],
+)
+def test_an_answer_and_a_correction_in_one_message_are_both_kept(text: str, hope: str) -> None:
+    planned = plan(text, at("hopes", BEFORE_HOPES), intent="answer")
+    assert planned.values == {"approach_fit": 3, "hopes": hope} and planned.corrected == ["approach_fit"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["oh wait, the adapting question should be a 3", "sorry, the feedback one, I meant 3 not 2"],
+)
+def test_a_correction_alone_at_a_question_asked_in_words_is_not_its_answer(text: str) -> None:
+    planned = plan(text, at("hopes", BEFORE_HOPES), intent="answer")
+    assert planned.values == {"approach_fit": 3} and "hopes" not in planned.values
