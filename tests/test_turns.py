@@ -1324,7 +1324,9 @@ AFTER_TELL_MORE = {
      "a hundred percent", "that's what I meant"],
 )
 @pytest.mark.parametrize("intent", ["nlu_fallback", "answer", "affirm"])
-def test_a_reply_that_only_confirms_the_check_confirms_it_and_answers_nothing_else(reply: str, intent: str) -> None:
+def test_a_reply_that_only_confirms_the_check_confirms_it_and_answers_nothing_else(
+    reply: str, intent: str
+) -> None:
     state = at("raised_needs", AFTER_TELL_MORE, pending_confirmation=CHECKED_CHOICE)
     planned = plan(reply, state, intent=intent)
     assert planned.values == {"raised_needs": "yes_no_change"}
@@ -1371,7 +1373,9 @@ def test_a_privacy_question_at_consent_gets_the_data_answer_not_no_rush(text: st
      "Yeah. Is this linked to my name?"],
 )
 @pytest.mark.parametrize("intent", ["ask_data", "affirm", "nlu_fallback"])
-def test_a_yes_followed_by_a_privacy_question_is_taken_and_the_question_answered(text: str, intent: str) -> None:
+def test_a_yes_followed_by_a_privacy_question_is_taken_and_the_question_answered(
+    text: str, intent: str
+) -> None:
     planned = plan(text, at("consent"), intent=intent)
     assert planned.explain == "data" and planned.values == {"consent": True}
 
@@ -1472,7 +1476,8 @@ BEFORE_HOPES = {**ALL_RATED, "tell_more": "it feels rushed", "raised_needs": "no
     [
         ("maybe more about my family? Oh and sorry, the adapting question, I meant a 3 not a 2",
          "maybe more about my family?"),
-        ("To feel less on edge at work. Also, the adapting one should be a 3.", "To feel less on edge at work."),
+        ("To feel less on edge at work. Also, the adapting one should be a 3.",
+         "To feel less on edge at work."),
         ("being able to say no to people! oops, the feedback question should have been 3",
          "being able to say no to people!"),
     ],
@@ -1489,3 +1494,35 @@ def test_an_answer_and_a_correction_in_one_message_are_both_kept(text: str, hope
 def test_a_correction_alone_at_a_question_asked_in_words_is_not_its_answer(text: str) -> None:
     planned = plan(text, at("hopes", BEFORE_HOPES), intent="answer")
     assert planned.values == {"approach_fit": 3} and "hopes" not in planned.values
+
+
+AFTER_HOPES = {**BEFORE_HOPES, "hopes": "the adapting question, I meant a 3 not a 2"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no, that's not my hopes at all", "no that's not what I hope for!", "hey you changed the wrong one",
+     "nope, that's not what I said", "why did you change my hopes?"],
+)
+@pytest.mark.parametrize("intent", ["answer", "deny", "nlu_fallback"])
+def test_a_complaint_about_the_last_change_asks_about_that_answer_and_is_no_answer(
+    text: str, intent: str
+) -> None:
+    planned = plan(text, at("missing", AFTER_HOPES, last_answered="hopes"), intent=intent)
+    assert "missing" not in planned.values and "missing" not in planned.notes
+    assert planned.correction_prompt == "hopes" and not planned.values
+
+
+@pytest.mark.parametrize(
+    ("text", "requested"),
+    [
+        ("no, that's not my experience at all", "felt_heard"),
+        ("nah that's not my style, it stays shallow", "depth"),
+    ],
+)
+def test_not_my_without_naming_an_answer_is_still_an_answer(text: str, requested: str) -> None:
+    answered: dict[str, object] = {"sessions_so_far": "established"}
+    if requested == "depth":
+        answered["felt_heard"] = 4
+    planned = plan(text, at(requested, answered, last_answered=list(answered)[-1]))
+    assert planned.correction_prompt is None
