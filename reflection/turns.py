@@ -200,6 +200,7 @@ class TurnWords:
     why_question: re.Pattern[str]
     confirm_words: re.Pattern[str]
     consent_yes: re.Pattern[str]
+    complaint: re.Pattern[str]
     consent_not_a_no: re.Pattern[str]
 
 
@@ -211,7 +212,7 @@ def _alternation(raw: str) -> str:
     return "|".join(part.strip() for part in raw.split("|") if part.strip())
 
 
-_SPACES_IN_PATTERN = re.compile(r"\s*\n\s*")  # a folded pattern's line breaks are no part of it
+_SPACES_IN_PATTERN = re.compile(r"\s*(?:\n|(?=\|)|(?<=\|))\s*")  # a folded pattern's breaks are no part of it
 
 
 @cache
@@ -257,6 +258,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         revision=re.compile(rf"\b(?:{_alternation(raw['revision'])})\b"),
         points_back=re.compile(rf"\b(?:{_alternation(raw['points_back'])})\b"),
         why_question=re.compile(str(raw["why_question"]).strip()),
+        complaint=re.compile(_SPACES_IN_PATTERN.sub("", str(raw["complaint"]).strip())),
         consent_yes=re.compile(_SPACES_IN_PATTERN.sub("", str(raw["consent_yes"]).strip())),
         consent_not_a_no=re.compile(str(raw["consent_not_a_no"]).strip()),
         confirm_words=re.compile(rf"(?<!\w)(?:{_alternation(raw['confirm_words'])})(?!\w)"),
@@ -513,6 +515,9 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         planned = _correction_answer(message, text, state, state.pending_correction)
         if planned is not None:
             return planned
+    complained_of = complains_of_an_answer(text, state)
+    if complained_of is not None:
+        return TurnPlan(correction_prompt=complained_of)  # "what would you like your answer about ... to be?"
     if state.answered and (
         asks_to_correct(message) or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
         or revises_an_earlier_answer(text, state) or named_changes(text, state)
@@ -1271,6 +1276,22 @@ _SENTENCE_BREAK = re.compile(r"[.;!?]+(?:\s+|$)")
 _PART_BREAK = re.compile(r",\s*|\s+(?:and|also|plus)\s+")
 _OPENING = re.compile(r"^(?:(?:oh|and|so|um|ok|okay|also|ah)\s+)+")
 _SAID_AS_A_LABEL = re.compile(r"\s*[:=]\s*\S")
+
+
+_NOT_MY = re.compile(r"\b(?:that'?s|thats|that is|those are|it'?s|its) (?:not|wrong|the wrong) my\b")
+
+
+def complains_of_an_answer(text: str, state: FormState) -> str | None:
+    """The answer a complaint is about ("no, that's not my hopes" after a wrong change, "you changed the
+    wrong one"): the answer it names, or else the one given or changed last; None for no complaint, or
+    for one about the question asked ("no, that's not my experience" answers it)."""
+    if not state.answered or not turn_words().complaint.search(_plain(text)):
+        return None
+    named = named_item(text, [item for item in state.answered if item != state.requested])
+    if named is None and _NOT_MY.search(_plain(text)):
+        return None
+    item = named or state.last_answered
+    return item if item in state.answered and item != state.requested else None
 
 
 def named_changes(text: str, state: FormState) -> dict[str, Reading]:
