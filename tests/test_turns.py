@@ -1526,3 +1526,19 @@ def test_not_my_without_naming_an_answer_is_still_an_answer(text: str, requested
         answered["felt_heard"] = 4
     planned = plan(text, at(requested, answered, last_answered=list(answered)[-1]))
     assert planned.correction_prompt is None
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "value"),
+    [
+        ("Only 3 sittings till now", "sessions_so_far", "early"),
+        ("around 30 sittings I think", "sessions_so_far", "long_term"),
+        ("I say already, yes and it help", "raised_needs", "yes_helped"),
+        ("yes, twice. I told her to stop interrupting me. she interrupted me to say she'd work on it",
+         "raised_needs", "yes_no_change"),
+    ],
+)
+def test_plain_or_non_native_answers_are_read_not_asked_again(text: str, requested: str, value: str) -> None:
+    answered = {} if requested == "sessions_so_far" else {**ALL_RATED, "tell_more": "x"}
+    planned = plan(text, at(requested, answered))
+    assert planned.values == {requested: value} and not planned.missed
