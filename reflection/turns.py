@@ -201,6 +201,10 @@ class TurnWords:
     revision: re.Pattern[str]
     points_back: re.Pattern[str]
     why_question: re.Pattern[str]
+    confirm_words: re.Pattern[str]
+    consent_yes: re.Pattern[str]
+    complaint: re.Pattern[str]
+    consent_not_a_no: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -211,10 +215,18 @@ def _alternation(raw: str) -> str:
     return "|".join(part.strip() for part in raw.split("|") if part.strip())
 
 
+_SPACES_IN_PATTERN = re.compile(r"\s*(?:\n|(?=\|)|(?<=\|))\s*")  # a folded pattern's breaks are no part of it
+
+
+@cache
+def _turns_raw(language: str = DEFAULT_LANGUAGE) -> dict[str, object]:
+    with (TURNS_CONTENT / f"{language}.yml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
 @cache
 def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
-    with (TURNS_CONTENT / f"{language}.yml").open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+    raw = _turns_raw(language)
     return TurnWords(
         yes=_whole(raw["yes_words"]),
         no=_whole(raw["no_words"]),
@@ -251,6 +263,10 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         revision=re.compile(rf"\b(?:{_alternation(raw['revision'])})\b"),
         points_back=re.compile(rf"\b(?:{_alternation(raw['points_back'])})\b"),
         why_question=re.compile(str(raw["why_question"]).strip()),
+        complaint=re.compile(_SPACES_IN_PATTERN.sub("", str(raw["complaint"]).strip())),
+        consent_yes=re.compile(_SPACES_IN_PATTERN.sub("", str(raw["consent_yes"]).strip())),
+        consent_not_a_no=re.compile(str(raw["consent_not_a_no"]).strip()),
+        confirm_words=re.compile(rf"(?<!\w)(?:{_alternation(raw['confirm_words'])})(?!\w)"),
     )
 
 
@@ -311,6 +327,18 @@ def refuses(text: str) -> bool:
     return says_no(text) or bool(words.keep.search(plain))
 
 
+def only_confirms(text: str) -> bool:
+    """The whole reply confirms what was read back ("bingo", "spot on", "yes that's what I said", "100%"),
+    maybe with a hedge or filler: never an answer of its own."""
+    lowered = _SPACES.sub(" ", text.lower().replace("\u2019", "'")).strip()
+    words = turn_words()
+    if not words.confirm_words.search(lowered) or _NEGATION.search(lowered):
+        return False
+    rest = words.confirm_words.sub(" ", lowered)
+    rest = words.filler.sub(" ", words.hedged_yes.sub(" ", rest))
+    return not re.sub(r"[\W_]+", "", rest)
+
+
 def says_not_sure(text: str) -> bool:
     return bool(turn_words().not_sure.fullmatch(_plain(text)))
 
@@ -342,13 +370,52 @@ def asks_to_correct(message: Message) -> bool:
 
 @cache
 def _names() -> dict[str, re.Pattern[str]]:
-    """Each question's names: the words in content/turns, and its area as the assistant says it."""
+    """Each question's names: the words in content/turns, its area as the assistant says it, and the words
+    of its own question ("the adapting one")."""
     names = dict(turn_words().names)
+    own_words = _question_words()
     for item in load_item_bank().items:
         own = names.get(item.slot)
-        area = re.escape(item.area.lower())
-        names[item.slot] = re.compile(rf"{own.pattern}|\b{area}\b" if own else rf"\b{area}\b")
+        parts = [own.pattern] if own else []
+        parts.append(rf"\b{re.escape(item.area.lower())}\b")
+        if own_words.get(item.slot):
+            parts.append(own_words[item.slot])
+        names[item.slot] = re.compile("|".join(parts))
     return names
+
+
+_QUESTION_WORD = re.compile(r"[a-z][a-z']+")
+_SUFFIXES = ("ing", "ed", "es", "s")
+MIN_STEM = 4
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word[:-1] if word.endswith("e") and len(word) > MIN_STEM else word
+
+
+def _question_words() -> dict[str, str]:
+    """For each rated or choice question, a pattern naming it by a word only its own question uses ("Does
+    your therapist adapt ...?" -> "the adapting question", "that feedback one")."""
+    bank, raw = load_item_bank(), _turns_raw()
+    stop = {word.strip() for word in str(raw["question_stopwords"]).split("|")}
+    stems: dict[str, set[str]] = {}
+    for slot in _namable():
+        question = bank.item(slot).question
+        asked = " ".join(text for key, text in question.items() if not key.startswith("returning")).lower()
+        found = (word for word in _QUESTION_WORD.findall(asked) if len(word) >= MIN_STEM and word not in stop)
+        stems[slot] = {_stem(word) for word in found}
+    frame = _alternation(str(raw["name_frame"]))
+    patterns: dict[str, str] = {}
+    for slot, found in stems.items():
+        elsewhere = set().union(*(others for other, others in stems.items() if other != slot))
+        unique = sorted(found - elsewhere)
+        if unique:
+            words = "|".join(re.escape(stem) for stem in unique)
+            patterns[slot] = rf"\b(?:the|that|this|my) (?:{words})\w*(?: [a-z]+)? (?:{frame})\b"
+    return patterns
 
 
 def named_item(text: str, among: Sequence[str]) -> str | None:
@@ -453,13 +520,18 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         planned = _correction_answer(message, text, state, state.pending_correction)
         if planned is not None:
             return planned
+    complained_of = complains_of_an_answer(text, state)
+    if complained_of is not None:
+        return TurnPlan(correction_prompt=complained_of)  # "what would you like your answer about ... to be?"
     if state.answered and (
         asks_to_correct(message) or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
-        or revises_an_earlier_answer(text, state)
+        or revises_an_earlier_answer(text, state) or named_changes(text, state)
     ):
-        return _correction(message, text, state)
+        return _with_the_answer_before(_correction(message, text, state), text, state)
     if state.requested is None:
         return TurnPlan(interrupt=message.intent or "no_question")
+    if state.requested in load_item_bank().free_text_slots and only_confirms(text):
+        return TurnPlan(nudge=True)  # "bingo" after a check already settled is no hope: the question again
     if asks_to_stop(message, text, state.requested):
         return TurnPlan(interrupt=message.intent)
     if message.intent == "skip" or is_skip(text):
@@ -546,12 +618,21 @@ _YES_ANYWHERE = re.compile(r"\b(?:yes|yeah|yep|okay|ok|sure|fine|go ahead)\b")
 _CLEAR_NO = re.compile(r"\b(?:no(?! idea| clue| problem| worries| doubt)|nope|nah|rather not)\b")
 
 
+_YES_THEN_A_SENTENCE = re.compile(r"^\W*(?:yes|yeah|yep|yup|ok|okay|sure|fine)\W*[.!]\s")
+
+
 def _consent(message: Message, text: str) -> TurnPlan:
     plain, words = _plain(text), turn_words()
     asks_about_saving = asks_about_data(text) or words.saving_words.search(plain)
-    if text.rstrip().endswith("?") and asks_about_saving and message.intent not in SIDE_REQUEST_INTENTS:
-        # "is it possible to do this without saving anything?": answered, and the question asked again
-        return TurnPlan(explain="data", nudge=True)
+    asks_data = message.intent == "ask_data" and message.confidence >= CONFIDENT_INTENT
+    asked = text.rstrip().endswith("?") and message.intent not in SIDE_REQUEST_INTENTS
+    if (asked and asks_about_saving) or asks_data:
+        # "is it possible to do this without saving anything?", "before I say yes, will my therapist see
+        # this?": answered, and the question asked again; a yes said first, in a sentence of its own ("Yes.
+        # One question: can the clinic see my name?") is taken too
+        if _YES_THEN_A_SENTENCE.match(text.lower()) and not words.still_deciding.search(plain):
+            return TurnPlan(explain="data", values={CONSENT_SLOT: True})
+        return TurnPlan(interrupt="ask_data") if asks_data else TurnPlan(explain="data", nudge=True)
     if words.still_deciding.search(plain) and not says_yes(text):
         return TurnPlan(missed=True)  # "hmm ok, let me think about it for a sec": no yes yet
     if wants_no_saving(text):  # "I'd rather you didn't keep any of this", whatever the classifier called it
@@ -561,13 +642,14 @@ def _consent(message: Message, text: str) -> TurnPlan:
     if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
         return TurnPlan(values={CONSENT_SLOT: False})
     asks = text.rstrip().endswith("?")  # "right, is that ok?" asks; it does not agree
-    plain_yes = words.yes_lead.match(plain) and not asks and not _NEGATION.search(plain)
+    negated = _NEGATION.search(words.consent_not_a_no.sub(" ", plain))  # "yep no worries" is no no
+    yes_said = words.yes_lead.match(plain) or words.consent_yes.search(plain)
+    plain_yes = yes_said and not asks and not negated
     if message.intent in NUDGE_INTENTS and plain_yes:
         return TurnPlan(values={CONSENT_SLOT: True})  # "yes go ahead, sorry in advance" is no greeting
     if message.intent in SIDE_REQUEST_INTENTS or message.intent in NUDGE_INTENTS:
         return TurnPlan(interrupt=message.intent)
-    yes_said = words.yes_lead.match(plain) or _YES_ANYWHERE.search(plain)
-    if yes_said and not asks and not _NEGATION.search(plain):
+    if (yes_said or _YES_ANYWHERE.search(plain)) and not asks and not negated:
         return TurnPlan(values={CONSENT_SLOT: True})  # "yea thats fne", "I think that's okay? yes"
     if _CLEAR_NO.search(plain) and not asks:
         return TurnPlan(values={CONSENT_SLOT: False})  # "I guess... no, not this time": nothing kept
@@ -808,6 +890,8 @@ def _confirmation_answer(
         return plan
     if says_not_sure(text):
         return TurnPlan(notes={pending.item: NOT_SURE}, words=said)
+    if only_confirms(text):  # "bingo", "yes that's what I said": the yes, never an answer to what comes next
+        return _confirmed(text, "", state, pending)
     plain = _plain(text)
     numbers = {int(n) for n in _DIGIT.findall(plain)}
     proposed = pending.proposed.value
@@ -1087,6 +1171,12 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
 
 
 def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
+    several = named_changes(text, state)
+    if len(several) > 1:  # "change homework to 2 and the adapting one to 3": both
+        plan = TurnPlan(corrected=list(several))
+        for item, reading in several.items():
+            _settle(plan, item, reading)
+        return plan
     answered = list(state.answered)
     # "the one before last? about being heard": the name beats the place
     item = named_item(text, answered) or _referred_rating_or_question(text, state)
@@ -1178,8 +1268,107 @@ def changes_an_earlier_answer(text: str, state: FormState) -> bool:
     if state.requested in load_item_bank().free_text_slots and not _DIGIT.search(plain):
         return False  # "for her to change the advice" is a hope: only a number said changes a rating here
     earlier = [item for item in state.answered if item != state.requested]
-    named = named_item(text, earlier) or _referred_rating_or_question(text, state)
+    named = named_item(text, earlier)
+    if named is not None:
+        # "somewhat? with the worksheets clearly not, but she did switch to Zoom": the change must be asked
+        # for in the clause that names the answer, not told of elsewhere
+        return _asks_change_of(named, plain) and _new_value(named, text).is_answer
+    named = _referred_rating_or_question(text, state)
     return named in earlier and _new_value(named, text).is_answer
+
+
+_SENTENCE_BREAK = re.compile(r"[.;!?]+(?:\s+|$)")
+_PART_BREAK = re.compile(r",\s*|\s+(?:and|also|plus)\s+")
+_OPENING = re.compile(r"^(?:(?:oh|and|so|um|ok|okay|also|ah)\s+)+")
+_SAID_AS_A_LABEL = re.compile(r"\s*[:=]\s*\S")
+
+
+_NOT_MY = re.compile(r"\b(?:that'?s|thats|that is|those are|it'?s|its) (?:not|wrong|the wrong) my\b")
+
+
+def complains_of_an_answer(text: str, state: FormState) -> str | None:
+    """The answer a complaint is about ("no, that's not my hopes" after a wrong change, "you changed the
+    wrong one"): the answer it names, or else the one given or changed last; None for no complaint, or
+    for one about the question asked ("no, that's not my experience" answers it)."""
+    if not state.answered or not turn_words().complaint.search(_plain(text)):
+        return None
+    named = named_item(text, [item for item in state.answered if item != state.requested])
+    if named is None and _NOT_MY.search(_plain(text)):
+        return None
+    item = named or state.last_answered
+    return item if item in state.answered and item != state.requested else None
+
+
+def named_changes(text: str, state: FormState) -> dict[str, Reading]:
+    """The answers given that the message changes by name, each with its new value: asked for as a change
+    ("please change homework to 2 and the adapting one to 3", "sorry, the adapting question, I meant a 3")
+    or said as a label ("ugh. homework: 2"). A name with no change asked for ("the worksheets never fit")
+    changes nothing."""
+    earlier = [item for item in _namable() if item in state.answered and item != state.requested]
+    if not earlier:
+        return {}
+    words, changes = turn_words(), {}
+    in_words = state.requested in load_item_bank().free_text_slots
+    for sentence in _SENTENCE_BREAK.split(_plain(text)):
+        groups: list[tuple[str | None, str]] = []
+        for part in _PART_BREAK.split(sentence):
+            item = named_item(part, earlier)
+            if item is not None or not groups:
+                groups.append((item, part))
+            else:
+                groups[-1] = (groups[-1][0], f"{groups[-1][1]} {part}")
+        asked = False
+        for item, part in groups:
+            cue = any(
+                not _TOLD_OF.search(part[: found.start()]) for found in words.change_named.finditer(part)
+            )
+            asked = asked or cue or bool(words.correction_lead.match(_OPENING.sub("", part)))
+            if item is None or (in_words and not _DIGIT.search(part)):
+                continue  # at a question asked in words, only a number said changes an answer by name
+            label = any(_SAID_AS_A_LABEL.match(part, found.end()) for found in _names()[item].finditer(part))
+            if not (asked or label):
+                continue
+            reading = _new_value(item, part)
+            if reading.is_answer and reading.value != state.answered.get(item):
+                changes[item] = reading
+    return changes
+
+
+def _with_the_answer_before(plan: TurnPlan, text: str, state: FormState) -> TurnPlan:
+    """At a question asked in words, the answer said before a correction ("maybe more about my childhood?
+    Oh and sorry, the adapting question, I meant a 3") is kept as that answer; the rest is the correction."""
+    requested = state.requested
+    if requested not in load_item_bank().free_text_slots or not plan.corrected:
+        return plan
+    earlier = [item for item in state.answered if item != requested]
+    sentences = [part for part in re.split(r"(?<=[.!?…])\s+", text.strip()) if part.strip()]
+    for index, sentence in enumerate(sentences):
+        plain = _plain(sentence)
+        if named_item(sentence, earlier) or turn_words().correction_lead.search(plain):
+            head = " ".join(sentences[:index]).strip()
+            if head and not only_confirms(head) and read_answer(requested, head).kind is ReadingKind.VALUE:
+                _settle(plan, requested, read_answer(requested, head), whole_text=head)
+                plan.words[requested] = head
+            break
+    return plan
+
+
+_CLAUSE_BREAK = re.compile(r"[.;!?]+\s|[.;!?]+$|,?\s+but\s+|\s+-+\s+")
+_TOLD_OF = re.compile(
+    r"\b(?:she|he|they|therapist|counsell?or|we|it)\s+(?:did\s+|has\s+|have\s+|had\s+|would\s+|will\s+|'d\s+)?$"
+)
+
+
+def _asks_change_of(item: str, plain: str) -> bool:
+    """A clause names ``item`` and asks to change it ("change the homework one to 2"); a change told of
+    ("she did switch to seeing me on Zoom") is no request."""
+    name, cue = _names()[item], turn_words().change_named
+    for clause in _CLAUSE_BREAK.split(plain):
+        if not name.search(clause):
+            continue
+        if any(not _TOLD_OF.search(clause[: found.start()]) for found in cue.finditer(clause)):
+            return True
+    return False
 
 
 _TAKEN_BACK = re.compile(r"\b(?:not|instead of|rather than)\s+(?:a\s+)?\d\b")

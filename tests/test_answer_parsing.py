@@ -1657,3 +1657,25 @@ def test_a_figure_of_speech_rates_low_whatever_its_words_say(slot: str, text: st
 def test_a_negated_or_sincere_figure_is_read_as_said(slot: str, text: str) -> None:
     reading = read_answer(slot, text)
     assert reading.kind is ReadingKind.VALUE and reading.value >= 4
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "expected"),
+    [
+        ("sessions_so_far", "Only 2 sittings till now", "early"),
+        ("sessions_so_far", "about 8 sittings with her", "established"),
+        ("sessions_so_far", "we had maybe 20 sittings", "long_term"),
+        ("raised_needs", "I say it already, yes and it help", "yes_helped"),
+        ("raised_needs", "yes I tell him, that help me", "yes_helped"),
+        ("raised_needs", "yes, once. I asked her to stop cutting me off. she cut me off again",
+         "yes_no_change"),
+        ("raised_needs", "I told him to stop checking his phone, he did it again the next week.",
+         "yes_no_change"),
+        ("raised_needs", "yes twice, I asked her not to interrupt. she interrupted me again to say sorry",
+         "yes_no_change"),
+    ],
+)
+def test_plainer_or_non_native_wordings_of_sessions_and_raising_needs(
+    slot: str, text: str, expected: str
+) -> None:
+    assert parse_answer(slot, text) == Parsed(expected)

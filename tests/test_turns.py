@@ -1309,3 +1309,236 @@ def test_a_yes_at_a_check_that_mentions_an_answer_given_still_confirms() -> None
     state = checking(DEPTH_3, {"sessions_so_far": "established", "felt_heard": 4, "advice_fit": 2})
     planned = plan("yep that's right, unlike the advice", state, intent="affirm")
     assert planned.values == {"depth": 3} and planned.confirm is None and planned.corrected == []
+
+
+CHECKED_CHOICE = Confirmation("raised_needs", Reading(ReadingKind.VALUE, "yes_no_change", 0.6), words="I did")
+AFTER_TELL_MORE = {
+    "sessions_so_far": "established", "felt_heard": 3, "depth": 2, "advice_fit": 3, "homework_fit": 3,
+    "goals_shared": 4, "approach_fit": 3, "tell_more": "it stays shallow",
+}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["bingo!", "Spot on", "yes that's what I said", "you got it", "100%", "exactly.", "yep, dead on",
+     "a hundred percent", "that's what I meant"],
+)
+@pytest.mark.parametrize("intent", ["nlu_fallback", "answer", "affirm"])
+def test_a_reply_that_only_confirms_the_check_confirms_it_and_answers_nothing_else(
+    reply: str, intent: str
+) -> None:
+    state = at("raised_needs", AFTER_TELL_MORE, pending_confirmation=CHECKED_CHOICE)
+    planned = plan(reply, state, intent=intent)
+    assert planned.values == {"raised_needs": "yes_no_change"}
+    assert "hopes" not in planned.values and "missing" not in planned.values and planned.confirm is None
+
+
+@pytest.mark.parametrize("question", ["hopes", "missing", "tell_more"])
+@pytest.mark.parametrize("reply", ["bingo", "spot on!", "yes that's what I said", "100 %", "you got it"])
+def test_a_confirmation_at_a_question_asked_in_words_is_never_its_answer(question: str, reply: str) -> None:
+    answered = {k: v for k, v in {**AFTER_TELL_MORE, "raised_needs": "not_yet", "hopes": "calm"}.items()}
+    order = list(QUESTIONS)
+    answered = {k: v for k, v in answered.items() if order.index(k) < order.index(question)}
+    planned = plan(reply, at(question, answered), intent="affirm")
+    assert question not in planned.values and question not in planned.notes
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["go on so, save away", "yep no worries, save 'em", "grand, go ahead and save them",
+     "sure thing, save it all", "no problem, you can save them", "fine by me, save away"],
+)
+@pytest.mark.parametrize("intent", ["nlu_fallback", "greet", "answer"])
+def test_consent_given_in_plain_words_about_saving_is_a_yes(text: str, intent: str) -> None:
+    assert plan(text, at("consent"), intent=intent, confidence=0.5).values == {"consent": True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Before I say yes, my therapist will see this what I write?",
+     "hang on, before I agree: can my counsellor read these answers?",
+     "wait, does the clinic see what I write here?"],
+)
+@pytest.mark.parametrize("intent", ["ask_data", "nlu_fallback", "affirm"])
+def test_a_privacy_question_at_consent_gets_the_data_answer_not_no_rush(text: str, intent: str) -> None:
+    planned = plan(text, at("consent"), intent=intent)
+    assert planned.explain == "data" or planned.interrupt == "ask_data"
+    assert not planned.missed and "consent" not in planned.values
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Yes. One question: the people in clinic can see my name from this?",
+     "ok! but will my therapist read what I write?",
+     "Yeah. Is this linked to my name?"],
+)
+@pytest.mark.parametrize("intent", ["ask_data", "affirm", "nlu_fallback"])
+def test_a_yes_followed_by_a_privacy_question_is_taken_and_the_question_answered(
+    text: str, intent: str
+) -> None:
+    planned = plan(text, at("consent"), intent=intent)
+    assert planned.explain == "data" and planned.values == {"consent": True}
+
+
+BEFORE_APPROACH = {
+    "sessions_so_far": "established", "felt_heard": 4, "depth": 3, "advice_fit": 3, "homework_fit": 2,
+    "goals_shared": 4,
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "somewhat? I mean with the handouts clearly not, but he did switch our sessions to video calls",
+        "mostly. the worksheets never fit, but she changed to seeing me online when I asked",
+        "kind of, I mean the exercises are hopeless, but they switched to shorter sessions for me",
+        "a 3 I mean, homework aside. he did update how we do check-ins after I said",
+    ],
+)
+def test_naming_another_topic_while_answering_the_question_is_no_correction(text: str) -> None:
+    planned = plan(text, at("approach_fit", BEFORE_APPROACH))
+    assert "homework_fit" not in planned.values and not planned.corrected
+    assert planned.correction_prompt is None
+    assert "approach_fit" in planned.values or planned.confirm is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["change the homework one to 4", "homework should be 4", "can you switch homework to 4 please",
+     "the worksheets, I meant 4"],
+)
+def test_a_change_asked_for_by_name_is_still_a_correction(text: str) -> None:
+    planned = plan(text, at("approach_fit", BEFORE_APPROACH))
+    assert planned.values == {"homework_fit": 4} and planned.corrected == ["homework_fit"]
+
+
+ALL_RATED = {**BEFORE_APPROACH, "approach_fit": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("the adapting question should be a 3, not a 2", "approach_fit", 3),
+        ("the adapting one, I meant 4", "approach_fit", 4),
+        ("that feedback one should be a 4", "approach_fit", 4),
+        ("the concrete one should have been 4", "advice_fit", 4),
+        ("make the agreeing together one a 2", "goals_shared", 2),
+        ("the understood question should be 2", "felt_heard", 2),
+        ("change the situation question to 4", "homework_fit", 4),
+    ],
+)
+@pytest.mark.parametrize("requested", ["raised_needs", "hopes"])
+def test_a_question_is_named_by_the_words_of_its_own_question(
+    text: str, item: str, value: int, requested: str
+) -> None:
+    answered = {**ALL_RATED, "tell_more": "it feels rushed"}
+    if requested == "hopes":
+        answered["raised_needs"] = "not_yet"
+    planned = plan(text, at(requested, answered), intent="answer")
+    assert planned.values == {item: value} and planned.corrected == [item]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Please change homework to 4 and the adapting one to 3", {"homework_fit": 4, "approach_fit": 3}),
+        ("can you make depth a 2, and advice a 4", {"depth": 2, "advice_fit": 4}),
+        ("switch the goals one to 2 and also feeling heard to 5", {"goals_shared": 2, "felt_heard": 5}),
+    ],
+)
+@pytest.mark.parametrize("intent", ["correct_answer", "answer"])
+def test_two_corrections_in_one_message_are_both_applied(text: str, values: dict, intent: str) -> None:
+    planned = plan(text, at("raised_needs", {**ALL_RATED, "tell_more": "x"}), intent=intent)
+    assert planned.values == values and sorted(planned.corrected) == sorted(values)
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [("ugh. homework: 4", "homework_fit", 4), ("depth: 1", "depth", 1), ("advice = 5 btw", "advice_fit", 5),
+     ("oh, goals: 2", "goals_shared", 2)],
+)
+@pytest.mark.parametrize("requested", ["approach_fit", "raised_needs"])
+def test_a_name_and_a_value_said_as_a_label_correct_that_answer(
+    text: str, item: str, value: int, requested: str
+) -> None:
+    answered = dict(ALL_RATED) if requested == "raised_needs" else dict(BEFORE_APPROACH)
+    if requested == "raised_needs":
+        answered["tell_more"] = "x"
+    planned = plan(text, at(requested, answered), intent="answer")
+    assert planned.values == {item: value} and planned.corrected == [item]
+
+
+BEFORE_HOPES = {**ALL_RATED, "tell_more": "it feels rushed", "raised_needs": "not_yet"}
+
+
+@pytest.mark.parametrize(
+    ("text", "hope"),
+    [
+        ("maybe more about my family? Oh and sorry, the adapting question, I meant a 3 not a 2",
+         "maybe more about my family?"),
+        ("To feel less on edge at work. Also, the adapting one should be a 3.",
+         "To feel less on edge at work."),
+        ("being able to say no to people! oops, the feedback question should have been 3",
+         "being able to say no to people!"),
+    ],
+)
+def test_an_answer_and_a_correction_in_one_message_are_both_kept(text: str, hope: str) -> None:
+    planned = plan(text, at("hopes", BEFORE_HOPES), intent="answer")
+    assert planned.values == {"approach_fit": 3, "hopes": hope} and planned.corrected == ["approach_fit"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["oh wait, the adapting question should be a 3", "sorry, the feedback one, I meant 3 not 2"],
+)
+def test_a_correction_alone_at_a_question_asked_in_words_is_not_its_answer(text: str) -> None:
+    planned = plan(text, at("hopes", BEFORE_HOPES), intent="answer")
+    assert planned.values == {"approach_fit": 3} and "hopes" not in planned.values
+
+
+AFTER_HOPES = {**BEFORE_HOPES, "hopes": "the adapting question, I meant a 3 not a 2"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no, that's not my hopes at all", "no that's not what I hope for!", "hey you changed the wrong one",
+     "nope, that's not what I said", "why did you change my hopes?"],
+)
+@pytest.mark.parametrize("intent", ["answer", "deny", "nlu_fallback"])
+def test_a_complaint_about_the_last_change_asks_about_that_answer_and_is_no_answer(
+    text: str, intent: str
+) -> None:
+    planned = plan(text, at("missing", AFTER_HOPES, last_answered="hopes"), intent=intent)
+    assert "missing" not in planned.values and "missing" not in planned.notes
+    assert planned.correction_prompt == "hopes" and not planned.values
+
+
+@pytest.mark.parametrize(
+    ("text", "requested"),
+    [
+        ("no, that's not my experience at all", "felt_heard"),
+        ("nah that's not my style, it stays shallow", "depth"),
+    ],
+)
+def test_not_my_without_naming_an_answer_is_still_an_answer(text: str, requested: str) -> None:
+    answered: dict[str, object] = {"sessions_so_far": "established"}
+    if requested == "depth":
+        answered["felt_heard"] = 4
+    planned = plan(text, at(requested, answered, last_answered=list(answered)[-1]))
+    assert planned.correction_prompt is None
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "value"),
+    [
+        ("Only 3 sittings till now", "sessions_so_far", "early"),
+        ("around 30 sittings I think", "sessions_so_far", "long_term"),
+        ("I say already, yes and it help", "raised_needs", "yes_helped"),
+        ("yes, twice. I told her to stop interrupting me. she interrupted me to say she'd work on it",
+         "raised_needs", "yes_no_change"),
+    ],
+)
+def test_plain_or_non_native_answers_are_read_not_asked_again(text: str, requested: str, value: str) -> None:
+    answered = {} if requested == "sessions_so_far" else {**ALL_RATED, "tell_more": "x"}
+    planned = plan(text, at(requested, answered))
+    assert planned.values == {requested: value} and not planned.missed

@@ -434,3 +434,30 @@ async def test_a_yes_after_a_waived_check_in_is_an_answer_not_a_reply_to_are_you
     events = slot_events(await validate(tracker, dispatcher))
     assert "glad you're safe" not in said(dispatcher)
     assert events.get("raised_needs") == "yes_helped" or events.get("pending_confirmation")
+RATED = {
+    **CONSENTED, "felt_heard": 4, "depth": 3, "advice_fit": 3, "homework_fit": 4, "goals_shared": 4,
+    "approach_fit": 2, "tell_more": "it feels rushed",
+}
+
+
+async def test_two_changes_in_one_message_both_change_and_the_question_waits(dispatcher) -> None:  # noqa: ANN001
+    slots = {**RATED, "last_answered": "tell_more", "requested_slot": "raised_needs"}
+    tracker = make_tracker(slots, "please change homework to 2 and the adapting one to 3")
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["homework_fit"] == 2 and events["approach_fit"] == 3
+    assert events.get("raised_needs") is None and events["requested_slot"] == "raised_needs"
+
+
+async def test_a_hope_said_with_a_correction_is_kept_and_the_correction_applied(dispatcher) -> None:  # noqa: ANN001
+    slots = {**RATED, "raised_needs": "not_yet", "last_answered": "raised_needs", "requested_slot": "hopes"}
+    text = "to trust people a bit more? oh and sorry, the adapting question, I meant a 3 not a 2"
+    events = slot_events(await validate(make_tracker(slots, text), dispatcher))
+    assert events["approach_fit"] == 3 and events["hopes"] == "to trust people a bit more?"
+    assert events["requested_slot"] == "missing"
+
+
+async def test_a_yes_with_a_privacy_question_at_consent_gets_the_data_answer_and_goes_on(dispatcher) -> None:  # noqa: ANN001
+    tracker = make_tracker({"requested_slot": "consent"}, "Yes. Quick question: can the clinic see my name?")
+    events = slot_events(await validate(tracker, dispatcher))
+    assert events["consent"] is True and events["requested_slot"] != "consent"
+    assert "No rush" not in said(dispatcher)
