@@ -58,13 +58,18 @@ BLIND_SETS = [
 # Round 6 as shipped (2026-12-04; v7's misses fixed in kind, so v7 is no result) gives the floors below: more
 # answers exact on every older set (v7 87.1 -> 92.9%, v5 89.1 -> 90.5%), and more confirmations on v5 and v7
 # (28.0 -> 28.9%, 21.2 -> 22.9%): new don't-know and dated readings the model does not share cost a tap.
-MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {"answers_v6": 5, "answers_v7": 1, "answers_v8": 3}
+# answers_v9, written before round 7: round 6's code gave 82.1% exact, 30.4% confirmed, 6 stored from
+# non-answers; round 7's first run 82.1%, 30.0%, 6, and the shipped round 7 the same (docs/UNDERSTANDING.md).
+MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {
+    "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6
+}
 FLOORS: dict[str, dict[str, float]] = {
     "answers_v4": {"stored_exact": 0.925, "confirmed": 0.271},
     "answers_v5": {"stored_exact": 0.905, "confirmed": 0.289},
     "answers_v6": {"stored_exact": 0.878, "confirmed": 0.227},
     "answers_v7": {"stored_exact": 0.929, "confirmed": 0.229},
     "answers_v8": {"stored_exact": 0.846, "confirmed": 0.246},
+    "answers_v9": {"stored_exact": 0.821, "confirmed": 0.300},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -209,12 +214,15 @@ def test_blind_answers_are_stored_exactly_or_confirmed(assistant: Assistant, bli
 # 37 misses are answers stopped by a risk check-in (5) or crisis response (1) of the retrained classifier.
 # Round 6 as shipped: more exact on every older set (v7 84.2 -> 90.0%), more confirmations (v4 25.9 -> 27.4%,
 # v5 27.0 -> 28.0%, v7 20.0 -> 21.7%); answers_v8's baseline 84.2 / 24.6 / 2 and first run 84.6 / 24.2 / 1.
+# Round 7: answers_v9's baseline 81.7 / 30.4 / 7 and first run 80.4 / 29.2 / 7 (the same as shipped); the
+# shipped round 7 raises v4 (92.1%), v7 (90.4%) and v8 (84.9%).
 TURN_FLOORS: dict[str, dict[str, float]] = {
-    "answers_v4": {"stored_exact": 0.917, "confirmed": 0.274},
+    "answers_v4": {"stored_exact": 0.921, "confirmed": 0.274},
     "answers_v5": {"stored_exact": 0.910, "confirmed": 0.280},
     "answers_v6": {"stored_exact": 0.866, "confirmed": 0.223},
-    "answers_v7": {"stored_exact": 0.900, "confirmed": 0.217},
-    "answers_v8": {"stored_exact": 0.846, "confirmed": 0.242},
+    "answers_v7": {"stored_exact": 0.904, "confirmed": 0.217},
+    "answers_v8": {"stored_exact": 0.849, "confirmed": 0.242},
+    "answers_v9": {"stored_exact": 0.804, "confirmed": 0.292},
 }
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v4": 1,
@@ -222,6 +230,7 @@ MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v6": 2,
     "answers_v7": 2,
     "answers_v8": 1,
+    "answers_v9": 7,
 }
 # What the questions before the asked one hold: ordinary, middling answers.
 EARLIER_ANSWERS: dict[str, object] = {
