@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Conversation, button_payloads, fail_soft, say, writer
-from actions.safety import check_in_answered, check_in_waived, checked_in_text
+from actions.safety import check_in_answered, check_in_context
 from actions.side_requests import explain_data
 from reflection.agreement import confirmation as confirmation_prompt
 from reflection.answer_parsing import Reading, is_skip
@@ -164,6 +164,7 @@ class ValidateReflectionForm(FormValidationAction):
         answered.update(
             (slot, value) for slot, value in slots.items() if slot != CONSENT_SLOT and value is not None
         )
+        checked_text, check_in_waived = check_in_context(tracker)
         state = FormState(
             requested=requested,
             open_items=tuple([requested] if requested in open_items else [])
@@ -172,8 +173,8 @@ class ValidateReflectionForm(FormValidationAction):
             last_answered=tracker.get_slot("last_answered"),
             pending_confirmation=_pending_confirmation(tracker),
             pending_correction=tracker.get_slot("pending_correction"),
-            checked_text=checked_in_text(tracker),
-            check_in_waived=check_in_waived(tracker),
+            checked_text=checked_text,
+            check_in_waived=check_in_waived,
             saving=conversation.consented,
             saving_offer=tracker.get_slot(SAVING_OFFER_SLOT) is True,
         )

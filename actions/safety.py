@@ -212,10 +212,15 @@ def check_in_answered(tracker: Tracker) -> RiskVerdict | None:
     return RiskVerdict.from_parse_data(users[-2].get("parse_data"))
 
 
-def checked_in_text(tracker: Tracker) -> str:
-    """What the client said that got the check-in this message answers ("" when it answers none)."""
+def check_in_context(tracker: Tracker) -> tuple[str, bool]:
+    """In one pass over the conversation: what the client said that got the check-in this message answers
+    ("" when it answers none), and whether this message's own check-in is waived (``check_in_waived``)."""
     users = _user_events(tracker)
-    return str(users[-2].get("text") or "") if check_in_answered(tracker) else ""
+    if not users:
+        return "", False
+    asked, waived = _check_ins(users)
+    checked = str(users[-2].get("text") or "") if len(users) >= 2 and asked[-2] else ""
+    return checked, waived[-1]
 
 
 def _say_not_safe(dispatcher: CollectingDispatcher, conversation: Conversation) -> None:

@@ -15,6 +15,12 @@ def verdict(tier: str, category: str | None, minor: bool = False, source: str | 
 
 
 NO_RISK = verdict("none", None, source=None)
+MODEL_CHECK_IN = verdict("check_in", "self_harm", source="model")
+
+
+def user_turn(text: str, risk: dict, intent: str = "answer") -> dict:
+    """A user message as Rasa records it in the tracker's events."""
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "risk": risk}}
 
 
 def tracker_after(
@@ -91,14 +97,7 @@ async def test_a_check_in_asks_gently_flags_nothing_and_pauses_nothing() -> None
 
 
 async def test_not_safe_after_a_check_in_gives_resources_flags_and_pauses() -> None:
-    check_in_turn = {
-        "event": "user",
-        "text": "the dark thoughts are louder today",
-        "parse_data": {
-            "intent": {"name": "risk_check_in"},
-            "risk": verdict("check_in", "self_harm", source="model"),
-        },
-    }
+    check_in_turn = user_turn("the dark thoughts are louder today", MODEL_CHECK_IN, "risk_check_in")
     dispatcher = CollectingDispatcher()
     events = await ActionCrisisUnsafe().run(
         dispatcher, tracker_after("/not_safe", "not_safe", earlier=[check_in_turn]), {}
@@ -125,28 +124,27 @@ async def test_without_consent_a_flag_keeps_no_client_id() -> None:
     assert [tuple(row) for row in rows] == [(None, "self_harm")]
 
 
-def _turn(text: str, risk: dict, intent: str = "answer") -> dict:
-    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "risk": risk}}
-
-
 async def test_in_the_reflection_a_check_in_right_after_im_safe_is_not_asked_again() -> None:
-    risk = verdict("check_in", "self_harm", source="model")
-    earlier = [_turn("the worksheets, don't get me started", risk), _turn("yes I'm safe", NO_RISK, "im_safe")]
+    earlier = [
+        user_turn("the worksheets, don't get me started", MODEL_CHECK_IN),
+        user_turn("yes I'm safe", NO_RISK, "im_safe"),
+    ]
     dispatcher = CollectingDispatcher()
-    events = await ActionRiskCheckIn().run(
-        dispatcher, tracker_after("so not great honestly", "risk_check_in", risk, earlier=earlier), {}
-    )
+    tracker = tracker_after("so not great honestly", "risk_check_in", MODEL_CHECK_IN, earlier=earlier)
+    events = await ActionRiskCheckIn().run(dispatcher, tracker, {})
     assert said(dispatcher) == "" and events == [] and flags() == []
 
 
 async def test_outside_the_reflection_a_check_in_is_always_asked() -> None:
-    risk = verdict("check_in", "self_harm", source="model")
-    earlier = [_turn("everything is heavy", risk), _turn("yes I'm safe", NO_RISK, "im_safe")]
-    tracker = tracker_after("so heavy", "risk_check_in", risk, earlier=earlier)
+    safe = user_turn("yes I'm safe", NO_RISK, "im_safe")
+    earlier = [user_turn("everything is heavy", MODEL_CHECK_IN), safe]
+    tracker = tracker_after("so heavy", "risk_check_in", MODEL_CHECK_IN, earlier=earlier)
     tracker.active_loop = {}
     dispatcher = CollectingDispatcher()
     await ActionRiskCheckIn().run(dispatcher, tracker, {})
     assert said(dispatcher) == message("risk_check_in").text
+
+
 PILLS = "i've been saving my tablets and i think i'll swallow them all on saturday"
 
 
@@ -232,14 +230,7 @@ async def test_a_clear_typed_yes_after_a_disclosure_is_the_safe_button() -> None
 
 
 async def test_an_unsure_reply_to_a_check_in_is_not_safe_with_resources_once_and_one_flag() -> None:
-    check_in_turn = {
-        "event": "user",
-        "text": "everything feels pointless lately",
-        "parse_data": {
-            "intent": {"name": "risk_check_in"},
-            "risk": verdict("check_in", "self_harm", source="model"),
-        },
-    }
+    check_in_turn = user_turn("everything feels pointless lately", MODEL_CHECK_IN, "risk_check_in")
     dispatcher = CollectingDispatcher()
     events = await ActionSafetyReply().run(
         dispatcher, tracker_after("idk honestly", "answer", earlier=[check_in_turn]), {}
@@ -251,19 +242,12 @@ async def test_an_unsure_reply_to_a_check_in_is_not_safe_with_resources_once_and
 
 
 async def test_after_a_check_in_at_consent_the_consent_question_is_one_line() -> None:
-    check_in_turn = {
-        "event": "user",
-        "text": "everything feels pointless lately",
-        "parse_data": {
-            "intent": {"name": "risk_check_in"},
-            "risk": verdict("check_in", "self_harm", source="model"),
-        },
-    }
+    check_in_turn = user_turn("everything feels pointless lately", MODEL_CHECK_IN, "risk_check_in")
     for latest in (
         tracker_after(
             check_in_turn["text"],
             "risk_check_in",
-            verdict("check_in", "self_harm", source="model"),
+            MODEL_CHECK_IN,
             slots={"consent": None, "requested_slot": "consent"},
         ),
         tracker_after(
