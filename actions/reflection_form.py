@@ -495,9 +495,19 @@ class AskForConsent(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         missed = (tracker.get_slot("missed_answers") or {}).get("consent", 0)
-        # around "are you safe right now?" the whole opening again would bury the question: one line instead
+        # around "are you safe right now?" the whole opening again would bury the question: one line instead,
+        # once the client has seen the whole opening (a check-in on a first message comes before it)
         around_a_check_in = conversation.risk.tier == "check_in" or check_in_answered(tracker) is not None
-        if missed or around_a_check_in:
+        opening_shown, asked_now = False, False
+        for event in tracker.events:  # asked for consent in this session, before the client's latest message
+            kind = event.get("event")
+            if kind == "session_started":
+                opening_shown, asked_now = False, False
+            elif kind == "user":
+                opening_shown = opening_shown or asked_now
+            elif kind == "slot" and event.get("name") == "requested_slot" and event.get("value") == "consent":
+                asked_now = True
+        if missed or (around_a_check_in and opening_shown):
             say(dispatcher, conversation, "ask_consent_again")
         else:
             say(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Conversation, escalation_queue, fail_soft, say, store
+from actions.lifecycle import ActionStartReflection
 from reflection.risk_verdict import RiskVerdict
 from reflection.safety_reply import read_safety_reply
 from reflection.storage.outbox import STORAGE_ERRORS
@@ -267,9 +268,17 @@ class ActionCrisisUnsafe(Action):
         return _not_safe(dispatcher, tracker, Conversation(tracker))
 
 
+def _nothing_started(tracker: Tracker) -> bool:
+    return tracker.get_slot("reflection_status") is None and not (tracker.active_loop or {}).get("name")
+
+
 class ActionSafetyReply(Action):
     """A reply in words to "Are you safe right now?": unsure or no is not safe (never a fallback), a clear yes
-    is the "I'm safe" button, and anything else gets the usual options."""
+    is the "I'm safe" button, and anything else gets the usual options.
+
+    When the check-in came before anything had started (a first message such as "hey is this for my
+    counsellor?"), a yes or a reply about something else goes on to the reflection, as a greeting would:
+    the client is not left with a menu they never asked for."""
 
     def name(self) -> str:
         return "action_safety_reply"
@@ -279,5 +288,10 @@ class ActionSafetyReply(Action):
         reply = read_safety_reply(str(tracker.latest_message.get("text") or ""))
         if reply == "not_safe":
             return _not_safe(dispatcher, tracker, Conversation(tracker))
+        if _nothing_started(tracker):
+            if reply == "safe":
+                say(dispatcher, Conversation(tracker), "glad_safe_begin")
+            events = await ActionStartReflection().run(dispatcher, tracker, domain)
+            return [*events, FollowupAction("reflection_form")]
         dispatcher.utter_message(response="utter_glad_safe" if reply == "safe" else "utter_default")
         return []

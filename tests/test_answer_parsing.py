@@ -655,6 +655,12 @@ SESSIONS = [
     ("we started in late 2021", "long_term"),
     ("weekly since the middle of 2024", "long_term"),
     ("every week since last christmas", "long_term"),
+    # a bare count with its hedges set off by commas; "early" said on its own
+    ("I've had three now, I think", "early"),
+    ("um, 12, maybe", "established"),
+    ("Early.", "early"),
+    ("still early", "early"),
+    ("its early days", "early"),
 ]
 
 
@@ -675,6 +681,9 @@ def test_sessions_so_far(text: str, expected: str) -> None:
         "not sure",
         "1000000",
         "she's great",
+        "early to say",
+        "I leave early",
+        "3, but she is nice",
         "",
     ],
 )

@@ -184,7 +184,12 @@ def test_can_i_change_my_answer_asks_which_one() -> None:
 
 def test_short_yeses() -> None:
     assert all(says_yes(word) for word in ("ya", "yep", "k", "Yes!", "ok 👍", "sure go on"))
-    assert not says_yes("yes, but only sometimes")
+    assert all(says_yes(word) for word in ("yh", "yeh", "yesss", "yeahh", "aye", "yh sure"))
+    assert not any(says_yes(word) for word in ("yes, but only sometimes", "yesterday", "yeast", "you"))
+
+
+def test_a_yes_in_text_speak_at_consent_is_a_yes() -> None:
+    assert plan("yh u can keep wat i rite", at("consent")).values == {"consent": True}
 
 
 def test_a_tap_is_taken_as_it_is_whatever_the_model_reads() -> None:

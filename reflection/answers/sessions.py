@@ -95,10 +95,10 @@ class SessionsReader:
             rf"(?P<more>\s+(?:{or_more})\b)?"
         )
         self._bare_quantity = re.compile(
-            rf"^(?:{alternation(d['bare_lead'], any_spaces=True)}\s+)*"
+            rf"^(?:{alternation(d['bare_lead'], any_spaces=True)}[\s,]+)*"
             rf"(?:(?P<mod>{modifiers})\s+)?(?P<q>{_QTY})"
             rf"(?:\s*(?:-|\u2013|{range_words})\s*(?P<q2>{_QTY}))?(?P<more>\s*\+|\s+(?:{or_more}))?"
-            rf"(?:\s*{alternation(d['bare_tail'], any_spaces=True)})*\s*[.!?]*$"
+            rf"(?:[\s,;-]*{alternation(d['bare_tail'], any_spaces=True)})*\s*[.!?]*$"
         )
         not_a_count = choices(d["not_a_count_after"], any_spaces=True)
         self._numbered = re.compile(

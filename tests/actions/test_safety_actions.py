@@ -241,6 +241,9 @@ async def test_an_unsure_reply_to_a_check_in_is_not_safe_with_resources_once_and
     assert flags() == [("self_harm", False)]
 
 
+ASKED_FOR_CONSENT = {"event": "slot", "name": "requested_slot", "value": "consent"}
+
+
 async def test_after_a_check_in_at_consent_the_consent_question_is_one_line() -> None:
     check_in_turn = user_turn("everything feels pointless lately", MODEL_CHECK_IN, "risk_check_in")
     for latest in (
@@ -249,14 +252,72 @@ async def test_after_a_check_in_at_consent_the_consent_question_is_one_line() ->
             "risk_check_in",
             MODEL_CHECK_IN,
             slots={"consent": None, "requested_slot": "consent"},
+            earlier=[user_turn("hi", NO_RISK, "greet"), ASKED_FOR_CONSENT],
         ),
         tracker_after(
             "I'm safe",
             "im_safe",
             slots={"consent": None, "requested_slot": "consent"},
-            earlier=[check_in_turn],
+            earlier=[user_turn("hi", NO_RISK, "greet"), ASKED_FOR_CONSENT, check_in_turn],
         ),
     ):
         dispatcher = CollectingDispatcher()
         await AskForConsent().run(dispatcher, latest, {})
         assert said(dispatcher) == message("ask_consent_again").text
+
+
+def before_anything_started(reply: str, intent: str = "answer", status: str | None = None) -> Tracker:
+    """A reply to a check-in that the client's very first message got, before any reflection started."""
+    check_in_turn = user_turn("hey ths is for my councelor rite", MODEL_CHECK_IN, "risk_check_in")
+    parse_data = {"text": reply, "intent": {"name": intent, "confidence": 1.0}, "risk": NO_RISK}
+    return Tracker(
+        sender_id="client-1",
+        slots={"reflection_status": status, "consent": None},
+        latest_message=parse_data,
+        events=[check_in_turn, {"event": "user", "text": reply, "parse_data": parse_data}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+@pytest.mark.parametrize("reply", ["yh u can keep wat i rite", "ok so how does this work", "yes im safe"])
+async def test_a_reply_to_a_check_in_on_a_first_message_goes_on_to_the_reflection(reply: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionSafetyReply().run(dispatcher, before_anything_started(reply), {})
+    assert slot_events(events)["reflection_status"] == "in_progress"
+    assert {"event": "followup", "name": "reflection_form"} in [
+        {key: event.get(key) for key in ("event", "name")} for event in events
+    ]
+    responses = [m.get("response") for m in dispatcher.messages]
+    assert "utter_default" not in responses and "utter_glad_safe" not in responses
+    assert (message("glad_safe_begin").text in said(dispatcher)) == (reply == "yes im safe")
+    assert flags() == []
+
+
+async def test_the_whole_opening_comes_after_a_check_in_on_a_first_message() -> None:
+    check_in_turn = user_turn("hey ths is for my councelor rite", MODEL_CHECK_IN, "risk_check_in")
+    latest = tracker_after(
+        "yh u can keep wat i rite",
+        "answer",
+        slots={"consent": None, "requested_slot": "consent"},
+        earlier=[check_in_turn],
+    )
+    latest.events.append(ASKED_FOR_CONSENT)  # asked now, in the form's first run
+    dispatcher = CollectingDispatcher()
+    await AskForConsent().run(dispatcher, latest, {})
+    assert "not for emergencies" in said(dispatcher) and said(dispatcher) != message("ask_consent_again").text
+
+
+@pytest.mark.parametrize("reply", ["no", "not sure", "idk"])
+async def test_an_unsure_reply_to_a_check_in_on_a_first_message_is_still_not_safe(reply: str) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionSafetyReply().run(dispatcher, before_anything_started(reply), {})
+    assert "988" in said(dispatcher) and flags() == [("self_harm", False)]
+
+
+async def test_a_reply_to_a_check_in_after_a_paused_reflection_gets_the_options() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionSafetyReply().run(dispatcher, before_anything_started("hmm ok", status="paused"), {})
+    assert events == [] and dispatcher.messages[0]["response"] == "utter_default"
