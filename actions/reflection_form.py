@@ -57,6 +57,7 @@ SKIP_BUTTON = Button(title="Skip", payload="skip")
 NOT_SURE_BUTTON = Button(title="Not sure", payload="not sure")
 OPTIONAL_BUTTONS = {"missing": Button(title="Nothing", payload="nothing"), "tell_more": SKIP_BUTTON}
 SAVING_OFFER_SLOT = "pending_saving_choice"  # "Shall I carry on without saving?" waits for the reply
+CONFIRM_LESS_SLOT = "confirm_less"  # "stop asking me to confirm": readings are taken without a check
 # This turn's plan, for the per-question hooks rasa-sdk calls within the same run.
 _PLAN: contextvars.ContextVar[TurnPlan | None] = contextvars.ContextVar("turn_plan", default=None)
 
@@ -177,6 +178,7 @@ class ValidateReflectionForm(FormValidationAction):
             check_in_waived=check_in_waived,
             saving=conversation.consented,
             saving_offer=tracker.get_slot(SAVING_OFFER_SLOT) is True,
+            confirm_less=tracker.get_slot(CONFIRM_LESS_SLOT) is True,
         )
         plan = plan_turn(turn_message(tracker.latest_message), state)
         if plan.interrupt is not None:
@@ -188,6 +190,9 @@ class ValidateReflectionForm(FormValidationAction):
         elif plan.explain == "safe":
             say(dispatcher, conversation, "glad_safe_go_on")
         turn_events = _saving_events(dispatcher, conversation, plan.saving)
+        if plan.confirm_less:
+            say(dispatcher, conversation, "confirm_less")
+            turn_events.append(SlotSet(CONFIRM_LESS_SLOT, True))
         tracker.add_slots(turn_events)  # saving stopped now: nothing this turn writes may reach the database
         turn_events += self._turn_events(dispatcher, conversation, tracker, plan)
         turn_events += self._clinic_answers_in_passing(dispatcher, conversation, tracker, plan)

@@ -130,6 +130,7 @@ class FormState:
     check_in_waived: bool = False  # the client has just said they are safe: a check-in-band message is read
     saving: bool = False  # the client said yes to saving their answers
     saving_offer: bool = False  # "Shall I delete what's saved and carry on without saving?" waits
+    confirm_less: bool = False  # the client asked not to be asked "is that right?": readings are taken
 
     @property
     def after_check_in(self) -> bool:
@@ -162,6 +163,7 @@ class TurnPlan:
     # Taking back the yes to saving: "offer" (carry on without saving, delete everything, or keep saving),
     # then "stop" (erase what was saved and save nothing more) or "keep"; "unsaved" when nothing is saved.
     saving: str | None = None
+    confirm_less: bool = False  # the client asked, in this message, not to be asked "is that right?"
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,7 @@ class TurnWords:
     still_deciding: re.Pattern[str]
     restating_lead: re.Pattern[str]
     stop_saving: re.Pattern[str]
+    stop_confirming: re.Pattern[str]
     carry_on_unsaved: re.Pattern[str]
     keep_saving: re.Pattern[str]
     saving_words: re.Pattern[str]
@@ -257,6 +260,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         still_deciding=re.compile(str(raw["still_deciding"]).strip()),
         restating_lead=re.compile(rf"^(?:{_alternation(raw['restating_lead'])})\b[\s,:]*"),
         stop_saving=re.compile(str(raw["stop_saving"]).strip()),
+        stop_confirming=re.compile(str(raw["stop_confirming"]).strip()),
         carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
         keep_saving=re.compile(str(raw["keep_saving"]).strip()),
         saving_words=re.compile(str(raw["saving_words"]).strip()),
@@ -501,6 +505,9 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         )
     if state.requested == CONSENT_SLOT:
         return _consent(message, text)
+    stop_confirming = turn_words().stop_confirming.search(_plain(text))
+    if stop_confirming:
+        return _confirming_less(message, _plain(text), state, stop_confirming)
     if state.saving_offer:
         chosen = _saving_choice(message, text)
         if chosen is not None:
@@ -686,6 +693,8 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
     figure = rated and readings[requested].kind is ReadingKind.VALUE and rates_in_a_figure(message.text)
     model = None if rates_another or doubts or figure else message.model_readings.get(requested)
     decision = decide(readings[requested], model)
+    if isinstance(decision, Confirm) and state.confirm_less:  # the client asked not to be asked
+        decision = Take(decision.proposed)
     ironic = _ironic_praise(requested, decision, message.text)
     if ironic is not None:
         plan.confirm = Confirmation(requested, ironic, words=message.text, ironic=True)
@@ -711,6 +720,23 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
             _settle(plan, item, reading)
             plan.also_answered.append(item)
     return plan
+
+
+def _confirming_less(message: Message, plain: str, state: FormState, request: re.Match[str]) -> TurnPlan:
+    """ "Stop asking me to confirm everything": readings are taken from now on. What else the message says is
+    read as usual ("stop checking, it's a 2"); said alone, it takes the reading that was being checked."""
+    rest = (plain[: request.start()] + " " + plain[request.end() :]).strip(" ,.!;:-")
+    planned = _plan_turn(replace(message, text=rest), replace(state, confirm_less=True)) if rest else TurnPlan()
+    read_nothing = not (planned.values or planned.notes or planned.confirm or planned.interrupt)
+    pending = state.pending_confirmation
+    if read_nothing and not planned.correction_prompt and not planned.explain:
+        if pending is not None:  # "stop asking me to confirm everything!!": what was checked is taken
+            planned = TurnPlan(words={pending.item: pending.words} if pending.words else {})
+            _settle(planned, pending.item, pending.proposed)
+        else:
+            planned = TurnPlan(nudge=True)
+    planned.confirm_less = True
+    return planned
 
 
 def _hope_said_instead(text: str, state: FormState, asked: Reading) -> bool:

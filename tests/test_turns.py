@@ -1547,3 +1547,41 @@ def test_plain_or_non_native_answers_are_read_not_asked_again(text: str, request
     answered = {} if requested == "sessions_so_far" else {**ALL_RATED, "tell_more": "x"}
     planned = plan(text, at(requested, answered))
     assert planned.values == {requested: value} and not planned.missed
+
+
+def test_after_stop_asking_me_to_confirm_a_reading_is_taken_not_checked() -> None:
+    model = {"depth": Reading(ReadingKind.VALUE, 2, 0.7)}  # the second reader disagrees, as above
+    planned = plan("yes, we go deep", at("depth", confirm_less=True), model_readings=model)
+    assert planned.confirm is None and planned.values == {"depth": 4}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop asking me to confirm everything",
+        "can you stop checking everything I say",
+        "no more confirmations please!!",
+        "you dont need to double check, just take what i say",
+        "ugh stop asking if that's right",
+    ],
+)
+def test_stop_asking_me_to_confirm_takes_the_reading_being_checked_and_lasts(text: str) -> None:
+    pending = Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7), words="kinda deep i guess")
+    planned = plan(text, at("depth", pending_confirmation=pending), intent="nlu_fallback")
+    assert planned.confirm_less and planned.values == {"depth": 3}
+    assert planned.words == {"depth": "kinda deep i guess"}
+
+
+def test_stop_asking_me_to_confirm_with_an_answer_reads_the_answer() -> None:
+    pending = Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7), words="kinda deep i guess")
+    planned = plan("stop asking me to confirm, it's a 2", at("depth", pending_confirmation=pending))
+    assert planned.confirm_less and planned.values == {"depth": 2}
+    at_a_question = plan("stop checking everything with me. not really deep", at("depth"))
+    assert at_a_question.confirm_less and at_a_question.values == {"depth": 2}
+
+
+@pytest.mark.parametrize(
+    "text", ["she doesn't check my homework", "we stopped doing check-ins", "no, stop", "I confirm it's a 3"]
+)
+def test_words_near_confirming_are_no_request_to_stop(text: str) -> None:
+    assert not plan(text, at("homework_fit")).confirm_less
