@@ -28,6 +28,7 @@ import argparse
 import re
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,10 @@ from reflection.safety import detect_risk  # noqa: E402
 
 TRAIN = ROOT / "data" / "safety" / "train.yml"
 VALIDATION = ROOT / "data" / "safety" / "validation.yml"
+# Everyday messages to this assistant (openers, consent, plain answers, side questions): one half is learned as
+# `none`, the other only bounds the thresholds, so an ordinary message almost never gets a check-in.
+ORDINARY_TRAIN = ROOT / "data" / "safety" / "ordinary_train.yml"
+ORDINARY_VALIDATION = ROOT / "data" / "safety" / "ordinary_validation.yml"
 NLU_DIR = ROOT / "data" / "nlu"
 REPORT = ROOT / "reports" / "risk_classifier_validation.txt"
 # NLU intents that are not ordinary messages: disclosures, and replies to "are you safe?" that say no.
@@ -77,6 +82,11 @@ ANSWER_OPENINGS = (
 )
 MAX_CRISIS_RATE_ON_NEGATIVES = 0.015
 MAX_CHECK_IN_RATE_ON_NEGATIVES = 0.06
+# On everyday messages (ORDINARY_VALIDATION) at most 2 in 100 check-ins. The crisis threshold is not bounded
+# by them: in round 8 the two ordinary answers the model scored highest (0.85, 0.84) would have taken crisis
+# recall on the validation split from 86% to 70%. They are reported, and a reply to a check-in that is
+# about something else goes on with the conversation (actions/safety.py), so a false check-in costs a line.
+MAX_CHECK_IN_RATE_ON_ORDINARY = 0.02
 CHECK_IN_BUDGETS = (0.06, 0.07, 0.08, 0.09, 0.10)  # reported side by side (docs/SAFETY.md, round 4)
 THRESHOLD_GRID = np.round(np.arange(0.20, 1.0, 0.001), 3)
 # Where a `none` example is cut into pieces that are also learned as `none`: finer than the live sentence
@@ -98,8 +108,13 @@ def nlu_none_examples() -> list[str]:
     return texts
 
 
+def ordinary_messages(path: Path) -> list[str]:
+    return [str(entry["text"]) for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]]
+
+
 def training_examples() -> list[tuple[str, str]]:
-    base = load_split(TRAIN) + [(text, "none") for text in nlu_none_examples()]
+    ordinary = nlu_none_examples() + ordinary_messages(ORDINARY_TRAIN)
+    base = load_split(TRAIN) + [(text, "none") for text in ordinary]
     embedded = [
         (ANSWER_OPENINGS[index % len(ANSWER_OPENINGS)] + text[0].lower() + text[1:], category)
         for index, (text, category) in enumerate(base)
@@ -141,12 +156,32 @@ def message_scores(model: RiskModel, encoder: SentenceEncoder, texts: list[str])
     return results
 
 
+@dataclass(frozen=True)
+class Ordinary:
+    """The ordinary half kept for the thresholds: each message's score and whether the net fired."""
+
+    scores: np.ndarray
+    net_fired: np.ndarray
+
+    def check_in_rate(self, threshold: float, crisis: float) -> float:
+        if not len(self.scores):
+            return 0.0
+        return float(np.mean(~self.net_fired & (self.scores >= threshold) & (self.scores < crisis)))
+
+
+NO_ORDINARY = Ordinary(np.zeros(0), np.zeros(0, dtype=bool))
+
+
 def choose_thresholds(
     scores: np.ndarray,
     net_fired: np.ndarray,
     negatives: np.ndarray,
     check_in_budget: float = MAX_CHECK_IN_RATE_ON_NEGATIVES,
+    ordinary: Ordinary = NO_ORDINARY,
 ) -> tuple[float, float]:
+    """The lowest thresholds whose false alarms on the hard negatives stay within the limits; the check-in
+    threshold also keeps check-ins on the ordinary messages within theirs."""
+
     def crisis_rate(threshold: float) -> float:
         return float(np.mean((net_fired | (scores >= threshold))[negatives]))
 
@@ -160,7 +195,9 @@ def choose_thresholds(
         (
             float(t)
             for t in THRESHOLD_GRID
-            if t < crisis and check_in_rate(t) <= check_in_budget
+            if t < crisis
+            and check_in_rate(t) <= check_in_budget
+            and ordinary.check_in_rate(t, crisis) <= MAX_CHECK_IN_RATE_ON_ORDINARY
         ),
         crisis,
     )
@@ -215,6 +252,20 @@ def validation_report(
     return "\n".join(lines)
 
 
+def ordinary_report(texts: list[str], ordinary: Ordinary, model: RiskModel) -> str:
+    crisis = ordinary.net_fired | (ordinary.scores >= model.crisis_threshold)
+    check_in = ~crisis & (ordinary.scores >= model.check_in_threshold)
+    lines = [
+        f"Ordinary messages kept for the thresholds ({len(texts)}): crisis {crisis.mean():.1%} ({crisis.sum()}), "
+        f"a check-in {check_in.mean():.1%} ({check_in.sum()})"
+    ]
+    for index, text in enumerate(texts):
+        if crisis[index] or check_in[index]:
+            tier = "FALSE CRISIS" if crisis[index] else "false check-in"
+            lines.append(f"  {tier} ({ordinary.scores[index]:.2f}): {text}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
@@ -232,11 +283,17 @@ def main() -> None:
     scores = np.array([result.score for result in scored])
     net_fired = np.array([detect_risk(text) is not None for text, _ in validation])
     negatives = np.array([category == "none" for _, category in validation])
-    check_in, crisis = choose_thresholds(scores, net_fired, negatives)
+    everyday = ordinary_messages(ORDINARY_VALIDATION)
+    ordinary = Ordinary(
+        np.array([result.score for result in message_scores(unthresholded, encoder, everyday)]),
+        np.array([detect_risk(text) is not None for text in everyday]),
+    )
+    check_in, crisis = choose_thresholds(scores, net_fired, negatives, ordinary=ordinary)
     model = unthresholded.with_thresholds(check_in, crisis)
     model.save(args.out)
 
     report = validation_report(validation, scores, [result.category for result in scored], net_fired, model)
+    report += "\n" + ordinary_report(everyday, ordinary, model)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(report + "\n", encoding="utf-8")
     print(report)

@@ -37,12 +37,16 @@ def _texts(path: Path) -> set[str]:
             for key in ("positives", "negatives", "ambiguous")
             for case in data.get(key) or []
         }
+    if "messages" in data:  # everyday messages (data/safety/ordinary_*.yml)
+        return {str(entry["text"]).lower() for entry in data["messages"]}
     return {str(text).lower() for texts in data.values() for text in texts or []}
 
 
 def test_training_tuning_and_test_sets_share_no_sentence() -> None:
-    training = _texts(ROOT / "data" / "safety" / "train.yml")
-    tuning = _texts(ROOT / "data" / "safety" / "validation.yml")
+    training = _texts(ROOT / "data" / "safety" / "train.yml") | _texts(ROOT / "data" / "safety" / "ordinary_train.yml")
+    tuning = _texts(ROOT / "data" / "safety" / "validation.yml") | _texts(
+        ROOT / "data" / "safety" / "ordinary_validation.yml"
+    )
     tests = set().union(*(_texts(path) for path in (ROOT / "tests" / "safety").glob("*.yml")))
     assert not training & tuning
     assert not training & tests
