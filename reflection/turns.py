@@ -506,7 +506,7 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     if state.requested == CONSENT_SLOT:
         return _consent(message, text)
     stop_confirming = turn_words().stop_confirming.search(_plain(text))
-    if stop_confirming:
+    if stop_confirming or (message.intent == "confirm_less" and message.confidence >= CONFIDENT_INTENT):
         return _confirming_less(message, _plain(text), state, stop_confirming)
     if state.saving_offer:
         chosen = _saving_choice(message, text)
@@ -722,10 +722,13 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
     return plan
 
 
-def _confirming_less(message: Message, plain: str, state: FormState, request: re.Match[str]) -> TurnPlan:
+def _confirming_less(
+    message: Message, plain: str, state: FormState, request: re.Match[str] | None
+) -> TurnPlan:
     """ "Stop asking me to confirm everything": readings are taken from now on. What else the message says is
-    read as usual ("stop checking, it's a 2"); said alone, it takes the reading that was being checked."""
-    rest = (plain[: request.start()] + " " + plain[request.end() :]).strip(" ,.!;:-")
+    read as usual ("stop checking, it's a 2"); said alone, it takes the reading that was being checked.
+    ``request``: the words that ask, when the turn words found them (else the classifier did)."""
+    rest = (plain[: request.start()] + " " + plain[request.end() :]).strip(" ,.!;:-") if request else ""
     planned = _plan_turn(replace(message, text=rest), replace(state, confirm_less=True)) if rest else TurnPlan()
     read_nothing = not (planned.values or planned.notes or planned.confirm or planned.interrupt)
     pending = state.pending_confirmation

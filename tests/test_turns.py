@@ -1,8 +1,10 @@
 """What one message does to the reflection: plan_turn, decided once per turn."""
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+import yaml
 
 from reflection.answer_parsing import Reading, ReadingKind, sounds_ironic
 from reflection.messages import message
@@ -1585,3 +1587,14 @@ def test_stop_asking_me_to_confirm_with_an_answer_reads_the_answer() -> None:
 )
 def test_words_near_confirming_are_no_request_to_stop(text: str) -> None:
     assert not plan(text, at("homework_fit")).confirm_less
+
+
+def test_every_way_the_classifier_learns_to_ask_not_to_confirm_is_read_by_the_turn_words() -> None:
+    nlu = yaml.safe_load((Path(__file__).resolve().parent.parent / "data/nlu/conversation.yml").read_text())
+    block = next(b for b in nlu["nlu"] if b.get("intent") == "confirm_less")
+    examples = [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+    assert examples and all(plan(text, at("depth"), intent="answer").confirm_less for text in examples)
+
+
+def test_the_classifier_alone_can_ask_not_to_confirm() -> None:
+    assert plan("pls no more of that", at("depth"), intent="confirm_less", confidence=0.9).confirm_less
