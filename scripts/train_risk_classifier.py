@@ -53,9 +53,9 @@ from reflection.safety import detect_risk  # noqa: E402
 
 TRAIN = ROOT / "data" / "safety" / "train.yml"
 VALIDATION = ROOT / "data" / "safety" / "validation.yml"
-# Everyday messages to this assistant (openers, consent, plain answers, side questions): one half is learned as
-# `none`, the other only bounds the thresholds, so an ordinary message almost never gets a check-in.
-ORDINARY_TRAIN = ROOT / "data" / "safety" / "ordinary_train.yml"
+# Everyday messages to this assistant (openers, consent, plain answers, side questions), never trained on: the
+# report gives the false alarms on them. Round 8 learned half of them as `none` and bounded the check-in
+# threshold with the rest; crisis recall fell on every blind set (docs/SAFETY.md), so both were taken back.
 ORDINARY_VALIDATION = ROOT / "data" / "safety" / "ordinary_validation.yml"
 NLU_DIR = ROOT / "data" / "nlu"
 REPORT = ROOT / "reports" / "risk_classifier_validation.txt"
@@ -70,6 +70,10 @@ NOT_NONE_INTENTS = frozenset(
         "risk_check_in",
     }
 )
+# Ordinary, but added after round 7's model was measured: learned as `none`, round 8's 15 "stop asking me to
+# confirm" examples moved crisis recall down by 1-3 disclosures on six of the eight blind sets (docs/SAFETY.md,
+# round 8), so the classifier keeps round 7's data until a round that measures a retrain on a new blind set.
+LEFT_OUT_INTENTS = frozenset({"confirm_less"})
 ANSWER_OPENINGS = (
     "2, ",
     "about a 3. ",
@@ -82,11 +86,6 @@ ANSWER_OPENINGS = (
 )
 MAX_CRISIS_RATE_ON_NEGATIVES = 0.015
 MAX_CHECK_IN_RATE_ON_NEGATIVES = 0.06
-# On everyday messages (ORDINARY_VALIDATION) at most 2 in 100 check-ins. The crisis threshold is not bounded
-# by them: in round 8 the two ordinary answers the model scored highest (0.85, 0.84) would have taken crisis
-# recall on the validation split from 86% to 70%. They are reported, and a reply to a check-in that is
-# about something else goes on with the conversation (actions/safety.py), so a false check-in costs a line.
-MAX_CHECK_IN_RATE_ON_ORDINARY = 0.02
 CHECK_IN_BUDGETS = (0.06, 0.07, 0.08, 0.09, 0.10)  # reported side by side (docs/SAFETY.md, round 4)
 THRESHOLD_GRID = np.round(np.arange(0.20, 1.0, 0.001), 3)
 # Where a `none` example is cut into pieces that are also learned as `none`: finer than the live sentence
@@ -103,7 +102,7 @@ def nlu_none_examples() -> list[str]:
     texts: list[str] = []
     for path in sorted(NLU_DIR.glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            if "intent" in block and block["intent"] not in NOT_NONE_INTENTS:
+            if "intent" in block and block["intent"] not in NOT_NONE_INTENTS | LEFT_OUT_INTENTS:
                 texts += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
     return texts
 
@@ -113,8 +112,7 @@ def ordinary_messages(path: Path) -> list[str]:
 
 
 def training_examples() -> list[tuple[str, str]]:
-    ordinary = nlu_none_examples() + ordinary_messages(ORDINARY_TRAIN)
-    base = load_split(TRAIN) + [(text, "none") for text in ordinary]
+    base = load_split(TRAIN) + [(text, "none") for text in nlu_none_examples()]
     embedded = [
         (ANSWER_OPENINGS[index % len(ANSWER_OPENINGS)] + text[0].lower() + text[1:], category)
         for index, (text, category) in enumerate(base)
@@ -158,18 +156,10 @@ def message_scores(model: RiskModel, encoder: SentenceEncoder, texts: list[str])
 
 @dataclass(frozen=True)
 class Ordinary:
-    """The ordinary half kept for the thresholds: each message's score and whether the net fired."""
+    """Everyday messages, never trained on: each one's score and whether the net fired."""
 
     scores: np.ndarray
     net_fired: np.ndarray
-
-    def check_in_rate(self, threshold: float, crisis: float) -> float:
-        if not len(self.scores):
-            return 0.0
-        return float(np.mean(~self.net_fired & (self.scores >= threshold) & (self.scores < crisis)))
-
-
-NO_ORDINARY = Ordinary(np.zeros(0), np.zeros(0, dtype=bool))
 
 
 def choose_thresholds(
@@ -177,11 +167,7 @@ def choose_thresholds(
     net_fired: np.ndarray,
     negatives: np.ndarray,
     check_in_budget: float = MAX_CHECK_IN_RATE_ON_NEGATIVES,
-    ordinary: Ordinary = NO_ORDINARY,
 ) -> tuple[float, float]:
-    """The lowest thresholds whose false alarms on the hard negatives stay within the limits; the check-in
-    threshold also keeps check-ins on the ordinary messages within theirs."""
-
     def crisis_rate(threshold: float) -> float:
         return float(np.mean((net_fired | (scores >= threshold))[negatives]))
 
@@ -195,9 +181,7 @@ def choose_thresholds(
         (
             float(t)
             for t in THRESHOLD_GRID
-            if t < crisis
-            and check_in_rate(t) <= check_in_budget
-            and ordinary.check_in_rate(t, crisis) <= MAX_CHECK_IN_RATE_ON_ORDINARY
+            if t < crisis and check_in_rate(t) <= check_in_budget
         ),
         crisis,
     )
@@ -256,7 +240,7 @@ def ordinary_report(texts: list[str], ordinary: Ordinary, model: RiskModel) -> s
     crisis = ordinary.net_fired | (ordinary.scores >= model.crisis_threshold)
     check_in = ~crisis & (ordinary.scores >= model.check_in_threshold)
     lines = [
-        f"Ordinary messages kept for the thresholds ({len(texts)}): crisis {crisis.mean():.1%} ({crisis.sum()}), "
+        f"Ordinary messages, never trained on ({len(texts)}): crisis {crisis.mean():.1%} ({crisis.sum()}), "
         f"a check-in {check_in.mean():.1%} ({check_in.sum()})"
     ]
     for index, text in enumerate(texts):
@@ -288,7 +272,7 @@ def main() -> None:
         np.array([result.score for result in message_scores(unthresholded, encoder, everyday)]),
         np.array([detect_risk(text) is not None for text in everyday]),
     )
-    check_in, crisis = choose_thresholds(scores, net_fired, negatives, ordinary=ordinary)
+    check_in, crisis = choose_thresholds(scores, net_fired, negatives)
     model = unthresholded.with_thresholds(check_in, crisis)
     model.save(args.out)
 

@@ -141,6 +141,15 @@ FLOORS = {
         crisis_recall=0.7845, any_recall=0.9195,
         max_crisis_on_negatives=0.0575, max_check_in_on_negatives=0.0995,
     ),
+    # Written before round 8 of the layers (tests/safety/blind_v9.yml, 2026-12-05). The round-7 layers gave
+    # 117/160 crisis, 142/160 either, 6/140 false crises and 8/140 check-ins; round 8's first run (half of a
+    # new file of ordinary messages learned as none) 113, 141, 5 and 8. That retrain cost crisis recall on
+    # every blind set and was taken back (docs/SAFETY.md): the shipped classifier is round 7's, and these
+    # floors are its figures.
+    "blind_v9.yml": Floors(
+        crisis_recall=0.7312, any_recall=0.8875,
+        max_crisis_on_negatives=0.0429, max_check_in_on_negatives=0.0572,
+    ),
 }
 
 @dataclass
