@@ -189,6 +189,8 @@ class ValidateReflectionForm(FormValidationAction):
             dispatcher.utter_message(response="utter_why")  # the domain's answer, as the rules give it
         elif plan.explain == "safe":
             say(dispatcher, conversation, "glad_safe_go_on")
+        elif plan.explain in ("away", "back"):
+            say(dispatcher, conversation, f"stepping_{plan.explain}")
         turn_events = _saving_events(dispatcher, conversation, plan.saving)
         if plan.confirm_less:
             say(dispatcher, conversation, "confirm_less")

@@ -198,6 +198,8 @@ class TurnWords:
     restating_lead: re.Pattern[str]
     stop_saving: re.Pattern[str]
     stop_confirming: re.Pattern[str]
+    stepping_away: re.Pattern[str]
+    back_again: re.Pattern[str]
     carry_on_unsaved: re.Pattern[str]
     keep_saving: re.Pattern[str]
     saving_words: re.Pattern[str]
@@ -261,6 +263,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         restating_lead=re.compile(rf"^(?:{_alternation(raw['restating_lead'])})\b[\s,:]*"),
         stop_saving=re.compile(str(raw["stop_saving"]).strip()),
         stop_confirming=re.compile(str(raw["stop_confirming"]).strip()),
+        stepping_away=re.compile(str(raw["stepping_away"]).strip()),
+        back_again=re.compile(str(raw["back_again"]).strip()),
         carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
         keep_saving=re.compile(str(raw["keep_saving"]).strip()),
         saving_words=re.compile(str(raw["saving_words"]).strip()),
@@ -508,6 +512,15 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     stop_confirming = turn_words().stop_confirming.search(_plain(text))
     if stop_confirming or (message.intent == "confirm_less" and message.confidence >= CONFIDENT_INTENT):
         return _confirming_less(message, _plain(text), state, stop_confirming)
+    away = turn_words().stepping_away.search(_plain(text)) and not _DIGIT.search(text)
+    if away or turn_words().back_again.search(_plain(text)):
+        # "hang on, the phone is ringing, back in a bit": nothing read ("a bit" is no rating), the place kept
+        return TurnPlan(
+            nudge=True,
+            explain="away" if away else "back",
+            confirm=state.pending_confirmation,
+            correction_prompt=state.pending_correction,
+        )
     if state.saving_offer:
         chosen = _saving_choice(message, text)
         if chosen is not None:

@@ -1598,3 +1598,35 @@ def test_every_way_the_classifier_learns_to_ask_not_to_confirm_is_read_by_the_tu
 
 def test_the_classifier_alone_can_ask_not_to_confirm() -> None:
     assert plan("pls no more of that", at("depth"), intent="confirm_less", confidence=0.9).confirm_less
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hang on, the phone is ringing, back in a bit",
+        "my mother is calling me, I will come back",
+        "brb",
+        "one sec, someone's at the door",
+        "sorry, I'll be back in a minute",
+    ],
+)
+def test_stepping_away_reads_nothing_and_keeps_the_place(text: str) -> None:
+    pending = Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7), words="kinda")
+    for state in (at("goals_shared"), at("depth", pending_confirmation=pending)):
+        planned = plan(text, state)
+        assert planned.explain == "away" and planned.nudge and not planned.values and not planned.notes
+        assert planned.confirm == state.pending_confirmation
+
+
+@pytest.mark.parametrize("text", ["ok im back", "I'm back, sorry", "back", "sorry about that"])
+def test_coming_back_reads_nothing(text: str) -> None:
+    planned = plan(text, at("goals_shared"))
+    assert planned.explain == "back" and planned.nudge and not planned.values
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["she calls me out when I avoid things, 4", "we never come back to the goals", "a bit, yeah", "I'll be honest, 2"],
+)
+def test_answers_that_look_like_stepping_away_are_still_read(text: str) -> None:
+    assert plan(text, at("goals_shared")).explain is None

@@ -41,6 +41,10 @@ FIRST_RUN: dict[str, dict[str, float]] = {
     # exact, 32.1% confirmed, 64.7% of 34 conversations right, 33 finished, nothing stored from a question;
     # round 6's code gave 90.3%, 32.4%, 64.7%, 33 finished
     "conversations_v7": {"stored_exact": 0.903, "confirmed": 0.321, "whole_right": 0.647},
+    # round 8, 2026-12-05 (text-speak, side questions, stepping away): 88.5% of 340 answers exact, 33.8%
+    # confirmed, 67.6% of 34 conversations right, 33 finished, one "back in a bit" stored as a rating ("a bit"
+    # read as 2; fixed after this run); round 7's code gave 88.2%, 33.5%, 67.6%, 33 finished, the same one
+    "conversations_v8": {"stored_exact": 0.885, "confirmed": 0.338, "whole_right": 0.676},
 }
 # What each set must keep now (after the fixes its first run showed; no higher than the set gives): floors.
 FLOORS: dict[str, dict[str, float]] = {
