@@ -191,6 +191,8 @@ class ValidateReflectionForm(FormValidationAction):
             say(dispatcher, conversation, "glad_safe_go_on")
         elif plan.explain in ("away", "back"):
             say(dispatcher, conversation, f"stepping_{plan.explain}")
+        elif plan.explain == "normal":
+            say(dispatcher, conversation, "is_that_normal")
         turn_events = _saving_events(dispatcher, conversation, plan.saving)
         if plan.confirm_less:
             say(dispatcher, conversation, "confirm_less")

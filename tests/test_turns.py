@@ -1630,3 +1630,16 @@ def test_coming_back_reads_nothing(text: str) -> None:
 )
 def test_answers_that_look_like_stepping_away_are_still_read(text: str) -> None:
     assert plan(text, at("goals_shared")).explain is None
+
+
+@pytest.mark.parametrize(
+    "text", ["is that normal?", "Is this normal tho", "is it just me?", "do other people feel this way?", "is that bad?"]
+)
+def test_is_that_normal_gets_a_word_and_the_question_again(text: str) -> None:
+    planned = plan(text, at("homework_fit"))
+    assert planned.explain == "normal" and planned.nudge and not planned.values and not planned.missed
+
+
+@pytest.mark.parametrize("text", ["it's normal, I guess, a 3", "normal amount of homework, it fits", "is that a 3? yes"])
+def test_answers_with_normal_in_them_are_still_read(text: str) -> None:
+    assert plan(text, at("homework_fit")).explain != "normal"
