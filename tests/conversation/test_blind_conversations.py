@@ -94,6 +94,17 @@ FLOORS.update(
         "conversations_v7": {"stored_exact": 0.912, "confirmed": 0.324, "whole_right": 0.676},
     }
 )
+# Round 8 (2026-12-05): a reply to a check-in on a first message goes on to the reflection, "yh" is a yes, a
+# hedged count and "early" answer how long. Conversations that had stopped at a false check-in now go on:
+# v4's confirmations rise with the answers those conversations now give (29.4% to 31.5%).
+FLOORS.update(
+    {
+        "conversations_v2": {"stored_exact": 0.894, "confirmed": 0.151, "whole_right": 0.686},
+        "conversations_v4": {"stored_exact": 0.906, "confirmed": 0.315, "whole_right": 0.706},
+        "conversations_v6": {"stored_exact": 0.871, "confirmed": 0.329, "whole_right": 0.647},
+        "conversations_v8": {"stored_exact": 0.885, "confirmed": 0.338, "whole_right": 0.706},
+    }
+)
 
 
 def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, float]]:
