@@ -135,6 +135,19 @@ def test_a_number_beats_the_words_around_it() -> None:
     assert placed("depth", "it's surface level, a 2") == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("no i said 4", 4), ("I said 1", 1), ("no, I said a 2", 2), ("no its a 2", 2), ("no more like a 2", 2)],
+)
+def test_a_rating_said_again_after_a_no_is_the_rating(text: str, expected: int) -> None:
+    assert placed("approach_fit", text) == expected
+
+
+@pytest.mark.parametrize("text", ["not a 4", "I never said 4", "no 4 is too high"])
+def test_a_number_said_not_to_be_the_rating_is_not_placed(text: str) -> None:
+    assert placed("approach_fit", text) == NOT_PLACED
+
+
 # --------------------------------------------------------------------------------------------------------
 # Scale answers: words that mean the same in every scale slot
 # --------------------------------------------------------------------------------------------------------

@@ -113,7 +113,7 @@ class NumberReader:
             return min(stars, SCALE_MAX) if stars else None
         latest: float | None = None
         for clause in self._clause_split.split(norm):
-            found = self._in_clause(clause)
+            found = self._in_clause(_REPLY_NO.sub("", clause).lstrip())
             if found:
                 latest = max(found)[1]
         return None if latest is None else round_toward_middle(latest)
@@ -122,6 +122,10 @@ class NumberReader:
         """A 1-5 rating the answer opens with ("1 - generic as it gets", "a 4 from me")."""
         match = self._up_front.match(lowered)
         return int(match.group(1)) if match else None
+
+
+# A "no" that opens the clause answers the assistant ("no i said 4"); it negates no number after it.
+_REPLY_NO = re.compile(r"^\s*(?:no|nope|nah)\b(?=\s+(?:i|i'm|im|it's|its|it|that's|thats|more like|like|more|its more)\b)")
 
 
 def on_one_to_five(numbers: list[float], denominator: float | None) -> float | None:

@@ -618,6 +618,7 @@ class WordsReading:
 
 
 _MAX_REPORTED = 10  # words skipped after "when I said"
+_RESTATED_FILLER = frozenset({"a", "it", "it's", "its", "was", "is", "like", "that", "it", "so"})
 
 
 def _turned(signal: Signal) -> Signal:
@@ -721,9 +722,12 @@ class WordReader:
                 continue
             kept.extend(clause[i:i + length])
             i += length
-            skipped = 0
+            start, skipped = i, 0
             while i < len(clause) and skipped < _MAX_REPORTED and clause[i] not in self.w.reported_until \
                     and clause[i] not in _CLAUSE_BREAK_MARKS:
                 i += 1
                 skipped += 1
+            said = [token for token in clause[start:i] if token not in _RESTATED_FILLER]
+            if len(said) == 1 and said[0].isdigit():  # "no, I said 4": the client restates their own rating
+                kept.extend(clause[start:i])
         return kept
