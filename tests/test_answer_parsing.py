@@ -674,6 +674,10 @@ SESSIONS = [
     ("Early.", "early"),
     ("still early", "early"),
     ("its early days", "early"),
+    # a price is no length of time
+    ("six months. six months of paying £70 a week for basically nothing", "long_term"),
+    ("£60 a session for 3 sessions", "early"),
+    ("about a year, $120 per session", "long_term"),
 ]
 
 

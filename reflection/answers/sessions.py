@@ -56,6 +56,7 @@ class SessionsReader:
             for word in phrases(unit["words"]):
                 self._units[word] = (str(kind), float(unit["sessions"]))
         self._sessions_per_month = float(d["units"][_MONTH_UNIT]["sessions"])
+        self._prices = re.compile(str(d["prices"]).strip())
         unit_re = alternation(list(self._units), longest_first=True)
         self._rates = tuple((re.compile(rf"\b(?:{pattern(r['pattern'])})\b"), float(r["per_week"]))
                             for r in d["rates"])
@@ -126,6 +127,7 @@ class SessionsReader:
         self._long_term = compile_any(cues["long_term"])
 
     def read(self, norm: str, today: date) -> SessionsReading:
+        norm = self._prices.sub(" ", norm)
         since = self._since_year.search(norm)
         if since:
             years = today.year - int(since.group("year"))
