@@ -121,6 +121,11 @@ class ActionRiskCheckIn(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         if check_in_waived(tracker) and (tracker.active_loop or {}).get("name") == "reflection_form":
             return []
+        users = _user_events(tracker)
+        if asked_if_safe(tracker) and users and _says_safe(users[-1]):
+            # "Yes I am safe. Why you ask this?" answers the question just asked: never the same question again
+            dispatcher.utter_message(response="utter_glad_safe")
+            return []
         say(dispatcher, Conversation(tracker), "risk_check_in")
         return []
 
