@@ -193,6 +193,9 @@ class ValidateReflectionForm(FormValidationAction):
             say(dispatcher, conversation, f"stepping_{plan.explain}")
         elif plan.explain == "normal":
             say(dispatcher, conversation, "is_that_normal")
+        elif plan.explain == "meaning" and requested in load_item_bank().slots:
+            item = load_item_bank().item(requested)
+            dispatcher.utter_message(text=item.explain or item.reask)
         turn_events = _saving_events(dispatcher, conversation, plan.saving)
         if plan.confirm_less:
             say(dispatcher, conversation, "confirm_less")

@@ -36,6 +36,7 @@ class Item:
     question: dict[str, str]
     reask: str
     ack: dict[str, str]
+    explain: str = ""  # the question in other words, for "what do you mean?"
     values: dict[str, str] = field(default_factory=dict)
     buttons: tuple[Button, ...] = ()
     allow_none: bool = False
@@ -159,6 +160,7 @@ def _item_from_dict(raw: dict[str, Any]) -> Item:
         question=dict(raw["question"]),
         reask=raw["reask"].strip(),
         ack=dict(raw["ack"]),
+        explain=str(raw.get("explain", "")).strip(),
         values=dict(raw.get("values", {})),
         buttons=tuple(buttons),
         allow_none=bool(raw.get("allow_none", False)),

@@ -201,6 +201,7 @@ class TurnWords:
     stepping_away: re.Pattern[str]
     back_again: re.Pattern[str]
     is_that_normal: re.Pattern[str]
+    asks_meaning: re.Pattern[str]
     carry_on_unsaved: re.Pattern[str]
     keep_saving: re.Pattern[str]
     saving_words: re.Pattern[str]
@@ -267,6 +268,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         stepping_away=re.compile(str(raw["stepping_away"]).strip()),
         back_again=re.compile(str(raw["back_again"]).strip()),
         is_that_normal=re.compile(str(raw["is_that_normal"]).strip()),
+        asks_meaning=re.compile(str(raw["asks_meaning"]).strip()),
         carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
         keep_saving=re.compile(str(raw["keep_saving"]).strip()),
         saving_words=re.compile(str(raw["saving_words"]).strip()),
@@ -515,6 +517,14 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     if stop_confirming or (message.intent == "confirm_less" and message.confidence >= CONFIDENT_INTENT):
         return _confirming_less(message, _plain(text), state, stop_confirming)
     away = turn_words().stepping_away.search(_plain(text)) and not _DIGIT.search(text)
+    if turn_words().asks_meaning.search(_plain(text)) and not _DIGIT.search(text):
+        # "wat do u mean by deep": the question in other words; nothing is read from the question itself
+        return TurnPlan(
+            nudge=True,
+            explain="meaning",
+            confirm=state.pending_confirmation,
+            correction_prompt=state.pending_correction,
+        )
     if turn_words().is_that_normal.search(_plain(text)):
         # "is that normal?" about what they just said: reassurance, and what was waiting still waits
         return TurnPlan(

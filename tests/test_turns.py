@@ -1643,3 +1643,29 @@ def test_is_that_normal_gets_a_word_and_the_question_again(text: str) -> None:
 @pytest.mark.parametrize("text", ["it's normal, I guess, a 3", "normal amount of homework, it fits", "is that a 3? yes"])
 def test_answers_with_normal_in_them_are_still_read(text: str) -> None:
     assert plan(text, at("homework_fit")).explain != "normal"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wat do u mean by deep",
+        "ok but wat does deep even mean",
+        "Sorry, what means 'on the surface'? My English is not so perfect.",
+        "I don't understand the question, can you explain with other words please?",
+        "what are you asking",
+    ],
+)
+def test_asking_what_the_question_means_reads_nothing(text: str) -> None:
+    planned = plan(text, at("depth"), model_readings={"depth": Reading(ReadingKind.VALUE, 4, 0.9)})
+    assert planned.explain == "meaning" and planned.nudge and not planned.values and planned.confirm is None
+
+
+def test_a_rating_with_a_word_about_meaning_is_still_read() -> None:
+    assert plan("I mean, it's a 2", at("depth")).values == {"depth": 2}
+
+
+def test_every_question_the_form_asks_can_be_put_in_other_words() -> None:
+    from reflection.items import load_item_bank
+
+    bank = load_item_bank()
+    assert all(bank.item(slot).explain for slot in QUESTIONS)
