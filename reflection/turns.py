@@ -1447,8 +1447,12 @@ def _new_value(item: str, text: str) -> Reading:
         plain = _TAKEN_BACK.sub(" ", plain)
     for words in turn_words().positions.values():  # "the first one" is no "1"
         plain = words.sub(" ", plain)
-    plain = _SPACES.sub(" ", _names()[item].sub(" ", plain)).strip()
     framing = turn_words().correction_framing
+    for found in framing.finditer(plain):  # "change my homework answer to no homework": the item's own "none"
+        said = read_correction(item, plain[found.end():])
+        if said.kind is ReadingKind.NOT_APPLICABLE:
+            return said
+    plain = _SPACES.sub(" ", _names()[item].sub(" ", plain)).strip()
     framed = framing.sub(" ", plain)
     if not _DIGIT.search(framed):
         return read_correction(item, plain)  # words stay as they were said

@@ -1669,3 +1669,15 @@ def test_every_question_the_form_asks_can_be_put_in_other_words() -> None:
 
     bank = load_item_bank()
     assert all(bank.item(slot).explain for slot in QUESTIONS)
+
+
+@pytest.mark.parametrize("text", ["change my homework answer to: no homework", "change my homework answer to no homework"])
+def test_a_correction_to_no_homework_is_none_not_a_rating(text: str) -> None:
+    planned = plan(text, at("goals_shared", {"homework_fit": 4}, last_answered="homework_fit"))
+    assert planned.corrected == ["homework_fit"] and planned.values == {"homework_fit": "none"}
+
+
+def test_the_example_the_assistant_gives_for_a_change_works() -> None:
+    example = message("confirm_less").text.split('"')[1]
+    planned = plan(example, at("goals_shared", {"homework_fit": 4}, last_answered="homework_fit"))
+    assert planned.corrected == ["homework_fit"] and planned.values == {"homework_fit": 2}
