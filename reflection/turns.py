@@ -202,6 +202,7 @@ class TurnWords:
     back_again: re.Pattern[str]
     is_that_normal: re.Pattern[str]
     asks_meaning: re.Pattern[str]
+    normal_anywhere: re.Pattern[str]
     carry_on_unsaved: re.Pattern[str]
     keep_saving: re.Pattern[str]
     saving_words: re.Pattern[str]
@@ -269,6 +270,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         back_again=re.compile(str(raw["back_again"]).strip()),
         is_that_normal=re.compile(str(raw["is_that_normal"]).strip()),
         asks_meaning=re.compile(str(raw["asks_meaning"]).strip()),
+        normal_anywhere=re.compile(str(raw["normal_anywhere"]).strip()),
         carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
         keep_saving=re.compile(str(raw["keep_saving"]).strip()),
         saving_words=re.compile(str(raw["saving_words"]).strip()),
@@ -488,10 +490,15 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
     their answer: the message is read, and kept as their words, without them."""
     own = without_bot_wording(message.text or "")
     if own == (message.text or ""):
-        return _plan_turn(message, state)
-    planned = _plan_turn(replace(message, text=own), state)
-    for item in (*planned.values, *planned.notes):
-        planned.words.setdefault(item, own)
+        planned = _plan_turn(message, state)
+    else:
+        planned = _plan_turn(replace(message, text=own), state)
+        for item in (*planned.values, *planned.notes):
+            planned.words.setdefault(item, own)
+    # "mostly surface. is that normal this early on?": the answer is read, and the question gets its word
+    asks = turn_words().normal_anywhere.search(_plain(own))
+    if asks and planned.explain is None and planned.interrupt is None and state.requested != CONSENT_SLOT:
+        planned.explain = "normal"
     return planned
 
 

@@ -1681,3 +1681,9 @@ def test_the_example_the_assistant_gives_for_a_change_works() -> None:
     example = message("confirm_less").text.split('"')[1]
     planned = plan(example, at("goals_shared", {"homework_fit": 4}, last_answered="homework_fit"))
     assert planned.corrected == ["homework_fit"] and planned.values == {"homework_fit": 2}
+
+
+def test_is_that_normal_inside_an_answer_keeps_the_answer_and_gets_its_word() -> None:
+    planned = plan("mostly surface, 2. is that normal this early on?", at("depth"))
+    assert planned.values == {"depth": 2} and planned.explain == "normal"
+    assert plan("you didn't answer me. is it normal that it's still shallow?", at("advice_fit")).explain == "normal"
