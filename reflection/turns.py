@@ -55,6 +55,7 @@ TURNS_CONTENT = Path(__file__).parent / "content" / "turns"
 DEFAULT_LANGUAGE = "en"
 CONSENT_SLOT = "consent"
 HOPES_SLOT = "hopes"  # where a hope typed at another question belongs
+TELL_MORE_SLOT = "tell_more"  # "could you tell me more?", asked after a low rating
 SIDE_REQUEST_INTENTS = frozenset(
     {
         "ask_why",
@@ -203,6 +204,7 @@ class TurnWords:
     is_that_normal: re.Pattern[str]
     asks_meaning: re.Pattern[str]
     normal_anywhere: re.Pattern[str]
+    disputes_lead: re.Pattern[str]
     carry_on_unsaved: re.Pattern[str]
     keep_saving: re.Pattern[str]
     saving_words: re.Pattern[str]
@@ -271,6 +273,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         is_that_normal=re.compile(str(raw["is_that_normal"]).strip()),
         asks_meaning=re.compile(str(raw["asks_meaning"]).strip()),
         normal_anywhere=re.compile(str(raw["normal_anywhere"]).strip()),
+        disputes_lead=re.compile(str(raw["disputes_lead"]).strip()),
         carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
         keep_saving=re.compile(str(raw["keep_saving"]).strip()),
         saving_words=re.compile(str(raw["saving_words"]).strip()),
@@ -570,6 +573,9 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     complained_of = complains_of_an_answer(text, state)
     if complained_of is not None:
         return TurnPlan(correction_prompt=complained_of)  # "what would you like your answer about ... to be?"
+    disputed = _disputes_the_last_answer(text, state)
+    if disputed is not None:
+        return disputed
     if state.answered and (
         asks_to_correct(message) or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
         or revises_an_earlier_answer(text, state) or named_changes(text, state)
@@ -759,6 +765,27 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
         if reading is not None and reading.kind in (ReadingKind.VALUE, ReadingKind.NOT_APPLICABLE):
             _settle(plan, item, reading)
             plan.also_answered.append(item)
+    return plan
+
+
+def _disputes_the_last_answer(text: str, state: FormState) -> TurnPlan | None:
+    """At a question asked in words, "no it didn't make a difference, I said nothing changed" changes the
+    answer just taken (a rating or a choice) when it reads as a different, clear answer to it; None otherwise."""
+    bank = load_item_bank()
+    last = state.last_answered
+    # not at "tell me more", whose "nah" or "no, she just never listens" is about the answer it follows
+    asked_in_words = state.requested in bank.free_text_slots and state.requested != TELL_MORE_SLOT
+    if not asked_in_words or last is None or last in bank.free_text_slots:
+        return None
+    if last not in state.answered or not turn_words().disputes_lead.search(_plain(text)):
+        return None
+    reading = read_answer(last, text)
+    if reading.kind not in (ReadingKind.VALUE, ReadingKind.NOT_APPLICABLE) or reading.value is None:
+        return None
+    if reading.value == state.answered.get(last) or reading.confidence < VERY_CONFIDENT:
+        return None
+    plan = TurnPlan(corrected=[last])
+    _settle(plan, last, reading)
     return plan
 
 

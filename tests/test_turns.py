@@ -1687,3 +1687,20 @@ def test_is_that_normal_inside_an_answer_keeps_the_answer_and_gets_its_word() ->
     planned = plan("mostly surface, 2. is that normal this early on?", at("depth"))
     assert planned.values == {"depth": 2} and planned.explain == "normal"
     assert plan("you didn't answer me. is it normal that it's still shallow?", at("advice_fit")).explain == "normal"
+
+
+@pytest.mark.parametrize("text", ["no it didn't make a difference, I said nothing changed", "no, nothing changed"])
+def test_disputing_the_answer_just_taken_at_a_question_in_words_changes_it(text: str) -> None:
+    planned = plan(text, at("hopes", {"raised_needs": "yes_helped"}, last_answered="raised_needs"))
+    assert planned.corrected == ["raised_needs"] and planned.values == {"raised_needs": "yes_no_change"}
+
+
+@pytest.mark.parametrize("text", ["no idea, just to feel better", "wait, actually I want more structure"])
+def test_a_hope_that_opens_with_no_is_still_a_hope(text: str) -> None:
+    planned = plan(text, at("hopes", {"raised_needs": "yes_helped"}, last_answered="raised_needs"))
+    assert planned.values == {"hopes": text} and not planned.corrected
+
+
+def test_no_to_tell_me_more_changes_nothing() -> None:
+    planned = plan("nah", at("tell_more", {"felt_heard": 3}, last_answered="felt_heard"))
+    assert not planned.corrected
