@@ -1704,3 +1704,15 @@ def test_a_hope_that_opens_with_no_is_still_a_hope(text: str) -> None:
 def test_no_to_tell_me_more_changes_nothing() -> None:
     planned = plan("nah", at("tell_more", {"felt_heard": 3}, last_answered="felt_heard"))
     assert not planned.corrected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we talk about the meaning of life a lot, so yes, deep",
+        "she helps me rephrase my thoughts, it goes deep",
+        "can you explain why my sessions feel shallow? they do",
+    ],
+)
+def test_answers_with_words_about_meaning_are_still_answers(text: str) -> None:
+    assert plan(text, at("depth")).explain != "meaning"
