@@ -123,7 +123,7 @@ class ActionRiskCheckIn(Action):
             return []
         users = _user_events(tracker)
         if asked_if_safe(tracker) and users and _says_safe(users[-1]):
-            # "Yes I am safe. Why you ask this?" answers the question just asked: never the same question again
+            # "Yes I am safe. Why you ask this?" answers the question just asked: never that question again
             dispatcher.utter_message(response="utter_glad_safe")
             return []
         say(dispatcher, Conversation(tracker), "risk_check_in")

@@ -770,7 +770,7 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
 
 def _disputes_the_last_answer(text: str, state: FormState) -> TurnPlan | None:
     """At a question asked in words, "no it didn't make a difference, I said nothing changed" changes the
-    answer just taken (a rating or a choice) when it reads as a different, clear answer to it; None otherwise."""
+    answer just taken (a rating or a choice) when it reads as a different, clear answer to it; else None."""
     bank = load_item_bank()
     last = state.last_answered
     # not at "tell me more", whose "nah" or "no, she just never listens" is about the answer it follows
@@ -796,7 +796,8 @@ def _confirming_less(
     read as usual ("stop checking, it's a 2"); said alone, it takes the reading that was being checked.
     ``request``: the words that ask, when the turn words found them (else the classifier did)."""
     rest = (plain[: request.start()] + " " + plain[request.end() :]).strip(" ,.!;:-") if request else ""
-    planned = _plan_turn(replace(message, text=rest), replace(state, confirm_less=True)) if rest else TurnPlan()
+    relaxed = replace(state, confirm_less=True)
+    planned = _plan_turn(replace(message, text=rest), relaxed) if rest else TurnPlan()
     read_nothing = not (planned.values or planned.notes or planned.confirm or planned.interrupt)
     pending = state.pending_confirmation
     if read_nothing and not planned.correction_prompt and not planned.explain:

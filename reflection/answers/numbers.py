@@ -125,7 +125,9 @@ class NumberReader:
 
 
 # A "no" that opens the clause answers the assistant ("no i said 4"); it negates no number after it.
-_REPLY_NO = re.compile(r"^\s*(?:no|nope|nah)\b(?=\s+(?:i|i'm|im|it's|its|it|that's|thats|more like|like|more|its more)\b)")
+_REPLY_NO = re.compile(
+    r"^\s*(?:no|nope|nah)\b(?=\s+(?:i|i'm|im|it's|its|it|that's|thats|more like|like|more|its more)\b)"
+)
 
 
 def on_one_to_five(numbers: list[float], denominator: float | None) -> float | None:

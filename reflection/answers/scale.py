@@ -618,7 +618,7 @@ class WordsReading:
 
 
 _MAX_REPORTED = 10  # words skipped after "when I said"
-_RESTATED_FILLER = frozenset({"a", "it", "it's", "its", "was", "is", "like", "that", "it", "so"})
+_RESTATED_FILLER = frozenset({"a", "it", "it's", "its", "was", "is", "like", "that", "so"})
 
 
 def _turned(signal: Signal) -> Signal:

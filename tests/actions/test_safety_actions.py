@@ -326,11 +326,13 @@ async def test_a_reply_to_a_check_in_after_a_paused_reflection_gets_the_options(
 async def test_a_safe_reply_in_the_check_in_band_is_not_asked_the_same_question_again() -> None:
     reply = "Yes I am safe. Why you ask this? I only say what I hope."
     earlier = [
-        user_turn("I hope to be less worried and to be a good daughter", verdict("crisis", "self_harm"), "answer"),
+        user_turn("I hope to be less worried, and a good daughter", verdict("crisis", "self_harm"), "answer"),
         {"event": "action", "name": "action_crisis_response"},
         {"event": "action", "name": "action_listen"},
     ]
-    latest = tracker_after(reply, "risk_check_in", MODEL_CHECK_IN, slots={"reflection_status": "paused"}, earlier=earlier)
+    latest = tracker_after(
+        reply, "risk_check_in", MODEL_CHECK_IN, slots={"reflection_status": "paused"}, earlier=earlier
+    )
     latest.active_loop = {}
     dispatcher = CollectingDispatcher()
     await ActionRiskCheckIn().run(dispatcher, latest, {})
