@@ -71,8 +71,8 @@ NOT_NONE_INTENTS = frozenset(
     }
 )
 # Ordinary, but added after round 7's model was measured: learned as `none`, round 8's 15 "stop asking me to
-# confirm" examples moved crisis recall down by 1-3 disclosures on six of the eight blind sets (round 8 in
-# docs/SAFETY.md), so the classifier keeps round 7's data until a round measures a retrain on a new blind set.
+# confirm" examples cost 1-3 crisis disclosures on five of the eight blind sets (round 8 in docs/SAFETY.md),
+# so the classifier keeps round 7's data until a round measures a retrain on a new blind set.
 LEFT_OUT_INTENTS = frozenset({"confirm_less"})
 ANSWER_OPENINGS = (
     "2, ",
