@@ -515,42 +515,16 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         rated = _rating_after_safe_reply(text, state)
         if rated is not None:
             return TurnPlan(explain="safe", values={state.requested: rated})
-        return TurnPlan(
-            nudge=True,
-            explain="safe",
-            confirm=state.pending_confirmation,
-            correction_prompt=state.pending_correction,
-        )
+        return _still_waiting(state, "safe")
     if state.requested == CONSENT_SLOT:
         return _consent(message, text)
-    stop_confirming = turn_words().stop_confirming.search(_plain(text))
+    plain = _plain(text)
+    stop_confirming = turn_words().stop_confirming.search(plain)
     if stop_confirming or (message.intent == "confirm_less" and message.confidence >= CONFIDENT_INTENT):
-        return _confirming_less(message, _plain(text), state, stop_confirming)
-    away = turn_words().stepping_away.search(_plain(text)) and not _DIGIT.search(text)
-    if turn_words().asks_meaning.search(_plain(text)) and not _DIGIT.search(text):
-        # "wat do u mean by deep": the question in other words; nothing is read from the question itself
-        return TurnPlan(
-            nudge=True,
-            explain="meaning",
-            confirm=state.pending_confirmation,
-            correction_prompt=state.pending_correction,
-        )
-    if turn_words().is_that_normal.search(_plain(text)):
-        # "is that normal?" about what they just said: reassurance, and what was waiting still waits
-        return TurnPlan(
-            nudge=True,
-            explain="normal",
-            confirm=state.pending_confirmation,
-            correction_prompt=state.pending_correction,
-        )
-    if away or turn_words().back_again.search(_plain(text)):
-        # "hang on, the phone is ringing, back in a bit": nothing read ("a bit" is no rating), the place kept
-        return TurnPlan(
-            nudge=True,
-            explain="away" if away else "back",
-            confirm=state.pending_confirmation,
-            correction_prompt=state.pending_correction,
-        )
+        return _confirming_less(message, plain, state, stop_confirming)
+    aside = _aside(plain, has_number=bool(_DIGIT.search(text)))
+    if aside is not None:
+        return _still_waiting(state, aside)
     if state.saving_offer:
         chosen = _saving_choice(message, text)
         if chosen is not None:
@@ -766,6 +740,32 @@ def _answers(message: Message, state: FormState, readings: Mapping[str, Reading]
             _settle(plan, item, reading)
             plan.also_answered.append(item)
     return plan
+
+
+def _still_waiting(state: FormState, explain: str) -> TurnPlan:
+    """A message the form answers itself, then asks again: what was waiting (a check, a correction) waits."""
+    return TurnPlan(
+        nudge=True,
+        explain=explain,
+        confirm=state.pending_confirmation,
+        correction_prompt=state.pending_correction,
+    )
+
+
+def _aside(plain: str, has_number: bool) -> str | None:
+    """What an aside asks, when the message is one the form answers itself, in this order: "meaning" ("wat do
+    u mean by deep": the question in other words), "normal" ("is that normal?": reassurance), "away" ("hang
+    on, the phone is ringing, back in a bit": "a bit" is no rating) or "back" ("ok I'm back"); else None."""
+    words = turn_words()
+    if not has_number and words.asks_meaning.search(plain):
+        return "meaning"
+    if words.is_that_normal.search(plain):
+        return "normal"
+    if not has_number and words.stepping_away.search(plain):
+        return "away"
+    if words.back_again.search(plain):
+        return "back"
+    return None
 
 
 def _disputes_the_last_answer(text: str, state: FormState) -> TurnPlan | None:

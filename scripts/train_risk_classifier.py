@@ -28,7 +28,6 @@ import argparse
 import re
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -154,14 +153,6 @@ def message_scores(model: RiskModel, encoder: SentenceEncoder, texts: list[str])
     return results
 
 
-@dataclass(frozen=True)
-class Ordinary:
-    """Everyday messages, never trained on: each one's score and whether the net fired."""
-
-    scores: np.ndarray
-    net_fired: np.ndarray
-
-
 def choose_thresholds(
     scores: np.ndarray,
     net_fired: np.ndarray,
@@ -236,9 +227,10 @@ def validation_report(
     return "\n".join(lines)
 
 
-def ordinary_report(texts: list[str], ordinary: Ordinary, model: RiskModel) -> str:
-    crisis = ordinary.net_fired | (ordinary.scores >= model.crisis_threshold)
-    check_in = ~crisis & (ordinary.scores >= model.check_in_threshold)
+def ordinary_report(texts: list[str], scores: np.ndarray, net_fired: np.ndarray, model: RiskModel) -> str:
+    """The false alarms the thresholded model gives the everyday messages (never trained on)."""
+    crisis = net_fired | (scores >= model.crisis_threshold)
+    check_in = ~crisis & (scores >= model.check_in_threshold)
     lines = [
         f"Ordinary messages, never trained on ({len(texts)}): crisis {crisis.mean():.1%} ({crisis.sum()}), "
         f"a check-in {check_in.mean():.1%} ({check_in.sum()})"
@@ -246,7 +238,7 @@ def ordinary_report(texts: list[str], ordinary: Ordinary, model: RiskModel) -> s
     for index, text in enumerate(texts):
         if crisis[index] or check_in[index]:
             tier = "FALSE CRISIS" if crisis[index] else "false check-in"
-            lines.append(f"  {tier} ({ordinary.scores[index]:.2f}): {text}")
+            lines.append(f"  {tier} ({scores[index]:.2f}): {text}")
     return "\n".join(lines)
 
 
@@ -267,17 +259,15 @@ def main() -> None:
     scores = np.array([result.score for result in scored])
     net_fired = np.array([detect_risk(text) is not None for text, _ in validation])
     negatives = np.array([category == "none" for _, category in validation])
-    everyday = ordinary_messages(ORDINARY_VALIDATION)
-    ordinary = Ordinary(
-        np.array([result.score for result in message_scores(unthresholded, encoder, everyday)]),
-        np.array([detect_risk(text) is not None for text in everyday]),
-    )
     check_in, crisis = choose_thresholds(scores, net_fired, negatives)
     model = unthresholded.with_thresholds(check_in, crisis)
     model.save(args.out)
 
     report = validation_report(validation, scores, [result.category for result in scored], net_fired, model)
-    report += "\n" + ordinary_report(everyday, ordinary, model)
+    everyday = ordinary_messages(ORDINARY_VALIDATION)
+    everyday_scores = np.array([result.score for result in message_scores(model, encoder, everyday)])
+    everyday_net = np.array([detect_risk(text) is not None for text in everyday])
+    report += "\n" + ordinary_report(everyday, everyday_scores, everyday_net, model)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(report + "\n", encoding="utf-8")
     print(report)

@@ -1551,6 +1551,10 @@ def test_plain_or_non_native_answers_are_read_not_asked_again(text: str, request
     assert planned.values == {requested: value} and not planned.missed
 
 
+# "about 3 of 5, is that right?" waiting for the depth question
+CHECKING_DEPTH = Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7), words="kinda deep i guess")
+
+
 def test_after_stop_asking_me_to_confirm_a_reading_is_taken_not_checked() -> None:
     model = {"depth": Reading(ReadingKind.VALUE, 2, 0.7)}  # the second reader disagrees, as above
     planned = plan("yes, we go deep", at("depth", confirm_less=True), model_readings=model)
@@ -1568,15 +1572,13 @@ def test_after_stop_asking_me_to_confirm_a_reading_is_taken_not_checked() -> Non
     ],
 )
 def test_stop_asking_me_to_confirm_takes_the_reading_being_checked_and_lasts(text: str) -> None:
-    pending = Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7), words="kinda deep i guess")
-    planned = plan(text, at("depth", pending_confirmation=pending), intent="nlu_fallback")
+    planned = plan(text, at("depth", pending_confirmation=CHECKING_DEPTH), intent="nlu_fallback")
     assert planned.confirm_less and planned.values == {"depth": 3}
     assert planned.words == {"depth": "kinda deep i guess"}
 
 
 def test_stop_asking_me_to_confirm_with_an_answer_reads_the_answer() -> None:
-    pending = Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7), words="kinda deep i guess")
-    planned = plan("stop asking me to confirm, it's a 2", at("depth", pending_confirmation=pending))
+    planned = plan("stop asking me to confirm, it's a 2", at("depth", pending_confirmation=CHECKING_DEPTH))
     assert planned.confirm_less and planned.values == {"depth": 2}
     at_a_question = plan("stop checking everything with me. not really deep", at("depth"))
     assert at_a_question.confirm_less and at_a_question.values == {"depth": 2}
@@ -1611,8 +1613,7 @@ def test_the_classifier_alone_can_ask_not_to_confirm() -> None:
     ],
 )
 def test_stepping_away_reads_nothing_and_keeps_the_place(text: str) -> None:
-    pending = Confirmation("depth", Reading(ReadingKind.VALUE, 3, 0.7), words="kinda")
-    for state in (at("goals_shared"), at("depth", pending_confirmation=pending)):
+    for state in (at("goals_shared"), at("depth", pending_confirmation=CHECKING_DEPTH)):
         planned = plan(text, state)
         assert planned.explain == "away" and planned.nudge and not planned.values and not planned.notes
         assert planned.confirm == state.pending_confirmation
