@@ -356,7 +356,10 @@ class ValidateReflectionForm(FormValidationAction):
             if slot == CLINIC_EXTRA_SLOT:
                 return {slot: value}
             plan = _current_plan()
-            if slot not in plan.values:  # filled before this turn (a resumed reflection): stored already
+            if slot not in plan.values or slot in plan.corrected:
+                # filled before this turn (a resumed reflection), or a correction this turn has already
+                # stored and said ("I've changed your answer…"): its words ask for a change, they are no
+                # answer to quote back or acknowledge
                 return {slot: value}
             _write_answer(conversation, dispatcher, slot, value, plan.words.get(slot))
             if slot not in plan.also_answered:

@@ -168,6 +168,8 @@ async def test_a_correction_changes_the_earlier_answer_and_the_flow_goes_on(disp
     events = slot_events(await validate(sarcastic, dispatcher))
     assert events["felt_heard"] == 1 and events.get("depth") is None and events["requested_slot"] == "depth"
     assert "changed your answer about feeling heard" in said(dispatcher)
+    # the words asked for a change: they are not quoted back or acknowledged as an answer
+    assert "You said" not in said(dispatcher) and "Not feeling heard" not in said(dispatcher)
 
 
 async def test_dont_know_is_kept_as_an_answer_without_a_number(dispatcher) -> None:  # noqa: ANN001
