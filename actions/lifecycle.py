@@ -221,12 +221,12 @@ class ActionCompleteReflection(Action):
         }
         answered.update(clinic_answers)
         words.update(clinic_answers)
-        completion = {
-            "op": "complete",
-            "next_steps": steps,
-            "answers": {slot: [value, words.get(slot)] for slot, value in answered.items()},
-            "completion_key": str(uuid.uuid4()),
-        }
+        answers = {slot: [value, words.get(slot)] for slot, value in answered.items()}
+        # After an answer was changed past the summary (ActionChangeAnswer), the same reflection is amended
+        amend = tracker.get_slot("reflection_status") == "complete"
+        completion = {"op": "amend" if amend else "complete", "next_steps": steps, "answers": answers}
+        if not amend:
+            completion["completion_key"] = str(uuid.uuid4())
         if not conversation.write(completion):
             say(dispatcher, conversation, "save_failed_at_end")
         for section in _summary(conversation, steps).sections:
@@ -260,3 +260,4 @@ class ActionSendSummaryCopy(Action):
         else:
             say(dispatcher, conversation, "no_summary_yet")
         return []
+

@@ -201,7 +201,7 @@ class ValidateReflectionForm(FormValidationAction):
             say(dispatcher, conversation, "confirm_less")
             turn_events.append(SlotSet(CONFIRM_LESS_SLOT, True))
         tracker.add_slots(turn_events)  # saving stopped now: nothing this turn writes may reach the database
-        turn_events += self._turn_events(dispatcher, conversation, tracker, plan)
+        turn_events += plan_events(dispatcher, conversation, tracker, plan)
         turn_events += self._clinic_answers_in_passing(dispatcher, conversation, tracker, plan)
         tracker.add_slots(turn_events)
         token = _PLAN.set(plan)
@@ -265,69 +265,6 @@ class ValidateReflectionForm(FormValidationAction):
         finally:
             _PLAN.reset(token)
 
-    def _turn_events(
-        self, dispatcher: CollectingDispatcher, conversation: Conversation, tracker: Tracker, plan: TurnPlan
-    ) -> list[EventType]:
-        """What the turn changes beyond the open questions' values: corrections, settled questions, misses,
-        the prompts waiting for an answer, and the client's own words."""
-        bank = load_item_bank()
-        requested = tracker.get_slot("requested_slot")
-        settled = _settled(tracker)
-        notes = dict(tracker.get_slot("answer_notes") or {})
-        misses = dict(tracker.get_slot("missed_answers") or {})
-        words = dict(tracker.get_slot("answer_words") or {})
-        events: list[EventType] = []
-        for item in plan.corrected:
-            if item in plan.values:
-                value = plan.values[item]
-                events.append(SlotSet(item, value))
-                notes.pop(item, None)
-                settled = [other for other in settled if other != item]
-                _write_answer(conversation, dispatcher, item, value, plan.words.get(item))
-                area, described = bank.item(item).area, bank.item(item).describe(value)
-                say(dispatcher, conversation, "corrected", area=area, value=described)
-        for item, note in plan.notes.items():
-            settled.append(item)
-            notes[item] = note
-            events.append(SlotSet(item, None))
-            stored = None if note == "skipped" else note
-            _write_answer(conversation, dispatcher, item, stored, plan.words.get(item))
-            if item in plan.corrected:
-                say(dispatcher, conversation, "corrected_no_value", area=bank.item(item).area)
-            elif note == "skipped":
-                say(dispatcher, conversation, "skipped")
-            elif item in bank.free_text_slots:  # "nothing", "idk" to a question in words: no number to miss
-                nothing = bank.item(item).ack.get("nothing") if note == "not_applicable" else None
-                if nothing:
-                    dispatcher.utter_message(text=nothing)
-                else:
-                    say(dispatcher, conversation, "no_value_ok_text")
-            else:
-                say(dispatcher, conversation, "no_value_ok")
-        if plan.missed and requested:
-            misses[requested] = misses.get(requested, 0) + 1
-            if misses[requested] >= MAX_MISSES:
-                settled.append(requested)
-                say(dispatcher, conversation, "leave_it")
-        answered_now = [*plan.values, *plan.notes]
-        for item in answered_now:
-            if item != CONSENT_SLOT:
-                words[item] = plan.words.get(item, conversation.latest_text)
-                misses.pop(item, None)
-        last = next((item for item in reversed(answered_now) if item != CONSENT_SLOT), None)
-        confirm = plan.confirm
-        return [
-            *events,
-            SlotSet("items_without_value", sorted(set(settled))),
-            SlotSet("answer_notes", notes),
-            SlotSet("missed_answers", misses),
-            SlotSet("answer_words", words),
-            SlotSet("pending_confirmation", confirm.as_slot() if confirm else None),
-            SlotSet("pending_correction", plan.correction_prompt),
-            *([SlotSet("last_answered", last)] if last else []),
-            *([SlotSet("gave_numbers", True)] if _gave_a_number(conversation.latest_text, plan) else []),
-        ]
-
     def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, dict[str, Any]]]:
         """``extract_<question>`` and ``validate_<question>`` for every question of the item bank."""
         kind, _, slot = name.partition("_")
@@ -370,6 +307,77 @@ class ValidateReflectionForm(FormValidationAction):
             return {slot: value}
 
         return validate
+
+
+def plan_events(
+    dispatcher: CollectingDispatcher,
+    conversation: Conversation,
+    tracker: Tracker,
+    plan: TurnPlan,
+    store_now: bool = True,
+) -> list[EventType]:
+    """What the turn changes beyond the open questions' values: corrections, settled questions, misses,
+    the prompts waiting for an answer, and the client's own words. Also used for a change of an answer
+    after the summary (actions/lifecycle.py), with ``store_now`` False: the completed reflection is then
+    amended as a whole, and a single answer written would open a new one."""
+    write = _write_answer if store_now else lambda *_args: None
+    bank = load_item_bank()
+    requested = tracker.get_slot("requested_slot")
+    settled = _settled(tracker)
+    notes = dict(tracker.get_slot("answer_notes") or {})
+    misses = dict(tracker.get_slot("missed_answers") or {})
+    words = dict(tracker.get_slot("answer_words") or {})
+    events: list[EventType] = []
+    for item in plan.corrected:
+        if item in plan.values:
+            value = plan.values[item]
+            events.append(SlotSet(item, value))
+            notes.pop(item, None)
+            settled = [other for other in settled if other != item]
+            write(conversation, dispatcher, item, value, plan.words.get(item))
+            area, described = bank.item(item).area, bank.item(item).describe(value)
+            say(dispatcher, conversation, "corrected", area=area, value=described)
+    for item, note in plan.notes.items():
+        settled.append(item)
+        notes[item] = note
+        events.append(SlotSet(item, None))
+        stored = None if note == "skipped" else note
+        write(conversation, dispatcher, item, stored, plan.words.get(item))
+        if item in plan.corrected:
+            say(dispatcher, conversation, "corrected_no_value", area=bank.item(item).area)
+        elif note == "skipped":
+            say(dispatcher, conversation, "skipped")
+        elif item in bank.free_text_slots:  # "nothing", "idk" to a question in words: no number to miss
+            nothing = bank.item(item).ack.get("nothing") if note == "not_applicable" else None
+            if nothing:
+                dispatcher.utter_message(text=nothing)
+            else:
+                say(dispatcher, conversation, "no_value_ok_text")
+        else:
+            say(dispatcher, conversation, "no_value_ok")
+    if plan.missed and requested:
+        misses[requested] = misses.get(requested, 0) + 1
+        if misses[requested] >= MAX_MISSES:
+            settled.append(requested)
+            say(dispatcher, conversation, "leave_it")
+    answered_now = [*plan.values, *plan.notes]
+    for item in answered_now:
+        if item != CONSENT_SLOT:
+            words[item] = plan.words.get(item, conversation.latest_text)
+            misses.pop(item, None)
+    last = next((item for item in reversed(answered_now) if item != CONSENT_SLOT), None)
+    confirm = plan.confirm
+    return [
+        *events,
+        SlotSet("items_without_value", sorted(set(settled))),
+        SlotSet("answer_notes", notes),
+        SlotSet("missed_answers", misses),
+        SlotSet("answer_words", words),
+        SlotSet("pending_confirmation", confirm.as_slot() if confirm else None),
+        SlotSet("pending_correction", plan.correction_prompt),
+        *([SlotSet("last_answered", last)] if last else []),
+        *([SlotSet("gave_numbers", True)] if _gave_a_number(conversation.latest_text, plan) else []),
+    ]
 
 
 def _saving_events(
@@ -419,7 +427,7 @@ class AskReflectionQuestion(Action, ABC):
         correction = tracker.get_slot("pending_correction")
         confirmation = _pending_confirmation(tracker)
         if correction:
-            self._ask_for_correction(dispatcher, conversation, bank, correction)
+            ask_for_correction(dispatcher, conversation, bank, correction)
         elif confirmation is not None and confirmation.item == self.slot:
             self._ask_to_confirm(dispatcher, tracker, confirmation)
         else:
@@ -468,19 +476,22 @@ class AskReflectionQuestion(Action, ABC):
         )
         dispatcher.utter_message(text=prompt.text, buttons=button_payloads(prompt.buttons))
 
-    def _ask_for_correction(
-        self, dispatcher: CollectingDispatcher, conversation: Conversation, bank: ItemBank, correction: str
-    ) -> None:
-        if correction == "which":
-            answered = [slot for slot, value in conversation.answers().items() if value is not None]
-            areas = [bank.item(slot).area for slot in answered]
-            buttons = [Button(title=area[:1].upper() + area[1:], payload=area) for area in areas]
-            text = message("correction_which").text
-        else:
-            item = bank.item(correction)
-            buttons = [*bank.buttons_for(item), NOT_SURE_BUTTON]
-            text = message("correction_value", area=item.area).text
-        dispatcher.utter_message(text=text, buttons=button_payloads(buttons))
+
+def ask_for_correction(
+    dispatcher: CollectingDispatcher, conversation: Conversation, bank: ItemBank, correction: str
+) -> None:
+    """"Which answer would you like to change?" (``correction`` is "which") with a button per answer, or
+    "What would you like your answer about … to be?" with that question's answers."""
+    if correction == "which":
+        answered = [slot for slot, value in conversation.answers().items() if value is not None]
+        areas = [bank.item(slot).area for slot in answered]
+        buttons = [Button(title=area[:1].upper() + area[1:], payload=area) for area in areas]
+        text = message("correction_which").text
+    else:
+        item = bank.item(correction)
+        buttons = [*bank.buttons_for(item), NOT_SURE_BUTTON]
+        text = message("correction_value", area=item.area).text
+    dispatcher.utter_message(text=text, buttons=button_payloads(buttons))
 
 
 class AskClinicQuestion(Action):

@@ -1281,8 +1281,11 @@ def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
         ahead = _answer_ahead(text, state, state.requested)
         if ahead is not None:
             return ahead
-    if item is None and state.last_answered in state.answered:
-        item = state.last_answered  # "it's a 1", "wrong button": the answer just given
+    free_text = load_item_bank().free_text_slots
+    if item is None and state.last_answered in state.answered and state.last_answered not in free_text:
+        # "it's a 1", "wrong button": the answer just given. Never an answer in words: "I'd like to change
+        # an answer" would become the new hope; which one is asked
+        item = state.last_answered
         if not _new_value(item, text).is_answer:
             # "I was too harsh earlier, call it a 4" after a choice: the last rating given, when it reads;
             # "I was too harsh before" with no new value and no name: which answer, asked with buttons
@@ -1471,10 +1474,20 @@ def _asks_change_of(item: str, plain: str) -> bool:
 _TAKEN_BACK = re.compile(r"\b(?:not|instead of|rather than)\s+(?:a\s+)?\d\b")
 
 
+def _without_the_area(item: str, text: str) -> str:
+    """The text without the name the assistant gives the question (the "which answer?" button "Homework
+    that fits your situation"): its "fits" is no rating."""
+    area = load_item_bank().item(item).area
+    return re.sub(rf"(?i)\b{re.escape(area)}\b", " ", text).strip(" .,!?:;-")
+
+
 def _new_value(item: str, text: str) -> Reading:
-    """The new answer a correction gives: its words without those naming the question ("the advice one")
-    and, for a number, without the framing ("change ... to 3" -> "3"; "4 to 12" keeps its "to"). A
-    free-text answer stays as written."""
+    """The new answer a correction gives: its words without those naming the question ("the advice one",
+    the question's own name on a button) and, for a number, without the framing ("change ... to 3" -> "3";
+    "4 to 12" keeps its "to"). A free-text answer stays as written."""
+    text = _without_the_area(item, text)
+    if not text:
+        return Reading(ReadingKind.NOTHING)
     if item in load_item_bank().free_text_slots:
         return read_correction(item, text)
     plain = _plain(text)

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from reflection.answer_parsing import Reading, ReadingKind, sounds_ironic
+from reflection.items import load_item_bank
 from reflection.messages import message
 from reflection.turns import (
     CONSENT_SLOT,
@@ -182,6 +183,23 @@ def test_can_i_change_my_answer_asks_which_one() -> None:
     answered = {"felt_heard": 4, "sessions_so_far": "early"}
     which = plan("feeling heard", at("depth", answered, pending_correction="which"))
     assert which.correction_prompt == "felt_heard"
+
+
+@pytest.mark.parametrize("item", ["advice_fit", "homework_fit", "hopes", "missing"])
+def test_a_tap_on_which_answer_names_it_and_gives_it_no_value(item: str) -> None:
+    # the buttons of "which one?" carry the question's name: "Homework that fits your situation" is no 4
+    answered = {"felt_heard": 4, "advice_fit": 2, "homework_fit": 2, "hopes": "calm", "missing": "structure"}
+    area = load_item_bank().item(item).area
+    which = plan(area[:1].upper() + area[1:], at("goals_shared", answered, pending_correction="which"))
+    assert which.correction_prompt == item and which.values == {} and which.corrected == []
+
+
+def test_a_request_to_change_is_never_the_new_words_of_the_answer_just_given() -> None:
+    # after the hope, "I'd like to change an answer" asks which one; it does not become the hope
+    answered = {"felt_heard": 4, "hopes": "to feel calmer"}
+    state = at("missing", answered, last_answered="hopes")
+    asked = plan("I'd like to change an answer", state, intent="correct_answer")
+    assert asked.correction_prompt == "which" and asked.values == {}
 
 
 def test_short_yeses() -> None:

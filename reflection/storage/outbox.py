@@ -59,6 +59,12 @@ def apply(store: ReflectionStore, client_id: str, write: Write) -> None:
             mode=write["mode"],
             completion_key=write.get("completion_key"),
         )
+    elif kind == "amend":
+        store.amend_completed(
+            client_id,
+            write["next_steps"],
+            answers={item: (value, raw) for item, (value, raw) in write["answers"].items()},
+        )
     elif kind == "erase":
         store.erase_client(client_id)
     else:

@@ -209,10 +209,7 @@ class ReflectionStore:
                     return _to_record(done)
             if answers is not None:
                 reflection_id = self._open(session, client_id, clinic, mode)
-                unanswered = Answer.item.not_in(list(answers))
-                session.execute(delete(Answer).where(Answer.reflection_id == reflection_id, unanswered))
-                for item, (value, raw_text) in answers.items():
-                    _upsert_answer(session, reflection_id, item, value, raw_text, now)
+                _replace_answers(session, reflection_id, answers, now)
             completed_id = session.scalars(
                 update(Reflection)
                 .where(Reflection.client_id == client_id, Reflection.status.in_(OPEN_STATUSES))
@@ -224,13 +221,34 @@ class ReflectionStore:
                 if latest is None:
                     raise NoReflectionError("This client has no open or completed reflection to complete.")
                 return _to_record(latest)
-            unique_codes = list(dict.fromkeys(next_steps))
-            session.add_all(
-                NextStep(reflection_id=completed_id, position=position, code=code)
-                for position, code in enumerate(unique_codes)
-            )
+            _add_next_steps(session, completed_id, next_steps)
             session.flush()
             return _to_record(_load_reflection(session, completed_id))
+
+    def amend_completed(
+        self, client_id: str, next_steps: list[str], *, answers: Mapping[str, tuple[int | str, str | None]]
+    ) -> ReflectionRecord | None:
+        """Change the client's latest completed reflection after its summary ("change my answer about goals
+        to 2"): in one transaction its answers are made exactly ``answers`` and its next steps
+        ``next_steps``. It stays one reflection, completed when it was: a change is no second reflection.
+        A changed answer loses its anonymized copy until the ingest makes a new one. With no completed
+        reflection (the client erased their data in between) nothing is written and None is returned: a
+        change never brings erased answers back, and a queued change is never retried forever."""
+        for code in next_steps:
+            _check_text("next step", code, NEXT_STEP_CODE_LENGTH)
+        for value, _raw_text in answers.values():
+            _encode_value(value)
+        now = _now()
+        with self._sessions.begin() as session:
+            latest = _latest_completed(session, client_id)
+            if latest is None:
+                return None
+            _replace_answers(session, latest.id, answers, now)
+            session.execute(delete(NextStep).where(NextStep.reflection_id == latest.id))
+            _add_next_steps(session, latest.id, next_steps)
+            session.execute(update(Reflection).where(Reflection.id == latest.id).values(updated_at=now))
+            session.flush()
+            return _to_record(_load_reflection(session, latest.id))
 
     def latest_completed(self, client_id: str) -> ReflectionRecord | None:
         with self._sessions() as session:
@@ -452,6 +470,24 @@ def clinic_is(column: Any, clinic: str) -> Any:
     """A condition: the row belongs to `clinic`; rows of clients who came through no clinic are stored
     with no clinic and belong to the "default" clinic (the service's own staff)."""
     return column.is_(None) if clinic == DEFAULT_CLINIC else column == clinic
+
+
+def _replace_answers(
+    session: Session, reflection_id: int, answers: Mapping[str, tuple[int | str, str | None]], now: datetime
+) -> None:
+    """Make the reflection's answers exactly ``answers`` ({item: (value, raw_text)})."""
+    unanswered = Answer.item.not_in(list(answers))
+    session.execute(delete(Answer).where(Answer.reflection_id == reflection_id, unanswered))
+    for item, (value, raw_text) in answers.items():
+        _upsert_answer(session, reflection_id, item, value, raw_text, now)
+
+
+def _add_next_steps(session: Session, reflection_id: int, next_steps: list[str]) -> None:
+    """The next steps in order, duplicates dropped."""
+    session.add_all(
+        NextStep(reflection_id=reflection_id, position=position, code=code)
+        for position, code in enumerate(dict.fromkeys(next_steps))
+    )
 
 
 def _upsert_answer(

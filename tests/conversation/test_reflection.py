@@ -229,6 +229,33 @@ def test_declining_delete_goes_back_to_the_question(assistant: Assistant) -> Non
     assert assistant.slots(sender)["requested_slot"] == "felt_heard"
 
 
+def test_an_answer_changed_after_the_summary_changes_the_summary_and_the_stored_reflection(
+    assistant: Assistant, answers_store: ReflectionStore
+) -> None:
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, HAPPY_ANSWERS)
+    assert assistant.slots(sender)["next_steps"] == ["keep_going"]
+
+    changed = texts(assistant.say(sender, "can I change my answer about goals? it's a 2"))
+    assert "changed your answer about agreeing on goals together to 2" in changed
+    assert "Here's what I heard" in changed and "talk openly with your therapist" in changed
+    assert assistant.slots(sender)["next_steps"] == ["talk_to_therapist"]
+
+    which = texts(assistant.say(sender, "I'd like to change another answer"))
+    assert "Which one would you like to change?" in which
+    value = texts(assistant.say(sender, "Feeling heard and respected"))  # the button's payload
+    assert "What would you like your answer about feeling heard" in value
+    again = texts(assistant.say(sender, "3"))
+    assert "changed your answer about feeling heard and respected to 3" in again
+
+    stored = answers_store.latest_completed(client_id(assistant, sender))
+    assert stored is not None and stored.next_steps == ["talk_to_therapist"]
+    assert stored.answers["goals_shared"].value == 2 and stored.answers["felt_heard"].value == 3
+    assert answers_store.current_reflection(client_id(assistant, sender)) is None
+    assert "What's hardest right now" in texts(assistant.say(sender, "yes"))  # the copy, as offered
+
+
 def test_without_consent_nothing_is_stored(assistant: Assistant, answers_store: ReflectionStore) -> None:
     sender = new_sender()
     said = start(assistant, sender, consent="no")

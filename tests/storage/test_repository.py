@@ -312,6 +312,31 @@ def test_completing_answers_that_never_arrived_opens_the_reflection(store: Refle
     assert completed.answers["goals_shared"].raw_text == "mostly"
 
 
+def test_an_answer_changed_after_the_summary_amends_the_completed_reflection(store: ReflectionStore) -> None:
+    answers = {"depth": (4, "deep"), "goals_shared": (4, "yes")}
+    first = store.complete("client-a", ["keep_going"], answers=answers)
+    store.complete("client-b", ["keep_going"], answers={"depth": (5, "yes")})
+
+    amended = store.amend_completed(
+        "client-a", ["talk_to_therapist"], answers={"depth": (4, "deep"), "goals_shared": (2, "make it a 2")}
+    )
+
+    assert amended is not None and amended.id == first.id and amended.status == "complete"
+    goals = amended.answers["goals_shared"]
+    assert goals.value == 2 and goals.raw_text == "make it a 2"
+    assert amended.next_steps == ["talk_to_therapist"] and amended.completed_at == first.completed_at
+    assert store.current_reflection("client-a") is None and len(list(store.iter_reflections())) == 2
+    assert store.latest_completed("client-b").answers["depth"].value == 5  # type: ignore[union-attr]
+
+
+def test_a_change_after_an_erasure_brings_nothing_back(store: ReflectionStore) -> None:
+    store.complete("client-a", ["keep_going"], answers={"depth": (4, "deep")})
+    store.erase_client("client-a")
+
+    assert store.amend_completed("client-a", ["keep_going"], answers={"depth": (2, "2")}) is None
+    assert list(store.iter_reflections()) == []
+
+
 def test_risk_flags_record_the_category_but_never_any_text(store: ReflectionStore, database_url: str) -> None:
     flagged = store.flag_risk("client-a", "medical_emergency", minor=True, clinic="north-clinic")
     flag = store.risk_flag(flagged.id)

@@ -1,0 +1,61 @@
+"""Changing an answer after the summary: read as a correction is during the questions; then the summary
+again."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import Conversation, fail_soft, say
+from actions.reflection_form import ask_for_correction, plan_events, turn_message
+from reflection.items import load_item_bank
+from reflection.turns import FormState, plan_turn
+
+
+class ActionChangeAnswer(Action):
+    """A change of an answer asked for outside the questions. After the summary ("can I change my answer
+    about goals? it's a 2", "the homework one should be a 1") it is read by the reflection's own turn logic
+    (``reflection.turns.plan_turn``), as a correction during the questions is: the answer named changes, and
+    the summary comes again with the next steps worked out anew (``action_complete_reflection``, which then
+    amends the completed reflection rather than storing a second one). With no answer or no value named it
+    asks which answer, or what it should be, with buttons, and reads the reply here. A reply that changes
+    nothing: after "which one?" the answers stay; right after the summary it closes kindly, as before.
+    Outside the questions before a reflection is complete (paused, or never begun) the client hears how
+    to go on."""
+
+    def name(self) -> str:
+        return "action_change_answer"
+
+    @fail_soft
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        conversation = Conversation(tracker)
+        status = tracker.get_slot("reflection_status")
+        if status != "complete":
+            begun = status in ("paused", "in_progress")
+            name = "correct_in_paused_reflection" if begun else "correct_outside_reflection"
+            say(dispatcher, conversation, name)
+            return [SlotSet("pending_correction", None)]
+        answered: dict[str, object] = dict(tracker.get_slot("answer_notes") or {})
+        answered.update((slot, value) for slot, value in conversation.answers().items() if value is not None)
+        pending = tracker.get_slot("pending_correction")
+        state = FormState(
+            requested=None,
+            open_items=(),
+            answered=answered,
+            last_answered=None,  # "I'd like to change an answer" after the summary: which one is asked
+            pending_correction=pending,
+            saving=conversation.consented,
+        )
+        plan = plan_turn(turn_message(tracker.latest_message), state)
+        if plan.corrected:
+            events = plan_events(dispatcher, conversation, tracker, plan, store_now=False)
+            return [*events, FollowupAction("action_complete_reflection")]
+        if plan.correction_prompt is not None:
+            ask_for_correction(dispatcher, conversation, load_item_bank(), plan.correction_prompt)
+            return [SlotSet("pending_correction", plan.correction_prompt)]
+        if pending is not None:
+            say(dispatcher, conversation, "change_kept")
+        else:
+            dispatcher.utter_message(response="utter_anything_else")
+        return [SlotSet("pending_correction", None)]
