@@ -67,6 +67,23 @@ def test_the_drain_saves_what_waits_without_a_new_write(
     assert outbox.clients() == []
 
 
+def test_a_change_after_the_summary_waits_behind_the_completion_and_amends_it(
+    flaky: FlakyStore, store: ReflectionStore, tmp_path: Path
+) -> None:
+    outbox = Outbox(tmp_path / "outbox")
+    writer = DurableWriter(flaky, outbox)
+    flaky.up = False
+    done = {"clinic": None, "mode": "self", "answers": {"depth": [4, "deep"]}, "completion_key": "k-1"}
+    writer.write(CLIENT, {"op": "complete", "next_steps": ["keep_going"], **done})
+    changed = {"clinic": None, "mode": "self", "answers": {"depth": [2, "make it a 2"]}}
+    writer.write(CLIENT, {"op": "amend", "next_steps": ["talk_to_therapist"], **changed})
+
+    assert outbox.drain(store) == 1
+    [reflection] = list(store.iter_reflections())
+    assert reflection.status == "complete" and reflection.next_steps == ["talk_to_therapist"]
+    assert reflection.answers["depth"].value == 2
+
+
 def test_erasing_forgets_what_waits_too(flaky: FlakyStore, store: ReflectionStore, tmp_path: Path) -> None:
     outbox = Outbox(tmp_path / "outbox")
     writer = DurableWriter(flaky, outbox)
