@@ -242,7 +242,8 @@ class ActionCompleteReflection(Action):
             closing = "intake_closing" if conversation.consented else "intake_closing_not_saved"
             say(dispatcher, conversation, closing)
         say(dispatcher, conversation, "offer_copy")
-        return [SlotSet("next_steps", steps), SlotSet("reflection_status", "complete")]
+        # an amended reflection was already complete: the host page heard of it once (components/channels.py)
+        return [SlotSet("next_steps", steps), *([] if amend else [SlotSet("reflection_status", "complete")])]
 
 
 class ActionSendSummaryCopy(Action):

@@ -61,6 +61,7 @@ async def test_an_answer_changed_after_the_summary_amends_the_same_reflection() 
 
     again, redone = await complete({**completed, **slots})
     assert redone["next_steps"] == ["talk_to_therapist"] and "Here's what I heard" in said(again)
+    assert "reflection_status" not in redone  # already complete: the host page is not told twice
     stored = store().latest_completed(client())
     assert stored is not None and stored.answers["goals_shared"].value == 2
     assert stored.next_steps == ["talk_to_therapist"]
