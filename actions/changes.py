@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Conversation, fail_soft, say
+from actions.lifecycle import ActionStartReflection
 from actions.reflection_form import ask_for_correction, plan_events, turn_message
 from reflection.items import load_item_bank
 from reflection.turns import FormState, plan_turn
@@ -21,8 +22,8 @@ class ActionChangeAnswer(Action):
     amends the completed reflection rather than storing a second one). With no answer or no value named it
     asks which answer, or what it should be, with buttons, and reads the reply here. A reply that changes
     nothing: after "which one?" the answers stay; right after the summary it closes kindly, as before.
-    Outside the questions before a reflection is complete (paused, or never begun) the client hears how
-    to go on."""
+    Before a reflection is complete: a paused one is picked up with "continue"; with nothing begun, the
+    message (often an opener the classifier read as a change) starts the reflection."""
 
     def name(self) -> str:
         return "action_change_answer"
@@ -31,10 +32,11 @@ class ActionChangeAnswer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
         status = tracker.get_slot("reflection_status")
+        if status is None:  # nothing begun: a first message read as a change ("sorry, my English…") starts
+            events = await ActionStartReflection().run(dispatcher, tracker, domain)
+            return [*events, FollowupAction("reflection_form")]
         if status != "complete":
-            begun = status in ("paused", "in_progress")
-            name = "correct_in_paused_reflection" if begun else "correct_outside_reflection"
-            say(dispatcher, conversation, name)
+            say(dispatcher, conversation, "correct_in_paused_reflection")
             return [SlotSet("pending_correction", None)]
         answered: dict[str, object] = dict(tracker.get_slot("answer_notes") or {})
         answered.update((slot, value) for slot, value in conversation.answers().items() if value is not None)

@@ -109,8 +109,10 @@ async def test_before_the_reflection_is_complete_there_is_nothing_to_change_here
     paused = {**DONE, "reflection_status": "paused"}
     text, _, slots = await change(paused, "change the goals one to 2")
     assert 'Say "continue"' in text and "goals_shared" not in slots
-    text, _, slots = await change({"reflection_status": None}, "can I change an answer")
-    assert "no answers to change yet" in text and slots["pending_correction"] is None
+    # nothing begun: "Hola, sorry, my English is not perfect" read as a change starts the reflection
+    text, events, _ = await change({"reflection_status": None}, "Hola, sorry, my English is not perfect")
+    assert "glad you're here" in text  # the greeting; the form then asks for consent
+    assert any(e.get("event") == "followup" and e.get("name") == "reflection_form" for e in events)
 
 
 async def test_without_consent_a_change_is_shown_but_nothing_is_stored() -> None:
