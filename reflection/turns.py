@@ -672,8 +672,10 @@ def _consent(message: Message, text: str) -> TurnPlan:
     negated = _NEGATION.search(words.consent_not_a_no.sub(" ", plain))  # "yep no worries" is no no
     yes_said = words.yes_lead.match(plain) or words.consent_yes.search(plain)
     plain_yes = yes_said and not asks and not negated
-    if message.intent in NUDGE_INTENTS and plain_yes:
-        return TurnPlan(values={CONSENT_SLOT: True})  # "yes go ahead, sorry in advance" is no greeting
+    if plain_yes and (message.intent in NUDGE_INTENTS or message.confidence < CONFIDENT_INTENT):
+        # "yes go ahead, sorry in advance" is no greeting; "keep it, mate, don't bother me" no unsure guess
+        # at a request to delete
+        return TurnPlan(values={CONSENT_SLOT: True})
     if message.intent in SIDE_REQUEST_INTENTS or message.intent in NUDGE_INTENTS:
         return TurnPlan(interrupt=message.intent)
     if (yes_said or _YES_ANYWHERE.search(plain)) and not asks and not negated:

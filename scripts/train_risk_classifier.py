@@ -73,6 +73,8 @@ NOT_NONE_INTENTS = frozenset(
 # confirm" examples cost 1-3 crisis disclosures on five of the eight blind sets (round 8 in docs/SAFETY.md),
 # so the classifier keeps round 7's data until a round measures a retrain on a new blind set.
 LEFT_OUT_INTENTS = frozenset({"confirm_less"})
+# The same for round 9's openers that say who sent the client (data/nlu/openers.yml).
+LEFT_OUT_FILES = frozenset({"openers.yml"})
 ANSWER_OPENINGS = (
     "2, ",
     "about a 3. ",
@@ -99,7 +101,7 @@ def load_split(path: Path) -> list[tuple[str, str]]:
 
 def nlu_none_examples() -> list[str]:
     texts: list[str] = []
-    for path in sorted(NLU_DIR.glob("*.yml")):
+    for path in sorted(path for path in NLU_DIR.glob("*.yml") if path.name not in LEFT_OUT_FILES):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
             if "intent" in block and block["intent"] not in NOT_NONE_INTENTS | LEFT_OUT_INTENTS:
                 texts += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]

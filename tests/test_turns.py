@@ -1379,6 +1379,27 @@ def test_consent_given_in_plain_words_about_saving_is_a_yes(text: str, intent: s
 
 
 @pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [("keep them, it's fine", "nlu_fallback", 0.4), ("Keep it, I don't care either way", "delete_data", 0.45),
+     ("yes, keep my answers, I don't mind", "affirm", 0.6), ("keep everything, go on", "nlu_fallback", 0.3)],
+)
+def test_keep_them_at_consent_is_a_yes_even_with_a_not_that_refuses_nothing(
+    text: str, intent: str, confidence: float
+) -> None:
+    # an unsure guess at "delete my data" gives way to the plain words; "don't mind" refuses nothing
+    assert plan(text, at("consent"), intent=intent, confidence=confidence).values == {"consent": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("don't keep them", False), ("please don't keep it", False), ("keep it private", None)],
+)
+def test_not_keeping_at_consent_is_no_yes(text: str, value: bool | None) -> None:
+    planned = plan(text, at("consent"), intent="nlu_fallback", confidence=0.4)
+    assert planned.values.get("consent") is value
+
+
+@pytest.mark.parametrize(
     "text",
     ["Before I say yes, my therapist will see this what I write?",
      "hang on, before I agree: can my counsellor read these answers?",

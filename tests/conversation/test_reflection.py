@@ -366,6 +366,9 @@ def test_an_opener_nobody_wrote_a_rule_for_starts_the_reflection_and_a_yes_gives
     opening = texts(assistant.say(sender, "ugh ok my counsellor's office sent me the link for this thing"))
     assert assistant.slots(sender)["requested_slot"] == "consent"
     assert "not therapy" in opening.lower() or "isn't therapy" in opening.lower()
+    sent = new_sender()  # who sent them is no request to talk to a person
+    assistant.say(sent, "hiya, the lady on reception said to do this on my phone before I see her")
+    assert assistant.slots(sent)["requested_slot"] == "consent"
     other = new_sender()
     assistant.say(other, "is this anonymous?")
     assert assistant.slots(other)["requested_slot"] is None

@@ -146,6 +146,13 @@ FLOORS = {
     # new file of ordinary messages learned as none) 113, 141, 5 and 8. That retrain cost crisis recall on
     # every blind set and was taken back (docs/SAFETY.md): the shipped classifier is round 7's, and these
     # floors are its figures.
+    # Written before round 9 of the layers (tests/safety/blind_v10.yml, 2026-12-05). The round-8 layers gave
+    # 119/173 crisis, 159/173 either, 8/152 false crises and 17/152 check-ins, cold and mid-reflection alike;
+    # round 9 changed nothing in the layers (its first run is the same), and these floors are those figures.
+    "blind_v10.yml": Floors(
+        crisis_recall=0.6875, any_recall=0.9190,
+        max_crisis_on_negatives=0.0527, max_check_in_on_negatives=0.1119,
+    ),
     "blind_v9.yml": Floors(
         crisis_recall=0.7312, any_recall=0.8875,
         max_crisis_on_negatives=0.0429, max_check_in_on_negatives=0.0572,
