@@ -577,7 +577,9 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     # only when it is asked as a question ("and can my counsellor read what I type here?").
     free_text = state.requested in load_item_bank().free_text_slots
     asked_as_question = free_text and text.rstrip().endswith("?")
-    data_question = asks_about_data(text) and (not answers_asked or asked_as_question)
+    # "If I delete this chat later, is everything gone?" asked as the hope: about saving, so about the data
+    about_saving = text.rstrip().endswith("?") and bool(turn_words().saving_words.search(_plain(text)))
+    data_question = (asks_about_data(text) or about_saving) and (not answers_asked or asked_as_question)
     # "who is the staff, do they work with my therapist?" is about their data, whatever else it was taken for
     if _is_side_request(message, state.requested, answers_asked) and not (
         data_question and message.intent == OUT_OF_SCOPE_INTENT

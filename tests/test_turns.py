@@ -716,7 +716,8 @@ def test_a_question_about_the_staff_is_answered_as_a_data_question(text: str, qu
     "text", ["oh and will my psychologist be able to read what i put here?",
              "so does the clinic get a copy of my answers?", "is this tied to my email?",
              "could any of this be traced back to me?", "right, will my GP get sent all this?",
-             "does my employer get to see any of this?"]
+             "does my employer get to see any of this?", "if I wipe this chat afterwards, is it all deleted?",
+             "and is what I put here kept anywhere?"]
 )
 def test_a_data_question_at_a_free_text_question_is_answered_not_stored(text: str, question: str) -> None:
     """Round 5: asked as the hope or what is missing, such a question was kept as the client's words."""
