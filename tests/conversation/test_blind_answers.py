@@ -60,8 +60,11 @@ BLIND_SETS = [
 # (28.0 -> 28.9%, 21.2 -> 22.9%): new don't-know and dated readings the model does not share cost a tap.
 # answers_v9, written before round 7: round 6's code gave 82.1% exact, 30.4% confirmed, 6 stored from
 # non-answers; round 7's first run 82.1%, 30.0%, 6, and the shipped round 7 the same (docs/UNDERSTANDING.md).
+# answers_v10, written before round 9: round 8's code gave 81.9% exact, 30.1% confirmed, 9 stored from
+# non-answers (most of them corrections of another question, which only the turn logic routes); round 9's
+# first run and the shipped round 9 the same.
 MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {
-    "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6
+    "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6, "answers_v10": 9
 }
 FLOORS: dict[str, dict[str, float]] = {
     "answers_v4": {"stored_exact": 0.925, "confirmed": 0.271},
@@ -70,6 +73,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "answers_v7": {"stored_exact": 0.929, "confirmed": 0.229},
     "answers_v8": {"stored_exact": 0.846, "confirmed": 0.246},
     "answers_v9": {"stored_exact": 0.821, "confirmed": 0.300},
+    "answers_v10": {"stored_exact": 0.819, "confirmed": 0.301},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -223,6 +227,8 @@ TURN_FLOORS: dict[str, dict[str, float]] = {
     "answers_v7": {"stored_exact": 0.904, "confirmed": 0.217},
     "answers_v8": {"stored_exact": 0.849, "confirmed": 0.242},
     "answers_v9": {"stored_exact": 0.804, "confirmed": 0.292},
+    # answers_v10: round 8's code 78.7% / 29.1% / 6; round 9's first run and shipped the same
+    "answers_v10": {"stored_exact": 0.787, "confirmed": 0.291},
 }
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v4": 1,
@@ -231,6 +237,7 @@ MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v7": 2,
     "answers_v8": 1,
     "answers_v9": 7,
+    "answers_v10": 6,
 }
 # What the questions before the asked one hold: ordinary, middling answers.
 EARLIER_ANSWERS: dict[str, object] = {

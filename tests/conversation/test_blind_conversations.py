@@ -45,6 +45,10 @@ FIRST_RUN: dict[str, dict[str, float]] = {
     # confirmed, 67.6% of 34 conversations right, 33 finished, one "back in a bit" stored as a rating ("a bit"
     # read as 2; fixed after this run); round 7's code gave 88.2%, 33.5%, 67.6%, 33 finished, the same one
     "conversations_v8": {"stored_exact": 0.885, "confirmed": 0.338, "whole_right": 0.676},
+    # round 9, 2026-12-05 (needs told in passing, warm praise, corrections by name): 84.1% of 340 answers
+    # exact, 35.0% confirmed, 76.5% of 34 conversations right, 32 finished, two stored from questions; round
+    # 8's code gave exactly the same
+    "conversations_v9": {"stored_exact": 0.841, "confirmed": 0.350, "whole_right": 0.765},
 }
 # What each set must keep now (after the fixes its first run showed; no higher than the set gives): floors.
 FLOORS: dict[str, dict[str, float]] = {
@@ -105,6 +109,10 @@ FLOORS.update(
         "conversations_v8": {"stored_exact": 0.885, "confirmed": 0.338, "whole_right": 0.706},
     }
 )
+# Round 9 (2026-12-05), after conversations v9's first run: "keep them" is a yes to saving, openers that say
+# who sent the client start the reflection, and questions about saving or deleting are never the hope. Two
+# v9 conversations that had stopped at the opening now finish; every conversation confirms a little more.
+FLOORS.update({"conversations_v9": {"stored_exact": 0.871, "confirmed": 0.365, "whole_right": 0.794}})
 
 
 def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, float]]:
