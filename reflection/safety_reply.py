@@ -7,11 +7,13 @@ fallback. Only a clear yes ("yes I'm safe", "I'm ok") is safe. The words are dat
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from reflection.turns import _plain, says_yes, turn_words
 
 SafetyReply = Literal["safe", "not_safe"]
+_LEADING_NO = re.compile(r"^\W*(?:oh\W+)?(?:no+|nope|nah)\b")
 
 
 def read_safety_reply(text: str) -> SafetyReply | None:
@@ -21,6 +23,11 @@ def read_safety_reply(text: str) -> SafetyReply | None:
     if not plain:
         return None
     unhedged = words.safe_despite_no.sub(" ", plain)
+    if words.safe_statement.search(unhedged):
+        # "Oh! No, I'm completely fine, I'm safe": the no denies the worry; anything else unsure still counts
+        rest = words.safe_statement.sub(" ", _LEADING_NO.sub(" ", unhedged))
+        if not words.not_safe_reply.search(rest):
+            return "safe"
     if words.not_safe_reply.search(unhedged):
         return "not_safe"
     if says_yes(text) or words.safe_reply.search(plain) or words.safe_despite_no.search(plain):

@@ -192,6 +192,7 @@ class TurnWords:
     safe_reply: re.Pattern[str]
     not_safe_reply: re.Pattern[str]
     safe_despite_no: re.Pattern[str]
+    safe_statement: re.Pattern[str]
     refers_back: re.Pattern[str]
     correction_lead: re.Pattern[str]
     stop_request: re.Pattern[str]
@@ -261,6 +262,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         safe_reply=re.compile(rf"(?:{_alternation(raw['safe_reply'])})\b"),
         not_safe_reply=re.compile(rf"\b(?:{_alternation(raw['not_safe_reply'])})\b"),
         safe_despite_no=re.compile(rf"\b(?:{_alternation(raw['safe_despite_no'])})\b"),
+        safe_statement=re.compile(rf"\b(?:{_alternation(raw['safe_statement'])})\b"),
         refers_back=re.compile(rf"\b(?:{_alternation(raw['refers_back'])})\b"),
         correction_lead=re.compile(rf"(?:{_alternation(raw['correction_lead'])})\b"),
         stop_request=re.compile(str(raw["stop_request"]).strip()),

@@ -47,6 +47,21 @@ def test_a_clear_yes_is_safe(reply: str) -> None:
     assert read_safety_reply(reply) == "safe"
 
 
+@pytest.mark.parametrize(
+    "reply", ["Oh! No, I'm completely fine, I'm safe.", "no im safe", "nah im good", "No, I'm fine honestly"]
+)
+def test_a_no_that_denies_the_worry_before_i_am_safe_is_safe(reply: str) -> None:
+    # a tester's happy client was told to call 911 for "Oh! No, I'm completely fine… I'm safe."
+    assert read_safety_reply(reply) == "safe"
+
+
+@pytest.mark.parametrize(
+    "reply", ["no I'm not safe", "no im not ok", "no, im fine. actually not sure", "I'm safe but idk", "no"]
+)
+def test_a_no_with_anything_unsure_is_still_not_safe(reply: str) -> None:
+    assert read_safety_reply(reply) == "not_safe"
+
+
 @pytest.mark.parametrize("reply", ["hmm, purple", "carry on", ""])
 def test_anything_else_is_neither(reply: str) -> None:
     assert read_safety_reply(reply) is None
