@@ -3,6 +3,8 @@ again."""
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -11,7 +13,9 @@ from actions.context import Conversation, fail_soft, say
 from actions.lifecycle import ActionStartReflection
 from actions.reflection_form import ask_for_correction, plan_events, turn_message
 from reflection.items import load_item_bank
-from reflection.turns import FormState, plan_turn
+from reflection.turns import FormState, change_after_the_end
+
+_COPY = re.compile(r"\b(?:copy|send (?:it|me it|that|me that)|email (?:it|me))\b")
 
 
 class ActionChangeAnswer(Action):
@@ -45,11 +49,12 @@ class ActionChangeAnswer(Action):
             requested=None,
             open_items=(),
             answered=answered,
-            last_answered=None,  # "I'd like to change an answer" after the summary: which one is asked
+            last_answered=tracker.get_slot("last_answered"),  # "make that a 2" after a change
             pending_correction=pending,
             saving=conversation.consented,
         )
-        plan = plan_turn(turn_message(tracker.latest_message), state)
+        message = turn_message(tracker.latest_message)
+        plan = change_after_the_end(message, state)
         if plan.corrected:
             events = plan_events(dispatcher, conversation, tracker, plan, store_now=False)
             return [*events, FollowupAction("action_complete_reflection")]
@@ -58,6 +63,9 @@ class ActionChangeAnswer(Action):
             return [SlotSet("pending_correction", plan.correction_prompt)]
         if pending is not None:
             say(dispatcher, conversation, "change_kept")
+        elif message.intent != "deny" and _COPY.search(message.text.lower()):
+            # "…I really like her. But yes please send me a copy": the copy that was offered
+            return [SlotSet("pending_correction", None), FollowupAction("action_send_summary_copy")]
         else:
             dispatcher.utter_message(response="utter_anything_else")
         return [SlotSet("pending_correction", None)]

@@ -1257,6 +1257,9 @@ def _later_answers(message: Message, text: str, state: FormState, pending: Confi
 
 def _correction_answer(message: Message, text: str, state: FormState, pending: str) -> TurnPlan | None:
     """The reply to "which answer?" or "what should it be?"; None when the client moved on."""
+    if pending != "which" and says_not_sure(text):
+        # "idk" (or the "Not sure" button) to "what would you like your answer to be?": that is the answer
+        return TurnPlan(corrected=[pending], notes={pending: NOT_SURE})
     if says_not_sure(text) or message.intent == "deny" or says_no(text):
         return TurnPlan(nudge=True)
     if pending == "which":
@@ -1300,6 +1303,31 @@ def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
     if item is None:
         return TurnPlan(correction_prompt="which")
     return _correct(item, text, state)
+
+
+_SAID_WRONG = re.compile(r"\b(?:wrong|not right|isn'?t right|incorrect|not what i (?:meant|said|wanted))\b")
+
+
+def change_after_the_end(message: Message, state: FormState) -> TurnPlan:
+    """After the summary no question is open, so a message that names an answer given and says it is wrong
+    or asks to change it ("and the one about feeling heard is wrong too", "No! This is wrong. My hope is: to
+    sleep better") changes that answer, or asks for its new value; anything else is planned as in the
+    reflection (``plan_turn``)."""
+    # no question was just answered: "I'd like to change another answer" asks which, never assumes the last
+    planned = plan_turn(message, replace(state, last_answered=None))
+    if planned.corrected or planned.correction_prompt or state.pending_correction is not None:
+        return planned
+    text = without_bot_wording(message.text or "")
+    item = named_item(text, list(state.answered))
+    plain, words = _plain(text), turn_words()
+    asks = words.change_named.search(plain) or words.revision.search(plain) or _SAID_WRONG.search(plain)
+    if not (asks or words.correction_lead.match(plain)):
+        return planned
+    last = state.last_answered
+    rated = last in state.answered and last not in load_item_bank().free_text_slots
+    if item is None and rated and _new_value(last, text).is_answer:  # type: ignore[arg-type]
+        item = last  # "make that a 2" right after a change: the answer just changed
+    return planned if item not in state.answered else _correct(item, text, state)
 
 
 def _namable() -> list[str]:
@@ -1487,6 +1515,23 @@ def _without_the_area(item: str, text: str) -> str:
     return re.sub(rf"(?i)\b{re.escape(area)}\b", " ", text).strip(" .,!?:;-")
 
 
+_OWN_WORDS = re.compile(r"\b(?!(?:my|the|a|an|i|me|it|this|that|of|in)\b)[a-z]{2,}")
+_NEW_WORDS_LEAD = re.compile(
+    r"\s*(?:answer|one|bit)?\s*(?:to be|to say|to|is|as|should be|should say|:)\s*:?\s*"
+)
+
+
+def _words_after_the_name(item: str, text: str) -> str:
+    """The new words of an answer in words, without the request around them: "Please change my hope answer
+    to: sleeping better" -> "sleeping better", "My hope is: to sleep better" -> "to sleep better"; the
+    text as it is when it holds no such lead."""
+    lowered = text.lower()
+    named = _names()[item].search(lowered) if len(lowered) == len(text) else None
+    lead = _NEW_WORDS_LEAD.match(lowered, named.end()) if named else None
+    rest = text[lead.end():].strip() if lead and lead.end() > named.end() else ""  # type: ignore[union-attr]
+    return rest or text
+
+
 def _new_value(item: str, text: str) -> Reading:
     """The new answer a correction gives: its words without those naming the question ("the advice one",
     the question's own name on a button) and, for a number, without the framing ("change ... to 3" -> "3";
@@ -1495,7 +1540,10 @@ def _new_value(item: str, text: str) -> Reading:
     if not text:
         return Reading(ReadingKind.NOTHING)
     if item in load_item_bank().free_text_slots:
-        return read_correction(item, text)
+        left = turn_words().correction_framing.sub(" ", _names()[item].sub(" ", _plain(text)))
+        if not _OWN_WORDS.search(left):  # "what I hope", "my hopes one": the answer named, no new words
+            return Reading(ReadingKind.NOTHING)
+        return read_correction(item, _words_after_the_name(item, text))
     plain = _plain(text)
     if item in load_item_bank().scale_slots:  # "it's 3 not 4": the number said, not the one taken back
         plain = _TAKEN_BACK.sub(" ", plain)
@@ -1509,7 +1557,12 @@ def _new_value(item: str, text: str) -> Reading:
     plain = _SPACES.sub(" ", _names()[item].sub(" ", plain)).strip()
     framed = framing.sub(" ", plain)
     if not _DIGIT.search(framed):
-        return read_correction(item, plain)  # words stay as they were said
+        said = read_correction(item, plain)  # words stay as they were said
+        if said.is_answer:
+            return said
+        # "also change the goals one to somewhat": the words after the framing
+        after = (read_correction(item, plain[found.end():]) for found in framing.finditer(plain))
+        return next((reading for reading in after if reading.is_answer), said)
     # "change ... to 3" -> "3"; "should be 4 to 12" -> "4 to 12"
     for candidate in (framed, *(plain[found.end():] for found in framing.finditer(plain))):
         reading = read_correction(item, candidate)

@@ -15,6 +15,7 @@ from reflection.turns import (
     FormState,
     Message,
     TurnPlan,
+    change_after_the_end,
     plan_turn,
     refuses,
     says_yes,
@@ -192,6 +193,44 @@ def test_a_tap_on_which_answer_names_it_and_gives_it_no_value(item: str) -> None
     area = load_item_bank().item(item).area
     which = plan(area[:1].upper() + area[1:], at("goals_shared", answered, pending_correction="which"))
     assert which.correction_prompt == item and which.values == {} and which.corrected == []
+
+
+def test_idk_to_what_should_it_be_is_the_new_answer_dont_know() -> None:
+    # a tester's "idk" to "what would you like your answer to be?" changed nothing and said nothing
+    state = at("goals_shared", {"felt_heard": 4, "approach_fit": 1}, pending_correction="approach_fit")
+    planned = plan("idk", state)
+    assert planned.corrected == ["approach_fit"] and planned.notes == {"approach_fit": "dont_know"}
+    which = plan("not sure", at("goals_shared", {"felt_heard": 4}, pending_correction="which"))
+    assert which.nudge and which.corrected == []
+
+
+AFTER_THE_END = {"felt_heard": 4, "goals_shared": 4, "homework_fit": 3, "hopes": "calm", "missing": "x"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "changed", "prompt"),
+    [
+        ("also change the goals one to somewhat", "nlu_fallback", {"goals_shared": 3}, None),
+        ("No! This is wrong. My hope is: to sleep better", "deny", {"hopes": "to sleep better"}, None),
+        ("Please change my hope answer to: sleep", "correct_answer", {"hopes": "sleep"}, None),
+        ("and the one about feeling heard is wrong too", "nlu_fallback", {}, "felt_heard"),
+        ("what I hope", "correct_answer", {}, "hopes"),
+        ("no thanks", "deny", {}, None),
+        ("that was really helpful, thanks", "answer", {}, None),
+    ],
+)
+def test_after_the_summary_a_message_naming_an_answer_as_wrong_changes_it(
+    text: str, intent: str, changed: dict[str, object], prompt: str | None
+) -> None:
+    state = FormState(requested=None, open_items=(), answered=AFTER_THE_END, last_answered="missing")
+    planned = change_after_the_end(Message(text=text, intent=intent, confidence=0.8), state)
+    assert planned.values == changed and planned.correction_prompt == prompt
+
+
+def test_after_a_change_past_the_summary_make_that_a_2_changes_it_again() -> None:
+    state = FormState(requested=None, open_items=(), answered=AFTER_THE_END, last_answered="goals_shared")
+    planned = change_after_the_end(Message(text="make that a 2", intent="answer", confidence=0.8), state)
+    assert planned.values == {"goals_shared": 2}
 
 
 def test_a_request_to_change_is_never_the_new_words_of_the_answer_just_given() -> None:

@@ -249,11 +249,17 @@ def test_an_answer_changed_after_the_summary_changes_the_summary_and_the_stored_
     again = texts(assistant.say(sender, "3"))
     assert "changed your answer about feeling heard and respected to 3" in again
 
+    hope = texts(assistant.say(sender, "No! This is wrong. My hope is: to sleep through the night"))
+    assert "changed your answer about what you hope to get from therapy" in hope
+    assert "to sleep through the night" in hope and "This is wrong" not in hope
+
     stored = answers_store.latest_completed(client_id(assistant, sender))
     assert stored is not None and stored.next_steps == ["talk_to_therapist"]
     assert stored.answers["goals_shared"].value == 2 and stored.answers["felt_heard"].value == 3
+    assert stored.answers["hopes"].value == "to sleep through the night"
     assert answers_store.current_reflection(client_id(assistant, sender)) is None
-    assert "What's hardest right now" in texts(assistant.say(sender, "yes"))  # the copy, as offered
+    copy = texts(assistant.say(sender, "wait, is that right? I like her. But yes please send me a copy"))
+    assert "What's hardest right now" in copy  # the copy that was offered
 
 
 def test_without_consent_nothing_is_stored(assistant: Assistant, answers_store: ReflectionStore) -> None:
