@@ -1705,3 +1705,9 @@ def test_plainer_or_non_native_wordings_of_sessions_and_raising_needs(
     slot: str, text: str, expected: str
 ) -> None:
     assert parse_answer(slot, text) == Parsed(expected)
+
+
+@pytest.mark.parametrize("text", ["too soon to know if it helped", "not sure whether it helped yet"])
+def test_whether_raising_it_helped_asked_not_told_is_no_reading(text: str) -> None:
+    # a tester's "too soon to know if it helped" was stored as "yes, and it helped"
+    assert parse_answer("raised_needs", text) is None

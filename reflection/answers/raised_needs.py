@@ -37,6 +37,7 @@ class RaisedNeedsReader:
         self._negation_near = re.compile(rf"\b{alternation(cues['negations'])}\b")
         self._clause_boundary = re.compile(rf"[,.;:!?]|\b{alternation(cues['clause_breaks'])}\b")
         self._subordinate_clause = re.compile(rf"\s*{alternation(cues['subordinate_openers'])}\b")
+        self._conditional_near = re.compile(rf"\b{alternation(cues['conditionals'])}\b")
         self._therapist_subject = re.compile(r"(?:she|he|they) ")
         self._about_telling = re.compile(pattern(cues["about_telling"], fragments))
 
@@ -61,6 +62,8 @@ class RaisedNeedsReader:
             boundaries = self._clause_boundary.finditer(masked, 0, match.start())
             clause_start = max((b.end() for b in boundaries), default=0)
             window = masked[clause_start : match.start()]
+            if self._conditional_near.search(" ".join(window.split()[-2:])):
+                continue  # "too soon to know if it helped": asked, not told
             negated = self._negation_near.search(" ".join(window.split()[-3:])) and not (
                 self._therapist_subject.match(match.group()) and self._subordinate_clause.match(window)
             )
