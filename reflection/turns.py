@@ -504,7 +504,27 @@ def plan_turn(message: Message, state: FormState) -> TurnPlan:
     asks = turn_words().normal_anywhere.search(_plain(own))
     if asks and planned.explain is None and planned.interrupt is None and state.requested != CONSENT_SLOT:
         planned.explain = "normal"
+        _without_the_normal_question(planned, state.requested)
     return planned
+
+
+_SENTENCE_START = re.compile(r"(?:[.!?…]+\s+|,\s*|\s+-+\s+)")
+
+
+def _without_the_normal_question(planned: TurnPlan, requested: str | None) -> None:
+    """"more structure. Is that normal by the way?" as what is missing: the question gets its word of
+    reassurance and is no part of the words kept ("more structure")."""
+    value = planned.values.get(requested) if requested in load_item_bank().free_text_slots else None
+    if not isinstance(value, str) or len(value.lower()) != len(value):
+        return
+    found = turn_words().normal_anywhere.search(value.lower())
+    if found is None:
+        return
+    starts = [m.start() for m in _SENTENCE_START.finditer(value, 0, found.start())]
+    kept = value[: starts[-1]].strip() if starts else ""
+    if kept:
+        planned.values[requested] = kept  # type: ignore[index]
+        planned.words[requested] = kept  # type: ignore[index]
 
 
 def _plan_turn(message: Message, state: FormState) -> TurnPlan:

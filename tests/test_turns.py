@@ -233,6 +233,16 @@ def test_after_a_change_past_the_summary_make_that_a_2_changes_it_again() -> Non
     assert planned.values == {"goals_shared": 2}
 
 
+@pytest.mark.parametrize("text", ["more structure. Is that normal btw?", "more structure, is that normal?"])
+def test_is_that_normal_after_an_answer_in_words_is_no_part_of_it(text: str) -> None:
+    planned = plan(text, at("missing", {"felt_heard": 3, "hopes": "calm"}))
+    assert planned.explain == "normal" and planned.values == {"missing": "more structure"}
+
+
+def test_nah_youre_good_is_nothing_missing() -> None:
+    assert plan("nah ur good", at("missing", {"felt_heard": 3})).notes == {"missing": "not_applicable"}
+
+
 def test_a_request_to_change_is_never_the_new_words_of_the_answer_just_given() -> None:
     # after the hope, "I'd like to change an answer" asks which one; it does not become the hope
     answered = {"felt_heard": 4, "hopes": "to feel calmer"}
