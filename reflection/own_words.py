@@ -111,6 +111,9 @@ def _clause_lead() -> re.Pattern[str]:
     return re.compile(rf"^{alternation(breaks)}\b[\s,]*", re.IGNORECASE)
 
 
+_QUOTED_SPEECH = re.compile(r"[\"“”„«»]|(?:^|\s)'[^']{6,}'")
+
+
 def quote_of(
     text: str | None, not_these: Iterable[str] = (), slot: str | None = None, value: object = None
 ) -> str | None:
@@ -120,6 +123,8 @@ def quote_of(
     stripped = without_bot_wording(text.strip())  # never the assistant's own words given back as theirs
     if stripped.lower() in {phrase.lower() for phrase in not_these}:
         return None  # a button the client tapped
+    if _QUOTED_SPEECH.search(stripped):
+        return None  # "'have you tried a bubble bath?' she says": someone else's words, not theirs
     if len(stripped.split()) < QUOTE_MIN_WORDS or len(_content_words(stripped)) < QUOTE_MIN_CONTENT_WORDS:
         return None
     rating_part = _rating_part(stripped, slot, value)

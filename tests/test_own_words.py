@@ -256,3 +256,15 @@ def test_the_crisis_lines_quoted_back_are_not_the_clients_words() -> None:
     text = f"they said '{line}' which is fine, but she never listens to me"
     quote = quote_of(text, slot="felt_heard", value=1)
     assert quote is not None and not _run_of_six(quote, line)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("'have you tried a bubble bath' she says. useless", None),  # someone else's words
+        ('she said "just breathe" again', None),
+        ("I JUST told you, she never listens", "she never listens"),  # the complaint is not the answer
+    ],
+)
+def test_no_quote_of_someone_elses_words_or_of_a_complaint(text: str, quote: str | None) -> None:
+    assert quote_of(text, slot="felt_heard", value=1) == quote
