@@ -21,13 +21,14 @@ _COPY = re.compile(r"\b(?:copy|send (?:it|me it|that|me that)|email (?:it|me))\b
 class ActionChangeAnswer(Action):
     """A change of an answer asked for outside the questions. After the summary ("can I change my answer
     about goals? it's a 2", "the homework one should be a 1") it is read by the reflection's own turn logic
-    (``reflection.turns.plan_turn``), as a correction during the questions is: the answer named changes, and
-    the summary comes again with the next steps worked out anew (``action_complete_reflection``, which then
-    amends the completed reflection rather than storing a second one). With no answer or no value named it
-    asks which answer, or what it should be, with buttons, and reads the reply here. A reply that changes
-    nothing: after "which one?" the answers stay; right after the summary it closes kindly, as before.
-    Before a reflection is complete: a paused one is picked up with "continue"; with nothing begun, the
-    message (often an opener the classifier read as a change) starts the reflection."""
+    (``reflection.turns.change_after_the_end``), as a correction during the questions is: the answer
+    changes, and the summary comes again with the next steps worked out anew
+    (``action_complete_reflection``, which then amends the completed reflection rather than storing a
+    second one). With no answer or no value named it asks which answer, or what it should be, with
+    buttons, and reads the reply here. A reply that changes nothing: after "which one?" the answers stay;
+    right after the summary it closes kindly, as before, or sends the copy it asks for. Before a reflection
+    is complete: a paused one is picked up with "continue"; with nothing begun, the message (often an opener
+    the classifier read as a change) starts the reflection."""
 
     def name(self) -> str:
         return "action_change_answer"

@@ -261,4 +261,3 @@ class ActionSendSummaryCopy(Action):
         else:
             say(dispatcher, conversation, "no_summary_yet")
         return []
-

@@ -318,7 +318,7 @@ def plan_events(
 ) -> list[EventType]:
     """What the turn changes beyond the open questions' values: corrections, settled questions, misses,
     the prompts waiting for an answer, and the client's own words. Also used for a change of an answer
-    after the summary (actions/lifecycle.py), with ``store_now`` False: the completed reflection is then
+    after the summary (actions/changes.py), with ``store_now`` False: the completed reflection is then
     amended as a whole, and a single answer written would open a new one."""
     write = _write_answer if store_now else lambda *_args: None
     bank = load_item_bank()

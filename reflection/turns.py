@@ -1555,7 +1555,8 @@ def _words_after_the_name(item: str, text: str) -> str:
 def _new_value(item: str, text: str) -> Reading:
     """The new answer a correction gives: its words without those naming the question ("the advice one",
     the question's own name on a button) and, for a number, without the framing ("change ... to 3" -> "3";
-    "4 to 12" keeps its "to"). A free-text answer stays as written."""
+    "4 to 12" keeps its "to"). A free-text answer keeps the client's words, without the request around them
+    ("change my hope answer to: …")."""
     text = _without_the_area(item, text)
     if not text:
         return Reading(ReadingKind.NOTHING)
