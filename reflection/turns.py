@@ -583,7 +583,9 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         return TurnPlan(nudge=True)  # "bingo" after a check already settled is no hope: the question again
     if asks_to_stop(message, text, state.requested):
         return TurnPlan(interrupt=message.intent)
-    if message.intent == "skip" or is_skip(text):
+    in_words = state.requested in load_item_bank().free_text_slots
+    sure_skip = message.intent == "skip" and (message.confidence >= CONFIDENT_INTENT or in_words)
+    if sure_skip or is_skip(text):
         return TurnPlan(notes={state.requested: "skipped"})
     tap = tapped_button(state.requested, text)
     if tap is not None:
@@ -593,6 +595,9 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     readings = read_all(text, list(state.open_items), asked=state.requested)
     asked = readings.get(state.requested)
     answers_asked = asked is not None and asked.is_answer
+    if message.intent == "skip" and not answers_asked:
+        # an unsure "skip" gives way to a clear answer ("I did not need to say something to her": not yet)
+        return TurnPlan(notes={state.requested: "skipped"})
     if message.intent in NUDGE_INTENTS and message.confidence >= CONFIDENT_INTENT and not answers_asked:
         return TurnPlan(nudge=True)
     # A question about their data is never an answer; at a free-text question, where any words can be one,

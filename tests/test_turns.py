@@ -239,6 +239,19 @@ def test_is_that_normal_after_an_answer_in_words_is_no_part_of_it(text: str) -> 
     assert planned.explain == "normal" and planned.values == {"missing": "more structure"}
 
 
+def test_an_unsure_skip_gives_way_to_a_clear_answer_but_not_in_words() -> None:
+    # a guard client's "I did not need to say something to her" (not yet) was skipped on a 0.48 "skip"
+    state = at("raised_needs", {"felt_heard": 4})
+    model = {"raised_needs": Reading(ReadingKind.VALUE, "not_yet", 0.9)}
+    planned = plan("I did not need to say something to her", state, intent="skip", confidence=0.48,
+                   model_readings=model)
+    assert planned.values == {"raised_needs": "not_yet"} and planned.notes == {}
+    assert plan("pass on this one", state, intent="skip", confidence=0.6).notes == {"raised_needs": "skipped"}
+    # at a question asked in words any words read as the answer: there "skip" is taken as it is
+    unsure = plan("I'd rather not go there", at("hopes", {"felt_heard": 4}), intent="skip", confidence=0.5)
+    assert unsure.notes == {"hopes": "skipped"}
+
+
 def test_nah_youre_good_is_nothing_missing() -> None:
     assert plan("nah ur good", at("missing", {"felt_heard": 3})).notes == {"missing": "not_applicable"}
 
