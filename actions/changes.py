@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Conversation, fail_soft, say
 from actions.lifecycle import ActionStartReflection
-from actions.reflection_form import ask_for_correction, plan_events, turn_message
+from actions.reflection_form import ask_for_correction, correctable_answers, plan_events, turn_message
 from reflection.items import load_item_bank
 from reflection.turns import FormState, change_after_the_end
 
@@ -43,8 +43,7 @@ class ActionChangeAnswer(Action):
         if status != "complete":
             say(dispatcher, conversation, "correct_in_paused_reflection")
             return [SlotSet("pending_correction", None)]
-        answered: dict[str, object] = dict(tracker.get_slot("answer_notes") or {})
-        answered.update((slot, value) for slot, value in conversation.answers().items() if value is not None)
+        answered = correctable_answers(tracker, conversation.answers())
         pending = tracker.get_slot("pending_correction")
         state = FormState(
             requested=None,

@@ -129,6 +129,16 @@ def turn_message(parse_data: Mapping[str, Any]) -> Message:
     )
 
 
+def correctable_answers(tracker: Tracker, slots: Mapping[str, Any]) -> dict[str, object]:
+    """Answers that can be corrected: with a value, or settled as "don't know" / "doesn't apply". Also used
+    after the summary (actions/changes.py)."""
+    answered: dict[str, object] = dict(tracker.get_slot("answer_notes") or {})
+    answered.update(
+        (slot, value) for slot, value in slots.items() if slot != CONSENT_SLOT and value is not None
+    )
+    return answered
+
+
 def _pending_confirmation(tracker: Tracker) -> Confirmation | None:
     return Confirmation.from_slot(tracker.get_slot("pending_confirmation"))
 
@@ -160,11 +170,7 @@ class ValidateReflectionForm(FormValidationAction):
             return await self._clinic_question(dispatcher, conversation, tracker, domain)
         slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
         open_items = remaining_slots(slots, _settled(tracker), mode=conversation.mode)
-        # Answers that can be corrected: with a value, or settled as "don't know" / "doesn't apply".
-        answered: dict[str, object] = dict(tracker.get_slot("answer_notes") or {})
-        answered.update(
-            (slot, value) for slot, value in slots.items() if slot != CONSENT_SLOT and value is not None
-        )
+        answered = correctable_answers(tracker, slots)
         checked_text, check_in_waived = check_in_context(tracker)
         state = FormState(
             requested=requested,

@@ -583,8 +583,8 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         return TurnPlan(nudge=True)  # "bingo" after a check already settled is no hope: the question again
     if asks_to_stop(message, text, state.requested):
         return TurnPlan(interrupt=message.intent)
-    in_words = state.requested in load_item_bank().free_text_slots
-    sure_skip = message.intent == "skip" and (message.confidence >= CONFIDENT_INTENT or in_words)
+    free_text = state.requested in load_item_bank().free_text_slots
+    sure_skip = message.intent == "skip" and (message.confidence >= CONFIDENT_INTENT or free_text)
     if sure_skip or is_skip(text):
         return TurnPlan(notes={state.requested: "skipped"})
     tap = tapped_button(state.requested, text)
@@ -602,7 +602,6 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         return TurnPlan(nudge=True)
     # A question about their data is never an answer; at a free-text question, where any words can be one,
     # only when it is asked as a question ("and can my counsellor read what I type here?").
-    free_text = state.requested in load_item_bank().free_text_slots
     asked_as_question = free_text and text.rstrip().endswith("?")
     # "If I delete this chat later, is everything gone?" asked as the hope: about saving, so about the data
     about_saving = text.rstrip().endswith("?") and bool(turn_words().saving_words.search(_plain(text)))
