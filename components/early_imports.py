@@ -12,7 +12,7 @@ Imports nothing from Rasa, so it can run before Rasa imports TensorFlow:
   on without it), and nothing here uses either.
 - **TensorFlow**, when serving (``defer_tensorflow()``, called by serve_rasa.py only; training imports it as
   before). No component or policy in config.yml runs a TensorFlow model, yet Rasa's serving imported it
-  (about 370 MB resident in every Rasa process) through three training-only modules:
+  (about 280 MB resident in every Rasa process) through three training-only modules:
   ``rasa.utils.train_utils`` imports ``rasa.utils.tensorflow.callback`` (Keras callbacks) and
   ``rasa.utils.tensorflow.data_generator`` (a Keras ``Sequence``) at its top, and loading a model resolves
   every class of its training graph, among them ``DefaultV1RecipeValidator``, whose module imports DIET, TED
@@ -72,7 +72,7 @@ class RealModulesWhenNeeded:
             if stood_in:
                 logger.warning(
                     "This Rasa server imports %s (a model with a TensorFlow component, or training): "
-                    "TensorFlow adds about 370 MB to each Rasa process (components/early_imports.py).",
+                    "TensorFlow adds about 280 MB to each Rasa process (components/early_imports.py).",
                     fullname,
                 )
         return None  # the ordinary finders import it

@@ -47,7 +47,7 @@ def main() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.argv = ["rasa", *rasa_arguments(arguments.port, arguments.model, extra)]
     prepare()  # before Rasa's own imports, where they cost far less (components/early_imports.py)
-    defer_tensorflow()  # no TensorFlow model is served: its 370 MB per process only if a model needs it
+    defer_tensorflow()  # no TensorFlow model is served: its 280 MB per process only if a model needs it
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -154,7 +154,7 @@ def test_skops_comes_before_rasa_and_only_serving_defers_tensorflow(script: str,
 
 
 def test_the_served_model_answers_without_importing_tensorflow() -> None:
-    """TensorFlow costs about 370 MB in each Rasa process; no component or policy of this model needs it."""
+    """TensorFlow costs about 280 MB in each Rasa process; no component or policy of this model needs it."""
     served = json.loads(_run(SERVED_MODEL))
     assert served == {"intent": "start_reflection", "risk": True, "replies": 1, "tensorflow": False}
 
