@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.early_imports import prepare  # noqa: E402  (needs the project root on the path)
+from components.early_imports import defer_tensorflow, prepare  # noqa: E402  (needs the project root on the path)
 from reflection.settings import settings  # noqa: E402
 
 
@@ -47,6 +47,7 @@ def main() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.argv = ["rasa", *rasa_arguments(arguments.port, arguments.model, extra)]
     prepare()  # before Rasa's own imports, where they cost far less (components/early_imports.py)
+    defer_tensorflow()  # no TensorFlow model is served: its 280 MB per process only if a model needs it
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

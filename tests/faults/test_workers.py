@@ -3,14 +3,19 @@
 Rasa's docs warn that socket.io does not support several workers. Through the web app's proxy every widget
 connection is one websocket, which stays with one worker, so each client must get its own replies, in order,
 however the connections are spread over the workers.
+
+None of the Rasa processes imports TensorFlow (components/early_imports.py): which process holds it is read
+from /proc/<pid>/maps, where TensorFlow's compiled modules are mapped into every process that imports it.
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from bench.clients import SocketChannel
 from bench.conversation import UNKNOWN, asked_for
+from deploy.procs import descendants
 from tests.faults.conftest import FaultSystem, new_sender
 
 CLIENTS = 6
@@ -48,3 +53,18 @@ async def test_socketio_clients_on_several_rasa_workers_get_their_own_replies(sy
     assert len({channel.sender for channel in channels}) == CLIENTS
     for channel in channels:  # each conversation is whole in the shared tracker store
         assert system.slots(channel.sender)["requested_slot"] == "depth"
+
+
+def holds_tensorflow(pid: int) -> bool:
+    try:
+        return "/tensorflow/" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+def test_no_rasa_process_holds_tensorflow(system: FaultSystem) -> None:
+    """No component or policy of the model runs TensorFlow, which would cost about 280 MB in each process."""
+    assert system.replies(new_sender(), SCRIPT[0][0])  # a worker has parsed and predicted a turn
+    rasa = descendants(system.stack.processes["rasa"].pid)
+    assert len(rasa) >= 3  # serve_rasa.py and its 2 Sanic workers
+    assert not any(holds_tensorflow(pid) for pid in rasa)
