@@ -1589,6 +1589,19 @@ def test_a_free_text_answer_phrased_as_a_question_is_still_an_answer() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "what's the difference between hopes and goals? isn't that the same thing?",
+        "what do you mean? like calmer?",
+    ],
+)
+def test_a_question_asked_straight_after_a_question_is_no_free_text_answer(text: str) -> None:
+    """Found by a blind set's first run (round 10): the second question was stored as the client's hope."""
+    assert read_answer("hopes", text).kind is ReadingKind.NOT_AN_ANSWER
+    assert read_answer("hopes", "what do you mean? I want to feel calmer.").value == "I want to feel calmer."
+
+
+@pytest.mark.parametrize(
     ("slot", "text"),
     [
         ("homework_fit", "oh no, the doorbell, can we pause here?"),

@@ -65,15 +65,20 @@ class NotAnAnswerReader:
             return Verdict(NotAnAnswerKind.REQUEST, "")
         kept: list[str] = []
         questions = 0
+        follows_a_question = False
         for match in _SENTENCE.finditer(raw):
             sentence = match.group()
             norm = normalize(sentence).strip()
             if not norm:
                 continue
-            if self._is_question(norm, free_text):
+            # a question asked straight after one ("what's the difference between hopes and goals? ain't
+            # they the same thing?") asks too, though it does not open like one
+            if self._is_question(norm, free_text) or (follows_a_question and norm.endswith("?")):
                 questions += 1
+                follows_a_question = True
             else:
                 kept.append(sentence)
+                follows_a_question = False
         if questions and not any(normalize(part).strip(" .!?,") for part in kept):
             return Verdict(NotAnAnswerKind.QUESTION, "")
         return Verdict(None, "".join(kept).strip() if questions else raw)
