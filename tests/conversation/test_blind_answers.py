@@ -63,8 +63,10 @@ BLIND_SETS = [
 # answers_v10, written before round 9: round 8's code gave 81.9% exact, 30.1% confirmed, 9 stored from
 # non-answers (most of them corrections of another question, which only the turn logic routes); round 9's
 # first run and the shipped round 9 the same.
+# answers_v11, written before round 10: round 9's code gave 84.6% exact, 33.2% confirmed, 4 stored from
+# non-answers; round 10 changed no reader, so that is its first run and the shipped figure.
 MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {
-    "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6, "answers_v10": 9
+    "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6, "answers_v10": 9, "answers_v11": 4
 }
 FLOORS: dict[str, dict[str, float]] = {
     "answers_v4": {"stored_exact": 0.925, "confirmed": 0.271},
@@ -74,6 +76,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "answers_v8": {"stored_exact": 0.846, "confirmed": 0.246},
     "answers_v9": {"stored_exact": 0.821, "confirmed": 0.300},
     "answers_v10": {"stored_exact": 0.819, "confirmed": 0.301},
+    "answers_v11": {"stored_exact": 0.846, "confirmed": 0.332},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -230,6 +233,19 @@ TURN_FLOORS: dict[str, dict[str, float]] = {
     # answers_v10: round 8's code 78.7% / 29.1% / 6; round 9's first run and shipped the same
     "answers_v10": {"stored_exact": 0.787, "confirmed": 0.291},
 }
+# Round 10 (2026-12-06): the retrained risk classifier (docs/SAFETY.md) stops other answers with a check-in
+# than before: v4 92.1 -> 91.7%, v6 86.6 -> 85.7%, v7 90.4 -> 88.8%, v8 84.9 -> 84.0% (v9 80.4 -> 80.8%, v10
+# 78.7 -> 80.5%). answers_v11: round 9's code 81.1% / 31.8% / 6 (its first run); with round 10's classifier
+# 81.1% / 31.1% / 6.
+TURN_FLOORS.update(
+    {
+        "answers_v4": {"stored_exact": 0.917, "confirmed": 0.274},
+        "answers_v6": {"stored_exact": 0.857, "confirmed": 0.223},
+        "answers_v7": {"stored_exact": 0.888, "confirmed": 0.217},
+        "answers_v8": {"stored_exact": 0.840, "confirmed": 0.242},
+        "answers_v11": {"stored_exact": 0.811, "confirmed": 0.311},
+    }
+)
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v4": 1,
     "answers_v5": 1,
@@ -238,6 +254,7 @@ MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v8": 1,
     "answers_v9": 7,
     "answers_v10": 6,
+    "answers_v11": 6,
 }
 # What the questions before the asked one hold: ordinary, middling answers.
 EARLIER_ANSWERS: dict[str, object] = {
