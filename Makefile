@@ -71,7 +71,7 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET_STAMP)
 # The semantic risk classifier (layer 2 of docs/SAFETY.md); the NLU pipeline loads it, so it is built first.
 # Its encoder uses every core (one batch per core, docs/PERFORMANCE.md round 7); its regressions' products
 # (10,870 x 384 by 5 columns) run twice as fast on one BLAS thread as on two (the same validation report).
-$(RISK_MODEL): data/safety/train.yml data/safety/train_everyday.yml data/safety/validation.yml data/safety/ordinary_validation.yml $(wildcard data/nlu/*.yml) reflection/encoder.py \
+$(RISK_MODEL): $(wildcard data/safety/train*.yml) data/safety/validation.yml data/safety/ordinary_validation.yml $(wildcard data/nlu/*.yml) reflection/encoder.py \
 		reflection/risk_model.py reflection/safety.py $(wildcard reflection/content/safety/*.yml) \
 		scripts/train_risk_classifier.py | $(VENV)/.installed
 	@echo "Training the risk classifier…"

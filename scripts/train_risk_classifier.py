@@ -51,8 +51,11 @@ from reflection.risk_model import (  # noqa: E402
 from reflection.safety import detect_risk  # noqa: E402
 
 # The disclosures and hard negatives written for the classifier, and everyday answers in the styles the
-# disclosures are often typed in (typos, text-speak, non-native and regional English: round 10).
-TRAINING_FILES = (ROOT / "data" / "safety" / "train.yml", ROOT / "data" / "safety" / "train_everyday.yml")
+# disclosures are often typed in (typos, text-speak, non-native and regional English: round 10), and
+# disclosures and ordinary answers in those voices, many disclosures inside an ordinary answer (round 11).
+TRAINING_FILES = tuple(
+    ROOT / "data" / "safety" / name for name in ("train.yml", "train_everyday.yml", "train_voices.yml")
+)
 VALIDATION = ROOT / "data" / "safety" / "validation.yml"
 # Everyday messages to this assistant (openers, consent, plain answers, side questions), never trained on: the
 # report gives the false alarms on them. Round 8 learned half of them as `none` and bounded the check-in

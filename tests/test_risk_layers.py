@@ -25,6 +25,7 @@ from reflection.risk_model import (
     train,
 )
 from reflection.risk_verdict import NO_RISK, RiskVerdict, decide
+from scripts.train_risk_classifier import TRAINING_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,8 +44,7 @@ def _texts(path: Path) -> set[str]:
 
 
 def test_training_tuning_and_test_sets_share_no_sentence() -> None:
-    safety = ROOT / "data" / "safety"
-    training = _texts(safety / "train.yml") | _texts(safety / "train_everyday.yml")
+    training = set().union(*(_texts(path) for path in TRAINING_FILES))
     tuning = _texts(ROOT / "data" / "safety" / "validation.yml") | _texts(
         ROOT / "data" / "safety" / "ordinary_validation.yml"
     )
@@ -55,8 +55,8 @@ def test_training_tuning_and_test_sets_share_no_sentence() -> None:
 
 
 def test_every_split_uses_only_known_classes_and_strings() -> None:
-    for name in ("train.yml", "validation.yml", "train_everyday.yml"):
-        data = yaml.safe_load((ROOT / "data" / "safety" / name).read_text(encoding="utf-8"))
+    for path in (*TRAINING_FILES, ROOT / "data" / "safety" / "validation.yml"):
+        data, name = yaml.safe_load(path.read_text(encoding="utf-8")), path.name
         assert set(data) == ({"none"} if name == "train_everyday.yml" else set(CLASSES)), name
         assert all(isinstance(text, str) and text.strip() for texts in data.values() for text in texts), name
 
@@ -254,14 +254,10 @@ EMBEDDED_IN_LONG_ANSWERS = [
 
 
 @pytest.mark.skipif(not DEFAULT_PATH.is_file(), reason="needs the trained classifier: make train")
-@pytest.mark.xfail(
-    strict=True,
-    reason="round 10's classifier scores this ordinary goals answer 0.641, just over its crisis threshold of "
-    "0.635 (round 9's: 0.655, a check-in); a known false alarm, docs/SAFETY.md round 10",
-)
 def test_a_clause_of_an_ordinary_long_answer_gets_no_crisis() -> None:
     """Round 3's clause split once gave crisis resources to "sleep and not snapping at my partner", read
-    alone from a long answer about goals (docs/SAFETY.md); read with its neighbours it was ordinary again."""
+    alone from a long answer about goals (docs/SAFETY.md); read with its neighbours it was ordinary again.
+    Round 10's classifier gave the whole answer crisis resources (0.641 against 0.635); round 11's not."""
     model, encoder = RiskModel.load(DEFAULT_PATH), shared_encoder()
     goals = decide(GOALS_ANSWER, encoder.encode_one(GOALS_ANSWER), model, encoder.encode)
     assert goals.tier != "crisis"

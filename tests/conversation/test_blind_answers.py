@@ -65,8 +65,12 @@ BLIND_SETS = [
 # first run and the shipped round 9 the same.
 # answers_v11, written before round 10: round 9's code gave 84.6% exact, 33.2% confirmed, 4 stored from
 # non-answers; round 10 changed no reader, so that is its first run and the shipped figure.
+# answers_v12, written before round 11 (three answers close to the answer model's training taken out first):
+# round 11's first run 86.3% exact, 30.2% confirmed, 3 stored from non-answers (two side remarks about family,
+# a question about the question); round 11 changed no reader.
 MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {
-    "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6, "answers_v10": 9, "answers_v11": 4
+    "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6, "answers_v10": 9, "answers_v11": 4,
+    "answers_v12": 3,
 }
 FLOORS: dict[str, dict[str, float]] = {
     "answers_v4": {"stored_exact": 0.925, "confirmed": 0.271},
@@ -77,6 +81,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "answers_v9": {"stored_exact": 0.821, "confirmed": 0.300},
     "answers_v10": {"stored_exact": 0.819, "confirmed": 0.301},
     "answers_v11": {"stored_exact": 0.846, "confirmed": 0.332},
+    "answers_v12": {"stored_exact": 0.863, "confirmed": 0.302},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -246,6 +251,15 @@ TURN_FLOORS.update(
         "answers_v11": {"stored_exact": 0.811, "confirmed": 0.311},
     }
 )
+# Round 11 (2026-12-06): the risk classifier was retrained again (docs/SAFETY.md, round 11); answers_v11 now
+# 81.8% exact, 31.9% confirmed (check-ins moved between answers). answers_v12: round 11's first run 82.2% /
+# 29.0% / 4.
+TURN_FLOORS.update(
+    {
+        "answers_v11": {"stored_exact": 0.818, "confirmed": 0.319},
+        "answers_v12": {"stored_exact": 0.822, "confirmed": 0.290},
+    }
+)
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v4": 1,
     "answers_v5": 1,
@@ -255,6 +269,7 @@ MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v9": 7,
     "answers_v10": 6,
     "answers_v11": 6,
+    "answers_v12": 4,
 }
 # What the questions before the asked one hold: ordinary, middling answers.
 EARLIER_ANSWERS: dict[str, object] = {

@@ -133,10 +133,32 @@ FLOORS.update(
     }
 )
 
+# Round 11 (2026-12-06): the risk classifier learned data/safety/train_voices.yml (docs/SAFETY.md, round 11).
+# More disclosures get crisis resources, and ordinary answers about "him" now get them too ("I've been seeing
+# him about eight months, every fortnight", a check-in before); a scripted client does not answer the crisis
+# message's safety question, so its conversation stops there. Lowered to the figures, with that reason: v2
+# (two conversations), v3, v4, v5, v6, v7 and v9; v8 and v10 rose. conversations_v11 was written before round
+# 11: its first run, on round 11's code, below.
+FIRST_RUN["conversations_v11"] = {"stored_exact": 0.812, "confirmed": 0.338, "whole_right": 0.706}
+FLOORS.update(
+    {
+        "conversations_v2": {"stored_exact": 0.860, "confirmed": 0.160, "whole_right": 0.657},
+        "conversations_v3": {"stored_exact": 0.929, "confirmed": 0.300, "whole_right": 0.765},
+        "conversations_v4": {"stored_exact": 0.897, "confirmed": 0.315, "whole_right": 0.706},
+        "conversations_v5": {"stored_exact": 0.862, "confirmed": 0.279, "whole_right": 0.676},
+        "conversations_v6": {"stored_exact": 0.841, "confirmed": 0.329, "whole_right": 0.647},
+        "conversations_v7": {"stored_exact": 0.876, "confirmed": 0.324, "whole_right": 0.618},
+        "conversations_v8": {"stored_exact": 0.888, "confirmed": 0.341, "whole_right": 0.676},
+        "conversations_v9": {"stored_exact": 0.844, "confirmed": 0.365, "whole_right": 0.794},
+        "conversations_v10": {"stored_exact": 0.871, "confirmed": 0.359, "whole_right": 0.618},
+    }
+)
+
 # Answers stored from a question or request, where a set's figure is not yet 0 (every other set: none).
 # conversations_v10: "Can I mix in some Spanish? Sometimes it comes out that way" stored a rating of feeling
 # heard (the model reader read "sometimes" as a 3 once the question was set aside).
-MAX_STORED_FROM_QUESTIONS: dict[str, int] = {"conversations_v10": 1}
+# conversations_v11: "Ok ya, she's asleep, let's keep going" (back from a pause) stored a rating of advice.
+MAX_STORED_FROM_QUESTIONS: dict[str, int] = {"conversations_v10": 1, "conversations_v11": 1}
 
 
 def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, float]]:
