@@ -66,5 +66,5 @@ def test_no_rasa_process_holds_tensorflow(system: FaultSystem) -> None:
     """No component or policy of the model runs TensorFlow, which would cost about 280 MB in each process."""
     assert system.replies(new_sender(), SCRIPT[0][0])  # a worker has parsed and predicted a turn
     rasa = descendants(system.stack.processes["rasa"].pid)
-    assert len(rasa) >= 3  # serve_rasa.py and its 2 Sanic workers
+    assert len(rasa) == 2  # serve_rasa.py serves as the first of its 2 workers (components/rasa_workers.py)
     assert not any(holds_tensorflow(pid) for pid in rasa)
