@@ -18,7 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.early_imports import defer_tensorflow, prepare  # noqa: E402  (needs the project root on the path)
+from components.early_imports import (  # noqa: E402  (needs the project root on the path)
+    defer_channels_and_plotting,
+    defer_tensorflow,
+    prepare,
+)
 from components.rasa_workers import serve_in_the_parent_too  # noqa: E402
 from reflection.settings import settings  # noqa: E402
 
@@ -49,6 +53,7 @@ def main() -> None:
     sys.argv = ["rasa", *rasa_arguments(arguments.port, arguments.model, extra)]
     prepare()  # before Rasa's own imports, where they cost far less (components/early_imports.py)
     defer_tensorflow()  # no TensorFlow model is served: its 280 MB per process only if a model needs it
+    defer_channels_and_plotting()  # nor does a turn use other channels' SDKs or plots (30 MB per process)
     serve_in_the_parent_too()  # with SANIC_WORKERS > 1 no process only waits for the others
     from rasa.__main__ import main as rasa_main
 
