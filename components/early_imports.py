@@ -7,7 +7,11 @@ Imports nothing from Rasa, so it can run before Rasa imports TensorFlow:
   one that holds it. After Rasa's imports (TensorFlow among them: 6,000 modules) that took 12 s of CPU on a
   busy machine, about half of Rasa's start-up; imported first, 2.7 s. The lists come out the same
   (tests/test_early_imports.py). Its import also resets the root logger's level (``numpy.distutils``),
-  which is put back.
+  which is put back. To list the estimators it imports every module of scikit-learn (``all_estimators()``):
+  about 11 MB resident in each Rasa process that a turn never uses. The lists depend only on the installed
+  versions, so the first start keeps them in the Rasa venv (``skops-trusted-types.json``) and a later start
+  with the same versions of skops, scikit-learn, scipy and numpy hands skops the same lists instead of
+  having it walk scikit-learn again (docs/PERFORMANCE.md, round 11).
 - **jax** is not imported: TensorFlow imports it only to convert JAX models for TensorFlow Lite (and carries
   on without it), and nothing here uses either.
 - **TensorFlow**, when serving (``defer_tensorflow()``, called by serve_rasa.py only; training imports it as
@@ -37,11 +41,15 @@ Imports nothing from Rasa, so it can run before Rasa imports TensorFlow:
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
+import json
 import logging
+import os
 import sys
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -106,17 +114,70 @@ PLOTTING = Deferred(
 DEFERRED = (TENSORFLOW, CHANNELS, PLOTTING)
 
 
-def import_skops_keeping_the_log_level() -> None:
+TRUSTED_TYPES_CACHE = Path(sys.prefix) / "skops-trusted-types.json"
+TRUSTED_TYPE_LISTS = (
+    "PRIMITIVE_TYPE_NAMES",
+    "SKLEARN_ESTIMATOR_TYPE_NAMES",
+    "SCIPY_UFUNC_TYPE_NAMES",
+    "NUMPY_UFUNC_TYPE_NAMES",
+    "NUMPY_DTYPE_TYPE_NAMES",
+)
+TRUSTED_TYPES_LISTED_BY = ("skops", "scikit-learn", "scipy", "numpy")
+
+
+def _listing_versions() -> dict[str, str]:
+    return {name: importlib.metadata.version(name) for name in TRUSTED_TYPES_LISTED_BY}
+
+
+def trusted_types_kept(cache: Path) -> types.ModuleType | None:
+    """``skops.io._trusted_types`` with the lists skops made for these versions, if they were kept."""
+    try:
+        kept = json.loads(cache.read_text())
+        if kept["versions"] != _listing_versions():
+            return None
+        lists = {name: kept["lists"][name] for name in TRUSTED_TYPE_LISTS}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    module = types.ModuleType("skops.io._trusted_types", f"The lists skops made, kept in {cache}.")
+    module.PRIMITIVES_TYPES = [int, float, str, bool]  # type: ignore[attr-defined]
+    for name, names in lists.items():
+        setattr(module, name, names)
+    return module
+
+
+def keep_trusted_types(cache: Path) -> None:
+    from skops.io import _trusted_types as listed  # noqa: PLC0415
+
+    lists = {name: getattr(listed, name) for name in TRUSTED_TYPE_LISTS}
+    kept = {"versions": _listing_versions(), "lists": lists}
+    try:
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}")
+        partial.write_text(json.dumps(kept))
+        partial.replace(cache)  # whole or not at all, whoever reads it meanwhile
+    except OSError:
+        pass  # a read-only venv (an image): skops lists them at every start, as before
+
+
+def import_skops_keeping_the_log_level(trusted_types_cache: Path = TRUSTED_TYPES_CACHE) -> None:
+    if "skops.io" in sys.modules:
+        return
     root = logging.getLogger()
     level = root.level
-    import skops.io  # noqa: F401, PLC0415  (its import is what resets the root logger's level)
+    kept = trusted_types_kept(trusted_types_cache)
+    if kept is not None:
+        sys.modules[kept.__name__] = kept
+    import skops.io  # noqa: PLC0415  (its import is what resets the root logger's level)
 
     root.setLevel(level)
+    if kept is None:
+        keep_trusted_types(trusted_types_cache)
+    else:
+        skops.io._trusted_types = kept  # type: ignore[attr-defined]  (as an import would have set it)
 
 
-def prepare() -> None:
+def prepare(trusted_types_cache: Path = TRUSTED_TYPES_CACHE) -> None:
     sys.modules.setdefault("jax", None)  # type: ignore[arg-type]  (None: `import jax` raises ImportError)
-    import_skops_keeping_the_log_level()
+    import_skops_keeping_the_log_level(trusted_types_cache)
 
 
 def _group_of(module_name: str) -> Deferred:

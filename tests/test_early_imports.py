@@ -19,8 +19,10 @@ print(json.dumps({name: getattr(trusted, name) for name in names}))
 """
 RASA_FIRST = "import rasa.core.run\nimport skops.io\n" + TRUSTED_TYPES
 SKOPS_FIRST = (
-    "from components.early_imports import prepare\nprepare()\nimport rasa.core.run\n"
-    "import tensorflow.lite\n" + TRUSTED_TYPES
+    "import sys\nfrom pathlib import Path\nfrom components.early_imports import prepare\n"
+    "prepare(Path(sys.argv[1]))\nwalked = 'sklearn.ensemble' in sys.modules\nimport rasa.core.run\n"
+    "import tensorflow.lite\n"
+    + TRUSTED_TYPES.replace("print(json.dumps(", "print(json.dumps({'walked': walked} | ")
 )
 STARTS_RASA = """
 import sys, types
@@ -180,9 +182,24 @@ def _run(script: str, *arguments: str, cache: Path | None = None) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def test_skops_trusts_the_same_types_when_imported_before_rasa() -> None:
-    """The classifier loads only when every type in its file is trusted: the lists must not change."""
-    assert json.loads(_run(SKOPS_FIRST)) == json.loads(_run(RASA_FIRST))
+def test_skops_trusts_the_same_types_when_imported_before_rasa_and_when_kept(tmp_path: Path) -> None:
+    """The classifier loads only when every type in its file is trusted: the lists must not change, whether
+    skops lists them (walking scikit-learn) or takes the lists it made at an earlier start."""
+    as_rasa_does = json.loads(_run(RASA_FIRST))
+    cache = tmp_path / "skops-trusted-types.json"
+    first = json.loads(_run(SKOPS_FIRST, str(cache)))
+    assert first.pop("walked") is True
+    assert first == as_rasa_does
+    kept = json.loads(cache.read_text())
+    assert set(kept["versions"]) == {"skops", "scikit-learn", "scipy", "numpy"}
+    later = json.loads(_run(SKOPS_FIRST, str(cache)))
+    assert later.pop("walked") is False  # no module of scikit-learn that the model does not need
+    assert later == as_rasa_does
+    cache.write_text(json.dumps({**kept, "versions": {**kept["versions"], "scikit-learn": "0.0"}}))
+    after_an_upgrade = json.loads(_run(SKOPS_FIRST, str(cache)))
+    assert after_an_upgrade.pop("walked") is True  # other versions: listed again, and kept again
+    assert after_an_upgrade == as_rasa_does
+    assert json.loads(cache.read_text()) == kept
 
 
 @pytest.mark.parametrize(

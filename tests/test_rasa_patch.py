@@ -2,7 +2,7 @@
 
 import subprocess
 
-from tests.live import ROOT
+from tests.live import MODEL, ROOT
 
 SCRIPT = """
 import components.rasa_patches
@@ -31,13 +31,12 @@ def test_the_patched_check_accepts_good_responses_and_refuses_bad_ones() -> None
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
 
 
-LOGGING_SCRIPT = """
-import logging
+LOGGING_SCRIPT = f"""
+import asyncio, logging
 logging.getLogger().setLevel(logging.INFO)  # as `rasa run` configures it
 import components.rasa_patches
-import skops.io  # what the logistic regression classifier's loading imports
-from sklearn.utils import all_estimators
-all_estimators()  # walks scikit-learn, as skops does when a model loads
+from rasa.core.agent import load_agent
+asyncio.run(load_agent(model_path="{MODEL}"))  # its logistic regression classifier loads through skops
 assert logging.getLogger().level == logging.INFO, logging.getLogger().level
 print("ok")
 """
