@@ -27,15 +27,16 @@ Imports nothing from Rasa, so it can run before Rasa imports TensorFlow:
   API's ``/model/train``), takes the stand-ins out of ``sys.modules`` first, with a warning in the log:
   every later import gets the real modules, and such a model or training works as before, with
   TensorFlow's memory. tests/test_early_imports.py checks both ways.
-- **The SDKs of channels this project does not use, and matplotlib**, when serving
-  (``defer_channels_and_plotting()``, serve_rasa.py only): ``rasa.core.channels`` imports every built-in
-  channel to list them by name, and with them questionary and prompt_toolkit (the console), slack_sdk,
-  aiogram (Telegram), twilio, webexteamssdk and Google's auth (Hangouts); ``rasa.server`` imports Rasa's
-  test code, which imports ``rasa.utils.plotting`` and matplotlib. About 30 MB resident in each Rasa process
-  (docs/PERFORMANCE.md, round 11). The same way: those channel modules and the plotting module are stood in
-  for, each stand-in class answers ``name()`` as the real one does, a stand-in module hands any other name
-  over to the real module, and the first import of one of the SDKs or of matplotlib by anything (a
-  credentials file naming such a channel, ``rasa test``'s plots) puts the real modules back, with a warning.
+- **The SDKs of channels this project does not use, matplotlib, and MongoDB's and DynamoDB's clients**, when
+  serving (``defer_what_a_turn_never_uses()``, serve_rasa.py only): ``rasa.core.channels`` imports every
+  built-in channel to list them by name, and with them questionary and prompt_toolkit (the console),
+  slack_sdk, aiogram (Telegram), twilio, webexteamssdk and Google's auth (Hangouts); ``rasa.server`` imports
+  Rasa's test code, which imports ``rasa.utils.plotting`` and matplotlib; ``rasa.core.tracker_store`` takes
+  a name each from pymongo and boto3. About 40 MB resident in each Rasa process (docs/PERFORMANCE.md, round
+  11). The same way: those modules are stood in for, each stand-in channel answers ``name()`` as the real
+  one does, a stand-in module hands any other name over to the real module, and the first import of one of
+  the SDKs, matplotlib, pymongo or boto3 by anything (a credentials file naming such a channel, ``rasa
+  test``'s plots, a MongoDB or DynamoDB tracker store) puts the real modules back, with a warning.
 """
 
 from __future__ import annotations
@@ -111,7 +112,14 @@ PLOTTING = Deferred(
     stand_ins={"rasa.utils.plotting": {}},
     needed_by=("matplotlib",),
 )
-DEFERRED = (TENSORFLOW, CHANNELS, PLOTTING)
+# rasa.core.tracker_store takes Collection (for annotations) and Key (for DynamoDB's queries) at its top;
+# components/rasa_patches.py keeps TrackerStore.create from importing pymongo to name its errors.
+TRACKER_STORE_CLIENTS = Deferred(
+    cost="MongoDB's and DynamoDB's clients add about 10 MB to each Rasa process",
+    stand_ins={"pymongo.collection": {"Collection": {}}, "boto3.dynamodb.conditions": {"Key": {}}},
+    needed_by=("pymongo", "boto3"),
+)
+DEFERRED = (TENSORFLOW, CHANNELS, PLOTTING, TRACKER_STORE_CLIENTS)
 
 
 TRUSTED_TYPES_CACHE = Path(sys.prefix) / "skops-trusted-types.json"
@@ -262,7 +270,8 @@ def defer_tensorflow() -> None:
     defer(TENSORFLOW)
 
 
-def defer_channels_and_plotting() -> None:
-    """Until something needs them, the channels that import an SDK and Rasa's plots are stood in for."""
+def defer_what_a_turn_never_uses() -> None:
+    """Until needed: the channels that import an SDK, Rasa's plots, other tracker stores' clients."""
     defer(CHANNELS)
     defer(PLOTTING)
+    defer(TRACKER_STORE_CLIENTS)

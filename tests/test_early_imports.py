@@ -39,16 +39,17 @@ runpy.run_path(SCRIPT, run_name="__main__")
 """
 DEFERRED_PACKAGES = (
     "questionary", "prompt_toolkit", "slack_sdk", "aiogram", "twilio", "webexteamssdk", "google.auth",
-    "matplotlib", "PIL",
+    "matplotlib", "PIL", "pymongo", "boto3", "botocore",
 )
 # What serve_rasa.py then runs: the command line's and the server's imports, the model loaded, a message
 # parsed and a turn predicted (no action server here: action_session_start fails softly, as in a live run).
 SERVED_MODEL = f"""
 import asyncio, json, sys
-from components.early_imports import defer_channels_and_plotting, defer_tensorflow, prepare
+from components.early_imports import defer_what_a_turn_never_uses, defer_tensorflow, prepare
 prepare()
 defer_tensorflow()
-defer_channels_and_plotting()
+defer_what_a_turn_never_uses()
+import components.rasa_patches
 import rasa.__main__, rasa.core.run
 from rasa.core.agent import load_agent
 
@@ -96,13 +97,13 @@ print(json.dumps({{
 # channel from its credentials, a Telegram class taken afterwards, the console and a plot.
 CHANNELS_AND_PLOTS = """
 import io, json, logging, sys
-from components.early_imports import defer_channels_and_plotting, defer_tensorflow, prepare
+from components.early_imports import defer_what_a_turn_never_uses, defer_tensorflow, prepare
 log = io.StringIO()
 logging.getLogger().addHandler(logging.StreamHandler(log))
 prepare()
 if DEFER:
     defer_tensorflow()
-    defer_channels_and_plotting()
+    defer_what_a_turn_never_uses()
 import rasa.core.run, rasa.nlu.test
 from rasa.core.channels import BUILTIN_CHANNELS
 from rasa.core.run import console
