@@ -8,9 +8,10 @@ RASA := $(RASA_VENV)/bin/rasa
 MODEL_STAMP := models/.trained
 RISK_MODEL := models/risk_classifier.npz
 ANSWER_MODEL := models/answer_reader.npz
-# Channels, the tracker store, start-up imports and the risk layers' data shape no Rasa model, so editing them
-# does not retrain Rasa (the risk classifier has its own target below; the NLU pipeline loads it at start-up).
-TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py components/rasa_patches.py components/early_imports.py data/safety/% data/answers/%,\
+# Channels, the tracker store, start-up imports, the served workers and the risk layers' data shape no Rasa
+# model, so editing them does not retrain Rasa (the risk classifier has its own target below; the NLU pipeline
+# loads it at start-up).
+TRAINING_INPUTS := config.yml domain.yml $(filter-out components/channels.py components/tracker_store.py components/rasa_patches.py components/early_imports.py components/rasa_workers.py data/safety/% data/answers/%,\
 	$(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null)) reflection/encoder.py
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)

@@ -16,15 +16,16 @@ import hmac
 import logging
 import os
 from functools import partial
-
-from rasa_sdk import utils
-from rasa_sdk.endpoint import create_app_for_serve
-from rasa_sdk.executor import ActionExecutor
-from sanic import Request, Sanic
-from sanic.response import HTTPResponse, json
-from sanic.worker.loader import AppLoader
+from typing import TYPE_CHECKING
 
 from reflection.settings import settings
+
+# rasa-sdk and Sanic are imported where they are used: Sanic's process manager is spawned, and it imports
+# this module again (as multiprocessing's main), which then cost it 40 MB resident (docs/PERFORMANCE.md).
+if TYPE_CHECKING:
+    from rasa_sdk.executor import ActionExecutor
+    from sanic import Request, Sanic
+    from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
 TOKEN_HEADER = "X-Action-Token"
@@ -34,9 +35,19 @@ DEFAULT_PORT = 5055
 
 def create_guarded_app(action_executor: ActionExecutor) -> Sanic:
     """rasa-sdk's app behind the shared secret; module-level so every worker process can build it."""
+    from rasa_sdk.endpoint import create_app_for_serve  # noqa: PLC0415  (see the imports above)
+    from sanic.response import json  # noqa: PLC0415
+
     token = settings().action_server_token
     logging.getLogger("rasa_sdk.endpoint").addFilter(OneLineFailures())
     app = create_app_for_serve(action_executor, cors_origins=None)
+
+    @app.before_server_start
+    async def register_the_actions(app: Sanic) -> None:
+        # In each worker, not in Sanic's main process, which serves nothing: importing the actions and the
+        # library under them there cost it about 55 MB resident (docs/PERFORMANCE.md, round 11).
+        if not action_executor.actions:
+            action_executor.register_package("actions")
 
     @app.on_request
     async def only_from_rasa(request: Request) -> HTTPResponse | None:
@@ -70,6 +81,11 @@ class OneLineFailures(logging.Filter):
 
 
 def main(argv: list[str] | None = None) -> None:
+    from rasa_sdk import utils  # noqa: PLC0415  (see the imports above)
+    from rasa_sdk.executor import ActionExecutor  # noqa: PLC0415
+    from sanic import Sanic  # noqa: PLC0415
+    from sanic.worker.loader import AppLoader  # noqa: PLC0415
+
     parser = argparse.ArgumentParser(description="Start the action server (see actions/server.py).")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     arguments = parser.parse_args(argv)
@@ -78,9 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     utils.update_sanic_log_level()
 
-    executor = ActionExecutor()
-    executor.register_package("actions")
-    loader = AppLoader(factory=partial(create_guarded_app, executor))
+    loader = AppLoader(factory=partial(create_guarded_app, ActionExecutor()))
     app = loader.load()
     app.prepare(host=settings().bind_host, port=arguments.port, workers=utils.number_of_sanic_workers())
     logger.info("Action server listening on %s:%s.", settings().bind_host, arguments.port)

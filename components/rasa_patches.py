@@ -1,5 +1,5 @@
-"""Two small patches to Rasa 3.6 itself (loaded by components/tracker_store.py, which every `rasa run` of this
-project loads before the model).
+"""Small patches to Rasa 3.6 itself (loaded by components/tracker_store.py, which every `rasa run` of this
+project loads before the model, and by scripts/serve_rasa.py before Rasa starts).
 
 1. Logging that survives loading the model. Rasa's LogisticRegressionClassifier loads through skops, whose
    import walks every scikit-learn module; one of them imports ``numpy.distutils``, which sets the root
@@ -17,17 +17,33 @@ jsonschema tries all 23 for every event. Each of them requires its own ``event``
 by the event can accept it: checking the event against that one alone gives the same verdict, about ten
 times faster (profiled: 8.7% of Rasa's busy samples with the validator built once). A response this check
 does not accept goes through the whole schema, which decides, and raises its error as before.
+
+4. ``TrackerStore.create`` imports MongoDB's client (pymongo) and botocore only to name their connection
+errors among those it turns into a ConnectionException: about 10 MB resident in each Rasa process that uses
+neither (docs/PERFORMANCE.md, round 11; ``components/early_imports.py`` stands in for the two names
+``rasa.core.tracker_store`` takes from pymongo and boto3). Patched, it names their errors only once they are
+imported, which any error of theirs is: every tracker store is created as before, and the same errors
+become a ConnectionException.
 """
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from typing import Any
 
+import sqlalchemy.exc
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
+from rasa.core import tracker_store
 from rasa.core.actions.action import RemoteAction
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import TrackerStore
+from rasa.plugin import plugin_manager
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.domain import Domain
+from rasa.shared.exceptions import ConnectionException
+from rasa.utils.endpoints import EndpointConfig
 
 from components.early_imports import import_skops_keeping_the_log_level
 
@@ -86,3 +102,36 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 
 
 RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+
+
+def _connection_errors() -> tuple[type[BaseException], ...]:
+    """The errors Rasa's ``TrackerStore.create`` turns into a ConnectionException, of the clients imported."""
+    errors: list[type[BaseException]] = [sqlalchemy.exc.OperationalError, ConnectionError]
+    if "botocore.exceptions" in sys.modules:
+        errors.append(sys.modules["botocore.exceptions"].BotoCoreError)
+    if "pymongo.errors" in sys.modules:
+        pymongo_errors = sys.modules["pymongo.errors"]
+        errors += [pymongo_errors.ConnectionFailure, pymongo_errors.OperationFailure]
+    return tuple(errors)
+
+
+def _create_tracker_store(
+    obj: TrackerStore | EndpointConfig | None,
+    domain: Domain | None = None,
+    event_broker: EventBroker | None = None,
+) -> TrackerStore:
+    """Rasa 3.6.21's ``TrackerStore.create``, without importing pymongo and botocore to name their errors."""
+    if isinstance(obj, TrackerStore):
+        return obj
+    try:
+        created = plugin_manager().hook.create_tracker_store(
+            endpoint_config=obj, domain=domain, event_broker=event_broker
+        )
+        return created if created else tracker_store.create_tracker_store(obj, domain, event_broker)
+    except Exception as error:
+        if isinstance(error, _connection_errors()):
+            raise ConnectionException("Cannot connect to tracker store." + str(error)) from error
+        raise
+
+
+TrackerStore.create = staticmethod(_create_tracker_store)  # type: ignore[method-assign]

@@ -19,6 +19,8 @@ RUN PYTHONPATH=/app rasa train --fixed-model-name reflection --out models --quie
 
 FROM engine
 COPY --from=trained /app/models ./models
+# skops's lists of trusted types, kept where the rasa user cannot write (components/early_imports.py).
+RUN PYTHONPATH=/app python -c "from components.early_imports import prepare; prepare()"
 RUN useradd --system --uid 10001 --home-dir /app rasa && chown -R rasa /app
 USER rasa
 # Rasa listens on the private network only; RASA_TOKEN guards its API (serve_rasa.py refuses to start without).

@@ -9,7 +9,8 @@ Used by ``make run-prod`` (deploy/run_prod.py), the benchmark (bench/) and the f
 Each server is one process group whose workers are its children, so a test can kill or stop a server the
 way a crash or an operator would, and the memory of every process is measured.
 
-Rasa runs ``SANIC_WORKERS`` workers behind one port (Sanic forks them and they share the listening socket).
+Rasa runs ``SANIC_WORKERS`` workers behind one port (serve_rasa.py serves as the first and forks the others,
+which share its listening socket: components/rasa_workers.py).
 Rasa allows that only with a lock store other than the in-memory one, and its docs warn that socket.io does
 not support several workers: socket.io's long-polling transport sends each request of a session separately,
 and a worker knows only its own sessions. The web app's proxy speaks only the websocket transport, where a

@@ -18,7 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.early_imports import defer_tensorflow, prepare  # noqa: E402  (needs the project root on the path)
+from components.early_imports import (  # noqa: E402  (needs the project root on the path)
+    defer_tensorflow,
+    defer_what_a_turn_never_uses,
+    prepare,
+)
+from components.rasa_workers import serve_in_the_parent_too  # noqa: E402
 from reflection.settings import settings  # noqa: E402
 
 
@@ -48,6 +53,9 @@ def main() -> None:
     sys.argv = ["rasa", *rasa_arguments(arguments.port, arguments.model, extra)]
     prepare()  # before Rasa's own imports, where they cost far less (components/early_imports.py)
     defer_tensorflow()  # no TensorFlow model is served: its 280 MB per process only if a model needs it
+    defer_what_a_turn_never_uses()  # other channels' SDKs, plots, other tracker stores (40 MB per process)
+    import components.rasa_patches  # noqa: F401, PLC0415  (among them: the tracker store made without pymongo)
+    serve_in_the_parent_too()  # with SANIC_WORKERS > 1 no process only waits for the others
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -1,8 +1,13 @@
-"""The patch to Rasa's action-response check (components/rasa_patches.py) checks exactly as before."""
+"""The patches to Rasa (components/rasa_patches.py): the action-response check checks exactly as before, the
+log level survives loading the model, and tracker stores are created as before without importing pymongo."""
 
+import json
 import subprocess
+from pathlib import Path
 
-from tests.live import ROOT
+import pytest
+
+from tests.live import MODEL, ROOT
 
 SCRIPT = """
 import components.rasa_patches
@@ -31,13 +36,12 @@ def test_the_patched_check_accepts_good_responses_and_refuses_bad_ones() -> None
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
 
 
-LOGGING_SCRIPT = """
-import logging
+LOGGING_SCRIPT = f"""
+import asyncio, logging
 logging.getLogger().setLevel(logging.INFO)  # as `rasa run` configures it
 import components.rasa_patches
-import skops.io  # what the logistic regression classifier's loading imports
-from sklearn.utils import all_estimators
-all_estimators()  # walks scikit-learn, as skops does when a model loads
+from rasa.core.agent import load_agent
+asyncio.run(load_agent(model_path="{MODEL}"))  # its logistic regression classifier loads through skops
 assert logging.getLogger().level == logging.INFO, logging.getLogger().level
 print("ok")
 """
@@ -101,3 +105,52 @@ def test_each_event_is_checked_against_its_own_schema_with_the_whole_schemas_ver
         env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
+
+
+# Tracker stores made through TrackerStore.create, as Rasa ships it or patched in a process where
+# serve_rasa.py's deferrals ran: the same stores, and the same errors turned into a ConnectionException.
+TRACKER_STORES = """
+import json, sys
+DEFERRALS
+from rasa.core.tracker_store import TrackerStore
+from rasa.utils.endpoints import EndpointConfig
+
+def made(config):
+    try:
+        return type(TrackerStore.create(config)).__name__
+    except Exception as error:
+        return f"{type(error).__name__} from {type(error.__cause__).__name__}"
+
+sql = made(EndpointConfig(type="sql", dialect="sqlite", db=sys.argv[1]))
+clients = sorted(name for name in ("pymongo", "boto3", "botocore") if name in sys.modules)
+nowhere = "mongodb://127.0.0.1:" + sys.argv[2] + "/?serverSelectionTimeoutMS=300"
+mongo = made(EndpointConfig(type="mongod", url=nowhere))
+print(json.dumps({"sql": sql, "clients before": clients, "mongo": mongo, "none": made(None)}))
+"""
+DEFERRALS = """
+from components.early_imports import defer_tensorflow, defer_what_a_turn_never_uses, prepare
+prepare()
+defer_tensorflow()
+defer_what_a_turn_never_uses()
+import components.rasa_patches
+"""
+
+
+@pytest.mark.parametrize("patched", [True, False])
+def test_tracker_stores_are_made_as_before_and_fail_the_same_way(patched: bool, tmp_path: Path) -> None:
+    from deploy.services import free_port  # noqa: PLC0415  (a port nothing listens on: no MongoDB there)
+
+    script = TRACKER_STORES.replace("DEFERRALS", DEFERRALS if patched else "")
+    result = subprocess.run(
+        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", script, str(tmp_path / "t.db"), str(free_port())],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    made = json.loads(result.stdout.strip().splitlines()[-1])
+    assert made.pop("clients before") == ([] if patched else ["boto3", "botocore", "pymongo"])
+    assert made == {
+        "sql": "SQLTrackerStore",
+        "mongo": "ConnectionException from ServerSelectionTimeoutError",  # pymongo imported when needed
+        "none": "InMemoryTrackerStore",
+    }

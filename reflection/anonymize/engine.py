@@ -43,6 +43,8 @@ from reflection.anonymize.recognizers import (
     PersonRecognizer,
     ProperNounRecognizer,
 )
+from reflection.anonymize.vector_rows import VectorRows
+from reflection.heap import release_free_memory
 
 logger = logging.getLogger(__name__)
 LANGUAGE = "en"
@@ -128,17 +130,27 @@ class _BoundedRunTokenizer:
 
 class _LocalSpacyEngine(SpacyNlpEngine):
     """Presidio's spaCy engine, loading the model from a local path with the sentence recognizer instead of
-    the parser (the parser is not needed for NER and costs a fifth of the time)."""
+    the parser (the parser is not needed for NER and costs a fifth of the time).
+
+    Nor are the vocabulary's 709,000 stored strings (about 130 MB resident): they are the word vectors' keys,
+    which the vectors find by hash. Every string a text, a label or a lemma needs is added when it is made,
+    so the annotations come out the same; the vectors' index is held compactly too (vector_rows.py;
+    docs/PERFORMANCE.md, round 11)."""
 
     def load(self) -> None:
-        model_path = self.models[0]["model_name"]
-        nlp = spacy.load(model_path, exclude=["parser"])
-        nlp.enable_pipe("senter")
-        # Brackets and quotes glued to words ("alert('becca')</b>") must not hide the words from the lexicons.
-        infixes = [*nlp.Defaults.infixes, *EXTRA_INFIXES]
-        nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
-        nlp.tokenizer = _BoundedRunTokenizer(nlp.tokenizer)
-        self.nlp = {LANGUAGE: nlp}
+        nlp = spacy.load(self.models[0]["model_name"], exclude=["parser", "strings"])
+        nlp.vocab.vectors.key2row = VectorRows(nlp.vocab.vectors.key2row)
+        self.nlp = {LANGUAGE: with_this_projects_tokens(nlp)}
+
+
+def with_this_projects_tokens(nlp: spacy.Language) -> spacy.Language:
+    """The loaded pipeline with the sentence recognizer on and the tokenizer's changes below."""
+    nlp.enable_pipe("senter")
+    # Brackets and quotes glued to words ("alert('becca')</b>") must not hide the words from the lexicons.
+    infixes = [*nlp.Defaults.infixes, *EXTRA_INFIXES]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    nlp.tokenizer = _BoundedRunTokenizer(nlp.tokenizer)
+    return nlp
 
 
 class Anonymizer:
@@ -457,7 +469,9 @@ def _chunks(text: str, limit: int) -> Iterable[tuple[int, str]]:
 @cache
 def get_anonymizer() -> Anonymizer:
     """The shared anonymizer, loaded on first use."""
-    return Anonymizer()
+    anonymizer = Anonymizer()
+    release_free_memory()  # loading passes through far more memory than it keeps (reflection/heap.py)
+    return anonymizer
 
 
 def anonymize(text: str) -> str:

@@ -4,8 +4,9 @@ Rasa's docs warn that socket.io does not support several workers. Through the we
 connection is one websocket, which stays with one worker, so each client must get its own replies, in order,
 however the connections are spread over the workers.
 
-None of the Rasa processes imports TensorFlow (components/early_imports.py): which process holds it is read
-from /proc/<pid>/maps, where TensorFlow's compiled modules are mapped into every process that imports it.
+None of the Rasa processes imports TensorFlow or matplotlib (components/early_imports.py): which process holds
+one is read from /proc/<pid>/maps, where a package's compiled modules are mapped into every process that
+imports it.
 """
 
 from __future__ import annotations
@@ -55,16 +56,18 @@ async def test_socketio_clients_on_several_rasa_workers_get_their_own_replies(sy
         assert system.slots(channel.sender)["requested_slot"] == "depth"
 
 
-def holds_tensorflow(pid: int) -> bool:
+def holds(pid: int, package: str) -> bool:
     try:
-        return "/tensorflow/" in Path(f"/proc/{pid}/maps").read_text()
+        return f"/{package}/" in Path(f"/proc/{pid}/maps").read_text()
     except OSError:
         return False
 
 
-def test_no_rasa_process_holds_tensorflow(system: FaultSystem) -> None:
-    """No component or policy of the model runs TensorFlow, which would cost about 280 MB in each process."""
+def test_no_rasa_process_holds_tensorflow_or_matplotlib(system: FaultSystem) -> None:
+    """No component or policy of the model runs TensorFlow, which would cost about 280 MB in each process,
+    and no turn draws a plot (matplotlib and Pillow, about 10 MB)."""
     assert system.replies(new_sender(), SCRIPT[0][0])  # a worker has parsed and predicted a turn
     rasa = descendants(system.stack.processes["rasa"].pid)
-    assert len(rasa) >= 3  # serve_rasa.py and its 2 Sanic workers
-    assert not any(holds_tensorflow(pid) for pid in rasa)
+    assert len(rasa) == 2  # serve_rasa.py serves as the first of its 2 workers (components/rasa_workers.py)
+    for package in ("tensorflow", "matplotlib", "PIL"):
+        assert not any(holds(pid, package) for pid in rasa), package
