@@ -103,7 +103,7 @@ def test_two_workers_are_two_processes_and_stop_with_the_parent(
             assert response.status_code == 200
             assert response.json(), "no reply"
     except BaseException:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)  # the parent and the worker it forked
         raise
     os.kill(process.pid, signum)  # the parent alone, as `kill` or an operator would
     stops_entirely(process, pids, log)
@@ -118,7 +118,7 @@ def test_a_parent_stopped_while_loading_the_model_stops_its_worker(
         assert log.read_text(errors="replace").count(RASA_UP_LINE) < 2, "loaded before the signal: too late"
         pids = descendants(process.pid)
     except BaseException:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)  # the parent and the worker it forked
         raise
     os.kill(process.pid, signal.SIGTERM)
     stops_entirely(process, pids, log)
