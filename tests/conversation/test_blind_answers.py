@@ -67,7 +67,8 @@ BLIND_SETS = [
 # non-answers; round 10 changed no reader, so that is its first run and the shipped figure.
 # answers_v12, written before round 11 (three answers close to the answer model's training taken out first):
 # round 11's first run 86.3% exact, 30.2% confirmed, 3 stored from non-answers (two side remarks about family,
-# a question about the question); round 11 changed no reader.
+# a question about the question); round 11 changed no reader. Four more found word for word in the training
+# file were then taken out: on the 317 left, 86.1% / 30.3% / 3, the floors.
 MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {
     "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6, "answers_v10": 9, "answers_v11": 4,
     "answers_v12": 3,
@@ -81,7 +82,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "answers_v9": {"stored_exact": 0.821, "confirmed": 0.300},
     "answers_v10": {"stored_exact": 0.819, "confirmed": 0.301},
     "answers_v11": {"stored_exact": 0.846, "confirmed": 0.332},
-    "answers_v12": {"stored_exact": 0.863, "confirmed": 0.302},
+    "answers_v12": {"stored_exact": 0.861, "confirmed": 0.303},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -253,11 +254,11 @@ TURN_FLOORS.update(
 )
 # Round 11 (2026-12-06): the risk classifier was retrained again (docs/SAFETY.md, round 11); answers_v11 now
 # 81.8% exact, 31.9% confirmed (check-ins moved between answers). answers_v12: round 11's first run 82.2% /
-# 29.0% / 4.
+# 29.0% / 4; on the 317 left after four more were taken out, 82.0% / 29.0% / 4.
 TURN_FLOORS.update(
     {
         "answers_v11": {"stored_exact": 0.818, "confirmed": 0.319},
-        "answers_v12": {"stored_exact": 0.822, "confirmed": 0.290},
+        "answers_v12": {"stored_exact": 0.820, "confirmed": 0.290},
     }
 )
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
