@@ -7,8 +7,13 @@ about 200 MB resident, counted again in every worker's RSS, 70 MB of it its own 
 and serves on the same socket, so ``SANIC_WORKERS`` processes serve and none only waits.
 
 - A signal to stop (SIGTERM, or SIGINT from a terminal) stops the parent's server, which then sends SIGTERM
-  to the other workers and waits for them, as Sanic's parent did. Before its server is up (while it loads
-  the model), SIGTERM ends the parent and its workers at once.
+  to the other workers and waits for them, as Sanic's parent did (a worker that has not stopped 30 s later
+  is killed).
+- Before its server is up (while it loads the model), SIGTERM and SIGINT end the parent at once, by the
+  kernel's default action: nothing in Python has to run for it, so no half-loaded library can hold it up.
+- A worker never outlives the parent: each asks the kernel for SIGKILL when the parent dies, whatever ends
+  the parent (that signal before its server is up, SIGKILL, the OOM killer). A worker not yet serving also
+  ends at once on SIGTERM, by the default action it inherits.
 - A worker that dies is not replaced, as before; if the parent's own server fails to start, the other
   workers are stopped and Rasa exits, where Sanic's parent went on waiting for the rest.
 
@@ -19,16 +24,18 @@ sentence encoder's graph optimisation leaves about 55 MB free but resident.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
-from types import FrameType
 from typing import Any
 
 from reflection.heap import release_free_memory
 
 logger = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+STOP_SECONDS = 30  # how long a stopping parent waits for a worker before killing it
 
 
 def serve_in_the_parent_too() -> None:
@@ -73,16 +80,15 @@ def serve_multiple_with_the_parent(server_settings: dict[str, Any], workers: int
         server_settings["port"] = None
 
     others: list[multiprocessing.process.BaseProcess] = []
-
-    def stop_before_serving(signum: int, frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)  # the `finally` below stops the other workers
-
-    previous = signal.signal(signal.SIGTERM, stop_before_serving)
+    # Until Sanic's server sets its own handlers, once the model is loaded: the kernel's default action.
+    previous = {signum: signal.signal(signum, signal.SIG_DFL) for signum in (signal.SIGTERM, signal.SIGINT)}
     fork = multiprocessing.get_context("fork")
     try:
         for _ in range(workers - 1):
             # What Sanic's own workers run: SIGTERM stops one, SIGINT is left to the parent.
-            process = fork.Process(target=serve, kwargs={**server_settings, "run_multiple": True})
+            process = fork.Process(
+                target=_serve_as_worker, args=(os.getpid(),), kwargs={**server_settings, "run_multiple": True}
+            )
             process.daemon = True
             process.start()
             others.append(process)
@@ -90,13 +96,35 @@ def serve_multiple_with_the_parent(server_settings: dict[str, Any], workers: int
         # Not run_multiple: the parent's server stops on SIGINT as well as SIGTERM.
         serve(**{**server_settings, "loop": loop, "run_multiple": False})
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         for process in others:
             if process.is_alive() and process.pid is not None:
                 os.kill(process.pid, signal.SIGTERM)
         for process in others:
-            process.join()
+            process.join(STOP_SECONDS)
+            if process.is_alive():
+                logger.warning("A Rasa worker did not stop in %d s; killing it.", STOP_SECONDS)
+                process.kill()
+                process.join()
         trigger_events(main_stop, loop)
         sock.close()
         loop.close()
         remove_unix_socket(unix)
+
+
+def _serve_as_worker(parent: int, **server_settings: Any) -> None:
+    """A forked worker: Sanic's ``serve``, ended by the kernel if the parent dies first."""
+    from sanic.server import serve  # noqa: PLC0415
+
+    die_with_parent(parent)
+    serve(**server_settings)
+
+
+def die_with_parent(parent: int) -> None:
+    """SIGKILL for this process when ``parent`` (which forked it) dies; at once if it already has."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        logger.warning("A Rasa worker could not ask to die with its parent (errno %d).", ctypes.get_errno())
+    if os.getppid() != parent:  # the parent died before the request: nobody would send the signal
+        os._exit(1)

@@ -114,6 +114,23 @@ class TrackerCache:
                 self._entries.pop(sender_id, None)
 
 
+RACE_ATTEMPTS = 5
+
+
+def create_retention_table_once_raced(engine: sa.engine.Engine) -> None:
+    """Workers or replicas that start together on a new database race to create the table: the loser sees
+    "already exists" (PostgreSQL: an IntegrityError or ProgrammingError; SQLite: an OperationalError, as for
+    "database is locked") and finds it made when it looks again."""
+    for attempt in range(1, RACE_ATTEMPTS + 1):
+        try:
+            create_retention_table(engine)
+            return
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
+            if attempt == RACE_ATTEMPTS:
+                raise
+            time.sleep(0.2 * attempt)
+
+
 class ErasingSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` that erases a conversation on request and one without consent when it ends."""
 
@@ -126,11 +143,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
         unchecked.dispose()
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.trackers = TrackerCache(CACHED_TRACKERS_PER_WORKER)
-        try:
-            create_retention_table(self.engine)
-        except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
-            # Workers or replicas that start together race to create it; the loser finds it made.
-            create_retention_table(self.engine)
+        create_retention_table_once_raced(self.engine)
         if sweep:
             threading.Thread(target=self._sweep_forever, name="retention-sweep", daemon=True).start()
 

@@ -1,5 +1,6 @@
 """components/rasa_workers.py: with SANIC_WORKERS=2 the served Rasa is two processes, the parent serving as
-one of them, and a signal to the parent alone stops both, whether it comes while serving or while loading."""
+one of them, and a signal to the parent alone stops both, whether it comes while serving or while loading;
+a parent killed outright takes its worker with it."""
 
 from __future__ import annotations
 
@@ -77,8 +78,13 @@ def alive(pids: list[int]) -> list[int]:
 
 
 def stops_entirely(process: subprocess.Popen[bytes], pids: list[int], log: Path) -> None:
+    """The parent exits within a minute, and its workers within seconds of it (the kernel kills a worker
+    whose parent has died, which takes a moment to be seen)."""
     try:
         process.wait(timeout=60)
+        deadline = time.monotonic() + 10
+        while alive(pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         left = alive(pids)
         for pid in left:
@@ -109,16 +115,32 @@ def test_two_workers_are_two_processes_and_stop_with_the_parent(
     stops_entirely(process, pids, log)
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("after_seconds", [0.0, 1.0])
 def test_a_parent_stopped_while_loading_the_model_stops_its_worker(
-    redis: PrivateRedis, tmp_path: Path
+    redis: PrivateRedis, tmp_path: Path, signum: int, after_seconds: float
 ) -> None:
     process, log, _ = start_rasa(redis, tmp_path)
     try:
         wait_until(lambda: len(descendants(process.pid)) == 2, process, log, "forked worker")
+        time.sleep(after_seconds)  # at once, or in the middle of loading the model
         assert log.read_text(errors="replace").count(RASA_UP_LINE) < 2, "loaded before the signal: too late"
         pids = descendants(process.pid)
     except BaseException:
         os.killpg(process.pid, signal.SIGKILL)  # the parent and the worker it forked
         raise
-    os.kill(process.pid, signal.SIGTERM)
+    os.kill(process.pid, signum)
+    stops_entirely(process, pids, log)
+
+
+def test_a_parent_killed_outright_takes_its_worker_with_it(redis: PrivateRedis, tmp_path: Path) -> None:
+    process, log, url = start_rasa(redis, tmp_path)
+    try:
+        wait_until(lambda: log.read_text(errors="replace").count(RASA_UP_LINE) >= 2, process, log, "workers")
+        pids = descendants(process.pid)
+        assert len(pids) == 2
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    os.kill(process.pid, signal.SIGKILL)  # as the OOM killer would: no handler runs in the parent
     stops_entirely(process, pids, log)

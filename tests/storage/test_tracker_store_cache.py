@@ -40,3 +40,23 @@ def test_two_workers_sharing_the_tracker_database_serve_what_it_holds(empty_data
     )
     passed = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("ok ")]
     assert passed == SCENARIOS, result.stderr[-3000:]
+
+
+def test_workers_starting_together_on_a_new_database_all_start(empty_database_url: str) -> None:
+    url = make_url(empty_database_url)
+    if url.get_backend_name() == "postgresql":
+        url = url.set(drivername="postgresql")
+    result = subprocess.run(
+        [
+            str(ROOT / ".venv-rasa" / "bin" / "python"),
+            "tests/storage/tracker_store_race.py",
+            url.render_as_string(hide_password=False),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
+    lines = result.stdout.splitlines()
+    assert sorted(lines) == [f"ok {n}" for n in range(4)], "\n".join(lines) + result.stderr[-3000:]
