@@ -6,7 +6,8 @@ its worker handling, and adds three things: it listens on ``BIND_HOST`` (loopbac
 ``/health`` must carry ``ACTION_SERVER_TOKEN`` in the header Rasa sends (``endpoints.yml``), and a failure is
 answered and logged in one line with no conversation in it.
 
-Run it with ``python -m actions.server [--port 5055]``; ``SANIC_WORKERS`` sets the number of workers.
+Run it with ``python -m actions.server [--port 5055]``; ``SANIC_WORKERS`` sets the number of workers, as
+for Rasa (rasa-sdk itself reads ``ACTION_SERVER_SANIC_WORKERS``, which wins where both are set).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 TOKEN_HEADER = "X-Action-Token"
 OPEN_PATHS = frozenset({"/health"})
 DEFAULT_PORT = 5055
+ACTION_WORKERS_VARIABLE = "ACTION_SERVER_SANIC_WORKERS"  # what rasa-sdk reads (rasa_sdk.constants)
 
 
 def create_guarded_app(action_executor: ActionExecutor) -> Sanic:
@@ -96,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
 
     loader = AppLoader(factory=partial(create_guarded_app, ActionExecutor()))
     app = loader.load()
+    os.environ.setdefault(ACTION_WORKERS_VARIABLE, os.environ.get("SANIC_WORKERS", "1"))
     app.prepare(host=settings().bind_host, port=arguments.port, workers=utils.number_of_sanic_workers())
     logger.info("Action server listening on %s:%s.", settings().bind_host, arguments.port)
     Sanic.serve(primary=app, app_loader=loader)

@@ -8,8 +8,8 @@
 1. The answer parser and the safety net in-process (p50/p95 per message).
 2. The project in its production shape (deploy/stack.py) on free ports: fresh PostgreSQL databases, a private
    Redis lock store, RASA_WORKERS Rasa workers, ACTION_WORKERS action-server workers and WEB_WORKERS web
-   app workers (2 each by default). REST goes to Rasa's channel; socket.io goes the way the widget goes,
-   through the web app (a token from /api/session, then its websocket proxy).
+   app workers (2, 1 and 2 by default, as in `make run-prod`). REST goes to Rasa's channel; socket.io goes
+   the way the widget goes, through the web app (a token from /api/session, then its websocket proxy).
 3. The vanilla `rasa init` bot (bench/vanilla.py), its greet / mood / goodbye flow over REST and socket.io.
 4. The floor (bench/floor.py): the same flow on the leanest bot Rasa 3.6 serves (a keyword classifier, the
    rule policy, no custom action, in-memory stores), i.e. what the engine itself can do per turn here.
@@ -86,9 +86,8 @@ async def measure_levels(
 
 
 async def bench_project(report: BenchReport, arguments: argparse.Namespace, levels: list[int]) -> None:
-    workers = {
-        name: int(os.environ.get(f"{name.upper()}_WORKERS", "2")) for name in ("rasa", "action", "web")
-    }
+    defaults = {"rasa": "2", "action": "1", "web": "2"}  # the production shape's (deploy/run_prod.py)
+    workers = {name: int(os.environ.get(f"{name.upper()}_WORKERS", n)) for name, n in defaults.items()}
     report.settings.update({f"{name}_workers": count for name, count in workers.items()})
     with (
         fresh_databases(prefix="bench") as databases,

@@ -4,10 +4,11 @@ round by round so that other work on the shared cores weighs on each alike.
     .venv/bin/python -m bench.shapes [--shapes embedded,rasa2,rasa1] [--rounds 2] [--clients 10]
                                      [--seconds 30] [--warmup 8]
 
-Shapes (2 action-server and 2 web workers each):
+Shapes (2 web workers each; 1 action-server worker unless named):
 - ``embedded``: no ingest process; each web worker anonymizes in a thread of its own (the shape before
   ``reflect ingest --watch``), 2 Rasa workers;
-- ``rasa2``: the ingest process, 2 Rasa workers;
+- ``rasa2``: the ingest process, 2 Rasa workers (the default production shape);
+- ``rasa2-actions2``: as ``rasa2`` with 2 action-server workers;
 - ``rasa1``: the ingest process, 1 Rasa worker.
 
 Each run starts the shape on fresh databases, holds reflections over REST for the warm-up and the measured
@@ -36,6 +37,7 @@ from deploy.stack import StackConfig, running_stack
 SHAPES: dict[str, dict[str, Any]] = {
     "embedded": {"ingest_process": False, "rasa_workers": 2},
     "rasa2": {"ingest_process": True, "rasa_workers": 2},
+    "rasa2-actions2": {"ingest_process": True, "rasa_workers": 2, "action_workers": 2},
     "rasa1": {"ingest_process": True, "rasa_workers": 1},
 }
 
@@ -53,9 +55,8 @@ async def measure(shape: str, arguments: argparse.Namespace) -> dict[str, Any]:
             redis_port=redis.port,
             log_dir=REPORTS / "shapes-logs" / shape,
             outbox_dir=Path(scratch) / "outbox",
-            action_workers=2,
             web_workers=2,
-            **SHAPES[shape],
+            **{"action_workers": 1, **SHAPES[shape]},
         )
         with running_stack(config) as stack:
             limits = httpx.Limits(max_connections=arguments.clients + 10)

@@ -1,11 +1,11 @@
 """`make run-prod`: the production shape on this machine, for real, until Ctrl-C.
 
-PostgreSQL holds both stores (the answers and Rasa's tracker store), Redis the lock store; Rasa, the action
-server and the web app each run several workers (RASA_WORKERS, ACTION_WORKERS, WEB_WORKERS; 2 each by
-default), and one ingest process (`reflect ingest --watch`) anonymizes consented conversations and answers
-for all of them, so no web worker loads the anonymizer. Ports as for `make run`: the web app on :8000
-(WEB_PORT) is the way in; Rasa (:5005) and the action server (:5055) listen on loopback, Rasa's API needs
-RASA_TOKEN and the action server ACTION_SERVER_TOKEN.
+PostgreSQL holds both stores (the answers and Rasa's tracker store), Redis the lock store; Rasa and the web
+app run 2 workers each by default (RASA_WORKERS, WEB_WORKERS), the action server 1 (ACTION_WORKERS: a second
+costs 140 MB, docs/DEPLOY.md), and one ingest process (`reflect ingest --watch`) anonymizes consented
+conversations and answers for all of them, so no web worker loads the anonymizer. Ports as for `make run`:
+the web app on :8000 (WEB_PORT) is the way in; Rasa (:5005) and the action server (:5055) listen on loopback,
+Rasa's API needs RASA_TOKEN and the action server ACTION_SERVER_TOKEN.
 
 DATABASE_URL and TRACKER_DB_URL are used when they point at PostgreSQL; when they are the SQLite defaults,
 the databases `reflection` and `reflection_tracker` on the local server (127.0.0.1:5432) are used, and
@@ -67,7 +67,7 @@ def main() -> None:
         log_dir=ROOT / os.environ.get("LOG_DIR", "logs"),
         outbox_dir=settings().outbox_dir,
         rasa_workers=int(os.environ.get("RASA_WORKERS", "2")),
-        action_workers=int(os.environ.get("ACTION_WORKERS", "2")),
+        action_workers=int(os.environ.get("ACTION_WORKERS", "1")),
         web_workers=int(os.environ.get("WEB_WORKERS", "2")),
         ports={
             "actions": int(os.environ.get("ACTION_PORT", "5055")),

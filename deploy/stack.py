@@ -10,7 +10,8 @@ Each server is one process group whose workers are its children, so a test can k
 way a crash or an operator would, and the memory of every process is measured.
 
 Rasa runs ``SANIC_WORKERS`` workers behind one port (serve_rasa.py serves as the first and forks the others,
-which share its listening socket: components/rasa_workers.py).
+which share its listening socket: components/rasa_workers.py), and so does the action server
+(actions/server.py hands it to rasa-sdk, which reads ``ACTION_SERVER_SANIC_WORKERS``).
 Rasa allows that only with a lock store other than the in-memory one, and its docs warn that socket.io does
 not support several workers: socket.io's long-polling transport sends each request of a session separately,
 and a worker knows only its own sessions. The web app's proxy speaks only the websocket transport, where a
@@ -58,7 +59,7 @@ class StackConfig:
     redis_host: str = "127.0.0.1"
     redis_db: int = 1
     rasa_workers: int = 2
-    action_workers: int = 2
+    action_workers: int = 1
     web_workers: int = 2
     ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in HTTP_SERVERS})
     # Fresh secrets unless the caller passes its own (make run-prod uses .env's).
