@@ -108,7 +108,10 @@ class LanguageNet:
         self._speaker_window: int = context["speaker_window"]
         self._first_person = self._words(context["first_person"])
         self._third_party = self._words(context["third_party"])
+        self._told_me = self._compile(_joined(context["told_me"]))
+        self._reported_speech = self._compile(_joined(context["reported_speech"]))
         self._history = self._compile(_joined(context["history"]))
+        self._history_when = self._compile(_joined(context["history_when"]))
         self._medical_history = self._compile(_joined(context["medical_history"]))
         self._now = self._compile(_joined(context["now"]))
         self._meta = self._compile(_joined(context["meta"]))
@@ -192,12 +195,20 @@ class LanguageNet:
         return False
 
     def _is_about_someone_else(self, before: list[str]) -> bool:
-        for word in reversed(self._clause_tail(before, self._speaker_window)):
+        tail = " ".join(self._clause_tail(before, self._speaker_window))
+        told = self._told_me.search(tail)  # "a client told me about ...": who told, not the "me" told
+        for word in reversed((tail[: told.start()] if told else tail).split()):
             if word in self._first_person:
                 return False
             if word in self._third_party:
                 return True
         return False
+
+    def _is_reported_speech(self, before: list[str]) -> bool:
+        """"my friend keeps saying kms": the cue straight after another person's saying it."""
+        tail = " ".join(self._clause_tail(before, self._speaker_window))
+        said = self._reported_speech.search(tail)
+        return said is not None and self._is_about_someone_else(tail[: said.start()].split())
 
     @staticmethod
     def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
@@ -207,10 +218,20 @@ class LanguageNet:
         sentence_start = opening + 2 if opening != -1 else 0
         return text[sentence_start:start], text[sentence_start : min(closings, default=len(text))]
 
-    def _is_in_the_past(self, rule: _Rule, sentence: str, text: str) -> bool:
+    def _clause_around(self, text: str, start: int, end: int) -> str:
+        """The clause holding a match: from the boundary word or mark before it to the one after it."""
+        before, after = text[:start].split(), text[end:].split()
+        opening = self._clause_tail(before, len(before))
+        closing = next((i for i, word in enumerate(after) if word in self._boundaries), len(after))
+        return " ".join([*opening, text[start:end], *after[:closing]])
+
+    def _is_in_the_past(self, rule: _Rule, sentence: str, clause: str, text: str) -> bool:
         if rule.category == "medical_emergency":
-            return bool(self._medical_history.search(sentence))
-        return bool(self._history.search(sentence)) and not self._now.search(text)
+            # An age or year dates only its own clause: "overdosed at 19 and he's not waking up" is live.
+            dated = bool(self._history_when.search(clause)) and not self._now.search(text)
+            return dated or bool(self._medical_history.search(sentence))
+        past = self._history.search(sentence) or self._history_when.search(sentence)  # "at 19", "in 2009"
+        return bool(past) and not self._now.search(text)
 
     def _is_a_question_about_it(self, prefix: str, text: str) -> bool:
         if self._meta.search(prefix):
@@ -226,7 +247,10 @@ class LanguageNet:
                 continue
             if rule.check_speaker and self._is_about_someone_else(before):
                 continue
-            if not minor and self._is_in_the_past(rule, sentence, text):
+            if rule.category == "self_harm" and self._is_reported_speech(before):
+                continue
+            clause = self._clause_around(text, match.start(), match.end())
+            if not minor and self._is_in_the_past(rule, sentence, clause, text):
                 continue
             return True
         return False

@@ -469,3 +469,48 @@ def test_the_round_seven_rules_leave_these_alone(text: str) -> None:
         assert signal is not None and signal.category == "abuse"
     else:
         assert signal is None, (text, signal)
+
+
+# Round 12: a dated past ("at 19", "in 2009", "in my early 20s", "at uni"), another person's risk reported to
+# the speaker ("a client told me about ...", "my friend keeps saying kms") and a few everyday idioms are left
+# to the classifier; a live signal beside them still fires (new sentences, not the guard sets' own).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took too many pills at 17, I'm 38 now and honestly fine",
+        "was suicidal back around 2012, therapy helped and it passed",
+        "in my late teens i cut myself a lot, i don't anymore",
+        "at university I went through a phase of wanting to die, it lifted in my final year",
+        "a patient told me about her suicidal thoughts on my shift and I keep thinking about it",
+        "my flatmate's girlfriend says kms whenever the wifi drops",
+        "my brother texted me that hed been self harming, hes with a counsellor now",
+        "had a heart attack at 61, rehab done and back on the allotment",
+        "my mum drags me to bingo on thursdays and I quite like it",
+        "mi terapeuta me deja hablar sin cortarme",
+        "mi jefe me va a matar si llego tarde otra vez",
+    ],
+)
+def test_a_dated_past_a_reported_risk_and_these_idioms_are_left_to_the_classifier(text: str) -> None:
+    assert detect_risk(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I overdosed at 16 and again last night", "medical_emergency"),
+        ("took an overdose at 19 and I've taken more tonight", "medical_emergency"),
+        ("I've wanted to kill myself since 2019", "self_harm"),
+        ("been suicidal ever since 2016 and it's worse this week", "self_harm"),
+        ("at 11 tonight I'm going to kill myself", "self_harm"),
+        ("I was abused at 14 and he still comes round every weekend", "abuse"),
+        ("my friend keeps saying I should just kill myself and I think I will", "self_harm"),
+        ("my mum told me I'm a burden and I want to die", "self_harm"),
+        ("in my early 20s I cut myself, and I started again last week", "self_harm"),
+        ("my brother took an overdose at 19 and he's not waking up", "medical_emergency"),
+        ("he dragged me to the car by my hair", "abuse"),
+        ("quiero matarme desde 2019", "self_harm"),
+    ],
+)
+def test_a_dated_past_or_a_report_with_a_live_signal_still_fires(text: str, category: str) -> None:
+    signal = detect_risk(text)
+    assert signal is not None and signal.category == category, (text, signal)
