@@ -42,6 +42,7 @@ class NotAnAnswerReader:
         self._opens_with_verb = re.compile(rf"^{verbs}\b")
         self._asks_us = re.compile(rf"{lead}{verbs} {alternation(n['question_to_us'])}\b")
         self._asked = re.compile(rf"{lead}{alternation(n['asked'])}\b")
+        self._either_or = re.compile(n["either_or"])
         self._correction = re.compile(pattern(n["corrections"]))
         self._request = re.compile(pattern(n["requests"]))
         self._about_us = re.compile(pattern(n["about_us"]))
@@ -95,4 +96,4 @@ class NotAnAnswerReader:
             return False
         if self._opens_question.match(norm) or self._asks_us.match(norm):
             return True
-        return not free_text and bool(self._opens_with_verb.match(norm))
+        return not free_text and bool(self._opens_with_verb.match(norm) or self._either_or.search(norm))

@@ -4,8 +4,9 @@ It talks to the running assistant the way a real client would: it answers the qu
 with what the script says for that question, sends its interjections (side questions, corrections) right
 before the named question, and answers an "is that right?" prompt by tapping Yes when the reading matches
 what it means, the right button when it doesn't, or "Not sure" (or, the first time for an item the script's
-``on_confirm`` names, with the words written there). Then it compares what was stored, the next steps and the
-summary with what the client meant."""
+``on_confirm`` names, with the words written there). Asked "are you safe right now?", it says it is, in the
+script's words (``if_asked_safe``) where it has them, as these clients are all safe, and then goes on. Then it
+compares what was stored, the next steps and the summary with what the client meant."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from tests.live import Assistant, new_sender, texts
 
 MAX_TURNS = 80
 NO_NUMBER = ("dont_know", "not_applicable", "skip", "nothing")
+SAFE_PAYLOAD = "/im_safe"  # the "I'm safe" button under "are you safe right now?" (check-in and crisis tiers)
+SAFE_WORDS = "yes I'm safe"
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Outcome:
     confirmations: Counter[str] = field(default_factory=Counter)  # item -> "is that right?" prompts
     asked_again: list[str] = field(default_factory=list)  # items answered in passing but asked anyway
     stored_from_interjection: list[str] = field(default_factory=list)  # "item from 'what was said'"
+    asked_if_safe: list[str] = field(default_factory=list)  # what the client had said when it was asked
     next_steps_right: bool = False
     summary_right: bool = False
     finished: bool = False
@@ -85,10 +89,25 @@ class ScriptedClient:
         self.outcome = Outcome(conversation=script["id"])
         self.last_reply: list[dict[str, Any]] = []
         self.said: list[str] = []
+        self.last_said = ""
 
     def say(self, text: str, metadata: dict[str, Any] | None = None) -> None:
+        self.last_said = text
         self.last_reply = self.assistant.say(self.sender, text, metadata)
         self.said.append(texts(self.last_reply))
+
+    def _answered_if_asked_safe(self) -> bool:
+        """Asked "are you safe right now?", the client says it is (in its own words where the script has
+        them) before anything else."""
+        asked = any(
+            button.get("payload") == SAFE_PAYLOAD
+            for message in self.last_reply
+            for button in message.get("buttons") or []
+        )
+        if asked:
+            self.outcome.asked_if_safe.append(self.last_said)
+            self.say(str(self.script.get("if_asked_safe") or SAFE_WORDS))
+        return asked
 
     def slots(self) -> dict[str, Any]:
         return self.assistant.slots(self.sender)
@@ -97,9 +116,11 @@ class ScriptedClient:
         script = self.script
         metadata = {"clinic": script["clinic"]} if script.get("clinic") else None
         self.say(script["opening"], metadata)
+        self._answered_if_asked_safe()
         pending = list(script.get("interjections") or [])
         for interjection in [i for i in pending if i["before"] == "consent"]:
             self._interject(interjection, None)
+            self._answered_if_asked_safe()
         pending = [i for i in pending if i["before"] != "consent"]
         self.say(script["consent"])
         answers = script.get("answers") or {}
@@ -112,6 +133,8 @@ class ScriptedClient:
             if slots.get("reflection_status") == "complete":
                 self.outcome.finished = True
                 break
+            if self._answered_if_asked_safe():
+                continue
             requested = slots.get("requested_slot")
             if requested is None:
                 self.outcome.notes.append("the reflection stopped before the end")

@@ -186,6 +186,9 @@ def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, flo
         f"summary right {sum(o.summary_right for o in outcomes)}",
         f"  asked again after answering in passing: {sum(len(o.asked_again) for o in outcomes)}; "
         f"stored from a question or request: {sum(len(o.stored_from_interjection) for o in outcomes)}",
+        f"  asked 'are you safe right now?' (every client here is safe): "
+        f"{sum(len(o.asked_if_safe) for o in outcomes)} times in "
+        f"{sum(bool(o.asked_if_safe) for o in outcomes)} conversations",
         "  per slot: exact / confirmed",
     ]
     for item in total:
@@ -193,6 +196,7 @@ def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, flo
     wrong = [f"{o.conversation}: {', '.join(i for i, ok in o.right.items() if not ok)}" for o in outcomes]
     lines.append("  misread: " + "; ".join(entry for entry in wrong if not entry.endswith(": ")))
     lines += [f"  stored {stored}" for o in outcomes for stored in o.stored_from_interjection]
+    lines += [f"  asked if safe after {said!r}" for o in outcomes for said in o.asked_if_safe]
     return lines, figures
 
 
