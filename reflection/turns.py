@@ -886,7 +886,13 @@ def answers_check_in(message: Message, text: str) -> bool:
         return True
     lead = words.yes_lead.match(plain)
     rest = plain[lead.end():].lstrip(" ,.!") if lead else plain
-    return bool(words.safe_reply.match(rest))
+    if words.safe_reply.match(rest):
+        return True
+    # what the safety question's own reply reader calls safe ("Yes, I am quite safe, thank you. Please
+    # proceed."), so that the form and the safety reply never disagree about the same words
+    from reflection.safety_reply import read_safety_reply  # noqa: PLC0415  (it imports this module)
+
+    return read_safety_reply(text) == "safe"
 
 
 def _rating_after_safe_reply(text: str, state: FormState) -> object | None:

@@ -509,6 +509,9 @@ def test_a_dated_past_a_reported_risk_and_these_idioms_are_left_to_the_classifie
         ("my brother took an overdose at 19 and he's not waking up", "medical_emergency"),
         ("he dragged me to the car by my hair", "abuse"),
         ("quiero matarme desde 2019", "self_harm"),
+        ("en 2015 me corté mucho, lo dejé, pero desde la ruptura volvió y me corto otra vez", "self_harm"),
+        ("a los 20 intenté suicidarme y esta vez no voy a fallar", "self_harm"),
+        ("I tried to kill myself in 2018 and this time I mean it", "self_harm"),
     ],
 )
 def test_a_dated_past_or_a_report_with_a_live_signal_still_fires(text: str, category: str) -> None:

@@ -94,3 +94,30 @@ def test_the_not_safe_reply_names_each_number_once(clinic: Clinic) -> None:
 
     assert times(clinic.emergency_number) == 1, reply
     assert all(times(number) <= 1 for number in ("988", "116 123", "555 0100")), reply
+
+
+# Round 12: a formal or friendly yes ("Yes, I am perfectly safe, thank you. Do go on.") is safe, and "no
+# worries" or "no problem" beside it refuses nothing. The form's own reading of the reply (which waives the
+# next check-in) agrees with the safety reply's, for these and for the plain ones.
+SAFE_IN_MANY_WORDS = [
+    "Yes, I am perfectly safe, thank you. Do go on.",
+    "yes im safe no worries",
+    "I'm safe, no problem, it was just a saying",
+    "Yes I'm fine, nothing to worry about",
+    "yeah i fine, keep going",
+    "yes I'm safe",
+    "I'm ok",
+]
+
+
+@pytest.mark.parametrize("reply", SAFE_IN_MANY_WORDS)
+def test_a_yes_in_many_words_is_safe_and_the_form_reads_it_alike(reply: str) -> None:
+    from reflection.turns import Message, answers_check_in
+
+    assert read_safety_reply(reply) == "safe"
+    assert answers_check_in(Message(text=reply, intent="", confidence=0.0), reply)
+
+
+@pytest.mark.parametrize("reply", ["not really, no worries", "no, not safe, no", "I'm not ok, no problem"])
+def test_no_worries_does_not_hide_a_no(reply: str) -> None:
+    assert read_safety_reply(reply) == "not_safe"
