@@ -13,7 +13,7 @@ from typing import Literal
 from reflection.turns import _plain, says_yes, turn_words
 
 SafetyReply = Literal["safe", "not_safe"]
-_LEADING_NO = re.compile(r"^\W*(?:oh\W+)?(?:no+|nope|nah)\b")
+_BARE_NO = re.compile(r"\b(?:no+|nope|nah)\b(?!\s+(?:i'?m|im|i am)\s+not\b)")
 
 
 def read_safety_reply(text: str) -> SafetyReply | None:
@@ -23,9 +23,12 @@ def read_safety_reply(text: str) -> SafetyReply | None:
     if not plain:
         return None
     unhedged = words.safe_despite_no.sub(" ", plain)
-    if words.safe_statement.search(unhedged):
-        # "Oh! No, I'm completely fine, I'm safe": the no denies the worry; anything else unsure still counts
-        rest = words.safe_statement.sub(" ", _LEADING_NO.sub(" ", unhedged))
+    stated = words.safe_statement.search(unhedged)
+    if stated:
+        # "Oh! No, I'm completely fine, I'm safe", "good heavens, no, I am perfectly safe": a no before the
+        # statement denies the worry; anything unsure or negative elsewhere still counts
+        before = _BARE_NO.sub(" ", unhedged[: stated.start()])
+        rest = words.safe_statement.sub(" ", before + unhedged[stated.start() :])
         if not words.not_safe_reply.search(rest):
             return "safe"
     if words.not_safe_reply.search(unhedged):

@@ -107,6 +107,11 @@ SAFE_IN_MANY_WORDS = [
     "yeah i fine, keep going",
     "yes I'm safe",
     "I'm ok",
+    # a no that denies the worry, before the statement (found by live conversations, round 12)
+    "gosh no, sorry, just a turn of phrase! I'm completely safe",
+    "Heavens, no, I am quite all right, I only meant the garden",
+    "hold on, no, I'm safe, honestly. can we go on?",
+    "I'm safe. Nothing wrong at all, it's not an emergency",
 ]
 
 
@@ -118,6 +123,17 @@ def test_a_yes_in_many_words_is_safe_and_the_form_reads_it_alike(reply: str) -> 
     assert answers_check_in(Message(text=reply, intent="", confidence=0.0), reply)
 
 
-@pytest.mark.parametrize("reply", ["not really, no worries", "no, not safe, no", "I'm not ok, no problem"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "not really, no worries",
+        "no, not safe, no",
+        "I'm not ok, no problem",
+        "no, I'm not safe",
+        "no, I'm fine... not really",
+        "I'm safe, no",
+        "no im not ok but im safe",
+    ],
+)
 def test_no_worries_does_not_hide_a_no(reply: str) -> None:
     assert read_safety_reply(reply) == "not_safe"
