@@ -204,6 +204,9 @@ class TurnWords:
     back_again: re.Pattern[str]
     is_that_normal: re.Pattern[str]
     asks_meaning: re.Pattern[str]
+    which_meaning: re.Pattern[str]
+    which_meaning_anywhere: re.Pattern[str]
+    not_a_rating_number: re.Pattern[str]
     normal_anywhere: re.Pattern[str]
     disputes_lead: re.Pattern[str]
     carry_on_unsaved: re.Pattern[str]
@@ -274,6 +277,9 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         back_again=re.compile(str(raw["back_again"]).strip()),
         is_that_normal=re.compile(str(raw["is_that_normal"]).strip()),
         asks_meaning=re.compile(str(raw["asks_meaning"]).strip()),
+        which_meaning=re.compile(str(raw["which_meaning"]).strip()),
+        which_meaning_anywhere=re.compile(str(raw["which_meaning_anywhere"]).strip()),
+        not_a_rating_number=re.compile(str(raw["not_a_rating_number"]).strip()),
         normal_anywhere=re.compile(str(raw["normal_anywhere"]).strip()),
         disputes_lead=re.compile(str(raw["disputes_lead"]).strip()),
         carry_on_unsaved=re.compile(str(raw["carry_on_unsaved"]).strip()),
@@ -544,7 +550,15 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     stop_confirming = turn_words().stop_confirming.search(plain)
     if stop_confirming or (message.intent == "confirm_less" and message.confidence >= CONFIDENT_INTENT):
         return _confirming_less(message, plain, state, stop_confirming)
-    aside = _aside(plain, has_number=bool(_DIGIT.search(text)))
+    # weighing two readings asked as a question, at a rating or a choice (a hope may weigh two things, except
+    # this therapy against life in general or this chat)
+    asks = text.rstrip().endswith("?")
+    weighs = asks and (
+        state.requested not in load_item_bank().free_text_slots
+        or bool(turn_words().which_meaning_anywhere.search(plain))
+    )
+    counted = turn_words().not_a_rating_number.sub(" ", text.lower())  # "back in 10", "my 2 dogs"
+    aside = _aside(plain, has_number=bool(_DIGIT.search(counted)), asks=weighs)
     if aside is not None:
         return _still_waiting(state, aside)
     if state.saving_offer:
@@ -782,12 +796,16 @@ def _still_waiting(state: FormState, explain: str) -> TurnPlan:
     )
 
 
-def _aside(plain: str, has_number: bool) -> str | None:
+def _aside(plain: str, has_number: bool, asks: bool = False) -> str | None:
     """What an aside asks, when the message is one the form answers itself, in this order: "meaning" ("wat do
     u mean by deep": the question in other words), "normal" ("is that normal?": reassurance), "away" ("hang
-    on, the phone is ringing, back in a bit": "a bit" is no rating) or "back" ("ok I'm back"); else None."""
+    on, the phone is ringing, back in a bit": "a bit" is no rating) or "back" ("ok I'm back"); else None.
+    ``asks``: the message is a question at a rating or a choice, where weighing two readings of the question
+    ("for therapy or for life?") asks what it means."""
     words = turn_words()
     if not has_number and words.asks_meaning.search(plain):
+        return "meaning"
+    if not has_number and asks and words.which_meaning.search(plain):  # asked with a "?" (``asks``)
         return "meaning"
     if words.is_that_normal.search(plain):
         return "normal"

@@ -1839,3 +1839,62 @@ def test_no_to_tell_me_more_changes_nothing() -> None:
 )
 def test_answers_with_words_about_meaning_are_still_answers(text: str) -> None:
     assert plan(text, at("depth")).explain != "meaning"
+
+
+# Round 12 (live conversations): a question about what the question means, weighing two readings or asking
+# what counts, gets the question in other words; stepping away in a few words keeps the place. Neither is read
+# as an answer. Said at a free-text question, a question that weighs two things may be the client's hope.
+@pytest.mark.parametrize(
+    ("requested", "text"),
+    [
+        ("depth", "is 'deep' about my feelings or about my childhood?"),
+        ("felt_heard", "listened to as in actually listened, or as in agreed with me?"),
+        ("goals_shared", "goals for the therapy or for life in general?"),
+        ("advice_fit", "what counts as advice here?"),
+        ("approach_fit", "what would adapting look like, changing the worksheets?"),
+    ],
+)
+def test_a_question_about_the_question_gets_it_in_other_words(requested: str, text: str) -> None:
+    planned = plan(text, at(requested))
+    assert planned.explain == "meaning" and not planned.values, planned
+
+
+@pytest.mark.parametrize("text", ["hang on, door again", "sorry, phone", "hold on, my son needs me"])
+def test_stepping_away_in_a_few_words_keeps_the_place(text: str) -> None:
+    planned = plan(text, at("approach_fit"), intent="pause", confidence=0.9)
+    assert planned.explain == "away" and not planned.values and planned.interrupt is None, planned
+
+
+def test_a_hope_that_weighs_two_things_is_still_a_hope() -> None:
+    planned = plan("more support in sessions or between them?", at("hopes"))
+    assert planned.explain != "meaning"
+
+
+@pytest.mark.parametrize(
+    ("requested", "text"),
+    [
+        ("depth", "sorry, my daughter needs help with her spelling, 5 mins"),
+        ("advice_fit", "my 3 dogs are barking at the postman lol one sec"),
+        ("hopes", "my 2 boys are fighting again, back in 10"),
+        ("missing", "hold on, my mum's just come in"),
+    ],
+)
+def test_a_count_or_a_time_away_is_no_rating(requested: str, text: str) -> None:
+    planned = plan(text, at(requested))
+    assert planned.explain == "away" and not planned.values, planned
+
+
+@pytest.mark.parametrize(
+    ("requested", "text"),
+    [
+        ("hopes", "in the sessions, or in my life overall?"),
+        ("missing", "missing from therapy, or from this chat here?"),
+    ],
+)
+def test_therapy_or_life_in_general_asks_what_a_free_text_question_means(requested: str, text: str) -> None:
+    planned = plan(text, at(requested))
+    assert planned.explain == "meaning" and not planned.values, planned
+
+
+def test_a_rating_beside_a_time_away_is_still_the_answer() -> None:
+    assert plan("4, back in 5", at("depth")).values == {"depth": 4}
