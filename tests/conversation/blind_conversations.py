@@ -23,6 +23,7 @@ MAX_TURNS = 80
 NO_NUMBER = ("dont_know", "not_applicable", "skip", "nothing")
 SAFE_PAYLOAD = "/im_safe"  # the "I'm safe" button under "are you safe right now?" (check-in and crisis tiers)
 SAFE_WORDS = "yes I'm safe"
+RESUME_PAYLOAD = "/resume"  # "Carry on" under "would you like to carry on with the reflection?"
 
 
 @dataclass
@@ -90,24 +91,33 @@ class ScriptedClient:
         self.last_reply: list[dict[str, Any]] = []
         self.said: list[str] = []
         self.last_said = ""
+        self.safety_asked: Counter[str] = Counter()  # item -> "are you safe?" after answering it
 
     def say(self, text: str, metadata: dict[str, Any] | None = None) -> None:
         self.last_said = text
         self.last_reply = self.assistant.say(self.sender, text, metadata)
         self.said.append(texts(self.last_reply))
 
-    def _answered_if_asked_safe(self) -> bool:
-        """Asked "are you safe right now?", the client says it is (in its own words where the script has
-        them) before anything else."""
-        asked = any(
-            button.get("payload") == SAFE_PAYLOAD
+    def _offers(self, payload: str) -> bool:
+        return any(
+            button.get("payload") == payload
             for message in self.last_reply
             for button in message.get("buttons") or []
         )
-        if asked:
+
+    def _answered_if_asked_safe(self, requested: str | None = None) -> bool:
+        """Asked "are you safe right now?", the client says it is (in its own words where the script has
+        them) before anything else; asked whether to carry on, it carries on."""
+        if self._offers(SAFE_PAYLOAD):
             self.outcome.asked_if_safe.append(self.last_said)
+            if requested is not None:
+                self.safety_asked[requested] += 1
             self.say(str(self.script.get("if_asked_safe") or SAFE_WORDS))
-        return asked
+            return True
+        if self._offers(RESUME_PAYLOAD):
+            self.say("carry on")
+            return True
+        return False
 
     def slots(self) -> dict[str, Any]:
         return self.assistant.slots(self.sender)
@@ -133,9 +143,9 @@ class ScriptedClient:
             if slots.get("reflection_status") == "complete":
                 self.outcome.finished = True
                 break
-            if self._answered_if_asked_safe():
-                continue
             requested = slots.get("requested_slot")
+            if self._answered_if_asked_safe(requested):
+                continue
             if requested is None:
                 self.outcome.notes.append("the reflection stopped before the end")
                 break
@@ -168,7 +178,8 @@ class ScriptedClient:
             entry = answers.get(requested)
             if requested == "consent":  # asked (again) for consent: the client gives it as they did before
                 self.say(script["consent"] if asked[requested] == 0 else "yes")
-            elif entry is None:
+            elif entry is None or self.safety_asked[requested] >= 2:
+                # asked "are you safe?" twice over the same answer, a real client leaves the question out
                 self.say("skip")
             elif asked[requested] == 0:
                 self.say(entry["say"])
