@@ -154,11 +154,36 @@ FLOORS.update(
     }
 )
 
+# Round 12 (2026-12-06): the scripted client now answers "are you safe right now?" as these clients would
+# ("yes, I'm safe", in the script's words where it has them), carries on when asked, and leaves out an answer
+# that drew the question twice; before, it said the asked answer again, and a crisis response stopped its
+# conversation. Round 12 also reads "I'm safe" alike in the form and the safety reply, answers questions about
+# the question and keeps the place when a client steps away (docs/UNDERSTANDING.md, round 12). More
+# conversations finish and more answers are stored right; with more answers reached, more are confirmed, so
+# the confirmation ceilings rise with the floors. conversations_v12 was written before round 12: its first
+# run (round 12's code before the fixes its run found) below.
+FIRST_RUN["conversations_v12"] = {"stored_exact": 0.826, "confirmed": 0.344, "whole_right": 0.500}
+FLOORS.update(
+    {
+        "conversations_v2": {"stored_exact": 0.937, "confirmed": 0.171, "whole_right": 0.743},
+        "conversations_v3": {"stored_exact": 0.953, "confirmed": 0.300, "whole_right": 0.853},
+        "conversations_v4": {"stored_exact": 0.924, "confirmed": 0.309, "whole_right": 0.794},
+        "conversations_v5": {"stored_exact": 0.891, "confirmed": 0.279, "whole_right": 0.735},
+        "conversations_v6": {"stored_exact": 0.885, "confirmed": 0.332, "whole_right": 0.706},
+        "conversations_v7": {"stored_exact": 0.912, "confirmed": 0.321, "whole_right": 0.706},
+        "conversations_v8": {"stored_exact": 0.897, "confirmed": 0.341, "whole_right": 0.735},
+        "conversations_v9": {"stored_exact": 0.888, "confirmed": 0.371, "whole_right": 0.824},
+        "conversations_v10": {"stored_exact": 0.894, "confirmed": 0.362, "whole_right": 0.676},
+        "conversations_v11": {"stored_exact": 0.871, "confirmed": 0.362, "whole_right": 0.824},
+        "conversations_v12": {"stored_exact": 0.868, "confirmed": 0.353, "whole_right": 0.588},
+    }
+)
+
 # Answers stored from a question or request, where a set's figure is not yet 0 (every other set: none).
 # conversations_v10: "Can I mix in some Spanish? Sometimes it comes out that way" stored a rating of feeling
 # heard (the model reader read "sometimes" as a 3 once the question was set aside).
-# conversations_v11: "Ok ya, she's asleep, let's keep going" (back from a pause) stored a rating of advice.
-MAX_STORED_FROM_QUESTIONS: dict[str, int] = {"conversations_v10": 1, "conversations_v11": 1}
+# conversations_v11 stored a rating of advice from "Ok ya, she's asleep, let's keep going" until round 12.
+MAX_STORED_FROM_QUESTIONS: dict[str, int] = {"conversations_v10": 1}
 
 
 def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, float]]:
