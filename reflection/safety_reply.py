@@ -13,12 +13,15 @@ from typing import Literal
 from reflection.turns import _plain, says_yes, turn_words
 
 SafetyReply = Literal["safe", "not_safe"]
+BUTTONS: dict[str, SafetyReply] = {"/im_safe": "safe", "/not_safe": "not_safe"}
 _BARE_NO = re.compile(r"\b(?:no+|nope|nah)\b(?!\s+(?:i'?m|im|i am)\s+not\b)")
 
 
 def read_safety_reply(text: str) -> SafetyReply | None:
     """"not_safe" for a no or an unsure reply, "safe" for a clear yes, None for anything else."""
     words = turn_words()
+    if text.strip().startswith("/"):  # a button: its payload says which ("/im_safe", "/not_safe")
+        return BUTTONS.get(text.strip().split("{")[0])
     plain = _plain(text)
     if not plain:
         return None

@@ -137,3 +137,14 @@ def test_a_yes_in_many_words_is_safe_and_the_form_reads_it_alike(reply: str) -> 
 )
 def test_no_worries_does_not_hide_a_no(reply: str) -> None:
     assert read_safety_reply(reply) == "not_safe"
+
+
+@pytest.mark.parametrize(
+    ("payload", "reading"), [("/not_safe", "not_safe"), ("/im_safe", "safe"), ("/resume", None)]
+)
+def test_a_button_reads_as_what_it_says(payload: str, reading: str | None) -> None:
+    from reflection.turns import Message, answers_check_in
+
+    assert read_safety_reply(payload) == reading
+    # the form reads "/not_safe" as no "I'm safe", whatever the intent classifier made of it
+    assert answers_check_in(Message(text=payload, intent="", confidence=0.0), payload) is (reading == "safe")
