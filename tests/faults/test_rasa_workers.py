@@ -116,14 +116,13 @@ def test_two_workers_are_two_processes_and_stop_with_the_parent(
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-@pytest.mark.parametrize("after_seconds", [0.0, 1.0])
 def test_a_parent_stopped_while_loading_the_model_stops_its_worker(
-    redis: PrivateRedis, tmp_path: Path, signum: int, after_seconds: float
+    redis: PrivateRedis, tmp_path: Path, signum: int
 ) -> None:
     process, log, _ = start_rasa(redis, tmp_path)
     try:
         wait_until(lambda: len(descendants(process.pid)) == 2, process, log, "forked worker")
-        time.sleep(after_seconds)  # at once, or in the middle of loading the model
+        # at once: a fixed wait into the loading finished the load first on a fast machine (a fresh clone)
         assert log.read_text(errors="replace").count(RASA_UP_LINE) < 2, "loaded before the signal: too late"
         pids = descendants(process.pid)
     except BaseException:
