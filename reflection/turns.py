@@ -552,12 +552,12 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
         return _confirming_less(message, plain, state, stop_confirming)
     # weighing two readings asked as a question, at a rating or a choice (a hope may weigh two things, except
     # this therapy against life in general or this chat)
-    asks = text.rstrip().endswith("?")
-    weighs = asks and (
+    words = turn_words()
+    weighs = text.rstrip().endswith("?") and (
         state.requested not in load_item_bank().free_text_slots
-        or bool(turn_words().which_meaning_anywhere.search(plain))
+        or bool(words.which_meaning_anywhere.search(plain))
     )
-    counted = turn_words().not_a_rating_number.sub(" ", text.lower())  # "back in 10", "my 2 dogs"
+    counted = words.not_a_rating_number.sub(" ", text.lower())  # "back in 10", "my 2 dogs"
     aside = _aside(plain, has_number=bool(_DIGIT.search(counted)), asks=weighs)
     if aside is not None:
         return _still_waiting(state, aside)

@@ -22,41 +22,28 @@ SCENARIOS = [
 ]
 
 
-def test_two_workers_sharing_the_tracker_database_serve_what_it_holds(empty_database_url: str) -> None:
-    url = make_url(empty_database_url)
+def run_in_rasa(script: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    """``script`` (a path under the project) run by Rasa's interpreter on ``database_url``."""
+    url = make_url(database_url)
     if url.get_backend_name() == "postgresql":
         url = url.set(drivername="postgresql")  # Rasa's venv has psycopg2
-    result = subprocess.run(
-        [
-            str(ROOT / ".venv-rasa" / "bin" / "python"),
-            "tests/storage/tracker_cache_scenarios.py",
-            url.render_as_string(hide_password=False),
-        ],
+    return subprocess.run(
+        [str(ROOT / ".venv-rasa" / "bin" / "python"), script, url.render_as_string(hide_password=False)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
         env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
     )
+
+
+def test_two_workers_sharing_the_tracker_database_serve_what_it_holds(empty_database_url: str) -> None:
+    result = run_in_rasa("tests/storage/tracker_cache_scenarios.py", empty_database_url)
     passed = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("ok ")]
     assert passed == SCENARIOS, result.stderr[-3000:]
 
 
 def test_workers_starting_together_on_a_new_database_all_start(empty_database_url: str) -> None:
-    url = make_url(empty_database_url)
-    if url.get_backend_name() == "postgresql":
-        url = url.set(drivername="postgresql")
-    result = subprocess.run(
-        [
-            str(ROOT / ".venv-rasa" / "bin" / "python"),
-            "tests/storage/tracker_store_race.py",
-            url.render_as_string(hide_password=False),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
-    )
+    result = run_in_rasa("tests/storage/tracker_store_race.py", empty_database_url)
     lines = result.stdout.splitlines()
     assert sorted(lines) == [f"ok {n}" for n in range(4)], "\n".join(lines) + result.stderr[-3000:]
