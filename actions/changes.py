@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import Conversation, fail_soft, say
+from actions.context import RESUME_WITH_ANSWER, Conversation, fail_soft, say
 from actions.lifecycle import ActionStartReflection
 from actions.reflection_form import ask_for_correction, correctable_answers, plan_events, turn_message
 from reflection.items import load_item_bank
@@ -27,8 +27,8 @@ class ActionChangeAnswer(Action):
     second one). With no answer or no value named it asks which answer, or what it should be, with
     buttons, and reads the reply here. A reply that changes nothing: after "which one?" the answers stay;
     right after the summary it closes kindly, as before, or sends the copy it asks for. Before a reflection
-    is complete: a paused one is picked up with "continue"; with nothing begun, the message (often an opener
-    the classifier read as a change) starts the reflection."""
+    is complete: a paused one is picked up at once and the form reads the change there; with nothing begun,
+    the message (often an opener the classifier read as a change) starts the reflection."""
 
     def name(self) -> str:
         return "action_change_answer"
@@ -40,9 +40,8 @@ class ActionChangeAnswer(Action):
         if status is None:  # nothing begun: a first message read as a change ("sorry, my English…") starts
             events = await ActionStartReflection().run(dispatcher, tracker, domain)
             return [*events, FollowupAction("reflection_form")]
-        if status != "complete":
-            say(dispatcher, conversation, "correct_in_paused_reflection")
-            return [SlotSet("pending_correction", None)]
+        if status != "complete":  # paused: picked up, and the form reads the change where it was
+            return [SlotSet("pending_correction", None), FollowupAction(RESUME_WITH_ANSWER)]
         answered = correctable_answers(tracker, conversation.answers())
         pending = tracker.get_slot("pending_correction")
         state = FormState(

@@ -9,7 +9,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, fail_soft, read_or_none, say
+from actions.context import (
+    ANSWER_SLOTS,
+    CONTRACT_RESET_SLOTS,
+    Conversation,
+    fail_soft,
+    read_or_none,
+    say,
+)
 from reflection.alliance import alliance_signal
 from reflection.clinics import clinic_for, is_known_clinic
 from reflection.flow import CLINIC_ITEM_PREFIX

@@ -19,11 +19,12 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.context import Conversation, button_payloads, fail_soft, say, writer
+from actions.context import RESUME_WITH_ANSWER, Conversation, button_payloads, fail_soft, say, writer
+from actions.lifecycle import ActionResumeReflection
 from actions.safety import check_in_answered, check_in_context
 from actions.side_requests import explain_data
 from reflection.agreement import confirmation as confirmation_prompt
@@ -70,12 +71,14 @@ def answer_is_fresh(tracker: Tracker) -> bool:
     """True when the form runs right after the client spoke, i.e. the latest message is an answer to read.
 
     The form also runs after a side request was answered or when it is (re)activated; then the latest
-    message was already handled and must not be read again.
+    message was already handled and must not be read again. The one exception is a paused reflection picked
+    up by an answer (``RESUME_WITH_ANSWER``): that message is read against the question left open.
     """
     actions = [event.get("name") for event in tracker.events if event.get("event") == "action"]
     actions = [name for name in actions if name != "action_extract_slots"]
     # The last action is this form's own run, inserted by Rasa before calling the validation action.
-    return len(actions) >= 2 and actions[-1] == FORM_NAME and actions[-2] == "action_listen"
+    read_now = ("action_listen", RESUME_WITH_ANSWER)
+    return len(actions) >= 2 and actions[-1] == FORM_NAME and actions[-2] in read_now
 
 
 def _settled(tracker: Tracker) -> list[str]:
@@ -139,6 +142,29 @@ def correctable_answers(tracker: Tracker, slots: Mapping[str, Any]) -> dict[str,
     return answered
 
 
+def form_state(tracker: Tracker, conversation: Conversation) -> FormState:
+    """Where the reflection stands for the turn logic (``plan_turn``), read from the tracker. Also used when
+    a paused reflection is picked up by an answer (``actions/lifecycle.py``)."""
+    requested = tracker.get_slot("requested_slot")
+    slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
+    open_items = remaining_slots(slots, _settled(tracker), mode=conversation.mode)
+    checked_text, check_in_waived = check_in_context(tracker)
+    return FormState(
+        requested=requested,
+        open_items=tuple([requested] if requested in open_items else [])
+        + tuple(item for item in open_items if item not in (requested, CONSENT_SLOT)),
+        answered=correctable_answers(tracker, slots),
+        last_answered=tracker.get_slot("last_answered"),
+        pending_confirmation=_pending_confirmation(tracker),
+        pending_correction=tracker.get_slot("pending_correction"),
+        checked_text=checked_text,
+        check_in_waived=check_in_waived,
+        saving=conversation.consented,
+        saving_offer=tracker.get_slot(SAVING_OFFER_SLOT) is True,
+        confirm_less=tracker.get_slot(CONFIRM_LESS_SLOT) is True,
+    )
+
+
 def _pending_confirmation(tracker: Tracker) -> Confirmation | None:
     return Confirmation.from_slot(tracker.get_slot("pending_confirmation"))
 
@@ -165,28 +191,10 @@ class ValidateReflectionForm(FormValidationAction):
             events = await super().run(dispatcher, tracker, domain)
             return [*events, SlotSet("reflection_status", "in_progress")]
         conversation = Conversation(tracker)
-        requested = tracker.get_slot("requested_slot")
-        if requested == CLINIC_EXTRA_SLOT:
+        if tracker.get_slot("requested_slot") == CLINIC_EXTRA_SLOT:
             return await self._clinic_question(dispatcher, conversation, tracker, domain)
-        slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
-        open_items = remaining_slots(slots, _settled(tracker), mode=conversation.mode)
-        answered = correctable_answers(tracker, slots)
-        checked_text, check_in_waived = check_in_context(tracker)
-        state = FormState(
-            requested=requested,
-            open_items=tuple([requested] if requested in open_items else [])
-            + tuple(item for item in open_items if item not in (requested, CONSENT_SLOT)),
-            answered=answered,
-            last_answered=tracker.get_slot("last_answered"),
-            pending_confirmation=_pending_confirmation(tracker),
-            pending_correction=tracker.get_slot("pending_correction"),
-            checked_text=checked_text,
-            check_in_waived=check_in_waived,
-            saving=conversation.consented,
-            saving_offer=tracker.get_slot(SAVING_OFFER_SLOT) is True,
-            confirm_less=tracker.get_slot(CONFIRM_LESS_SLOT) is True,
-        )
-        plan = plan_turn(turn_message(tracker.latest_message), state)
+        requested = tracker.get_slot("requested_slot")
+        plan = plan_turn(turn_message(tracker.latest_message), form_state(tracker, conversation))
         if plan.interrupt is not None:
             return []  # not an answer: the rules answer it, then the form asks its question again
         if plan.explain == "data":
@@ -564,3 +572,31 @@ def _ask_action_class(slot: str) -> type[AskReflectionQuestion]:
 
 # One concrete action per question (action_ask_<slot>): rasa-sdk registers every concrete Action subclass.
 ASK_ACTIONS = {slot: _ask_action_class(slot) for slot in load_item_bank().slots}
+
+
+class ActionResumeWithAnswer(ActionResumeReflection):
+    """A paused reflection picked up by an answer ("ok I'm back. it's a 4"): as "continue", and the form then
+    reads that message against the question left open (``answer_is_fresh``), so an
+    answer given on return is not lost to "say continue first". A message that answers nothing there and
+    changes nothing ("hmm, purple") leaves the reflection paused and gets the options, as before."""
+
+    def name(self) -> str:
+        return RESUME_WITH_ANSWER
+
+    @fail_soft
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        if not _answers_the_open_question(tracker):
+            dispatcher.utter_message(response="utter_default")
+            return [FollowupAction("action_listen")]
+        return await super().run(dispatcher, tracker, domain)
+
+
+def _answers_the_open_question(tracker: Tracker) -> bool:
+    """The turn logic finds an answer in the message, to the question the pause left open or another one,
+    or a change of an earlier answer."""
+    if tracker.get_slot("requested_slot") not in load_item_bank().slots:
+        return False
+    plan = plan_turn(turn_message(tracker.latest_message), form_state(tracker, Conversation(tracker)))
+    if plan.interrupt is not None:
+        return False
+    return bool(plan.values or plan.notes or plan.corrected or plan.confirm or plan.correction_prompt)

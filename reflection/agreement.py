@@ -16,7 +16,8 @@ inside Rasa's NLU pipeline) each give a ``Reading``. ``decide(rule, model)``:
   "we're at 7 i think" among them, and 0.5 kept nearly all of them);
 * neither has a reading -> ``Nothing`` (the caller re-asks);
 * otherwise -> ``Confirm`` the more confident reading once, with one tap ("I read that as about 3 of 5,
-  *somewhat*. Is that right?"); a tap on another number or "Not sure" is the answer.
+  *somewhat*. Is that right?"); a tap on another number or "Not sure" is the answer. A stated answer the
+  model is strongly against is the one checked: "6 months weekly, way more than 3" is counted, not guessed.
 
 Free-text questions have no model reading: the rule reader's reading is taken when it is very confident.
 ``confirmation(slot, proposed)`` gives the message to ask with; its words are in ``content/messages.yml``.
@@ -99,6 +100,8 @@ def decide(rule: Reading, model: Reading | None, very_confident: float = VERY_CO
     if not rule.is_answer:
         return Nothing("nothing read")
     assert model is not None
+    if rule.confidence >= STATED:  # "6 months weekly, way more than 3": what they stated is what is checked
+        return Confirm(rule)
     return Confirm(model if model.confidence > rule.confidence else rule)
 
 

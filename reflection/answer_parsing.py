@@ -176,6 +176,15 @@ def read_correction(slot: str, text: str) -> Reading:
     return engine().readers[slot].read(text, _today())
 
 
+def read_in_passing(slot: str, text: str) -> Reading:
+    """A clear answer to ``slot`` said in passing, whatever else the message is ("sorry, it's more like 20
+    sessions actually" -> more than 12): the reading ``read_all`` gives a question not asked."""
+    _check_slot(slot, "read_in_passing")
+    if not isinstance(text, str) or not text.strip():
+        return NOTHING
+    return engine().readers[slot].read_elsewhere(text, _today())
+
+
 def parse_answer(slot: str, text: str) -> Parsed | None:
     """The slot value the client's answer gives, or None when it can't be placed (the caller re-asks)."""
     _check_slot(slot, "parse_answer")

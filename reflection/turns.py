@@ -45,6 +45,7 @@ from reflection.answer_parsing import (
     read_all,
     read_answer,
     read_correction,
+    read_in_passing,
     sounds_ironic,
     sounds_like_a_hope,
 )
@@ -586,6 +587,9 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     disputed = _disputes_the_last_answer(text, state)
     if disputed is not None:
         return disputed
+    recount = _recounted(message, text, state)
+    if recount is not None:
+        return recount
     if state.answered and (
         asks_to_correct(message) or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
         or revises_an_earlier_answer(text, state) or named_changes(text, state)
@@ -1322,6 +1326,27 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
         _settle(plan, pending, reading, whole_text=text)
         return plan
     return None
+
+
+def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None:
+    """A new count of sessions said at a later question, which it does not answer ("sorry, it's more like 20
+    sessions actually", "I meant 20 sessions not 8"): the count is changed, and the question asked again. At
+    a question answered in words (a hope), only when it says it corrects something."""
+    bank = load_item_bank()
+    counted = next((item.slot for item in bank.items if item.reader == "sessions"), None)
+    requested = state.requested
+    if requested is None or counted is None or requested == counted or counted not in state.answered:
+        return None
+    in_words = requested in bank.free_text_slots
+    led = turn_words().correction_lead.match(_plain(text)) and not sounds_like_a_hope(text)
+    if in_words and not (asks_to_correct(message) or led):
+        return None
+    found = read_in_passing(counted, text)
+    if found.kind is not ReadingKind.VALUE or (not in_words and read_answer(requested, text).is_answer):
+        return None
+    plan = TurnPlan(corrected=[counted])
+    _settle(plan, counted, found)
+    return plan
 
 
 def _correction(message: Message, text: str, state: FormState) -> TurnPlan:

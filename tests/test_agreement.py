@@ -47,6 +47,11 @@ def test_a_stated_number_is_taken_unless_the_model_is_strongly_against_it() -> N
     assert decide(value_reading("early", 0.95), value_reading("long_term", 0.92)) == Confirm(
         value_reading("early", 0.95)
     )
+    # even when the model is surer: "6 months weekly, way more than 3" is checked as counted (more than 12),
+    # not as the model's "4 to 12" (a live conversation, round 13)
+    counted = read_answer("sessions_so_far", "6 months weekly, way more than 3")
+    assert counted.value == "long_term"
+    assert decide(counted, value_reading("established", 0.96)) == Confirm(counted)
 
 
 def test_readers_that_disagree_confirm_the_more_confident_reading() -> None:

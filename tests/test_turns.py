@@ -1898,3 +1898,45 @@ def test_therapy_or_life_in_general_asks_what_a_free_text_question_means(request
 
 def test_a_rating_beside_a_time_away_is_still_the_answer() -> None:
     assert plan("4, back in 5", at("depth")).values == {"depth": 4}
+
+
+# Round 13 (issue 8): what live conversations found. A bare "hang on" keeps the place; a new count of
+# sessions said at a later question changes that answer and nothing else.
+@pytest.mark.parametrize(
+    "text", ["hang on", "ok hang on a sec", "one moment", "hold on please", "bear with me"]
+)
+def test_only_hang_on_keeps_the_place(text: str) -> None:
+    planned = plan(text, at("depth"), intent="nlu_fallback", confidence=0.4)
+    assert planned.explain == "away" and not planned.values and not planned.missed, planned
+
+
+@pytest.mark.parametrize(
+    ("requested", "text", "value"),
+    [
+        ("depth", "sorry, it's more like 20 sessions actually", "long_term"),
+        ("homework_fit", "I meant 20 sessions not 8", "long_term"),
+        ("approach_fit", "wait, it's been 2 years with her actually", "long_term"),
+        ("goals_shared", "oops, only 2 sessions so far", "early"),
+        ("hopes", "sorry, it's more like 20 sessions actually", "long_term"),
+    ],
+)
+def test_a_new_count_of_sessions_at_a_later_question_changes_that_answer(
+    requested: str, text: str, value: str
+) -> None:
+    planned = plan(text, at(requested, {"sessions_so_far": "established", "felt_heard": 4}))
+    assert planned.corrected == ["sessions_so_far"] and planned.values == {"sessions_so_far": value}, planned
+
+
+@pytest.mark.parametrize(
+    ("requested", "text", "stored"),
+    [
+        ("depth", "we've had 20 sessions and it never goes deep", "depth"),
+        ("hopes", "to get through 20 sessions without crying", "hopes"),
+        ("hopes", "actually I'd love to get through 20 sessions without crying", "hopes"),
+    ],
+)
+def test_a_count_of_sessions_inside_an_answer_is_no_correction(
+    requested: str, text: str, stored: str
+) -> None:
+    planned = plan(text, at(requested, {"sessions_so_far": "established", "felt_heard": 4}))
+    assert not planned.corrected and (stored in planned.values or planned.confirm), planned

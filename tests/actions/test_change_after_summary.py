@@ -105,10 +105,12 @@ async def test_a_reply_to_the_summary_that_changes_nothing_closes_kindly() -> No
     assert said_now == ["utter_anything_else"] and "missing" not in slots
 
 
-async def test_before_the_reflection_is_complete_there_is_nothing_to_change_here() -> None:
+async def test_before_the_reflection_is_complete_a_change_picks_up_the_paused_reflection() -> None:
     paused = {**DONE, "reflection_status": "paused"}
-    text, _, slots = await change(paused, "change the goals one to 2")
-    assert 'Say "continue"' in text and "goals_shared" not in slots
+    text, events, slots = await change(paused, "change the goals one to 2")
+    # nothing changed here: the reflection is picked up and its form reads the change where it was
+    assert text == "" and "goals_shared" not in slots
+    assert any(e.get("event") == "followup" and e.get("name") == "action_resume_with_answer" for e in events)
     # nothing begun: "Hola, sorry, my English is not perfect" read as a change starts the reflection
     text, events, _ = await change({"reflection_status": None}, "Hola, sorry, my English is not perfect")
     assert "glad you're here" in text  # the greeting; the form then asks for consent

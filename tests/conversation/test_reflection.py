@@ -196,6 +196,30 @@ def test_pause_keeps_a_partial_reflection_and_continue_resumes_it(
     assert current is not None and current.status == "in_progress"
 
 
+def test_an_answer_given_on_return_from_a_pause_is_read_and_kept(
+    assistant: Assistant, answers_store: ReflectionStore
+) -> None:
+    """Round 13 (issue 8): "ok I'm back. it's a 4" after a pause got "say continue first", and every answer
+    after it the start-or-continue options; the answer was lost. Now the reflection is picked up there."""
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, [("sessions_so_far", "8"), ("felt_heard", "4")])
+    assistant.say(sender, "can we pause?")
+    assert assistant.slots(sender)["reflection_status"] == "paused"
+    resumed = texts(assistant.say(sender, "ok I'm back. it's a 4"))
+    assert "welcome back" in resumed.lower() and "concrete" in resumed  # the next question: advice
+    slots = assistant.slots(sender)
+    assert slots["depth"] == 4 and slots["requested_slot"] == "advice_fit"
+    assert slots["reflection_status"] == "in_progress"
+    current = answers_store.current_reflection(client_id(assistant, sender))
+    assert current is not None and current.answers["depth"].value == 4
+    # a change of an earlier answer made while paused picks it up and changes that answer
+    assistant.say(sender, "pause please")
+    changed = texts(assistant.say(sender, "oh and the first answer is wrong, it's more like 30 sessions"))
+    assert "more than 12" in changed and "concrete" in changed
+    assert assistant.slots(sender)["sessions_so_far"] == "long_term"
+
+
 def test_delete_my_data_confirms_then_erases_answers_and_conversation(
     assistant: Assistant, answers_store: ReflectionStore
 ) -> None:
