@@ -179,6 +179,7 @@ class TurnWords:
     positions: Mapping[str, re.Pattern[str]]
     correction_framing: re.Pattern[str]
     data_question: re.Pattern[str]
+    family_sees: re.Pattern[str]
     therapist: re.Pattern[str]
     keep: re.Pattern[str]
     question_noun: re.Pattern[str]
@@ -252,6 +253,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         positions={place: re.compile(str(words).strip()) for place, words in raw["positions"].items()},
         correction_framing=re.compile(rf"\b(?:{_alternation(raw['correction_framing'])})\b"),
         data_question=re.compile(str(raw["data_question"]).strip()),
+        family_sees=re.compile(str(raw["family_sees"]).strip()),
         therapist=re.compile(rf"\b(?:{raw['therapist_words']})\b"),
         keep=re.compile(str(raw["keep_words"]).strip()),
         question_noun=re.compile(rf"\b(?:{_alternation(raw['question_noun'])})\b"),
@@ -336,7 +338,8 @@ def _saving_choice(message: Message, text: str) -> TurnPlan | None:
 
 def asks_about_data(text: str) -> bool:
     """A question about what happens to the client's words ("what happens to what I type?")."""
-    return bool(turn_words().data_question.search(_plain(text)))
+    plain = _plain(text)
+    return bool(turn_words().data_question.search(plain) or turn_words().family_sees.search(plain))
 
 
 def asks_about_therapist(text: str) -> bool:
@@ -619,18 +622,26 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     if message.intent in NUDGE_INTENTS and message.confidence >= CONFIDENT_INTENT and not answers_asked:
         return TurnPlan(nudge=True)
     # A question about their data is never an answer; at a free-text question, where any words can be one,
-    # only when it is asked as a question ("and can my counsellor read what I type here?").
-    asked_as_question = free_text and text.rstrip().endswith("?")
+    # only when it is asked as a question ("and can my counsellor read what I type here?") or someone at home
+    # asks to see it ("my partner wants to know if she can see this").
+    family_asks = bool(turn_words().family_sees.search(_plain(text)))
+    asked_as_question = free_text and (text.rstrip().endswith("?") or family_asks)
     # "If I delete this chat later, is everything gone?" asked as the hope: about saving, so about the data
     about_saving = text.rstrip().endswith("?") and bool(turn_words().saving_words.search(_plain(text)))
     data_question = (asks_about_data(text) or about_saving) and (not answers_asked or asked_as_question)
+    part = answer_part(state.requested, text)
+    alone = part is None or part.strip() == text.strip()
+    why = message.intent != "ask_why" and turn_words().why_question.search(_plain(text))  # ask_why: the rules
+    if alone and why and not data_question and (not answers_asked or asked_as_question):
+        # "why do you want to know what I hope for?", whatever else the classifier took it for: why, then the
+        # question again
+        return TurnPlan(explain="why", nudge=True)
     # "who is the staff, do they work with my therapist?" is about their data, whatever else it was taken for
     if _is_side_request(message, state.requested, answers_asked) and not (
         data_question and message.intent == OUT_OF_SCOPE_INTENT
     ):
         return TurnPlan(interrupt=message.intent)
     # "she mostly listens, a 4. will my therapist see this?": the question is answered and the answer taken
-    part = answer_part(state.requested, text)
     asked = _asked_in_passing(message, text, part)
     if asked is not None and part is not None:
         answered = _answered_around_a_question(message, state, part, asked)
@@ -1329,24 +1340,34 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
 
 
 def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None:
-    """A new count of sessions said at a later question, which it does not answer ("sorry, it's more like 20
-    sessions actually", "I meant 20 sessions not 8"): the count is changed, and the question asked again. At
-    a question answered in words (a hope), only when it says it corrects something."""
+    """A new count of sessions said at a later question, which it does not answer, as a correction ("sorry,
+    it's more like 20 sessions actually", "I meant 20 sessions not 8"): the count is changed, and the
+    question asked again. A hope is never taken for one ("actually I'd love to get through 20 sessions")."""
     bank = load_item_bank()
     counted = next((item.slot for item in bank.items if item.reader == "sessions"), None)
     requested = state.requested
     if requested is None or counted is None or requested == counted or counted not in state.answered:
         return None
-    in_words = requested in bank.free_text_slots
-    led = turn_words().correction_lead.match(_plain(text)) and not sounds_like_a_hope(text)
-    if in_words and not (asks_to_correct(message) or led):
-        return None
+    in_words, plain = requested in bank.free_text_slots, _plain(text)
+    led = turn_words().correction_lead.match(plain) or turn_words().revision.search(plain)
+    if not (asks_to_correct(message) or (led and not (in_words and sounds_like_a_hope(text)))):
+        return None  # "I've only been twice, it's not yet come up": a count in passing, no correction
     found = read_in_passing(counted, text)
-    if found.kind is not ReadingKind.VALUE or (not in_words and read_answer(requested, text).is_answer):
+    model = message.model_readings.get(requested)
+    if found.kind is not ReadingKind.VALUE or (
+        not in_words and (read_answer(requested, text).is_answer or (model is not None and model.is_answer))
+    ):
         return None
+    if len(_NUMBER.findall(plain)) > 1:  # "I said two sessions earlier, it's actually nine": which one, asked
+        return TurnPlan(correction_prompt=counted)
     plan = TurnPlan(corrected=[counted])
     _settle(plan, counted, found)
     return plan
+
+
+_NUMBER = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:twen|thir|for|fif)ty)\b"
+)
 
 
 def _correction(message: Message, text: str, state: FormState) -> TurnPlan:

@@ -1306,6 +1306,10 @@ def test_ratings_and_frequencies_in_other_words(text: str, expected: object) -> 
         ("a year and a half", "long_term"),
         ("maybe 6 sessions a few years ago", "established"),  # the count wins over the time
         ("about 18 months on and off", "long_term"),
+        # round 13: a story that ends in its sum is read by the sum, not by a week it mentions
+        ("I began in september, skipped a week for a holiday, so about eight", "established"),
+        ("we had a month off in summer and then a week off, so 20 or so", "long_term"),
+        ("6 months weekly, way more than 3", "long_term"),
     ],
 )
 def test_sessions_in_other_words(text: str, expected: str) -> None:

@@ -3,7 +3,8 @@ or ``long_term`` (more).
 
 Assumes roughly weekly sessions: a week = 1 session, a month = 4, a year = 48; "twice a week" doubles,
 "every other week" halves. Counts beat durations ("10 sessions over 3 months" -> 10); ranges take the middle;
-"over N" counts as N + 1, "almost N" as N - 1, "less than N" is early when N is at most a month, otherwise
+"over N" counts as N + 1, "almost N" as N - 1, a sum that closes a story ("…, so about seven") beats
+the spans told before it, "less than N" is early when N is at most a month, otherwise
 unknown. Spans of the calendar ("since last summer", "most of this year") are read against today's date and
 placed only when surely long. Words without a number ("just started", "years") come from the item's cues.
 """
@@ -186,6 +187,11 @@ class SessionsReader:
 
     def _count(self, norm: str, per_week: float) -> tuple[float, str] | None:
         """The session count the answer states (_UNKNOWN_COUNT if it gives only a bound) and its source."""
+        # a story that ends in its sum ("I started in October, missed a week with flu, so about seven")
+        concluded = _CONCLUSION.search(norm)
+        total = self._bare_quantity.match(concluded.group("sum")) if concluded else None
+        if total:
+            return self._adjusted(_quantity(total), total.group("mod"), bool(total.group("more"))), "number"
         counts: list[float] = []
         durations: list[float] = []
         for match in self._quantity_with_unit.finditer(norm):
@@ -257,6 +263,7 @@ class SessionsReader:
         return None
 
 
+_CONCLUSION = re.compile(r"(?:[,;:]\s*|\s)(?:and\s+)?so\s+(?P<sum>[^,;:]+)$")
 _LAST_CLAUSE = re.compile(r"[,;:]\s*(?:(?:and|but)\s+)?(?:so\s+)?|\s(?:so|and)\s")
 
 

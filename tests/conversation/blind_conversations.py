@@ -21,6 +21,7 @@ from tests.live import Assistant, new_sender, texts
 
 MAX_TURNS = 80
 NO_NUMBER = ("dont_know", "not_applicable", "skip", "nothing")
+NOT_UNDERSTOOD = "Sorry, I'm not sure I understood"  # utter_default, the start-or-continue options
 SAFE_PAYLOAD = "/im_safe"  # the "I'm safe" button under "are you safe right now?" (check-in and crisis tiers)
 SAFE_WORDS = "yes I'm safe"
 RESUME_PAYLOAD = "/resume"  # "Carry on" under "would you like to carry on with the reflection?"
@@ -39,10 +40,15 @@ class Outcome:
     summary_right: bool = False
     finished: bool = False
     notes: list[str] = field(default_factory=list)
+    # messages after the summary ("thanks, bye") that changed an answer or the next steps, drew "are you
+    # safe?", or got "Sorry, I'm not sure I understood"
+    after_summary_misread: list[str] = field(default_factory=list)
+    after_summary_sent: int = 0
 
     @property
     def whole_right(self) -> bool:
-        return self.finished and self.next_steps_right and self.summary_right
+        ended_well = not self.after_summary_misread
+        return self.finished and self.next_steps_right and self.summary_right and ended_well
 
 
 def _area_to_item() -> dict[str, str]:
@@ -189,7 +195,27 @@ class ScriptedClient:
                 self.say("not sure" if plain in NO_NUMBER else plainly)
             asked[requested] += 1
         self._check(self.slots(), truth)
+        if self.outcome.finished:
+            self._after_summary(list(truth))
         return self.outcome
+
+    def _after_summary(self, items: list[str]) -> None:
+        """What the client says once the summary is shown (the optional ``after_summary``): it must change
+        nothing stored, draw no "are you safe?", and be understood."""
+        for text in self.script.get("after_summary") or []:
+            before = {key: self.slots().get(key) for key in (*items, "next_steps")}
+            self.say(text)
+            self.outcome.after_summary_sent += 1
+            problems = []
+            if self._offers(SAFE_PAYLOAD):
+                problems.append("asked if safe")
+                self.say(str(self.script.get("if_asked_safe") or SAFE_WORDS))
+            if NOT_UNDERSTOOD in self.said[-1]:
+                problems.append("not understood")
+            after = {key: self.slots().get(key) for key in before}
+            problems += [f"changed {key}" for key in before if after[key] != before[key]]
+            if problems:
+                self.outcome.after_summary_misread.append(f"{text!r}: {', '.join(problems)}")
 
     def _interject(self, interjection: dict[str, Any], requested: str | None) -> None:
         before = self.slots() if requested else {}

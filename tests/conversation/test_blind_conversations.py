@@ -222,6 +222,11 @@ def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, flo
     lines.append("  misread: " + "; ".join(entry for entry in wrong if not entry.endswith(": ")))
     lines += [f"  stored {stored}" for o in outcomes for stored in o.stored_from_interjection]
     lines += [f"  asked if safe after {said!r}" for o in outcomes for said in o.asked_if_safe]
+    sent = sum(o.after_summary_sent for o in outcomes)
+    if sent:
+        misread = [f"{o.conversation}: {m}" for o in outcomes for m in o.after_summary_misread]
+        lines.append(f"  after the summary: {len(misread)} of {sent} messages misread")
+        lines += [f"    {entry}" for entry in misread]
     return lines, figures
 
 
