@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import (
@@ -25,6 +26,7 @@ from reflection.items import load_item_bank
 from reflection.next_steps import suggest_next_steps
 from reflection.storage.repository import ReflectionRecord
 from reflection.summary import Summary, build_summary
+from reflection.turns import signs_off
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +124,13 @@ class ActionSessionStart(Action):
         ]
 
 
+_AGAIN = re.compile(r"\b(?:start|again|another|new one|redo|re-do|one more)\b", re.IGNORECASE)
+
+
 class ActionStartReflection(Action):
-    """Greets and sets up a reflection: resumes one in progress, else starts fresh (vs. last time)."""
+    """Greets and sets up a reflection: resumes one in progress, else starts fresh (vs. last time). After
+    the summary, thanks or a goodbye read as a greeting ("Thank you. That will be all. Good evening.") is a
+    close: the finished reflection stays as it is."""
 
     def name(self) -> str:
         return "action_start_reflection"
@@ -131,6 +138,11 @@ class ActionStartReflection(Action):
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         conversation = Conversation(tracker)
+        text = conversation.latest_text
+        closing = signs_off(text) and not _AGAIN.search(text)
+        if tracker.get_slot("reflection_status") == "complete" and closing:
+            dispatcher.utter_message(response="utter_goodbye")
+            return [FollowupAction("action_listen")]
         if _has_progress(tracker):
             conversation.write({"op": "open"})
             say(dispatcher, conversation, "resuming")
@@ -267,4 +279,18 @@ class ActionSendSummaryCopy(Action):
             dispatcher.utter_message(text=_summary(conversation, steps).as_text())
         else:
             say(dispatcher, conversation, "no_summary_yet")
+        return []
+
+
+class ActionUnclearAfterTheEnd(Action):
+    """After the summary, a message the classifier could not place, or read as an answer: thanks or a
+    goodbye in any words ("Ngiyabonga, bye") gets the goodbye; anything else the start-or-continue options."""
+
+    def name(self) -> str:
+        return "action_unclear_after_the_end"
+
+    @fail_soft
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        dispatcher.utter_message(response="utter_goodbye" if signs_off(text) else "utter_default")
         return []

@@ -198,6 +198,8 @@ class TurnWords:
     refers_back: re.Pattern[str]
     correction_lead: re.Pattern[str]
     stop_request: re.Pattern[str]
+    goodbye_words: re.Pattern[str]
+    thanks_words: re.Pattern[str]
     still_deciding: re.Pattern[str]
     restating_lead: re.Pattern[str]
     stop_saving: re.Pattern[str]
@@ -272,6 +274,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         refers_back=re.compile(rf"\b(?:{_alternation(raw['refers_back'])})\b"),
         correction_lead=re.compile(rf"(?:{_alternation(raw['correction_lead'])})\b"),
         stop_request=re.compile(str(raw["stop_request"]).strip()),
+        goodbye_words=re.compile(str(raw["goodbye_words"]).strip()),
+        thanks_words=re.compile(str(raw["thanks_words"]).strip()),
         still_deciding=re.compile(str(raw["still_deciding"]).strip()),
         restating_lead=re.compile(rf"^(?:{_alternation(raw['restating_lead'])})\b[\s,:]*"),
         stop_saving=re.compile(str(raw["stop_saving"]).strip()),
@@ -338,8 +342,20 @@ def _saving_choice(message: Message, text: str) -> TurnPlan | None:
 
 def asks_about_data(text: str) -> bool:
     """A question about what happens to the client's words ("what happens to what I type?")."""
+    return bool(turn_words().data_question.search(_plain(text)) or family_asks_to_see(text))
+
+
+def signs_off(text: str) -> bool:
+    """Thanks or a goodbye, in whatever other words ("Thank you. That will be all. Good evening.",
+    "Ngiyabonga, bye"): after the summary, a close, never the start of a new reflection."""
     plain = _plain(text)
-    return bool(turn_words().data_question.search(plain) or turn_words().family_sees.search(plain))
+    return bool(turn_words().goodbye_words.search(plain) or turn_words().thanks_words.search(plain))
+
+
+def family_asks_to_see(text: str) -> bool:
+    """Someone at home asks to see the answers ("my partner wants to know if she can see this", "my
+    husband wants to read all this, can he?"); read with its question mark."""
+    return bool(turn_words().family_sees.search(" ".join(text.lower().split())))
 
 
 def asks_about_therapist(text: str) -> bool:
@@ -624,15 +640,15 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     # A question about their data is never an answer; at a free-text question, where any words can be one,
     # only when it is asked as a question ("and can my counsellor read what I type here?") or someone at home
     # asks to see it ("my partner wants to know if she can see this").
-    family_asks = bool(turn_words().family_sees.search(_plain(text)))
-    asked_as_question = free_text and (text.rstrip().endswith("?") or family_asks)
+    asked_as_question = free_text and (text.rstrip().endswith("?") or family_asks_to_see(text))
     # "If I delete this chat later, is everything gone?" asked as the hope: about saving, so about the data
     about_saving = text.rstrip().endswith("?") and bool(turn_words().saving_words.search(_plain(text)))
     data_question = (asks_about_data(text) or about_saving) and (not answers_asked or asked_as_question)
     part = answer_part(state.requested, text)
     alone = part is None or part.strip() == text.strip()
     why = message.intent != "ask_why" and turn_words().why_question.search(_plain(text))  # ask_why: the rules
-    if alone and why and not data_question and (not answers_asked or asked_as_question):
+    asks_why = not answers_asked or asked_as_question or _plain(text).startswith("why")  # "why u need that"
+    if alone and why and not data_question and asks_why:
         # "why do you want to know what I hope for?", whatever else the classifier took it for: why, then the
         # question again
         return TurnPlan(explain="why", nudge=True)
@@ -962,12 +978,19 @@ def _clear_rating(item: str, text: str, bare_number: bool = True) -> object | No
 
 
 def asks_to_stop(message: Message, text: str, requested: str) -> bool:
-    """"Could we call it a day?" at a question asked in words: the pause it asks for, not a hope. The
-    classifier's "pause" alone is not enough there ("to stop feeling stuck" is a hope): the words must ask
-    to stop the reflection too (or the classifier be certain, see ``_is_side_request``)."""
-    if message.intent != "pause" or requested not in load_item_bank().free_text_slots:
+    """"Could we call it a day?" or "thanks, that's me done, bye" at a question asked in words: the pause
+    or the goodbye it is, not a hope; a goodbye with thanks at a rated question too ("lovely, thank you,
+    I'll say goodbye there"). The classifier's "pause", "goodbye" or "thanks" alone is not enough ("to stop
+    feeling stuck" is a hope): the words must ask to stop the reflection or say goodbye too (or the
+    classifier be certain, see ``_is_side_request``)."""
+    if message.intent not in ("pause", "goodbye", "thanks"):
         return False
-    return bool(turn_words().stop_request.search(_plain(text)))
+    plain = _plain(text)
+    # "to say goodbye to my dad" is a hope; "lovely, thank you, I'll say goodbye there" leaves at any question
+    leaving = bool(turn_words().goodbye_words.search(plain)) and not sounds_like_a_hope(text)
+    if requested not in load_item_bank().free_text_slots:
+        return leaving and not _DIGIT.search(plain)
+    return bool(turn_words().stop_request.search(plain) and message.intent == "pause") or leaving
 
 
 def corrects_by_name(text: str, state: FormState) -> bool:
@@ -1349,10 +1372,13 @@ def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None
     if requested is None or counted is None or requested == counted or counted not in state.answered:
         return None
     in_words, plain = requested in bank.free_text_slots, _plain(text)
-    led = turn_words().correction_lead.match(plain) or turn_words().revision.search(plain)
+    words = turn_words()
+    led = words.correction_lead.match(plain) or words.revision.search(plain) or _SAID_WRONG.search(plain)
     if not (asks_to_correct(message) or (led and not (in_words and sounds_like_a_hope(text)))):
         return None  # "I've only been twice, it's not yet come up": a count in passing, no correction
     found = read_in_passing(counted, text)
+    if found.kind is not ReadingKind.VALUE and named_item(text, [counted]) == counted and led:
+        return TurnPlan(correction_prompt=counted)  # "hang on, the sessions should be 9, not 4": asked what
     model = message.model_readings.get(requested)
     if found.kind is not ReadingKind.VALUE or (
         not in_words and (read_answer(requested, text).is_answer or (model is not None and model.is_answer))
@@ -1365,8 +1391,8 @@ def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None
     return plan
 
 
-_NUMBER = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:twen|thir|for|fif)ty)\b"
+_NUMBER = re.compile(  # "one" is left out: "the first one", "that one" name an answer
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:twen|thir|for|fif)ty)\b"
 )
 
 

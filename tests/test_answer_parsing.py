@@ -1310,6 +1310,10 @@ def test_ratings_and_frequencies_in_other_words(text: str, expected: object) -> 
         ("I began in september, skipped a week for a holiday, so about eight", "established"),
         ("we had a month off in summer and then a week off, so 20 or so", "long_term"),
         ("6 months weekly, way more than 3", "long_term"),
+        # a live conversation's: a rate said after the span, and a lower bound below what the months give
+        ("I am seeing her since 6 week, every week one time", "established"),
+        ("about 6 months, weekly, so way more than 3 sessions", "long_term"),
+        ("more than 10 sessions over 2 months", "established"),
     ],
 )
 def test_sessions_in_other_words(text: str, expected: str) -> None:

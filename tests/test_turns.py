@@ -19,6 +19,7 @@ from reflection.turns import (
     plan_turn,
     refuses,
     says_yes,
+    signs_off,
 )
 
 QUESTIONS = (
@@ -1954,8 +1955,13 @@ def test_a_count_of_sessions_inside_an_answer_is_no_correction(
 def test_why_a_question_is_asked_gets_why_whatever_the_classifier_thought(intent: str) -> None:
     """Round 13: "why do you want to know what I hope for?" got the data answer (the classifier's
     ask_data)."""
-    planned = plan("why do you want to know what I hope for?", at("hopes"), intent=intent)
-    assert planned.explain == "why" and planned.nudge and not planned.values, planned
+    for text, requested in [
+        ("why do you want to know what I hope for?", "hopes"),
+        ("why you need to know that, my therapist knows it already", "hopes"),
+        ("why u want that", "missing"),
+    ]:
+        planned = plan(text, at(requested), intent=intent)
+        assert planned.explain == "why" and planned.nudge and not planned.values, (text, planned)
     assert plan("to sleep better. why do you ask?", at("hopes")).values == {"hopes": "to sleep better."}
 
 
@@ -1975,3 +1981,61 @@ def test_a_family_member_asking_to_see_it_is_a_question_about_the_data(text: str
 )
 def test_a_hope_about_family_seeing_something_is_still_a_hope(text: str) -> None:
     assert plan(text, at("hopes")).values == {"hopes": text}
+
+
+# Round 13, after answers_v14's first run: leaving, stepping out, someone at home asking to read it, and the
+# count of sessions named and corrected, each said at a question answered in words, are never the answer.
+@pytest.mark.parametrize(
+    ("text", "intent", "expect"),
+    [
+        ("thank you, that's all from me, bye now", "goodbye", {"interrupt": "goodbye"}),
+        ("cheers, I'm off, bye", "pause", {"interrupt": "pause"}),
+        ("many thanks, that's me finished, goodbye", "thanks", {"interrupt": "thanks"}),
+        ("sorry, I need to pop out for twenty minutes", "pause", {"explain": "away"}),
+        ("sorry, one moment, the kettle", "pause", {"explain": "away"}),
+        ("my wife wants to see what I put for this one, is that ok?", "ask_data", {"explain": "data"}),
+        ("my boyfriend wants to read all of this, can he?", "answer", {"explain": "data"}),
+        ("hang on, the sessions should be 9, not 4", "answer", {"correction_prompt": "sessions_so_far"}),
+    ],
+)
+def test_leaving_or_asking_at_a_question_in_words_is_no_answer(
+    text: str, intent: str, expect: dict[str, str]
+) -> None:
+    for requested in ("hopes", "missing"):
+        planned = plan(text, at(requested, {"sessions_so_far": "established"}), intent=intent, confidence=0.6)
+        assert not planned.values, (requested, planned)
+        assert {key: getattr(planned, key) for key in expect} == expect, (requested, planned)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("to be able to say goodbye to my dad properly", "goodbye"),
+        ("I need to step away from work for a bit", "pause"),
+        ("I want my family to see what I write in my journal", "ask_data"),
+    ],
+)
+def test_hopes_that_share_those_words_are_still_hopes(text: str, intent: str) -> None:
+    assert plan(text, at("hopes"), intent=intent, confidence=0.6).values == {"hopes": text}
+
+
+@pytest.mark.parametrize(
+    ("text", "closes"),
+    [
+        ("Thank you. That's everything. Good night.", True),
+        ("Siyabonga, bye", True),
+        ("Dziękuję, thank you", True),
+        ("have a lovely evening", True),
+        ("hello again", False),
+        ("I'd like to change the homework one", False),
+    ],
+)
+def test_thanks_or_a_goodbye_in_any_words_signs_off(text: str, closes: bool) -> None:
+    assert signs_off(text) is closes
+
+
+def test_a_goodbye_with_thanks_at_a_rated_question_is_no_rating() -> None:
+    planned = plan("brilliant, thanks, I'll say bye for now", at("depth"), intent="thanks", confidence=0.6)
+    assert planned.interrupt == "thanks" and not planned.values, planned
+    rated = plan("she always says goodbye warmly, 4", at("felt_heard"), intent="thanks")
+    assert rated.values == {"felt_heard": 4}

@@ -1,12 +1,13 @@
-"""How long someone has been seeing their therapist: ``early`` (3 sessions or fewer), ``established`` (4-12)
-or ``long_term`` (more).
+"""How long someone has been seeing their therapist: ``early`` (3 sessions or fewer), ``established``
+(4-12) or ``long_term`` (more).
 
-Assumes roughly weekly sessions: a week = 1 session, a month = 4, a year = 48; "twice a week" doubles,
-"every other week" halves. Counts beat durations ("10 sessions over 3 months" -> 10); ranges take the middle;
-"over N" counts as N + 1, "almost N" as N - 1, a sum that closes a story ("…, so about seven") beats
-the spans told before it, "less than N" is early when N is at most a month, otherwise
-unknown. Spans of the calendar ("since last summer", "most of this year") are read against today's date and
-placed only when surely long. Words without a number ("just started", "years") come from the item's cues.
+Assumes roughly weekly sessions: a week = 1 session, a month = 4, a year = 48; "twice a week" doubles, "every
+other week" halves. Counts beat durations ("10 sessions over 3 months" -> 10); ranges take the middle; "over
+N" counts as N + 1, "almost N" as N - 1, a sum that closes a story ("…, so about seven") beats the spans told
+before it, and a span beats a count that is only a lower bound below it, "less than N" is early when N is at
+most a month, otherwise unknown. Spans of the calendar ("since last summer", "most of this year") are read
+against today's date and placed only when surely long. Words without a number ("just started", "years") come
+from the item's cues.
 """
 
 from __future__ import annotations
@@ -194,14 +195,19 @@ class SessionsReader:
             return self._adjusted(_quantity(total), total.group("mod"), bool(total.group("more"))), "number"
         counts: list[float] = []
         durations: list[float] = []
+        lower_bound = False  # the last count is only "more than N"
         for match in self._quantity_with_unit.finditer(norm):
             kind, factor = self._units[match.group("unit")]
             more = bool(match.group("plus") or match.group("more"))
             if kind == COUNT_UNIT:
                 counts.append(self._adjusted(_quantity(match), match.group("mod"), more))
+                modifier = " ".join((match.group("mod") or "").split())
+                lower_bound = more or modifier in self._more_than
             else:
                 sessions = _quantity(match) * factor * per_week
                 durations.append(self._adjusted(sessions, match.group("mod"), more))
+        if counts and lower_bound and durations and durations[-1] > counts[-1]:
+            return durations[-1], "time"  # "6 months, weekly, so way more than 3 sessions": the months count
         if counts:
             return counts[-1], "sessions"
         if durations:

@@ -200,9 +200,10 @@ class ScriptedClient:
         return self.outcome
 
     def _after_summary(self, items: list[str]) -> None:
-        """What the client says once the summary is shown (the optional ``after_summary``): it must change
-        nothing stored, draw no "are you safe?", and be understood."""
-        for text in self.script.get("after_summary") or []:
+        """What the client says once the summary is shown (the optional ``after_summary``, each ``{say,
+        kind}``): it must change nothing stored, draw no "are you safe?", and be understood."""
+        for entry in self.script.get("after_summary") or []:
+            text = entry["say"] if isinstance(entry, dict) else str(entry)  # {say, kind} or the words alone
             before = {key: self.slots().get(key) for key in (*items, "next_steps")}
             self.say(text)
             self.outcome.after_summary_sent += 1

@@ -72,9 +72,12 @@ BLIND_SETS = [
 # answers_v13, written before round 12 (three answers word for word in training files taken out first): round
 # 12's first run 81.4% exact, 32.5% confirmed, 8 stored from non-answers (side remarks about family and pets,
 # questions about the question, at these readers; the turn logic's asides, round 12, store none of them).
+# answers_v14, written before round 13: round 13's first run 82.6% exact, 26.3% confirmed, 8 stored from
+# non-answers (corrections of another question, goodbyes, someone at home asking to read it, stepping out: at
+# these readers; the turn logic routes them).
 MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {
     "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6, "answers_v10": 9, "answers_v11": 4,
-    "answers_v12": 3, "answers_v13": 8,
+    "answers_v12": 3, "answers_v13": 8, "answers_v14": 8,
 }
 FLOORS: dict[str, dict[str, float]] = {
     "answers_v4": {"stored_exact": 0.925, "confirmed": 0.271},
@@ -87,6 +90,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "answers_v11": {"stored_exact": 0.846, "confirmed": 0.332},
     "answers_v12": {"stored_exact": 0.861, "confirmed": 0.303},
     "answers_v13": {"stored_exact": 0.814, "confirmed": 0.325},
+    "answers_v14": {"stored_exact": 0.826, "confirmed": 0.263},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -270,6 +274,17 @@ TURN_FLOORS.update(
 # 6 stored from non-answers; with the fixes that run and live conversations found, 82.0% / 30.3% / 0.
 # answers_v12 now stores 1 from a non-answer (was 4), answers_v10 4 (was 6).
 TURN_FLOORS.update({"answers_v13": {"stored_exact": 0.820, "confirmed": 0.303}})
+# Round 13 (2026-12-06): the risk classifier retrained with round 13's data (docs/SAFETY.md) gives fewer
+# check-ins on ordinary answers but a few more crisis responses; answers_v4 91.7 -> 91.0% (two answers
+# stopped). answers_v14: round 13's first run through the turn logic 81.7% / 25.1% / 8 stored from
+# non-answers; with the fixes that run found (goodbyes, stepping out, someone at home asking to read it, at
+# a question answered in words), 82.9% / 24.8% / 2.
+TURN_FLOORS.update(
+    {
+        "answers_v4": {"stored_exact": 0.910, "confirmed": 0.274},
+        "answers_v14": {"stored_exact": 0.829, "confirmed": 0.248},
+    }
+)
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v4": 1,
     "answers_v5": 1,
@@ -280,6 +295,7 @@ MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
     "answers_v10": 4,
     "answers_v11": 6,
     "answers_v12": 1,
+    "answers_v14": 2,
 }
 # What the questions before the asked one hold: ordinary, middling answers.
 EARLIER_ANSWERS: dict[str, object] = {

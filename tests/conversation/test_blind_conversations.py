@@ -178,12 +178,30 @@ FLOORS.update(
         "conversations_v12": {"stored_exact": 0.868, "confirmed": 0.353, "whole_right": 0.588},
     }
 )
+# Round 13 (2026-12-06, docs/UNDERSTANDING.md): the risk classifier retrained with round 13's data stops fewer
+# answers with a check-in, so more answers are read, and some of them checked; the sessions reader reads a
+# story's closing sum (a count said, not a span). Confirmations rose on v6 (33.2 -> 33.8%), v9 (37.1 -> 37.6%)
+# and v11 (36.2 -> 37.1%), and one more v7 conversation ended with other next steps (70.6 -> 67.6%); the
+# ceilings and that floor follow. conversations_v13 (written before round 13, with messages after the
+# summary): the first run 89.4% / 37.6% / 61.8%, 2 stored from a question; with the fixes it found, 89.4% /
+# 37.6% / 67.6%.
+FLOORS.update(
+    {
+        "conversations_v6": {"stored_exact": 0.885, "confirmed": 0.338, "whole_right": 0.706},
+        "conversations_v7": {"stored_exact": 0.912, "confirmed": 0.321, "whole_right": 0.676},
+        "conversations_v9": {"stored_exact": 0.888, "confirmed": 0.376, "whole_right": 0.824},
+        "conversations_v11": {"stored_exact": 0.871, "confirmed": 0.371, "whole_right": 0.824},
+        "conversations_v13": {"stored_exact": 0.894, "confirmed": 0.376, "whole_right": 0.676},
+    }
+)
 
 # Answers stored from a question or request, where a set's figure is not yet 0 (every other set: none).
 # conversations_v10: "Can I mix in some Spanish? Sometimes it comes out that way" stored a rating of feeling
 # heard (the model reader read "sometimes" as a 3 once the question was set aside).
 # conversations_v11 stored a rating of advice from "Ok ya, she's asleep, let's keep going" until round 12.
-MAX_STORED_FROM_QUESTIONS: dict[str, int] = {"conversations_v10": 1}
+# conversations_v13 stored two questions about why a question is asked, said without "do" ("why u need
+# that"), in its measured run; round 13 then read them as questions (tests/test_turns.py).
+MAX_STORED_FROM_QUESTIONS: dict[str, int] = {"conversations_v10": 1, "conversations_v13": 2}
 
 
 def report(name: str, outcomes: list[Outcome]) -> tuple[list[str], dict[str, float]]:

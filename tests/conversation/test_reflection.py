@@ -220,6 +220,24 @@ def test_an_answer_given_on_return_from_a_pause_is_read_and_kept(
     assert assistant.slots(sender)["sessions_so_far"] == "long_term"
 
 
+@pytest.mark.parametrize("closing", ["Thank you. That's everything. Good evening.", "Siyabonga, bye"])
+def test_thanks_or_a_goodbye_after_the_summary_closes_and_keeps_the_reflection(
+    assistant: Assistant, closing: str
+) -> None:
+    """Round 13 (conversations_v13's first run): "…Good evening." after the summary was read as a greeting
+    and started a new reflection, clearing every answer; a goodbye in other words was not understood."""
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, HAPPY_ANSWERS)
+    before = assistant.slots(sender)
+    assert before["reflection_status"] == "complete"
+    reply = texts(assistant.say(sender, closing))
+    assert "take care" in reply.lower() and "not sure I understood" not in reply
+    after = assistant.slots(sender)
+    assert after["reflection_status"] == "complete" and after["next_steps"] == before["next_steps"]
+    assert all(after[item] == before[item] for item, _ in HAPPY_ANSWERS)
+
+
 def test_delete_my_data_confirms_then_erases_answers_and_conversation(
     assistant: Assistant, answers_store: ReflectionStore
 ) -> None:
