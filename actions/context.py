@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 ANSWER_SLOTS: tuple[str, ...] = tuple(slot for slot in question_slots() if slot != "consent")
 CONTRACT_RESET_SLOTS: tuple[str, ...] = (*ANSWER_SLOTS, "next_steps")
-# Picks up a paused reflection with the message that came back as its answer (actions/lifecycle.py).
+# Picks up a paused reflection with the message that came back as its answer (actions/reflection_form.py).
 RESUME_WITH_ANSWER = "action_resume_with_answer"
 
 

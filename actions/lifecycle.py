@@ -10,14 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import (
-    ANSWER_SLOTS,
-    CONTRACT_RESET_SLOTS,
-    Conversation,
-    fail_soft,
-    read_or_none,
-    say,
-)
+from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, fail_soft, read_or_none, say
 from reflection.alliance import alliance_signal
 from reflection.clinics import clinic_for, is_known_clinic
 from reflection.flow import CLINIC_ITEM_PREFIX
@@ -129,7 +122,7 @@ _AGAIN = re.compile(r"\b(?:start|again|another|new one|redo|re-do|one more)\b", 
 
 class ActionStartReflection(Action):
     """Greets and sets up a reflection: resumes one in progress, else starts fresh (vs. last time). After
-    the summary, thanks or a goodbye read as a greeting ("Thank you. That will be all. Good evening.") is a
+    the summary, thanks or a goodbye read as a greeting ("Thank you. That's everything. Good evening.") is a
     close: the finished reflection stays as it is."""
 
     def name(self) -> str:
@@ -284,7 +277,7 @@ class ActionSendSummaryCopy(Action):
 
 class ActionUnclearAfterTheEnd(Action):
     """After the summary, a message the classifier could not place, or read as an answer: thanks or a
-    goodbye in any words ("Ngiyabonga, bye") gets the goodbye; anything else the start-or-continue options."""
+    goodbye in any words ("Siyabonga, bye") gets the goodbye; anything else the start-or-continue options."""
 
     def name(self) -> str:
         return "action_unclear_after_the_end"

@@ -144,7 +144,7 @@ def correctable_answers(tracker: Tracker, slots: Mapping[str, Any]) -> dict[str,
 
 def form_state(tracker: Tracker, conversation: Conversation) -> FormState:
     """Where the reflection stands for the turn logic (``plan_turn``), read from the tracker. Also used when
-    a paused reflection is picked up by an answer (``actions/lifecycle.py``)."""
+    a paused reflection is picked up by an answer (``ActionResumeWithAnswer``)."""
     requested = tracker.get_slot("requested_slot")
     slots = {slot: tracker.get_slot(slot) for slot in question_slots()}
     open_items = remaining_slots(slots, _settled(tracker), mode=conversation.mode)
@@ -576,9 +576,9 @@ ASK_ACTIONS = {slot: _ask_action_class(slot) for slot in load_item_bank().slots}
 
 class ActionResumeWithAnswer(ActionResumeReflection):
     """A paused reflection picked up by an answer ("ok I'm back. it's a 4"): as "continue", and the form then
-    reads that message against the question left open (``answer_is_fresh``), so an
-    answer given on return is not lost to "say continue first". A message that answers nothing there and
-    changes nothing ("hmm, purple") leaves the reflection paused and gets the options, as before."""
+    reads that message against the question left open (``answer_is_fresh``), so an answer given on return
+    is not lost to "say continue first". A message that answers nothing there and changes nothing ("hmm,
+    purple") leaves the reflection paused and gets the options, as before."""
 
     def name(self) -> str:
         return RESUME_WITH_ANSWER

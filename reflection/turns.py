@@ -346,8 +346,8 @@ def asks_about_data(text: str) -> bool:
 
 
 def signs_off(text: str) -> bool:
-    """Thanks or a goodbye, in whatever other words ("Thank you. That will be all. Good evening.",
-    "Ngiyabonga, bye"): after the summary, a close, never the start of a new reflection."""
+    """Thanks or a goodbye, in whatever other words ("Thank you. That's everything. Good evening.",
+    "Siyabonga, bye"): after the summary, a close, never the start of a new reflection."""
     plain = _plain(text)
     return bool(turn_words().goodbye_words.search(plain) or turn_words().thanks_words.search(plain))
 
@@ -1375,7 +1375,7 @@ def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None
     words = turn_words()
     led = words.correction_lead.match(plain) or words.revision.search(plain) or _SAID_WRONG.search(plain)
     if not (asks_to_correct(message) or (led and not (in_words and sounds_like_a_hope(text)))):
-        return None  # "I've only been twice, it's not yet come up": a count in passing, no correction
+        return None  # "only been 3 times so it hasn't come up yet": a count in passing, no correction
     found = read_in_passing(counted, text)
     if found.kind is not ReadingKind.VALUE and named_item(text, [counted]) == counted and led:
         return TurnPlan(correction_prompt=counted)  # "hang on, the sessions should be 9, not 4": asked what
@@ -1384,7 +1384,7 @@ def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None
         not in_words and (read_answer(requested, text).is_answer or (model is not None and model.is_answer))
     ):
         return None
-    if len(_NUMBER.findall(plain)) > 1:  # "I said two sessions earlier, it's actually nine": which one, asked
+    if len(_NUMBER.findall(plain)) > 1:  # "sorry, I put 2 sessions before, it's 9 sessions": which, asked
         return TurnPlan(correction_prompt=counted)
     plan = TurnPlan(corrected=[counted])
     _settle(plan, counted, found)

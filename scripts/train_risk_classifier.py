@@ -52,9 +52,11 @@ from reflection.safety import detect_risk  # noqa: E402
 
 # The disclosures and hard negatives written for the classifier, and everyday answers in the styles the
 # disclosures are often typed in (typos, text-speak, non-native and regional English: round 10), and
-# disclosures and ordinary answers in those voices, many disclosures inside an ordinary answer (round 11).
+# disclosures and ordinary answers in those voices, many disclosures inside an ordinary answer (round 11),
+# and indirect, passive and embedded disclosures and risky acts beside hopes sharing their words (round 13).
 TRAINING_FILES = tuple(
-    ROOT / "data" / "safety" / name for name in ("train.yml", "train_everyday.yml", "train_voices.yml")
+    ROOT / "data" / "safety" / name
+    for name in ("train.yml", "train_everyday.yml", "train_voices.yml", "train_round13.yml")
 )
 VALIDATION = ROOT / "data" / "safety" / "validation.yml"
 # Everyday messages to this assistant (openers, consent, plain answers, side questions), never trained on: the

@@ -3,7 +3,7 @@
 
 Assumes roughly weekly sessions: a week = 1 session, a month = 4, a year = 48; "twice a week" doubles, "every
 other week" halves. Counts beat durations ("10 sessions over 3 months" -> 10); ranges take the middle; "over
-N" counts as N + 1, "almost N" as N - 1, a sum that closes a story ("…, so about seven") beats the spans told
+N" counts as N + 1, "almost N" as N - 1, a sum that closes a story ("…, so about eight") beats the spans told
 before it, and a span beats a count that is only a lower bound below it, "less than N" is early when N is at
 most a month, otherwise unknown. Spans of the calendar ("since last summer", "most of this year") are read
 against today's date and placed only when surely long. Words without a number ("just started", "years") come
@@ -188,7 +188,7 @@ class SessionsReader:
 
     def _count(self, norm: str, per_week: float) -> tuple[float, str] | None:
         """The session count the answer states (_UNKNOWN_COUNT if it gives only a bound) and its source."""
-        # a story that ends in its sum ("I started in October, missed a week with flu, so about seven")
+        # a story that ends in its sum ("I began in September, skipped a week for a holiday, so about eight")
         concluded = _CONCLUSION.search(norm)
         total = self._bare_quantity.match(concluded.group("sum")) if concluded else None
         if total:
