@@ -646,8 +646,8 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     data_question = (asks_about_data(text) or about_saving) and (not answers_asked or asked_as_question)
     part = answer_part(state.requested, text)
     alone = part is None or part.strip() == text.strip()
-    why = message.intent != "ask_why" and turn_words().why_question.search(_plain(text))  # ask_why: the rules
-    asks_why = not answers_asked or asked_as_question or _plain(text).startswith("why")  # "why u need that"
+    why = message.intent != "ask_why" and turn_words().why_question.search(plain)  # ask_why: the rules
+    asks_why = not answers_asked or asked_as_question or plain.startswith("why")  # "why u need that"
     if alone and why and not data_question and asks_why:
         # "why do you want to know what I hope for?", whatever else the classifier took it for: why, then the
         # question again
@@ -1362,12 +1362,17 @@ def _correction_answer(message: Message, text: str, state: FormState, pending: s
     return None
 
 
+@cache
+def _counted_item() -> str | None:
+    """The question whose answer is a count of sessions (the item bank's "sessions" reader)."""
+    return next((item.slot for item in load_item_bank().items if item.reader == "sessions"), None)
+
+
 def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None:
     """A new count of sessions said at a later question, which it does not answer, as a correction ("sorry,
     it's more like 20 sessions actually", "I meant 20 sessions not 8"): the count is changed, and the
     question asked again. A hope is never taken for one ("actually I'd love to get through 20 sessions")."""
-    bank = load_item_bank()
-    counted = next((item.slot for item in bank.items if item.reader == "sessions"), None)
+    bank, counted = load_item_bank(), _counted_item()
     requested = state.requested
     if requested is None or counted is None or requested == counted or counted not in state.answered:
         return None
