@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Conversation, fail_soft, say, writer
-from reflection.turns import asks_about_therapist, refuses
+from reflection.turns import asks_about_therapist, asks_why_saving, refuses, shares_a_device
 
 logger = logging.getLogger(__name__)
 # Rasa's tracker store erases the conversation when it saves the turn that sets this slot
@@ -27,7 +27,11 @@ def explain_data(dispatcher: CollectingDispatcher, conversation: Conversation, t
         name = "data_not_consented" if consent is False else "data_undecided"
     if asks_about_therapist(conversation.latest_text):
         name = name.replace("data_", "data_therapist_")
+    if asks_why_saving(conversation.latest_text):
+        say(dispatcher, conversation, "why_saving")
     say(dispatcher, conversation, name)
+    if shares_a_device(conversation.latest_text):
+        say(dispatcher, conversation, "shared_device")
 
 
 class ActionExplainData(Action):

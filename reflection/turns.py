@@ -223,6 +223,8 @@ class TurnWords:
     consent_yes: re.Pattern[str]
     complaint: re.Pattern[str]
     consent_not_a_no: re.Pattern[str]
+    why_saving: re.Pattern[str]
+    shared_device: re.Pattern[str]
 
 
 def _whole(alternatives: str) -> re.Pattern[str]:
@@ -299,6 +301,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         consent_yes=re.compile(_SPACES_IN_PATTERN.sub("", str(raw["consent_yes"]).strip())),
         consent_not_a_no=re.compile(str(raw["consent_not_a_no"]).strip()),
         confirm_words=re.compile(rf"(?<!\w)(?:{_alternation(raw['confirm_words'])})(?!\w)"),
+        why_saving=re.compile(str(raw["why_saving"]).strip()),
+        shared_device=re.compile(str(raw["shared_device"]).strip()),
     )
 
 
@@ -356,6 +360,17 @@ def family_asks_to_see(text: str) -> bool:
     """Someone at home asks to see the answers ("my partner wants to know if she can see this", "my
     husband wants to read all this, can he?"); read with its question mark."""
     return bool(turn_words().family_sees.search(" ".join(text.lower().split())))
+
+
+def asks_why_saving(text: str) -> bool:
+    """Why the answers are saved at all ("why do you need to save it?"): what saving is for, then who sees
+    what, never why the questions are asked."""
+    return bool(turn_words().why_saving.search(_plain(text)))
+
+
+def shares_a_device(text: str) -> bool:
+    """Someone else uses this device ("we share a laptop"): how to leave quickly and erase the chat."""
+    return bool(turn_words().shared_device.search(_plain(text)))
 
 
 def asks_about_therapist(text: str) -> bool:
@@ -725,7 +740,9 @@ def _consent(message: Message, text: str) -> TurnPlan:
     plain, words = _plain(text), turn_words()
     asks_about_saving = asks_about_data(text) or words.saving_words.search(plain)
     asks_data = message.intent == "ask_data" and message.confidence >= CONFIDENT_INTENT
-    asked = text.rstrip().endswith("?") and message.intent not in SIDE_REQUEST_INTENTS
+    # "why do you need to save it?" is about saving, whatever the classifier took it for ("why do you ask?")
+    side_request = message.intent in SIDE_REQUEST_INTENTS and not asks_why_saving(text)
+    asked = text.rstrip().endswith("?") and not side_request
     if (asked and asks_about_saving) or asks_data:
         # "is it possible to do this without saving anything?", "before I say yes, will my therapist see
         # this?": answered, and the question asked again; a yes said first, in a sentence of its own ("Yes.
@@ -840,8 +857,8 @@ def _aside(plain: str, has_number: bool, asks: bool = False) -> str | None:
         return "meaning"
     if words.is_that_normal.search(plain):
         return "normal"
-    if not has_number and words.stepping_away.search(plain):
-        return "away"
+    if not has_number and words.stepping_away.search(plain) and not _SAID_WRONG.search(plain):
+        return "away"  # "hang on, the sessions answer is wrong" is a correction
     if words.back_again.search(plain):
         return "back"
     return None
@@ -1378,22 +1395,72 @@ def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None
         return None
     in_words, plain = requested in bank.free_text_slots, _plain(text)
     words = turn_words()
-    led = words.correction_lead.match(plain) or words.revision.search(plain) or _SAID_WRONG.search(plain)
+    named = named_item(text, [counted]) == counted  # "the sessions should be 9"
+    led = named or words.correction_lead.match(plain) or words.revision.search(plain) \
+        or _SAID_WRONG.search(plain)
     if not (asks_to_correct(message) or (led and not (in_words and sounds_like_a_hope(text)))):
         return None  # "only been 3 times so it hasn't come up yet": a count in passing, no correction
-    found = read_in_passing(counted, text)
-    if found.kind is not ReadingKind.VALUE and named_item(text, [counted]) == counted and led:
-        return TurnPlan(correction_prompt=counted)  # "hang on, the sessions should be 9, not 4": asked what
     model = message.model_readings.get(requested)
-    if found.kind is not ReadingKind.VALUE or (
-        not in_words and (read_answer(requested, text).is_answer or (model is not None and model.is_answer))
-    ):
+    if not in_words and (read_answer(requested, text).is_answer or (model is not None and model.is_answer)):
+        return _recounted_beside_an_answer(message, text, state, counted)
+    found, kept = _new_count(counted, text)
+    if found.kind is not ReadingKind.VALUE and named:
+        return TurnPlan(correction_prompt=counted)  # "hang on, the sessions should be, um": asked what
+    if found.kind is not ReadingKind.VALUE:
         return None
-    if len(_NUMBER.findall(plain)) > 1:  # "sorry, I put 2 sessions before, it's 9 sessions": which, asked
+    if len(_NUMBER.findall(_plain(kept))) > 1:  # "sorry, 2 sessions before, it's 9 sessions": which, asked
         return TurnPlan(correction_prompt=counted)
     plan = TurnPlan(corrected=[counted])
     _settle(plan, counted, found)
     return plan
+
+
+def _recounted_beside_an_answer(
+    message: Message, text: str, state: FormState, counted: str
+) -> TurnPlan | None:
+    """"actually it's more like 8 sessions, not 2. goals are a 3": a sentence that changes the count and
+    others that answer the question asked; both are taken. None when the two are not in sentences apart."""
+    sentences = [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
+    recounts = [part for part in sentences if _new_count(counted, part)[0].kind is ReadingKind.VALUE]
+    rest = " ".join(part for part in sentences if part not in recounts)
+    if len(recounts) != 1 or not rest.strip() or not read_answer(state.requested, rest).is_answer:
+        return None
+    found, kept = _new_count(counted, recounts[0])
+    if len(_NUMBER.findall(_plain(kept))) > 1:
+        return None
+    plan = _plan_turn(replace(message, text=rest, model_readings={}), state)
+    if plan.interrupt is not None or plan.corrected or plan.correction_prompt is not None:
+        return None
+    plan.corrected.append(counted)
+    _settle(plan, counted, found)
+    return plan
+
+
+# "I said 2 sessions earlier but ...", "..., not 2": a count taken back; its unit carries to the new one
+_TAKEN_BACK_COUNT = re.compile(
+    r"\b(?:i (?:said|put|wrote|typed|answered|told you)|not|instead of|rather than)\s+"
+    r"(?:(?:a|an|like|about|only|just)\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?:\s+(?P<unit>sessions?|times|appointments?))?\b"
+)
+
+
+def _new_count(counted: str, text: str) -> tuple[Reading, str]:
+    """The new count of sessions a correction gives, and the message without the count it takes back ("I
+    said 2 sessions earlier but it's more like 8" -> 8 sessions; "sessions should be 8" -> 8 sessions)."""
+    units: list[str] = []
+
+    def taken_back(match: re.Match[str]) -> str:
+        units.append(match.group("unit") or "")
+        return " "
+
+    kept = _TAKEN_BACK_COUNT.sub(taken_back, text.lower())
+    found = read_in_passing(counted, kept)
+    numbers = _NUMBER.findall(_plain(kept))
+    if found.kind is ReadingKind.VALUE or len(numbers) != 1:
+        return found, kept
+    if any(units) or named_item(text, [counted]) == counted:
+        return read_in_passing(counted, f"{numbers[0]} sessions"), kept
+    return found, kept
 
 
 _NUMBER = re.compile(  # "one" is left out: "the first one", "that one" name an answer
@@ -1614,7 +1681,11 @@ def _with_the_answer_before(plan: TurnPlan, text: str, state: FormState) -> Turn
 
 _CLAUSE_BREAK = re.compile(r"[.;!?]+\s|[.;!?]+$|,?\s+but\s+|\s+-+\s+")
 _TOLD_OF = re.compile(
-    r"\b(?:she|he|they|therapist|counsell?or|we|it)\s+(?:did\s+|has\s+|have\s+|had\s+|would\s+|will\s+|'d\s+)?$"
+    r"\b(?:she|he|they|therapist|counsell?or|we|it|things)\s+"
+    r"(?:did\s+|has\s+|have\s+|had\s+|would\s+|will\s+|'d\s+)?$"
+    # a change denied is told of too: "nothing much has changed", "it hasn't changed", "never changed"
+    r"|\b(?:nothing|not|never|no|(?:is|was|has|have|had|did|does|do|wo|would|could|are|were)n'?t)"
+    r"(?:\s+(?:much|really|at all|has|had|have|is|was|'s|been|ever|yet|so far))*\s+$"
 )
 
 

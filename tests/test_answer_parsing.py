@@ -1732,3 +1732,46 @@ def test_plainer_or_non_native_wordings_of_sessions_and_raising_needs(
 def test_whether_raising_it_helped_asked_not_told_is_no_reading(text: str) -> None:
     # a tester's "too soon to know if it helped" was stored as "yes, and it helped"
     assert parse_answer("raised_needs", text) is None
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "expected"),
+    [
+        ("felt_heard", "right I'm here again - maybe a 2", 2),
+        ("depth", "hmm — 4 probably", 4),
+        ("goals_shared", "sorry about that - 5", 5),
+        ("advice_fit", "2 - 3", 3),  # a range, not a clause break
+    ],
+)
+def test_a_rating_after_a_spaced_dash_is_read(slot: str, text: str, expected: int) -> None:
+    """Tester, round 13: "ok back - about a 3" was no rating to the rule reader."""
+    assert read_answer(slot, text).value == expected
+
+
+@pytest.mark.parametrize("text", ["it's not so deep really", "mostly not so deep"])
+def test_not_so_deep_is_low(text: str) -> None:
+    reading = read_answer("depth", text)
+    assert reading.kind is ReadingKind.VALUE and reading.value <= 2, reading
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("roughly seventeen or eighteen by now?", "long_term"),
+        ("thirty-something", "long_term"),
+        ("something like 7", "established"),
+        ("nine or ten?", "established"),
+    ],
+)
+def test_loose_counts_with_a_question_mark_or_in_words_are_read(text: str, expected: str) -> None:
+    assert read_answer("sessions_so_far", text).value == expected
+
+
+def test_two_readings_weighed_as_a_question_are_still_a_question() -> None:
+    reading = read_answer("sessions_so_far", "with her or counting the old counsellor?")
+    assert reading.kind is ReadingKind.NOT_AN_ANSWER
+
+
+@pytest.mark.parametrize("text", ["nah havnt mentioned it", "hvnt said a word to him"])
+def test_havnt_is_not_yet(text: str) -> None:
+    assert read_answer("raised_needs", text).value == "not_yet"

@@ -1928,11 +1928,41 @@ def test_a_new_count_of_sessions_at_a_later_question_changes_that_answer(
 
 
 @pytest.mark.parametrize(
-    "text", ["I meant 20 sessions not 8", "sorry, I put 2 sessions before, it's 9 sessions"]
+    ("text", "value"),
+    [
+        ("I meant 20 sessions not 8", "long_term"),
+        ("sorry, I put 2 sessions before, it's 9 sessions", "established"),
+        ("actually I said 9 sessions earlier but it's more like 25, forgot last year's", "long_term"),
+        ("hang on, the sessions should be 30, not 6", "long_term"),
+    ],
+)
+def test_a_correction_of_the_count_takes_the_number_not_taken_back(text: str, value: str) -> None:
+    planned = plan(text, at("homework_fit", {"sessions_so_far": "established", "felt_heard": 4}))
+    assert planned.corrected == ["sessions_so_far"] and planned.values == {"sessions_so_far": value}, planned
+
+
+@pytest.mark.parametrize(
+    "text", ["sorry, the sessions: 9 sessions with her, 25 in all", "wait, 9 sessions, or 25 sessions"]
 )
 def test_a_correction_of_the_count_with_two_numbers_asks_which_is_meant(text: str) -> None:
     planned = plan(text, at("homework_fit", {"sessions_so_far": "established", "felt_heard": 4}))
     assert planned.correction_prompt == "sessions_so_far" and not planned.values, planned
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "count"),
+    [
+        ("oh wait, it's more like 25 sessions, not 9. the goals, a 2", 2, "long_term"),
+        ("sorry, I said 9 sessions before but it's nearer 25. goals are a 4", 4, "long_term"),
+        ("oh and the sessions should be 2. goals: 5", 5, "early"),
+    ],
+)
+def test_a_count_changed_beside_an_answer_to_the_question_asked_takes_both(
+    text: str, value: int, count: str
+) -> None:
+    planned = plan(text, at("goals_shared", {"sessions_so_far": "established", "felt_heard": 4}))
+    assert planned.corrected == ["sessions_so_far"], planned
+    assert planned.values == {"sessions_so_far": count, "goals_shared": value}, planned
 
 
 @pytest.mark.parametrize(
@@ -1995,7 +2025,9 @@ def test_a_hope_about_family_seeing_something_is_still_a_hope(text: str) -> None
         ("sorry, one moment, the kettle", "pause", {"explain": "away"}),
         ("my wife wants to see what I put for this one, is that ok?", "ask_data", {"explain": "data"}),
         ("my boyfriend wants to read all of this, can he?", "answer", {"explain": "data"}),
-        ("hang on, the sessions should be 9, not 4", "answer", {"correction_prompt": "sessions_so_far"}),
+        ("hang on, the sessions should be different, let me check", "answer",
+         {"correction_prompt": "sessions_so_far"}),
+        ("hang on, the sessions answer is wrong", "answer", {"correction_prompt": "sessions_so_far"}),
     ],
 )
 def test_leaving_or_asking_at_a_question_in_words_is_no_answer(
@@ -2039,3 +2071,32 @@ def test_a_goodbye_with_thanks_at_a_rated_question_is_no_rating() -> None:
     assert planned.interrupt == "thanks" and not planned.values, planned
     rated = plan("she always says goodbye warmly, 4", at("felt_heard"), intent="thanks")
     assert rated.values == {"felt_heard": 4}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yeah I told her I wanted us to go deeper, weeks ago, and nothing has really changed",
+        "I brought up the goals thing in March, honestly nothing changed",
+        "asked him for homework that fits my shifts, it hasn't changed at all",
+    ],
+)
+def test_a_raised_need_naming_another_question_changes_nothing_else(text: str) -> None:
+    """Tester, round 13: a need told of ("go deeper") changed the depth answer."""
+    answered = {item: 2 for item in ("felt_heard", "depth", "advice_fit", "homework_fit", "goals_shared")}
+    planned = plan(text, at("raised_needs", {"sessions_so_far": "established", **answered}))
+    assert not planned.corrected and planned.values.get("raised_needs", "yes_no_change") == "yes_no_change"
+    assert set(planned.values) <= {"raised_needs"}, planned
+
+
+def test_a_change_asked_for_at_raised_needs_still_changes_the_answer() -> None:
+    state = at("raised_needs", {"sessions_so_far": "established", "depth": 2})
+    planned = plan("change depth to 4 please", state)
+    assert planned.corrected == ["depth"] and planned.values == {"depth": 4}
+
+
+@pytest.mark.parametrize("text", ["hang on, right I'm back - about a 4", "ok back — 4"])
+def test_an_answer_after_a_dash_on_return_is_the_answer(text: str) -> None:
+    state = at("depth", {"sessions_so_far": "established", "felt_heard": 2}, last_answered="felt_heard")
+    planned = plan(text, state)
+    assert planned.values == {"depth": 4} and not planned.corrected, planned

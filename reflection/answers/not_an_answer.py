@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from reflection.answers.language import Language, alternation, pattern
+from reflection.answers.language import Language, alternation, choices, pattern, phrases
 
 # A sentence ends at . ! ? (not inside a number like 3.5) or a line break.
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
@@ -43,6 +43,10 @@ class NotAnAnswerReader:
         self._asks_us = re.compile(rf"{lead}{verbs} {alternation(n['question_to_us'])}\b")
         self._asked = re.compile(rf"{lead}{alternation(n['asked'])}\b")
         self._either_or = re.compile(n["either_or"])
+        d = language.section("durations")
+        number = rf"(?:\d+|{choices([*phrases(d['small_numbers']), *d['tens']], longest_first=True)})"
+        # "fifteen or sixteen sessions?", "3 or 4?": unsure of a number, not weighing two readings
+        self._numbers_either_side = re.compile(rf"\b{number}(?:[- ]{number})? or (?:so\b|{number}\b)")
         self._correction = re.compile(pattern(n["corrections"]))
         self._request = re.compile(pattern(n["requests"]))
         self._about_us = re.compile(pattern(n["about_us"]))
@@ -96,4 +100,5 @@ class NotAnAnswerReader:
             return False
         if self._opens_question.match(norm) or self._asks_us.match(norm):
             return True
-        return not free_text and bool(self._opens_with_verb.match(norm) or self._either_or.search(norm))
+        weighs = self._either_or.search(self._numbers_either_side.sub(" ", norm))
+        return not free_text and bool(self._opens_with_verb.match(norm) or weighs)

@@ -69,13 +69,15 @@ class NumberReader:
         self._clause_split = re.compile(
             rf"(?<!\d)(?<!\d )[,;:!?]|[,;:!?](?!\s*(?:{alternative}\s+)?{hedges}\s+(?:{article}\s+)?\d)"
             rf"|\.(?!\d)|\b{alternation(n['clause_breaks'])}\b"
+            # a spaced dash (normalised to an em dash) after a word: "ok back - about a 3"; "3 - 4" is a range
+            r"|(?<!\d)(?<!\d )\u2014|\u2014(?!\s*\d)"
         )
         self._negated_before = re.compile(rf"\b{alternation(n['negations'])}\b")
         up_front = n["up_front"]
         self._up_front = re.compile(
             rf"(?:{alternation(up_front['lead'])} )?(?:{alternation(n['articles'])} )?([1-5])"
             rf"(?:\s*(?:/|{choices(n['out_of'])})\s*5)?"
-            rf"(?:\s*[-\u2013\u2014,.:;!)](?!\d)|\s*$|\s+{alternation(up_front['tail'])})"
+            rf"(?:\s*[-\u2013\u2014,.:;!)](?!\s*\d)|\s*$|\s+{alternation(up_front['tail'])})"
         )
 
     def _value(self, token: str) -> float:

@@ -345,7 +345,14 @@ class _ClauseReading:
         between = self.tokens[self.negator.end:head_start]
         link = self._relative_link(between)  # "no advice that fits my life": the "that ..." part is negated
         reach = self.negator.term.reach + (_MAX_RELATIVE_GAP if link is not None else 0)
-        stopped = any(t in self.w.negation_stops for i, t in enumerate(between) if i != link)
+        # "not so deep": a stop word read as the head's intensifier only says how much
+        degree = range(0)
+        if self.intensifier is not None:
+            degree = range(self.intensifier.start, self.intensifier.end)
+        stopped = any(
+            t in self.w.negation_stops for i, t in enumerate(between, start=self.negator.end)
+            if i - self.negator.end != link and i not in degree
+        )
         if len(between) > reach or stopped:
             return False
         pairs = zip(between, between[1:], strict=False)

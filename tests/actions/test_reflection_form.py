@@ -3,6 +3,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import store
 from actions.reflection_form import ASK_ACTIONS, AskForConsent, ValidateReflectionForm
+from actions.side_requests import ActionExplainData
 from reflection.pseudonym import pseudonymize
 from tests.actions.conftest import make_tracker, said, slot_events
 
@@ -463,3 +464,29 @@ async def test_a_yes_with_a_privacy_question_at_consent_gets_the_data_answer_and
     events = slot_events(await validate(tracker, dispatcher))
     assert events["consent"] is True and events["requested_slot"] != "consent"
     assert "No rush" not in said(dispatcher)
+
+
+async def test_asking_why_saving_at_consent_says_what_saving_is_for_then_who_sees_what(dispatcher) -> None:  # noqa: ANN001
+    """Tester, round 13: "why do you need to save it?" at consent got why the questions are asked."""
+    tracker = make_tracker({"requested_slot": "consent"}, "what do you even want to keep my answers for?",
+                           intent="ask_why")
+    events = slot_events(await validate(tracker, dispatcher))
+    assert "consent" not in events
+    replies = said(dispatcher)
+    assert "Saving lets me compare" in replies and "Nothing is saved unless you say yes" in replies
+
+
+async def test_a_shared_device_gets_how_to_leave_quickly_and_erase_the_chat(dispatcher) -> None:  # noqa: ANN001
+    """Tester, round 13: a client sharing a laptop got the general data answer only."""
+    text = "my sister uses this computer too, can she read what I put here?"
+    tracker = make_tracker({**CONSENTED, "requested_slot": "felt_heard"}, text, intent="ask_data")
+    await ActionExplainData().run(dispatcher, tracker, {})
+    replies = said(dispatcher)
+    assert "staff of this service see them" in replies
+    assert "Leave quickly" in replies and "Delete my conversation" in replies
+
+
+async def test_a_data_question_without_a_shared_device_gets_no_word_about_one(dispatcher) -> None:  # noqa: ANN001
+    tracker = make_tracker({**CONSENTED, "requested_slot": "depth"}, "who reads this?", intent="ask_data")
+    await ActionExplainData().run(dispatcher, tracker, {})
+    assert "staff of this service see them" in said(dispatcher) and "Leave quickly" not in said(dispatcher)
