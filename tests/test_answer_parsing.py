@@ -1775,3 +1775,11 @@ def test_two_readings_weighed_as_a_question_are_still_a_question() -> None:
 @pytest.mark.parametrize("text", ["nah havnt mentioned it", "hvnt said a word to him"])
 def test_havnt_is_not_yet(text: str) -> None:
     assert read_answer("raised_needs", text).value == "not_yet"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["asked him to slow down, he did for about a week", "I said I wanted less homework, it lasted for a fortnight"],
+)
+def test_a_change_that_lasted_only_a_while_is_no_change(text: str) -> None:
+    assert read_answer("raised_needs", text).value == "yes_no_change"
