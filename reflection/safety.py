@@ -114,6 +114,8 @@ class LanguageNet:
         self._history_when = self._compile(_joined(context["history_when"]))
         self._medical_history = self._compile(_joined(context["medical_history"]))
         self._now = self._compile(_joined(context["now"]))
+        # "that feeling hasn't come back", "these days I'm fine": a word of now that says the risk is gone
+        self._recovered = self._compile(_joined(context["recovered"])) if context.get("recovered") else None
         self._meta = self._compile(_joined(context["meta"]))
         self._screening = self._compile(_joined(context["screening"]))
         self._affirmed = self._compile(_joined(context["affirmed"]))
@@ -226,6 +228,8 @@ class LanguageNet:
         return " ".join([*opening, text[start:end], *after[:closing]])
 
     def _is_in_the_past(self, rule: _Rule, sentence: str, clause: str, text: str) -> bool:
+        if self._recovered is not None:
+            text = self._recovered.sub(" ", text)
         if rule.category == "medical_emergency":
             # An age or year dates only its own clause: "overdosed at 19 and he's not waking up" is live.
             dated = bool(self._history_when.search(clause)) and not self._now.search(text)

@@ -488,6 +488,9 @@ def test_the_round_seven_rules_leave_these_alone(text: str) -> None:
         "my mum drags me to bingo on thursdays and I quite like it",
         "mi terapeuta me deja hablar sin cortarme",
         "mi jefe me va a matar si llego tarde otra vez",
+        "in my teens I used to burn myself, the urges faded years ago",
+        "i tried to end my life in 2011. that feeling has never come back",
+        "as a child I was starving myself. these days I am doing great, I run a cafe",
     ],
 )
 def test_a_dated_past_a_reported_risk_and_these_idioms_are_left_to_the_classifier(text: str) -> None:
@@ -512,6 +515,8 @@ def test_a_dated_past_a_reported_risk_and_these_idioms_are_left_to_the_classifie
         ("en 2015 me corté mucho, lo dejé, pero desde la ruptura volvió y me corto otra vez", "self_harm"),
         ("a los 20 intenté suicidarme y esta vez no voy a fallar", "self_harm"),
         ("I tried to kill myself in 2018 and this time I mean it", "self_harm"),
+        ("I used to cut myself as a teen, the urges went for years but they came back this month", "self_harm"),
+        ("in 2015 I overdosed. these days I'm fine most of the time but I want to die again", "self_harm"),
     ],
 )
 def test_a_dated_past_or_a_report_with_a_live_signal_still_fires(text: str, category: str) -> None:
