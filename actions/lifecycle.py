@@ -11,6 +11,7 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, FollowupActio
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import ANSWER_SLOTS, CONTRACT_RESET_SLOTS, Conversation, fail_soft, read_or_none, say
+from actions.side_requests import hand_over
 from reflection.alliance import alliance_signal
 from reflection.clinics import clinic_for, is_known_clinic
 from reflection.flow import CLINIC_ITEM_PREFIX
@@ -19,7 +20,7 @@ from reflection.items import load_item_bank
 from reflection.next_steps import suggest_next_steps
 from reflection.storage.repository import ReflectionRecord
 from reflection.summary import Summary, build_summary
-from reflection.turns import signs_off
+from reflection.turns import asks_for_a_person, signs_off
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +134,14 @@ class ActionStartReflection(Action):
         conversation = Conversation(tracker)
         text = conversation.latest_text
         closing = signs_off(text) and not _AGAIN.search(text)
-        if tracker.get_slot("reflection_status") == "complete" and closing:
+        complete = tracker.get_slot("reflection_status") == "complete"
+        if complete and closing:
             dispatcher.utter_message(response="utter_goodbye")
+            return [FollowupAction("action_listen")]
+        if complete and asks_for_a_person(text):
+            # "can I talk to somebody at the clinic about this?" read as a start: who to talk to, and the
+            # finished reflection stays as it is
+            hand_over(dispatcher, conversation)
             return [FollowupAction("action_listen")]
         if _has_progress(tracker):
             conversation.write({"op": "open"})

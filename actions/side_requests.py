@@ -44,17 +44,21 @@ class ActionExplainData(Action):
         return []
 
 
+def hand_over(dispatcher: CollectingDispatcher, conversation: Conversation) -> None:
+    """How to reach a person at the client's clinic, or who to talk to where there is none."""
+    if conversation.clinic.contact:
+        say(dispatcher, conversation, "human_contact", contact=conversation.clinic.contact)
+    else:
+        say(dispatcher, conversation, "human_no_contact")
+
+
 class ActionHumanHandoff(Action):
     def name(self) -> str:
         return "action_human_handoff"
 
     @fail_soft
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        conversation = Conversation(tracker)
-        if conversation.clinic.contact:
-            say(dispatcher, conversation, "human_contact", contact=conversation.clinic.contact)
-        else:
-            say(dispatcher, conversation, "human_no_contact")
+        hand_over(dispatcher, Conversation(tracker))
         return []
 
 

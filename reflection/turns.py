@@ -224,6 +224,7 @@ class TurnWords:
     complaint: re.Pattern[str]
     consent_not_a_no: re.Pattern[str]
     why_saving: re.Pattern[str]
+    asks_for_a_person: re.Pattern[str]
     shared_device: re.Pattern[str]
 
 
@@ -302,6 +303,7 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         consent_not_a_no=re.compile(str(raw["consent_not_a_no"]).strip()),
         confirm_words=re.compile(rf"(?<!\w)(?:{_alternation(raw['confirm_words'])})(?!\w)"),
         why_saving=re.compile(str(raw["why_saving"]).strip()),
+        asks_for_a_person=re.compile(str(raw["asks_for_a_person"]).strip()),
         shared_device=re.compile(str(raw["shared_device"]).strip()),
     )
 
@@ -360,6 +362,11 @@ def family_asks_to_see(text: str) -> bool:
     """Someone at home asks to see the answers ("my partner wants to know if she can see this", "my
     husband wants to read all this, can he?"); read with its question mark."""
     return bool(turn_words().family_sees.search(" ".join(text.lower().split())))
+
+
+def asks_for_a_person(text: str) -> bool:
+    """Asking to talk to someone at the clinic ("can I talk to somebody at the clinic about this?")."""
+    return bool(turn_words().asks_for_a_person.search(_plain(text)))
 
 
 def asks_why_saving(text: str) -> bool:

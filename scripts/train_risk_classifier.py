@@ -56,7 +56,9 @@ from reflection.safety import detect_risk  # noqa: E402
 # and indirect, passive and embedded disclosures and risky acts beside hopes sharing their words (round 13).
 TRAINING_FILES = tuple(
     ROOT / "data" / "safety" / name
-    for name in ("train.yml", "train_everyday.yml", "train_voices.yml", "train_round13.yml", "train_round14.yml")
+    for name in (
+        "train.yml", "train_everyday.yml", "train_voices.yml", "train_round13.yml", "train_round14.yml"
+    )
 )
 VALIDATION = ROOT / "data" / "safety" / "validation.yml"
 # Everyday messages to this assistant (openers, consent, plain answers, side questions), never trained on: the

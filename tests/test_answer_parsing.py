@@ -1779,7 +1779,7 @@ def test_havnt_is_not_yet(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["asked him to slow down, he did for about a week", "I said I wanted less homework, it lasted for a fortnight"],
+    ["asked him to slow down, he did for about a week", "I asked for less homework, it lasted a fortnight"],
 )
 def test_a_change_that_lasted_only_a_while_is_no_change(text: str) -> None:
     assert read_answer("raised_needs", text).value == "yes_no_change"

@@ -515,7 +515,7 @@ def test_a_dated_past_a_reported_risk_and_these_idioms_are_left_to_the_classifie
         ("en 2015 me corté mucho, lo dejé, pero desde la ruptura volvió y me corto otra vez", "self_harm"),
         ("a los 20 intenté suicidarme y esta vez no voy a fallar", "self_harm"),
         ("I tried to kill myself in 2018 and this time I mean it", "self_harm"),
-        ("I used to cut myself as a teen, the urges went for years but they came back this month", "self_harm"),
+        ("I used to cut myself as a teen, the urges went for years but came back this month", "self_harm"),
         ("in 2015 I overdosed. these days I'm fine most of the time but I want to die again", "self_harm"),
     ],
 )

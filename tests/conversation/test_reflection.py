@@ -238,6 +238,20 @@ def test_thanks_or_a_goodbye_after_the_summary_closes_and_keeps_the_reflection(
     assert all(after[item] == before[item] for item, _ in HAPPY_ANSWERS)
 
 
+def test_asking_for_a_person_after_the_summary_keeps_the_reflection(assistant: Assistant) -> None:
+    """Round 14 (conversations_v14's first run): asking to talk to someone at the clinic after the summary
+    was read as a start and began a new reflection, clearing every answer in the tracker."""
+    sender = new_sender()
+    start(assistant, sender)
+    answer_all(assistant, sender, HAPPY_ANSWERS)
+    before = assistant.slots(sender)
+    reply = texts(assistant.say(sender, "could somebody from the practice ring me about this"))
+    assert "a person" in reply and "consent" not in reply.lower()
+    after = assistant.slots(sender)
+    assert after["reflection_status"] == "complete" and after["next_steps"] == before["next_steps"]
+    assert all(after[item] == before[item] for item, _ in HAPPY_ANSWERS)
+
+
 def test_delete_my_data_confirms_then_erases_answers_and_conversation(
     assistant: Assistant, answers_store: ReflectionStore
 ) -> None:
