@@ -195,6 +195,13 @@ FLOORS.update(
     }
 )
 
+# Round 14 (2026-12-06, docs/UNDERSTANDING.md): conversations_v14 (written before round 14; many questions
+# before consent, counts in words, corrections with a reason, 44 messages after the summary): the first run
+# 85.6% / 31.8% / 50.0%, 33 of 34 finished, "are you safe?" 23 times in 14 conversations (20 in 13 with round
+# 13's risk classifier). The fixes it pointed to (a request for a person after the summary, goodbyes in more
+# words) change no figure below.
+FIRST_RUN["conversations_v14"] = {"stored_exact": 0.856, "confirmed": 0.318, "whole_right": 0.500}
+
 # Answers stored from a question or request, where a set's figure is not yet 0 (every other set: none).
 # conversations_v10: "Can I mix in some Spanish? Sometimes it comes out that way" stored a rating of feeling
 # heard (the model reader read "sometimes" as a 3 once the question was set aside).
