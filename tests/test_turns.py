@@ -2100,3 +2100,17 @@ def test_an_answer_after_a_dash_on_return_is_the_answer(text: str) -> None:
     state = at("depth", {"sessions_so_far": "established", "felt_heard": 2}, last_answered="felt_heard")
     planned = plan(text, state)
     assert planned.values == {"depth": 4} and not planned.corrected, planned
+
+
+@pytest.mark.parametrize(
+    ("text", "closes"),
+    [
+        ("Ngā mihi, take care", True),
+        ("so long, and thanks", True),
+        ("have a blessed week", False),
+        ("I need to take care of myself more", False),
+        ("so long as she listens I'm happy", False),
+    ],
+)
+def test_more_goodbyes_close_after_the_summary(text: str, closes: bool) -> None:
+    assert signs_off(text) is closes
