@@ -225,6 +225,8 @@ class TurnWords:
     consent_not_a_no: re.Pattern[str]
     why_saving: re.Pattern[str]
     asks_for_a_person: re.Pattern[str]
+    leaving_now: re.Pattern[str]
+    stepping_away_home: re.Pattern[str]
     shared_device: re.Pattern[str]
 
 
@@ -304,6 +306,8 @@ def turn_words(language: str = DEFAULT_LANGUAGE) -> TurnWords:
         confirm_words=re.compile(rf"(?<!\w)(?:{_alternation(raw['confirm_words'])})(?!\w)"),
         why_saving=re.compile(str(raw["why_saving"]).strip()),
         asks_for_a_person=re.compile(str(raw["asks_for_a_person"]).strip()),
+        leaving_now=re.compile(str(raw["leaving_now"]).strip()),
+        stepping_away_home=re.compile(str(raw["stepping_away_home"]).strip()),
         shared_device=re.compile(str(raw["shared_device"]).strip()),
     )
 
@@ -864,8 +868,13 @@ def _aside(plain: str, has_number: bool, asks: bool = False) -> str | None:
         return "meaning"
     if words.is_that_normal.search(plain):
         return "normal"
-    if not has_number and words.stepping_away.search(plain) and not _SAID_WRONG.search(plain):
+    stepping_away = words.stepping_away.search(plain) or words.stepping_away_home.search(plain)
+    if not has_number and stepping_away and not _SAID_WRONG.search(plain):
         return "away"  # "hang on, the sessions answer is wrong" is a correction
+    # "could we call it a day?" asks to stop: the pause it is, not a step away
+    leaving = words.leaving_now.search(plain) and not words.stop_request.search(plain)
+    if not has_number and leaving and not sounds_like_a_hope(plain):
+        return "away"  # "lovely, I'll call it a night there, ta": the place is kept
     if words.back_again.search(plain):
         return "back"
     return None

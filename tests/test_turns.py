@@ -2114,3 +2114,36 @@ def test_an_answer_after_a_dash_on_return_is_the_answer(text: str) -> None:
 )
 def test_more_goodbyes_close_after_the_summary(text: str, closes: bool) -> None:
     assert signs_off(text) is closes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cheers, I'm going to call it a night there",
+        "ok signing off now, thank you",
+        "that's me for tonight, nite all",
+        "hold on ten minutes, the dog needs out",
+    ],
+)
+def test_leaving_for_now_in_plain_words_keeps_the_place(text: str) -> None:
+    for requested in ("hopes", "missing", "homework_fit"):
+        planned = plan(text, at(requested, {"sessions_so_far": "established"}), intent="answer")
+        assert planned.explain == "away" and not planned.values, (requested, planned)
+
+
+def test_a_hope_that_names_a_night_off_is_still_the_hope() -> None:
+    text = "to be able to switch off and call it a night without panicking"
+    assert plan(text, at("hopes", {"sessions_so_far": "established"})).values == {"hopes": text}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "value"),
+    [
+        ("back to goals — put 4, I was too harsh", "goals_shared", 4),
+        ("the advice one — change it to 3, I was being unfair", "advice_fit", 3),
+    ],
+)
+def test_a_change_after_a_dash_changes_the_answer_it_names(text: str, item: str, value: int) -> None:
+    state = at("hopes", {"sessions_so_far": "established", "goals_shared": 2, "advice_fit": 1})
+    planned = plan(text, state)
+    assert planned.corrected == [item] and planned.values == {item: value}, planned
