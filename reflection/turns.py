@@ -872,12 +872,15 @@ def _aside(plain: str, has_number: bool, asks: bool = False) -> str | None:
     if not has_number and stepping_away and not _SAID_WRONG.search(plain):
         return "away"  # "hang on, the sessions answer is wrong" is a correction
     # "could we call it a day?" asks to stop: the pause it is, not a step away
-    leaving = words.leaving_now.search(plain) and not words.stop_request.search(plain)
+    leaving = words.leaving_now.search(plain) and not _ASKS_TO.match(plain)
     if not has_number and leaving and not sounds_like_a_hope(plain):
         return "away"  # "lovely, I'll call it a night there, ta": the place is kept
     if words.back_again.search(plain):
         return "back"
     return None
+
+
+_ASKS_TO = re.compile(r"^(?:(?:ok|okay|so|um|hmm|actually),? )?(?:can|could|shall|may|should|let'?s)\b")
 
 
 def _disputes_the_last_answer(text: str, state: FormState) -> TurnPlan | None:

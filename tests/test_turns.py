@@ -2123,6 +2123,7 @@ def test_more_goodbyes_close_after_the_summary(text: str, closes: bool) -> None:
         "ok signing off now, thank you",
         "that's me for tonight, nite all",
         "hold on ten minutes, the dog needs out",
+        "right, I'm done for tonight, nite all",
     ],
 )
 def test_leaving_for_now_in_plain_words_keeps_the_place(text: str) -> None:
