@@ -75,9 +75,12 @@ BLIND_SETS = [
 # answers_v14, written before round 13: round 13's first run 82.6% exact, 26.3% confirmed, 8 stored from
 # non-answers (corrections of another question, goodbyes, someone at home asking to read it, stepping out: at
 # these readers; the turn logic routes them).
+# answers_v15, written before round 14: round 14's first run 84.0% exact, 25.1% confirmed, 10 stored from
+# non-answers (corrections of another question after a dash, leaving for the night, questions about the data:
+# at these readers; the turn logic routes them).
 MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {
     "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6, "answers_v10": 9, "answers_v11": 4,
-    "answers_v12": 3, "answers_v13": 8, "answers_v14": 8,
+    "answers_v12": 3, "answers_v13": 8, "answers_v14": 8, "answers_v15": 10,
 }
 FLOORS: dict[str, dict[str, float]] = {
     "answers_v4": {"stored_exact": 0.925, "confirmed": 0.271},
@@ -91,6 +94,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "answers_v12": {"stored_exact": 0.861, "confirmed": 0.303},
     "answers_v13": {"stored_exact": 0.814, "confirmed": 0.325},
     "answers_v14": {"stored_exact": 0.826, "confirmed": 0.263},
+    "answers_v15": {"stored_exact": 0.840, "confirmed": 0.251},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -283,6 +287,17 @@ TURN_FLOORS.update(
     {
         "answers_v4": {"stored_exact": 0.910, "confirmed": 0.274},
         "answers_v14": {"stored_exact": 0.829, "confirmed": 0.248},
+    }
+)
+# Round 14 (2026-12-06): the risk classifier retrained with round 14's data (docs/SAFETY.md) checks in on
+# three ordinary answers of answers_v11 that round 13's let through (two about raising needs, one about
+# feeling heard): 81.8 -> 80.7%. answers_v15: round 14's first run through the turn logic 82.5% / 23.6% / 5
+# stored from non-answers; with the fixes that run found (leaving for the night, a step away with the
+# minutes in words, a change named after a dash), 84.0% / 23.3% / 0.
+TURN_FLOORS.update(
+    {
+        "answers_v11": {"stored_exact": 0.807, "confirmed": 0.319},
+        "answers_v15": {"stored_exact": 0.840, "confirmed": 0.233},
     }
 )
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
