@@ -636,7 +636,8 @@ def _plan_turn(message: Message, state: FormState) -> TurnPlan:
     if recount is not None:
         return recount
     if state.answered and (
-        asks_to_correct(message) or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
+        (asks_to_correct(message) and not _back_with_an_answer(text, state))
+        or changes_an_earlier_answer(text, state) or corrects_by_name(text, state)
         or revises_an_earlier_answer(text, state) or named_changes(text, state)
     ):
         return _with_the_answer_before(_correction(message, text, state), text, state)
@@ -749,7 +750,7 @@ _YES_THEN_A_SENTENCE = re.compile(r"^\W*(?:yes|yeah|yep|yup|ok|okay|sure|fine)\W
 
 def _consent(message: Message, text: str) -> TurnPlan:
     plain, words = _plain(text), turn_words()
-    asks_about_saving = asks_about_data(text) or words.saving_words.search(plain)
+    asks_about_saving = asks_about_data(text) or words.saving_words.search(plain) or shares_a_device(text)
     asks_data = message.intent == "ask_data" and message.confidence >= CONFIDENT_INTENT
     # "why do you need to save it?" is about saving, whatever the classifier took it for ("why do you ask?")
     side_request = message.intent in SIDE_REQUEST_INTENTS and not asks_why_saving(text)
@@ -758,18 +759,21 @@ def _consent(message: Message, text: str) -> TurnPlan:
         # "is it possible to do this without saving anything?", "before I say yes, will my therapist see
         # this?": answered, and the question asked again; a yes said first, in a sentence of its own ("Yes.
         # One question: can the clinic see my name?") is taken too
-        if _YES_THEN_A_SENTENCE.match(text.lower()) and not words.still_deciding.search(plain):
+        # ... but not "ok. the thing is I share this laptop and I don't want them seeing this. will it stay?"
+        yes_first = _YES_THEN_A_SENTENCE.match(text.lower()) and not _NEGATION.search(plain)
+        if yes_first and not words.still_deciding.search(plain):
             return TurnPlan(explain="data", values={CONSENT_SLOT: True})
         return TurnPlan(interrupt="ask_data") if asks_data else TurnPlan(explain="data", nudge=True)
     if words.still_deciding.search(plain) and not says_yes(text):
         return TurnPlan(missed=True)  # "hmm ok, let me think about it for a sec": no yes yet
     if wants_no_saving(text):  # "I'd rather you didn't keep any of this", whatever the classifier called it
         return TurnPlan(values={CONSENT_SLOT: False})
-    if message.intent == "affirm" or says_yes(text):
+    asks = text.rstrip().endswith("?")  # "right, is that ok?" asks; it does not agree
+    affirmed = message.intent == "affirm" and (not asks or _YES_THEN_A_SENTENCE.match(text.lower()))
+    if affirmed or says_yes(text):
         return TurnPlan(values={CONSENT_SLOT: True})
     if message.intent == "deny" or says_no(text) or words.no_lead.match(plain):
         return TurnPlan(values={CONSENT_SLOT: False})
-    asks = text.rstrip().endswith("?")  # "right, is that ok?" asks; it does not agree
     negated = _NEGATION.search(words.consent_not_a_no.sub(" ", plain))  # "yep no worries" is no no
     yes_said = words.yes_lead.match(plain) or words.consent_yes.search(plain)
     plain_yes = yes_said and not asks and not negated
@@ -878,6 +882,18 @@ def _aside(plain: str, has_number: bool, asks: bool = False) -> str | None:
     if words.back_again.search(plain):
         return "back"
     return None
+
+
+_BACK = re.compile(r"^(?:(?:ok|okay|right|alright|sorry|so|yeah|ya)\W+)*(?:i'?m |im |i am )?back\b")
+
+
+def _back_with_an_answer(text: str, state: FormState) -> bool:
+    """"ok back - about a 3" on return from a pause: the answer to the question left open, however the
+    classifier took the "back" ("go back to …"), unless it also says which answer to change."""
+    plain = _plain(text)
+    if not _BACK.match(plain) or is_correction(text) or state.requested is None:
+        return False
+    return read_answer(state.requested, _BACK.sub("", plain)).is_answer
 
 
 _ASKS_TO = re.compile(r"^(?:(?:ok|okay|so|um|hmm|actually),? )?(?:can|could|shall|may|should|let'?s)\b")

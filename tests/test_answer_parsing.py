@@ -1783,3 +1783,16 @@ def test_havnt_is_not_yet(text: str) -> None:
 )
 def test_a_change_that_lasted_only_a_while_is_no_change(text: str) -> None:
     assert read_answer("raised_needs", text).value == "yes_no_change"
+
+
+@pytest.mark.parametrize(
+    "text", ["I did bring it up, though I can't say anything has improved", "raised it, cannot see it helped"]
+)
+def test_cannot_say_it_changed_is_no_change(text: str) -> None:
+    assert read_answer("raised_needs", text).value == "yes_no_change"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Hard to say. Perhaps two.", 2), ("possibly a 5", 5)])
+def test_perhaps_before_a_number_is_the_number(text: str, expected: int) -> None:
+    reading = read_answer("felt_heard", text)
+    assert reading.value == expected and reading.confidence >= 0.9, reading

@@ -2148,3 +2148,25 @@ def test_a_change_after_a_dash_changes_the_answer_it_names(text: str, item: str,
     state = at("hopes", {"sessions_so_far": "established", "goals_shared": 2, "advice_fit": 1})
     planned = plan(text, state)
     assert planned.corrected == [item] and planned.values == {item: value}, planned
+
+
+@pytest.mark.parametrize("intent", ["correct_answer", "answer"])
+def test_back_from_a_pause_with_an_answer_answers_the_open_question(intent: str) -> None:
+    """Tester, round 14: "ok back - about a 3" was taken as a change of the answer before it."""
+    state = at("depth", {"sessions_so_far": "established", "felt_heard": 5}, last_answered="felt_heard")
+    planned = plan("right, I'm back - probably a 2", state, intent=intent)
+    assert planned.values == {"depth": 2} and not planned.corrected, planned
+
+
+def test_back_from_a_pause_with_a_change_named_still_changes_it() -> None:
+    state = at("depth", {"sessions_so_far": "established", "felt_heard": 5}, last_answered="felt_heard")
+    planned = plan("ok back. change felt heard to 4 please", state, intent="correct_answer")
+    assert planned.corrected == ["felt_heard"] and planned.values == {"felt_heard": 4}, planned
+
+
+@pytest.mark.parametrize("intent", ["affirm", "nlu_fallback"])
+def test_a_question_about_a_shared_device_at_consent_is_no_yes(intent: str) -> None:
+    """Tester, round 14: a question about a shared laptop, opened with "ok.", was taken as consent."""
+    text = "ok. my brother uses this computer too and I don't want him reading it. will it stay on here?"
+    planned = plan(text, FormState(requested="consent", open_items=("consent",), answered={}), intent=intent)
+    assert planned.explain == "data" and "consent" not in planned.values, planned
