@@ -201,6 +201,9 @@ FLOORS.update(
 # 13's risk classifier). The fixes it pointed to (a request for a person after the summary, goodbyes in more
 # words) change no figure below.
 FIRST_RUN["conversations_v14"] = {"stored_exact": 0.856, "confirmed": 0.318, "whole_right": 0.500}
+# Round 14 moved older sets: conversations_v10 reads more answers right (89.4 -> 89.7% exact, 67.6 -> 70.6%
+# whole conversations right) and checks two more of them (36.2 -> 36.8% confirmed); the ceiling follows.
+FLOORS.update({"conversations_v10": {"stored_exact": 0.897, "confirmed": 0.368, "whole_right": 0.706}})
 
 # Answers stored from a question or request, where a set's figure is not yet 0 (every other set: none).
 # conversations_v10: "Can I mix in some Spanish? Sometimes it comes out that way" stored a rating of feeling
