@@ -1456,7 +1456,11 @@ def _recounted_beside_an_answer(
     """"actually it's more like 8 sessions, not 2. goals are a 3": a sentence that changes the count and
     others that answer the question asked; both are taken. None when the two are not in sentences apart."""
     sentences = [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
-    recounts = [part for part in sentences if _new_count(counted, part)[0].kind is ReadingKind.VALUE]
+    # the sentence must itself change the count: "twice." in "… my sister's name. twice. call it a 2" is none
+    recounts = [
+        part for part in sentences
+        if _changes_the_count(part, counted) and _new_count(counted, part)[0].kind is ReadingKind.VALUE
+    ]
     rest = " ".join(part for part in sentences if part not in recounts)
     if len(recounts) != 1 or not rest.strip() or not read_answer(state.requested, rest).is_answer:
         return None
@@ -1469,6 +1473,16 @@ def _recounted_beside_an_answer(
     plan.corrected.append(counted)
     _settle(plan, counted, found)
     return plan
+
+
+def _changes_the_count(sentence: str, counted: str) -> bool:
+    """A sentence that says it changes the count: led by a correction ("actually, …"), or naming sessions."""
+    plain, words = _plain(sentence), turn_words()
+    led = words.correction_lead.match(plain) or words.revision.search(plain) or _SAID_WRONG.search(plain)
+    return bool(led or named_item(sentence, [counted]) == counted or _SESSION_WORD.search(plain))
+
+
+_SESSION_WORD = re.compile(r"\bsessions?\b")
 
 
 # "I said 2 sessions earlier but ...", "..., not 2": a count taken back; its unit carries to the new one

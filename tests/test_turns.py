@@ -2170,3 +2170,10 @@ def test_a_question_about_a_shared_device_at_consent_is_no_yes(intent: str) -> N
     text = "ok. my brother uses this computer too and I don't want him reading it. will it stay on here?"
     planned = plan(text, FormState(requested="consent", open_items=("consent",), answered={}), intent=intent)
     assert planned.explain == "data" and "consent" not in planned.values, planned
+
+
+def test_a_number_of_times_beside_a_rating_is_no_new_count_of_sessions() -> None:
+    """conversations_v2, after round 14's count corrections: "… twice. call it a 2" changed the sessions."""
+    text = "oh sure, she really listens, she mixed up my kids' names. twice. call it a 2"
+    planned = plan(text, at("felt_heard", {"sessions_so_far": "established"}))
+    assert planned.values == {"felt_heard": 2} and not planned.corrected, planned
