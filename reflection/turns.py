@@ -1507,9 +1507,18 @@ def _new_count(counted: str, text: str) -> tuple[Reading, str]:
     numbers = _NUMBER.findall(_plain(kept))
     if found.kind is ReadingKind.VALUE or len(numbers) != 1:
         return found, kept
+    with_unit = _COUNT_WITH_UNIT.search(_plain(kept))
+    if with_unit is not None:  # "I meant 2 years, not 2 sessions": the count as said, with its own unit
+        return read_answer(counted, with_unit.group(0)), kept
     if any(units) or named_item(text, [counted]) == counted:
         return read_in_passing(counted, f"{numbers[0]} sessions"), kept
     return found, kept
+
+
+_COUNT_WITH_UNIT = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:twen|thir|for|fif)ty)"
+    r"\s+(?:sessions?|times|appointments?|weeks?|months?|years?)\b"
+)
 
 
 _NUMBER = re.compile(  # "one" is left out: "the first one", "that one" name an answer

@@ -2177,3 +2177,17 @@ def test_a_number_of_times_beside_a_rating_is_no_new_count_of_sessions() -> None
     text = "oh sure, she really listens, she mixed up my kids' names. twice. call it a 2"
     planned = plan(text, at("felt_heard", {"sessions_so_far": "established"}))
     assert planned.values == {"felt_heard": 2} and not planned.corrected, planned
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("sorry, earlier I meant 3 years, not 3 sessions", "long_term"),
+        ("the sessions one: roughly two years of fortnightly sessions", "long_term"),
+        ("the sessions one should be 2, not 20", "early"),
+    ],
+)
+def test_a_corrected_count_keeps_its_own_unit(text: str, value: str) -> None:
+    """conversations_v3, after round 14's count corrections: "2 years, not 2 sessions" became 2 sessions."""
+    planned = plan(text, at("depth", {"sessions_so_far": "established", "felt_heard": 5}))
+    assert planned.corrected == ["sessions_so_far"] and planned.values == {"sessions_so_far": value}, planned
