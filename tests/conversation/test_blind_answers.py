@@ -77,7 +77,8 @@ BLIND_SETS = [
 # these readers; the turn logic routes them).
 # answers_v15, written before round 14: round 14's first run 84.0% exact, 25.1% confirmed, 10 stored from
 # non-answers (corrections of another question after a dash, leaving for the night, questions about the data:
-# at these readers; the turn logic routes them).
+# at these readers; the turn logic routes them). One answer word for word in the answer model's training file
+# was then taken out: on the 330 left, 83.9% / 25.2% / 10, the floors.
 MAX_STORED_FROM_NON_ANSWERS: dict[str, int] = {
     "answers_v6": 5, "answers_v7": 1, "answers_v8": 3, "answers_v9": 6, "answers_v10": 9, "answers_v11": 4,
     "answers_v12": 3, "answers_v13": 8, "answers_v14": 8, "answers_v15": 10,
@@ -94,7 +95,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "answers_v12": {"stored_exact": 0.861, "confirmed": 0.303},
     "answers_v13": {"stored_exact": 0.814, "confirmed": 0.325},
     "answers_v14": {"stored_exact": 0.826, "confirmed": 0.263},
-    "answers_v15": {"stored_exact": 0.840, "confirmed": 0.251},
+    "answers_v15": {"stored_exact": 0.839, "confirmed": 0.252},
 }
 NO_NUMBER = {"dont_know": ReadingKind.DONT_KNOW, "not_applicable": ReadingKind.NOT_APPLICABLE}
 
@@ -293,11 +294,12 @@ TURN_FLOORS.update(
 # three ordinary answers of answers_v11 that round 13's let through (two about raising needs, one about
 # feeling heard): 81.8 -> 80.7%. answers_v15: round 14's first run through the turn logic 82.5% / 23.6% / 5
 # stored from non-answers; with the fixes that run found (leaving for the night, a step away with the
-# minutes in words, a change named after a dash), 84.0% / 23.3% / 0.
+# minutes in words, a change named after a dash), 84.0% / 23.3% / 0; on the 330 left after one answer found in
+# the training file was taken out, 83.9% / 23.3% / 0.
 TURN_FLOORS.update(
     {
         "answers_v11": {"stored_exact": 0.807, "confirmed": 0.319},
-        "answers_v15": {"stored_exact": 0.840, "confirmed": 0.233},
+        "answers_v15": {"stored_exact": 0.839, "confirmed": 0.233},
     }
 )
 MAX_STORED_FROM_NON_ANSWERS_IN_TURNS: dict[str, int] = {
