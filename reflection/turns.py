@@ -760,7 +760,9 @@ def _consent(message: Message, text: str) -> TurnPlan:
         # this?": answered, and the question asked again; a yes said first, in a sentence of its own ("Yes.
         # One question: can the clinic see my name?") is taken too
         # ... but not "ok. the thing is I share this laptop and I don't want them seeing this. will it stay?"
-        yes_first = _YES_THEN_A_SENTENCE.match(text.lower()) and not _NEGATION.search(plain)
+        yes_first = _YES_THEN_A_SENTENCE.match(text.lower()) and not _NEGATION.search(
+            words.consent_not_a_no.sub(" ", plain)  # "Yes. Saving them is no problem." is no no
+        )
         if yes_first and not words.still_deciding.search(plain):
             return TurnPlan(explain="data", values={CONSENT_SLOT: True})
         return TurnPlan(interrupt="ask_data") if asks_data else TurnPlan(explain="data", nudge=True)
@@ -884,7 +886,7 @@ def _aside(plain: str, has_number: bool, asks: bool = False) -> str | None:
     return None
 
 
-_BACK = re.compile(r"^(?:(?:ok|okay|right|alright|sorry|so|yeah|ya)\W+)*(?:i'?m |im |i am )?back\b")
+_BACK = re.compile(r"^(?:(?:ok|okay|right|alright|sorry|so|yeah|ya)\W+)*(?:i'?m |im |i am )?back\b(?! to\b)")
 
 
 def _back_with_an_answer(text: str, state: FormState) -> bool:
@@ -1430,14 +1432,21 @@ def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None
         return None
     in_words, plain = requested in bank.free_text_slots, _plain(text)
     words = turn_words()
-    named = named_item(text, [counted]) == counted  # "the sessions should be 9"
+    if text.rstrip().endswith("?") and not asks_to_correct(message):
+        return None  # "how long is this going to take?", "is it normal after five sessions?": a question
+    # "the sessions should be 9"; not a name inside a question ("how long is this going to take? …")
+    statements = " ".join(part for part in _SENTENCES.findall(text) if not part.rstrip().endswith("?"))
+    named = named_item(statements, [counted]) == counted
     led = named or words.correction_lead.match(plain) or words.revision.search(plain) \
         or _SAID_WRONG.search(plain)
     if not (asks_to_correct(message) or (led and not (in_words and sounds_like_a_hope(text)))):
         return None  # "only been 3 times so it hasn't come up yet": a count in passing, no correction
     model = message.model_readings.get(requested)
     if not in_words and (read_answer(requested, text).is_answer or (model is not None and model.is_answer)):
-        return _recounted_beside_an_answer(message, text, state, counted)
+        beside = _recounted_beside_an_answer(message, text, state, counted)
+        if beside is not None or not named:
+            return beside
+        # "Correction to the number of sessions. It is three, not five.": the count, though "three" reads too
     found, kept = _new_count(counted, text)
     if found.kind is not ReadingKind.VALUE and named:
         return TurnPlan(correction_prompt=counted)  # "hang on, the sessions should be, um": asked what
@@ -1450,16 +1459,21 @@ def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None
     return plan
 
 
+_SENTENCES = re.compile(r"[^.!?]+[.!?]*")
+
+
 def _recounted_beside_an_answer(
     message: Message, text: str, state: FormState, counted: str
 ) -> TurnPlan | None:
     """"actually it's more like 8 sessions, not 2. goals are a 3": a sentence that changes the count and
     others that answer the question asked; both are taken. None when the two are not in sentences apart."""
     sentences = [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
-    # the sentence must itself change the count: "twice." in "… my sister's name. twice. call it a 2" is none
+    # the sentence, or the one before it, must change the count: "twice." in "… my sister's name. twice.
+    # call it a 2" is none; "Correction to the number of sessions. It is three, not five." is one
     recounts = [
-        part for part in sentences
-        if _changes_the_count(part, counted) and _new_count(counted, part)[0].kind is ReadingKind.VALUE
+        part for index, part in enumerate(sentences)
+        if any(_changes_the_count(said, counted) for said in sentences[max(index - 1, 0) : index + 1])
+        and _new_count(counted, part)[0].kind is ReadingKind.VALUE
     ]
     rest = " ".join(part for part in sentences if part not in recounts)
     if len(recounts) != 1 or not rest.strip() or not read_answer(state.requested, rest).is_answer:
@@ -1507,12 +1521,12 @@ def _new_count(counted: str, text: str) -> tuple[Reading, str]:
     numbers = _NUMBER.findall(_plain(kept))
     if found.kind is ReadingKind.VALUE or len(numbers) != 1:
         return found, kept
+    if not (any(units) or named_item(text, [counted]) == counted):
+        return found, kept  # "advice that fits a 15 year old": no count at all
     with_unit = _COUNT_WITH_UNIT.search(_plain(kept))
     if with_unit is not None:  # "I meant 2 years, not 2 sessions": the count as said, with its own unit
         return read_answer(counted, with_unit.group(0)), kept
-    if any(units) or named_item(text, [counted]) == counted:
-        return read_in_passing(counted, f"{numbers[0]} sessions"), kept
-    return found, kept
+    return read_in_passing(counted, f"{numbers[0]} sessions"), kept
 
 
 _COUNT_WITH_UNIT = re.compile(

@@ -2191,3 +2191,11 @@ def test_a_corrected_count_keeps_its_own_unit(text: str, value: str) -> None:
     """conversations_v3, after round 14's count corrections: "2 years, not 2 sessions" became 2 sessions."""
     planned = plan(text, at("depth", {"sessions_so_far": "established", "felt_heard": 5}))
     assert planned.corrected == ["sessions_so_far"] and planned.values == {"sessions_so_far": value}, planned
+
+
+def test_back_to_a_question_is_still_a_change_of_it() -> None:
+    answered = {"sessions_so_far": "established", "homework_fit": 4}
+    state = at("goals_shared", answered, last_answered="homework_fit")
+    text = "sorry, back to the homework: I said great but it's more like a 2"
+    planned = plan(text, state, intent="correct_answer")
+    assert planned.corrected == ["homework_fit"] and planned.values == {"homework_fit": 2}, planned
