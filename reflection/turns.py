@@ -1430,15 +1430,13 @@ def _recounted(message: Message, text: str, state: FormState) -> TurnPlan | None
     requested = state.requested
     if requested is None or counted is None or requested == counted or counted not in state.answered:
         return None
-    in_words, plain = requested in bank.free_text_slots, _plain(text)
-    words = turn_words()
+    in_words = requested in bank.free_text_slots
     if text.rstrip().endswith("?") and not asks_to_correct(message):
         return None  # "how long is this going to take?", "is it normal after five sessions?": a question
     # "the sessions should be 9"; not a name inside a question ("how long is this going to take? …")
     statements = " ".join(part for part in _SENTENCES.findall(text) if not part.rstrip().endswith("?"))
     named = named_item(statements, [counted]) == counted
-    led = named or words.correction_lead.match(plain) or words.revision.search(plain) \
-        or _SAID_WRONG.search(plain)
+    led = named or _said_as_a_change(_plain(text))
     if not (asks_to_correct(message) or (led and not (in_words and sounds_like_a_hope(text)))):
         return None  # "only been 3 times so it hasn't come up yet": a count in passing, no correction
     model = message.model_readings.get(requested)
@@ -1470,15 +1468,15 @@ def _recounted_beside_an_answer(
     sentences = [part for part in _SENTENCE_BREAK.split(text) if part.strip()]
     # the sentence, or the one before it, must change the count: "twice." in "… my sister's name. twice.
     # call it a 2" is none; "Correction to the number of sessions. It is three, not five." is one
-    recounts = [
-        part for index, part in enumerate(sentences)
+    recounts = {
+        part: _new_count(counted, part) for index, part in enumerate(sentences)
         if any(_changes_the_count(said, counted) for said in sentences[max(index - 1, 0) : index + 1])
-        and _new_count(counted, part)[0].kind is ReadingKind.VALUE
-    ]
+    }
+    recounts = {part: count for part, count in recounts.items() if count[0].kind is ReadingKind.VALUE}
     rest = " ".join(part for part in sentences if part not in recounts)
     if len(recounts) != 1 or not rest.strip() or not read_answer(state.requested, rest).is_answer:
         return None
-    found, kept = _new_count(counted, recounts[0])
+    ((found, kept),) = recounts.values()
     if len(_NUMBER.findall(_plain(kept))) > 1:
         return None
     plan = _plan_turn(replace(message, text=rest, model_readings={}), state)
@@ -1491,19 +1489,28 @@ def _recounted_beside_an_answer(
 
 def _changes_the_count(sentence: str, counted: str) -> bool:
     """A sentence that says it changes the count: led by a correction ("actually, …"), or naming sessions."""
-    plain, words = _plain(sentence), turn_words()
-    led = words.correction_lead.match(plain) or words.revision.search(plain) or _SAID_WRONG.search(plain)
-    return bool(led or named_item(sentence, [counted]) == counted or _SESSION_WORD.search(plain))
+    plain = _plain(sentence)
+    named = named_item(sentence, [counted]) == counted
+    return bool(_said_as_a_change(plain) or named or _SESSION_WORD.search(plain))
+
+
+def _said_as_a_change(plain: str) -> bool:
+    """Led by a correction ("actually", "sorry"), a rethink ("I was wrong") or "not right"."""
+    words = turn_words()
+    return bool(
+        words.correction_lead.match(plain) or words.revision.search(plain) or _SAID_WRONG.search(plain)
+    )
 
 
 _SESSION_WORD = re.compile(r"\bsessions?\b")
 
 
+# A count in digits or words; "one" is left out: "the first one", "that one" name an answer.
+_COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:twen|thir|for|fif)ty)"
 # "I said 2 sessions earlier but ...", "..., not 2": a count taken back; its unit carries to the new one
 _TAKEN_BACK_COUNT = re.compile(
     r"\b(?:i (?:said|put|wrote|typed|answered|told you)|not|instead of|rather than)\s+"
-    r"(?:(?:a|an|like|about|only|just)\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-    r"(?:\s+(?P<unit>sessions?|times|appointments?))?\b"
+    rf"(?:(?:a|an|like|about|only|just)\s+)?{_COUNT}(?:\s+(?P<unit>sessions?|times|appointments?))?\b"
 )
 
 
@@ -1529,15 +1536,10 @@ def _new_count(counted: str, text: str) -> tuple[Reading, str]:
     return read_in_passing(counted, f"{numbers[0]} sessions"), kept
 
 
-_COUNT_WITH_UNIT = re.compile(
-    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:twen|thir|for|fif)ty)"
-    r"\s+(?:sessions?|times|appointments?|weeks?|months?|years?)\b"
-)
+_COUNT_WITH_UNIT = re.compile(rf"\b{_COUNT}\s+(?:sessions?|times|appointments?|weeks?|months?|years?)\b")
 
 
-_NUMBER = re.compile(  # "one" is left out: "the first one", "that one" name an answer
-    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:twen|thir|for|fif)ty)\b"
-)
+_NUMBER = re.compile(rf"\b{_COUNT}\b")
 
 
 def _correction(message: Message, text: str, state: FormState) -> TurnPlan:
